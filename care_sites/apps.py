@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CareSitesConfig(AppConfig):
+    name = "care_sites"
+    verbose_name = "Care sites and support"

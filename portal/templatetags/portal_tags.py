@@ -1,0 +1,19 @@
+from django import template
+from django.conf import settings
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+
+@register.simple_tag
+def portal_name():
+    return settings.PORTAL_NAME
+
+
+@register.simple_tag(takes_context=True)
+def nav_current(context, prefix):
+    """The aria-current attribute for a navigation link whose section the visitor is in."""
+    request = context.get("request")
+    if request is None or not request.path.startswith(prefix):
+        return ""
+    return mark_safe(' aria-current="page"' if request.path == prefix else ' aria-current="true"')

@@ -1,0 +1,22 @@
+"""Settings for the test suite: production settings with test conveniences."""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-suite-only-secret-key-not-used-anywhere-else")
+
+from portal.settings import *  # noqa: F403
+
+# Tests talk plain HTTP to the test client and live server.
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+# No collectstatic before tests: plain storage instead of the hashed manifest.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
+# Serve static files from the app and project folders, as runserver does.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,138 @@
+"""Browser checks: every public page type in real Chromium, with axe-core and the Nu HTML Checker.
+
+PUBLIC_PAGES is the one list of page types; each feature adds its pages to it.
+"""
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from conftest import BASE_DIR, require
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# (page type, path, expected status). Paths refer to the demo content (load_demo).
+PUBLIC_PAGES = [
+    ("home", "/", 200),
+    ("not found", "/this-page-does-not-exist/", 404),
+]
+
+AXE_JS = Path(BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+VNU_JAR = Path(BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+
+
+def run_axe(page):
+    page.evaluate(AXE_JS.read_text())
+    return page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
+        ".then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
+        " nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)})))",
+        WCAG_TAGS,
+    )
+
+
+def run_vnu(files):
+    """All pages in one JVM run; returns {file name: [error messages]}."""
+    result = subprocess.run(
+        ["java", "-jar", str(VNU_JAR), "--errors-only", "--format", "json", "--stdout",
+         *map(str, files)],
+        capture_output=True, text=True, timeout=300,
+    )
+    report = json.loads(result.stdout or "{}")
+    errors = {}
+    for message in report.get("messages", []):
+        name = Path(message.get("url", "unknown")).name
+        errors.setdefault(name, []).append(
+            f"line {message.get('lastLine')}: {message.get('message')}"
+        )
+    if result.returncode != 0 and not errors:
+        pytest.fail(f"the Nu HTML Checker did not run: {result.stderr.strip()[:500]}")
+    return errors
+
+
+@pytest.fixture
+def demo_site(live_server):
+    call_command("load_demo", verbosity=0)
+    return live_server.url
+
+
+def test_public_pages_pass_axe_and_the_html_checker(demo_site, page, tmp_path):
+    require(AXE_JS.exists(), "axe-core is not installed (npm ci)")
+    require(VNU_JAR.exists(), "the Nu HTML Checker is not installed (npm ci)")
+    require(shutil.which("java") is not None, "Java is not installed for the Nu HTML Checker")
+
+    csp_errors = []
+    page.on(
+        "console",
+        lambda msg: csp_errors.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
+    problems = []
+    files = {}
+    for kind, path, expected_status in PUBLIC_PAGES:
+        response = page.goto(demo_site + path)
+        if response.status != expected_status:
+            problems.append(f"{kind} {path}: status {response.status}, expected {expected_status}")
+            continue
+        for violation in run_axe(page):
+            problems.append(f"{kind} {path}: axe {violation}")
+        html_file = tmp_path / f"{len(files):02d}.html"
+        html_file.write_text(response.text())
+        files[html_file.name] = (kind, path)
+    for name, messages in run_vnu([tmp_path / name for name in files]).items():
+        kind, path = files.get(name, ("?", name))
+        problems.extend(f"{kind} {path}: HTML {message}" for message in messages)
+    problems.extend(f"CSP: {text}" for text in csp_errors)
+    assert not problems, "\n".join(problems)
+
+
+def test_html_checker_finds_errors(tmp_path):
+    """Guard against a checker that silently passes everything."""
+    require(VNU_JAR.exists(), "the Nu HTML Checker is not installed (npm ci)")
+    require(shutil.which("java") is not None, "Java is not installed for the Nu HTML Checker")
+    broken = tmp_path / "broken.html"
+    broken.write_text("<!DOCTYPE html><html><head><title>x</title></head><body><p><div></span>")
+    assert run_vnu([broken])["broken.html"]
+
+
+def test_axe_finds_violations(page):
+    require(AXE_JS.exists(), "axe-core is not installed (npm ci)")
+    page.set_content("<html><body><img src='x.png'><input type='text'></body></html>")
+    ids = {violation["id"] for violation in run_axe(page)}
+    assert {"image-alt", "label", "html-has-lang"} <= ids
+
+
+def test_skip_link_is_the_first_tab_stop_and_moves_focus_to_main(demo_site, page):
+    page.goto(demo_site + "/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("[document.activeElement.textContent, document.activeElement.href]")
+    assert focused == ["Skip to main content", demo_site + "/#main"]
+    assert page.locator(".skip-link").is_visible()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+@pytest.mark.parametrize("width", [320, 768, 1280])
+def test_pages_fit_the_screen_without_sideways_scrolling(demo_site, browser, width):
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    try:
+        for kind, path, _ in PUBLIC_PAGES:
+            page.goto(demo_site + path)
+            scroll_width = page.evaluate("document.documentElement.scrollWidth")
+            assert scroll_width <= width, f"{kind} {path} is {scroll_width}px wide at {width}px"
+    finally:
+        context.close()
+
+
+def test_print_stylesheet_leaves_only_the_content(demo_site, page):
+    page.goto(demo_site + "/")
+    assert page.locator(".site-header").is_visible()
+    page.emulate_media(media="print")
+    assert not page.locator(".site-header").is_visible()
+    assert not page.locator(".site-footer nav").is_visible()
+    assert page.locator("main h1").is_visible()

@@ -1,0 +1,184 @@
+"""The site-wide pages and the base layout every page shares."""
+
+from html.parser import HTMLParser
+from unittest import mock
+
+import pytest
+from django.db import OperationalError
+from django.test import Client, override_settings
+from django.urls import path
+
+from portal import urls as portal_urls
+
+pytestmark = pytest.mark.django_db
+
+NAVIGATION = {
+    "Conditions": "/conditions/",
+    "Clinical trials": "/trials/",
+    "Where to get care": "/care/",
+    "Support services": "/support/",
+    "Search": "/search/",
+}
+
+
+class PageParser(HTMLParser):
+    """Collects what the layout tests look at: tags, attributes, link texts."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags = []
+        self.links = []
+        self._link = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.tags.append((tag, attrs))
+        if tag == "a":
+            self._link = [attrs.get("href"), ""]
+            self.links.append(self._link)
+
+    def handle_endtag(self, tag):
+        if tag == "a":
+            self._link = None
+
+    def handle_data(self, data):
+        if self._link is not None:
+            self._link[1] += data.strip()
+
+    def find(self, tag, **attrs):
+        return [a for t, a in self.tags if t == tag and attrs.items() <= a.items()]
+
+
+def parse(response):
+    parser = PageParser()
+    parser.feed(response.content.decode())
+    return parser
+
+
+def assert_site_layout(response):
+    page = parse(response)
+    html = response.content.decode()
+    assert page.find("html", lang="en")
+    assert page.links[0] == ["#main", "Skip to main content"]
+    assert page.find("main", id="main")
+    assert page.find("meta", name="description")[0]["content"]
+    assert page.find("meta", name="viewport")
+    assert page.find("link", rel="icon")
+    assert page.find("link", rel="stylesheet", media="print")
+    assert page.find("nav", **{"aria-label": "Main"})
+    for text, href in NAVIGATION.items():
+        assert [href, text] in page.links, text
+    assert ["/privacy/", "Privacy notice"] in page.links
+    assert ["/newsletter/", "Newsletter"] in page.links
+    assert "<footer" in html
+    assert "<header" in html
+    # No inline scripts or styles: the CSP forbids them.
+    assert all("src" in attrs for attrs in page.find("script"))
+    assert not page.find("style")
+    assert not any("style" in attrs for _, attrs in page.tags)
+    assert not any(name.startswith("on") for _, attrs in page.tags for name in attrs)
+
+
+def test_home_page_has_the_site_layout(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert_site_layout(response)
+    assert b"Care and clear answers for children with cancer" in response.content
+
+
+def test_security_headers_on_every_page(client):
+    for url in ["/", "/does-not-exist/", "/healthz", "/admin/login/"]:
+        response = client.get(url)
+        csp = response["Content-Security-Policy"]
+        assert "default-src 'self'" in csp
+        assert "script-src 'self'" in csp
+        assert "frame-ancestors 'none'" in csp
+        assert "unsafe-inline" not in csp
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+        assert response["X-Frame-Options"] == "DENY"
+        assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+@override_settings(SECURE_SSL_REDIRECT=True, SECURE_HSTS_SECONDS=31536000,
+                   SECURE_REDIRECT_EXEMPT=[r"^healthz$"])
+def test_https_redirect_and_hsts_when_enabled(client):
+    response = client.get("/")
+    assert response.status_code == 301
+    assert response["Location"] == "https://testserver/"
+    secure = client.get("/", secure=True)
+    assert secure["Strict-Transport-Security"].startswith("max-age=31536000")
+    assert client.get("/healthz").status_code == 200
+
+
+def test_healthz_answers_ok_when_the_database_answers(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_healthz_answers_503_when_the_database_does_not(client):
+    with mock.patch("portal.views.connection.cursor", side_effect=OperationalError("down")):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["status"] == "unavailable"
+
+
+def test_not_found_page_uses_the_site_layout(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert_site_layout(response)
+    assert b"We can't find that page" in response.content
+
+
+def broken_view(request):
+    raise RuntimeError("boom")
+
+
+urlpatterns = [path("broken/", broken_view), *portal_urls.urlpatterns]
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_server_error_page_uses_the_site_layout():
+    client = Client(raise_request_exception=False)
+    response = client.get("/broken/")
+    assert response.status_code == 500
+    assert b"Something went wrong on our side" in response.content
+    assert b"Skip to main content" in response.content
+    assert b'href="/privacy/"' in response.content
+
+
+def test_robots_txt_points_to_the_sitemap(client, settings):
+    settings.SITE_URL = "https://portal.example.org"
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    body = response.content.decode()
+    assert "User-agent: *" in body
+    assert "Disallow: /admin/" in body
+    assert "Sitemap: https://portal.example.org/sitemap.xml" in body
+
+
+def test_sitemap_lists_the_home_page(client):
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    assert b"<loc>http://testserver/</loc>" in response.content
+
+
+def test_favicon_ico_redirects_to_the_svg_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"] == "/static/img/favicon.svg"
+
+
+def test_navigation_marks_the_current_section(rf):
+    from django.template import Context, Template
+
+    template = Template("{% load portal_tags %}<a{% nav_current '/trials/' %}>")
+    here = template.render(Context({"request": rf.get("/trials/")}))
+    inside = template.render(Context({"request": rf.get("/trials/NCT03281889/")}))
+    elsewhere = template.render(Context({"request": rf.get("/care/")}))
+    assert here == '<a aria-current="page">'
+    assert inside == '<a aria-current="true">'
+    assert elsewhere == "<a>"

@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import path
+
+from portal import views
+from portal.sitemaps import StaticViewSitemap
+
+sitemaps = {"pages": StaticViewSitemap}
+
+admin.site.site_header = settings.PORTAL_NAME + " administration"
+admin.site.site_title = settings.PORTAL_NAME
+admin.site.index_title = "Content and settings"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("admin/", admin.site.urls),
+    path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots-txt"),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("favicon.ico", views.favicon, name="favicon"),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
