@@ -2,6 +2,7 @@
 
 import os
 import socket
+from html.parser import HTMLParser
 
 import pytest
 
@@ -66,3 +67,32 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+class _ActiveContentFinder(HTMLParser):
+    """Finds what could run script in a page: inline or foreign scripts, event handlers,
+    javascript:/data: URLs, and embedding tags."""
+
+    def __init__(self):
+        super().__init__()
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in {"script", "iframe", "object", "embed", "svg", "math", "base", "form"}:
+            src = dict(attrs).get("src") or ""
+            if not (tag == "script" and src.startswith("/static/")) and tag != "form":
+                self.found.append(f"<{tag}>")
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.found.append(f"<{tag} {name}>")
+            if name in {"href", "src", "action", "formaction", "xlink:href"} and value:
+                scheme = value.strip().split(":", 1)[0].lower()
+                if scheme in {"javascript", "data", "vbscript"}:
+                    self.found.append(f"<{tag} {name}={value}>")
+
+
+def active_content(html):
+    """Everything in the HTML that could execute script; an empty list when inert."""
+    finder = _ActiveContentFinder()
+    finder.feed(html)
+    return finder.found

@@ -1,7 +1,38 @@
-"""The staff roles of DESIGN.md, as Django groups (created by a data migration)."""
+"""The staff roles of DESIGN.md as Django groups, and what each may do.
+
+A data migration creates the groups; after every migrate, sync_role_permissions gives each
+group exactly the permissions listed here, so a feature grants its role access by adding
+its app or models to ROLE_PERMISSIONS.
+"""
+
+from django.contrib.auth.models import Group, Permission
 
 CONTENT_EDITORS = "Content editors"
 TRIAL_COORDINATORS = "Trial coordinators"
 NEWSLETTER_MANAGERS = "Newsletter managers"
 
 ALL_ROLES = [CONTENT_EDITORS, TRIAL_COORDINATORS, NEWSLETTER_MANAGERS]
+
+# role -> {app label: model names, or "__all__" for every model of the app}, all four actions.
+ROLE_PERMISSIONS = {
+    CONTENT_EDITORS: {"conditions": "__all__"},
+    TRIAL_COORDINATORS: {},
+    NEWSLETTER_MANAGERS: {},
+}
+
+
+def permissions_for(role):
+    permissions = Permission.objects.none()
+    for app_label, models in ROLE_PERMISSIONS[role].items():
+        in_app = Permission.objects.filter(content_type__app_label=app_label)
+        if models != "__all__":
+            in_app = in_app.filter(content_type__model__in=models)
+        permissions |= in_app
+    return permissions
+
+
+def sync_role_permissions(**kwargs):
+    for role in ALL_ROLES:
+        group = Group.objects.filter(name=role).first()
+        if group is not None:
+            group.permissions.set(permissions_for(role))

@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "crispy_forms",
     "crispy_bootstrap5",
+    "reversion",
+    "reversion_compare",
     "portal",
     "conditions",
     "trials",
@@ -125,6 +127,17 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# The medical review statement on every condition page, unless a condition sets its own.
+CONDITION_DISCLAIMER = (
+    "The health information on this site has been reviewed by our pediatric specialists. It is "
+    "for education only. It is not a substitute for medical advice, diagnosis or treatment from "
+    "your child's own doctor. If you have questions about your child's health, please talk with "
+    "your child's care team."
+)
+# Largest image an editor may upload, in bytes and in pixels per side.
+MAX_IMAGE_BYTES = 5 * 1024 * 1024
+MAX_IMAGE_SIDE = 6000
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -2,12 +2,17 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import path
+from django.urls import include, path
 
+from conditions.sitemaps import ConditionSitemap, StorySitemap
 from portal import views
 from portal.sitemaps import StaticViewSitemap
 
-sitemaps = {"pages": StaticViewSitemap}
+sitemaps = {
+    "pages": StaticViewSitemap,
+    "conditions": ConditionSitemap,
+    "stories": StorySitemap,
+}
 
 admin.site.site_header = settings.PORTAL_NAME + " administration"
 admin.site.site_title = settings.PORTAL_NAME
@@ -16,6 +21,7 @@ admin.site.index_title = "Content and settings"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("admin/", admin.site.urls),
+    path("conditions/", include("conditions.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),

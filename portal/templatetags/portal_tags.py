@@ -17,3 +17,11 @@ def nav_current(context, prefix):
     if request is None or not request.path.startswith(prefix):
         return ""
     return mark_safe(' aria-current="page"' if request.path == prefix else ' aria-current="true"')
+
+
+@register.filter
+def safe_url(url):
+    """Only web and mail links reach an href: never javascript: or data: URLs."""
+    url = (url or "").strip()
+    scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+    return url if scheme in {"http", "https", "mailto", "tel"} else ""

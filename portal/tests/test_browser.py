@@ -19,6 +19,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PUBLIC_PAGES = [
     ("home", "/", 200),
     ("not found", "/this-page-does-not-exist/", 404),
+    ("conditions A-Z", "/conditions/", 200),
+    ("condition", "/conditions/neuroblastoma/", 200),
+    ("story", "/conditions/stories/a-first-birthday-for-baby-theo/", 200),
 ]
 
 AXE_JS = Path(BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"

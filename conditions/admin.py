@@ -1,0 +1,171 @@
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from reversion_compare.admin import CompareVersionAdmin
+
+from conditions.models import (
+    Condition,
+    ConditionDueForReview,
+    Discussion,
+    KeyFact,
+    Recognition,
+    Reference,
+    Section,
+    StagingCategory,
+    Story,
+    Subsection,
+    Synonym,
+    TreatmentOption,
+)
+
+
+class ReviewFilter(admin.SimpleListFilter):
+    title = "review"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("due", "Due within 30 days or overdue"), ("overdue", "Overdue")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "due":
+            return queryset.review_due()
+        if self.value() == "overdue":
+            return queryset.review_due(within_days=-1)
+        return queryset
+
+
+class SynonymInline(admin.TabularInline):
+    model = Synonym
+    extra = 0
+    verbose_name = "also called"
+    verbose_name_plural = "also called (synonyms)"
+
+
+class KeyFactInline(admin.TabularInline):
+    model = KeyFact
+    extra = 0
+
+
+class SectionInline(admin.StackedInline):
+    model = Section
+    extra = 0
+    fields = [("order", "kind"), "heading", "body", ("reading_grade", "anchor")]
+    readonly_fields = ["reading_grade"]
+    show_change_link = True
+
+
+class StagingCategoryInline(admin.StackedInline):
+    model = StagingCategory
+    extra = 0
+    fields = [("order", "name"), "definition"]
+    show_change_link = True
+
+
+class ReferenceInline(admin.StackedInline):
+    model = Reference
+    extra = 0
+    fields = [
+        ("order", "year"), "authors", "title", ("source", "volume", "pages"),
+        ("doi", "url", "accessed"),
+    ]
+
+
+class RecognitionInline(admin.TabularInline):
+    model = Recognition
+    extra = 0
+
+
+class DiscussionInline(admin.TabularInline):
+    model = Discussion
+    extra = 0
+
+
+@admin.register(Condition)
+class ConditionAdmin(CompareVersionAdmin):
+    list_display = ["name", "status", "publish_at", "last_reviewed", "next_review_due",
+                    "review_state", "view_link"]
+    list_filter = ["status", ReviewFilter]
+    search_fields = ["name", "synonyms__name", "summary"]
+    prepopulated_fields = {"slug": ["name"]}
+    date_hierarchy = "publish_at"
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "summary", "meta_description"]}),
+        ("Publishing", {"fields": [("status", "publish_at")]}),
+        ("Medical review", {"fields": [("last_reviewed", "next_review_due"),
+                                       ("reviewer_name", "reviewer_role"), "disclaimer"]}),
+    ]
+    inlines = [SynonymInline, KeyFactInline, SectionInline, StagingCategoryInline,
+               RecognitionInline, ReferenceInline, DiscussionInline]
+
+    @admin.display(description="on site")
+    def view_link(self, obj):
+        label = "View" if obj.is_live else "Preview"
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), label)
+
+
+@admin.register(ConditionDueForReview)
+class ConditionDueForReviewAdmin(admin.ModelAdmin):
+    list_display = ["name", "next_review_due", "review_state", "last_reviewed",
+                    "reviewer_name", "edit_link"]
+    ordering = ["next_review_due"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).review_due()
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="edit")
+    def edit_link(self, obj):
+        url = reverse("admin:conditions_condition_change", args=[obj.pk])
+        return format_html('<a href="{}">Review and edit</a>', url)
+
+
+class SubsectionInline(admin.StackedInline):
+    model = Subsection
+    extra = 0
+    fields = [("order", "heading"), "body", ("reading_grade", "anchor")]
+    readonly_fields = ["reading_grade"]
+
+
+@admin.register(Section)
+class SectionAdmin(CompareVersionAdmin):
+    list_display = ["heading", "condition", "kind", "order", "reading_grade"]
+    list_filter = ["kind", "condition"]
+    list_select_related = ["condition"]
+    search_fields = ["heading", "body", "condition__name"]
+    fields = ["condition", ("order", "kind"), "heading", "anchor", "body", "reading_grade"]
+    readonly_fields = ["reading_grade"]
+    inlines = [SubsectionInline]
+
+
+class TreatmentOptionInline(admin.TabularInline):
+    model = TreatmentOption
+    extra = 0
+
+
+@admin.register(StagingCategory)
+class StagingCategoryAdmin(CompareVersionAdmin):
+    list_display = ["name", "condition", "order"]
+    list_filter = ["condition"]
+    list_select_related = ["condition"]
+    search_fields = ["name", "condition__name"]
+    inlines = [TreatmentOptionInline]
+
+
+@admin.register(Story)
+class StoryAdmin(CompareVersionAdmin):
+    list_display = ["title", "status", "publish_at", "reading_grade"]
+    list_filter = ["status", "conditions"]
+    search_fields = ["title", "summary", "body"]
+    prepopulated_fields = {"slug": ["title"]}
+    filter_horizontal = ["conditions"]
+    fields = ["title", "slug", "summary", "body", "reading_grade", ("image", "image_alt"),
+              "conditions", ("status", "publish_at")]
+    readonly_fields = ["reading_grade"]

@@ -1,0 +1,89 @@
+"""Demo condition pages (load_demo): neuroblastoma in full, two conditions in short form."""
+
+import datetime
+import io
+
+import reversion
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from PIL import Image, ImageDraw
+
+from conditions.demo_content import NEUROBLASTOMA, OTHER_CONDITIONS
+from conditions.models import Condition, Story
+
+PUBLISHED_AT = timezone.make_aware(datetime.datetime(2025, 1, 6, 8, 0))
+CONDITION_FIELDS = ["name", "summary", "last_reviewed", "next_review_due", "reviewer_name",
+                    "reviewer_role"]
+
+
+def demo_image(text_colour, background):
+    """A small generated picture, so the demo needs no image files of its own."""
+    image = Image.new("RGB", (960, 540), background)
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((380, 120, 580, 320), fill=text_colour)
+    draw.rounded_rectangle((330, 300, 630, 500), radius=80, fill=text_colour)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return ContentFile(buffer.getvalue())
+
+
+def load_condition(data):
+    condition, _ = Condition.objects.update_or_create(
+        slug=data["slug"],
+        defaults={
+            **{field: data[field] for field in CONDITION_FIELDS},
+            "status": Condition.Status.PUBLISHED,
+            "publish_at": PUBLISHED_AT,
+        },
+    )
+    # Children are replaced as a whole, so a second run leaves exactly one copy.
+    for relation in ["synonyms", "key_facts", "sections", "staging_categories", "references",
+                     "recognitions", "discussions"]:
+        getattr(condition, relation).all().delete()
+    for name in data["synonyms"]:
+        condition.synonyms.create(name=name)
+    for order, text in enumerate(data["key_facts"]):
+        condition.key_facts.create(order=order, text=text)
+    for order, section_data in enumerate(data["sections"]):
+        section = condition.sections.create(
+            order=order, kind=section_data["kind"], heading=section_data["heading"],
+            body=section_data["body"],
+        )
+        for sub_order, sub in enumerate(section_data.get("subsections", [])):
+            section.subsections.create(order=sub_order, heading=sub["heading"], body=sub["body"])
+    for order, category_data in enumerate(data["staging"]):
+        category = condition.staging_categories.create(
+            order=order, name=category_data["name"], definition=category_data["definition"]
+        )
+        for option_order, option in enumerate(category_data["options"]):
+            category.options.create(order=option_order, **option)
+    for order, reference in enumerate(data["references"]):
+        condition.references.create(order=order, **reference)
+    for order, item in enumerate(data["recognition"]):
+        condition.recognitions.create(order=order, **item)
+    for order, item in enumerate(data.get("discussions", [])):
+        condition.discussions.create(order=order, **item)
+    for story_data in data["stories"]:
+        load_story(story_data, condition)
+    return condition
+
+
+def load_story(data, condition):
+    story, _ = Story.objects.update_or_create(
+        slug=data["slug"],
+        defaults={
+            "title": data["title"], "summary": data["summary"], "body": data["body"],
+            "image_alt": data["image_alt"], "status": Story.Status.PUBLISHED,
+            "publish_at": PUBLISHED_AT,
+        },
+    )
+    if not story.image:
+        story.image.save(f"{story.slug}.png", demo_image("#f6c445", "#0b5394"), save=True)
+    story.conditions.add(condition)
+
+
+def load():
+    with reversion.create_revision():
+        reversion.set_comment("Demo content loaded.")
+        conditions = [load_condition(data) for data in [NEUROBLASTOMA, *OTHER_CONDITIONS]]
+    return f"{len(conditions)} conditions ({', '.join(c.name for c in conditions)})"

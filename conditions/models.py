@@ -1,0 +1,364 @@
+import datetime
+
+import reversion
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from portal.markdown import render_markdown
+from portal.models import Publishable, PublishableQuerySet
+from portal.readability import flesch_kincaid_grade
+from portal.validators import validate_image_file
+
+REVIEW_DUE_SOON_DAYS = 30
+
+
+def unique_anchor(text, taken):
+    """A slug for a heading id that is not in `taken` (adds -2, -3...)."""
+    base = slugify(text)[:70] or "section"
+    anchor, n = base, 2
+    while anchor in taken:
+        anchor, n = f"{base}-{n}", n + 1
+    return anchor
+
+
+class ConditionQuerySet(PublishableQuerySet):
+    def review_due(self, within_days=REVIEW_DUE_SOON_DAYS):
+        """Conditions whose next review date has passed or comes within `within_days`."""
+        limit = timezone.localdate() + datetime.timedelta(days=within_days)
+        return self.filter(next_review_due__lte=limit)
+
+
+class Condition(Publishable):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    summary = models.TextField(help_text="One or two plain sentences shown under the title.")
+    last_reviewed = models.DateField(null=True, blank=True)
+    next_review_due = models.DateField(null=True, blank=True)
+    reviewer_name = models.CharField(max_length=200, blank=True)
+    reviewer_role = models.CharField(max_length=200, blank=True)
+    disclaimer = models.TextField(
+        blank=True,
+        help_text="Leave empty to show the site-wide medical review statement.",
+    )
+    meta_description = models.CharField(
+        max_length=300, blank=True, help_text="For search engines; the summary is used if empty."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ConditionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("conditions:condition-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.last_reviewed and self.next_review_due and (
+            self.next_review_due <= self.last_reviewed
+        ):
+            raise ValidationError({"next_review_due": "The next review must come after the last."})
+
+    @property
+    def shown_disclaimer(self):
+        return self.disclaimer or settings.CONDITION_DISCLAIMER
+
+    @property
+    def review_state(self):
+        if not self.next_review_due:
+            return ""
+        today = timezone.localdate()
+        if self.next_review_due < today:
+            return "overdue"
+        if self.next_review_due <= today + datetime.timedelta(days=REVIEW_DUE_SOON_DAYS):
+            return "due soon"
+        return "current"
+
+
+class ConditionDueForReview(Condition):
+    """Admin list of conditions whose review is overdue or due soon."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "condition due for review"
+        verbose_name_plural = "conditions due for review"
+
+
+class Synonym(models.Model):
+    condition = models.ForeignKey(Condition, on_delete=models.CASCADE, related_name="synonyms")
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["condition", "name"], name="unique_synonym")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class KeyFact(models.Model):
+    condition = models.ForeignKey(Condition, on_delete=models.CASCADE, related_name="key_facts")
+    order = models.PositiveIntegerField(default=0)
+    text = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return self.text
+
+
+class RenderedMarkdown(models.Model):
+    """A Markdown body rendered and sanitised on save, with its reading grade."""
+
+    body = models.TextField(blank=True, help_text="Markdown: paragraphs, lists, **bold**, links.")
+    body_html = models.TextField(blank=True, editable=False)
+    reading_grade = models.DecimalField(
+        max_digits=4, decimal_places=1, null=True, blank=True, editable=False,
+        help_text="Flesch-Kincaid grade level of the text (aim for 8 or lower).",
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_markdown(self.body)
+        self.reading_grade = flesch_kincaid_grade(self.body)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html", "reading_grade"}
+        super().save(*args, **kwargs)
+
+
+class Section(RenderedMarkdown):
+    class Kind(models.TextChoices):
+        OVERVIEW = "overview", "Overview"
+        SYMPTOMS = "symptoms", "Symptoms"
+        WHEN_TO_SEE_DOCTOR = "when_to_see_doctor", "When to see a doctor"
+        CAUSES = "causes", "Causes"
+        RISK_FACTORS = "risk_factors", "Risk factors"
+        PREVENTION = "prevention", "Prevention"
+        COMPLICATIONS = "complications", "Complications"
+        DIAGNOSIS = "diagnosis", "Diagnosis"
+        STAGING = "staging", "Staging"
+        TREATMENT = "treatment", "Treatment"
+        OUTLOOK = "outlook", "Outlook"
+        OTHER = "other", "Other"
+
+    condition = models.ForeignKey(Condition, on_delete=models.CASCADE, related_name="sections")
+    order = models.PositiveIntegerField(default=0)
+    kind = models.CharField(max_length=30, choices=Kind, default=Kind.OTHER)
+    heading = models.CharField(max_length=200)
+    anchor = models.SlugField(
+        max_length=80, blank=True,
+        help_text="The heading's id for links (#anchor). Set once from the heading, then kept.",
+    )
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["condition", "anchor"], name="unique_section_anchor")
+        ]
+
+    def __str__(self):
+        return f"{self.condition}: {self.heading}"
+
+    def save(self, *args, **kwargs):
+        if not self.anchor:
+            taken = set(
+                Section.objects.filter(condition_id=self.condition_id)
+                .exclude(pk=self.pk).values_list("anchor", flat=True)
+            ) | {"staging-categories", "references", "key-facts", "recognition",
+                 "recommended-reading", "page-title"}
+            self.anchor = unique_anchor(self.heading, taken)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return f"{self.condition.get_absolute_url()}#{self.anchor}"
+
+
+class Subsection(RenderedMarkdown):
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="subsections")
+    order = models.PositiveIntegerField(default=0)
+    heading = models.CharField(max_length=200)
+    anchor = models.SlugField(max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return self.heading
+
+    def save(self, *args, **kwargs):
+        if not self.anchor:
+            taken = set(
+                Subsection.objects.filter(section__condition_id=self.section.condition_id)
+                .exclude(pk=self.pk).values_list("anchor", flat=True)
+            )
+            self.anchor = unique_anchor(f"{self.section.anchor} {self.heading}", taken)
+        super().save(*args, **kwargs)
+
+
+class StagingCategory(models.Model):
+    condition = models.ForeignKey(
+        Condition, on_delete=models.CASCADE, related_name="staging_categories"
+    )
+    order = models.PositiveIntegerField(default=0)
+    name = models.CharField(max_length=200)
+    definition = models.TextField()
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name_plural = "staging categories"
+
+    def __str__(self):
+        return f"{self.condition}: {self.name}"
+
+    def option_groups(self):
+        """Options grouped by age group, in order: [(age group label or "", [options])]."""
+        groups = {}
+        for option in self.options.all():
+            label = option.get_age_group_display() if option.age_group else ""
+            groups.setdefault(label, []).append(option)
+        return list(groups.items())
+
+
+class TreatmentOption(models.Model):
+    class AgeGroup(models.TextChoices):
+        ALL = "", "All ages"
+        UNDER_1 = "under_1", "Younger than 1 year"
+        ONE_OR_OLDER = "1_or_older", "1 year or older"
+
+    category = models.ForeignKey(
+        StagingCategory, on_delete=models.CASCADE, related_name="options"
+    )
+    order = models.PositiveIntegerField(default=0)
+    text = models.CharField(max_length=300)
+    age_group = models.CharField(max_length=20, choices=AgeGroup, blank=True, default="")
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return self.text
+
+
+class Reference(models.Model):
+    condition = models.ForeignKey(Condition, on_delete=models.CASCADE, related_name="references")
+    order = models.PositiveIntegerField(default=0)
+    authors = models.CharField(max_length=500, blank=True)
+    title = models.CharField(max_length=500)
+    source = models.CharField(max_length=300, blank=True, help_text="Journal, book or website.")
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    volume = models.CharField(max_length=50, blank=True, help_text="Volume and issue, e.g. 39(29).")
+    pages = models.CharField(max_length=50, blank=True)
+    doi = models.CharField(
+        "DOI", max_length=200, blank=True,
+        help_text="Only the DOI itself, e.g. 10.1200/JCO.21.00278.",
+    )
+    url = models.URLField("URL", max_length=500, blank=True)
+    accessed = models.DateField(null=True, blank=True, help_text="When a web page was read.")
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        doi = self.doi.strip().removeprefix("https://doi.org/").removeprefix("doi:").strip()
+        if doi and not doi.startswith("10."):
+            raise ValidationError({"doi": "A DOI starts with 10., e.g. 10.1200/JCO.21.00278."})
+        self.doi = doi
+
+    @property
+    def doi_url(self):
+        return f"https://doi.org/{self.doi}" if self.doi else ""
+
+
+class Recognition(models.Model):
+    condition = models.ForeignKey(
+        Condition, on_delete=models.CASCADE, related_name="recognitions"
+    )
+    order = models.PositiveIntegerField(default=0)
+    title = models.CharField(max_length=200)
+    detail = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = "recognition item"
+
+    def __str__(self):
+        return self.title
+
+
+class Discussion(models.Model):
+    """A related thread in an outside community, linked from the condition page."""
+
+    condition = models.ForeignKey(
+        Condition, on_delete=models.CASCADE, related_name="discussions"
+    )
+    order = models.PositiveIntegerField(default=0)
+    title = models.CharField(max_length=300)
+    url = models.URLField("URL", max_length=500)
+    reply_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return self.title
+
+
+class Story(Publishable, RenderedMarkdown):
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    summary = models.TextField()
+    image = models.ImageField(
+        upload_to="stories/", blank=True, validators=[validate_image_file]
+    )
+    image_alt = models.CharField(
+        "image description", max_length=300, blank=True,
+        help_text="What the picture shows, for people who cannot see it. Required with an image.",
+    )
+    conditions = models.ManyToManyField(Condition, related_name="stories", blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-publish_at"]
+        verbose_name_plural = "stories"
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("conditions:story-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.image and not self.image_alt.strip():
+            raise ValidationError({"image_alt": "Describe the image for people who cannot see it."})
+
+
+# Revisions: a condition's revision holds everything edited on its admin page.
+reversion.register(Subsection)
+reversion.register(TreatmentOption)
+reversion.register(Section, follow=["subsections"])
+reversion.register(StagingCategory, follow=["options"])
+for _model in (Synonym, KeyFact, Reference, Recognition, Discussion):
+    reversion.register(_model)
+reversion.register(
+    Condition,
+    follow=["synonyms", "key_facts", "sections", "staging_categories", "references",
+            "recognitions", "discussions"],
+)
+reversion.register(Story)

@@ -1,0 +1,25 @@
+from django.contrib.sitemaps import Sitemap
+
+from conditions.models import Condition, Story
+
+
+class ConditionSitemap(Sitemap):
+    changefreq = "monthly"
+    priority = 0.9
+
+    def items(self):
+        return Condition.objects.published()
+
+    def lastmod(self, condition):
+        return condition.updated_at
+
+
+class StorySitemap(Sitemap):
+    changefreq = "yearly"
+    priority = 0.5
+
+    def items(self):
+        return Story.objects.published()
+
+    def lastmod(self, story):
+        return story.updated_at

@@ -1,0 +1,125 @@
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from conditions.models import Condition, Reference, Section, Story
+from portal.readability import flesch_kincaid_grade
+
+pytestmark = pytest.mark.django_db
+
+
+def make_condition(**fields):
+    defaults = {"name": "Neuroblastoma", "slug": "neuroblastoma", "summary": "A summary.",
+                "status": Condition.Status.PUBLISHED}
+    return Condition.objects.create(**{**defaults, **fields})
+
+
+def test_published_shows_only_live_conditions():
+    now = timezone.now()
+    live = make_condition(slug="live", publish_at=now - datetime.timedelta(minutes=1))
+    make_condition(slug="draft", status=Condition.Status.DRAFT)
+    make_condition(slug="future", publish_at=now + datetime.timedelta(days=1))
+    assert list(Condition.objects.published()) == [live]
+    assert live.is_live
+
+
+def test_review_due_includes_overdue_and_soon_but_not_later():
+    today = timezone.localdate()
+    overdue = make_condition(slug="a", next_review_due=today - datetime.timedelta(days=1))
+    soon = make_condition(slug="b", next_review_due=today + datetime.timedelta(days=20))
+    make_condition(slug="c", next_review_due=today + datetime.timedelta(days=200))
+    make_condition(slug="d")
+    assert set(Condition.objects.review_due()) == {overdue, soon}
+    assert overdue.review_state == "overdue"
+    assert soon.review_state == "due soon"
+
+
+def test_next_review_must_follow_the_last_review():
+    condition = Condition(name="X", slug="x", summary="s", last_reviewed=datetime.date(2025, 9, 30),
+                          next_review_due=datetime.date(2025, 1, 1))
+    with pytest.raises(ValidationError, match="after the last"):
+        condition.full_clean()
+
+
+def test_disclaimer_falls_back_to_the_site_wide_statement(settings):
+    settings.CONDITION_DISCLAIMER = "Site-wide statement."
+    assert make_condition(slug="a").shown_disclaimer == "Site-wide statement."
+    assert make_condition(slug="b", disclaimer="Our own.").shown_disclaimer == "Our own."
+
+
+def test_section_body_is_rendered_on_save_with_a_reading_grade():
+    section = make_condition().sections.create(
+        heading="Symptoms", kind=Section.Kind.SYMPTOMS,
+        body="Some signs are common. Others are rare.\n\n- **Belly pain**\n- A lump\n- Fever "
+             "that does not go away after a few days",
+    )
+    assert "<li><strong>Belly pain</strong></li>" in section.body_html
+    assert section.reading_grade is not None
+    section.body = "Changed text only, with nothing else in it at all today."
+    section.save(update_fields=["body"])
+    section.refresh_from_db()
+    assert section.body_html == "<p>Changed text only, with nothing else in it at all today.</p>"
+
+
+def test_section_anchors_are_unique_and_stable():
+    condition = make_condition()
+    first = condition.sections.create(heading="Treatment")
+    second = condition.sections.create(heading="Treatment")
+    references = condition.sections.create(heading="References")
+    assert (first.anchor, second.anchor) == ("treatment", "treatment-2")
+    assert references.anchor == "references-2"  # the page's own references block keeps its id
+    first.heading = "How it is treated"
+    first.save()
+    assert first.anchor == "treatment"
+    sub = first.subsections.create(heading="Surgery")
+    assert sub.anchor == "treatment-surgery"
+
+
+def test_treatment_options_group_by_age():
+    category = make_condition().staging_categories.create(name="Disseminated", definition="d")
+    category.options.create(order=1, text="Watch closely", age_group="under_1")
+    category.options.create(order=2, text="Chemotherapy", age_group="under_1")
+    category.options.create(order=3, text="Intensive therapy", age_group="1_or_older")
+    groups = [(label, [o.text for o in options]) for label, options in category.option_groups()]
+    assert groups == [
+        ("Younger than 1 year", ["Watch closely", "Chemotherapy"]),
+        ("1 year or older", ["Intensive therapy"]),
+    ]
+
+
+def test_reference_doi_is_normalised_and_linked():
+    reference = Reference(condition=make_condition(), title="t", doi="https://doi.org/10.1200/JCO.21.00278")
+    reference.full_clean()
+    assert reference.doi == "10.1200/JCO.21.00278"
+    assert reference.doi_url == "https://doi.org/10.1200/JCO.21.00278"
+    reference.doi = "not-a-doi"
+    with pytest.raises(ValidationError, match=r"starts with 10\."):
+        reference.full_clean()
+
+
+def test_story_image_needs_a_description():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    story = Story(title="t", slug="t", summary="s", image=SimpleUploadedFile("a.png", b"x"))
+    with pytest.raises(ValidationError) as error:
+        story.clean()
+    assert "image_alt" in error.value.message_dict
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [
+        ("The cat sat on the mat. The dog ran to the park. We had fun in the sun today.", 0, 3),
+        ("Neuroblastoma is a malignant embryonal neoplasm originating from primordial neural "
+         "crest derivatives of the sympathoadrenal lineage, frequently presenting with "
+         "metastatic dissemination.", 16, 40),
+    ],
+)
+def test_reading_grade_tracks_difficulty(text, low, high):
+    assert low <= flesch_kincaid_grade(text) <= high
+
+
+def test_reading_grade_needs_enough_text():
+    assert flesch_kincaid_grade("Too short.") is None

@@ -1,0 +1,76 @@
+"""Hostile input in any editable field reaches the page inert."""
+
+import pytest
+from django.db import models
+
+from conditions.models import (
+    Condition,
+    Discussion,
+    KeyFact,
+    Recognition,
+    Reference,
+    Section,
+    StagingCategory,
+    Story,
+    Subsection,
+    Synonym,
+    TreatmentOption,
+)
+from conftest import active_content
+from portal.markdown import render_markdown
+
+pytestmark = pytest.mark.django_db
+
+PAYLOAD = (
+    "<script>alert(1)</script> <img src=x onerror=alert(2)> "
+    "[click](javascript:alert(3)) <a href=\"javascript:alert(4)\">x</a> "
+    "\"><svg onload=alert(5)> <iframe src=//evil.example></iframe> "
+    "<a href='data:text/html,<script>alert(6)</script>'>d</a> [ok](https://example.org)"
+)
+URL_PAYLOAD = "javascript:alert(7)"
+
+
+def hostile(model, **fixed):
+    """Every text field of the model set to the payload (URL fields to a javascript: URL)."""
+    values = {}
+    for field in model._meta.get_fields():
+        if not getattr(field, "editable", False) or field.name in fixed:
+            continue
+        if isinstance(field, models.URLField):
+            values[field.name] = URL_PAYLOAD
+        elif isinstance(field, models.CharField | models.TextField) and not field.choices:
+            limit = field.max_length or 10_000
+            values[field.name] = PAYLOAD[:limit]
+    return model.objects.create(**values, **fixed)
+
+
+def test_markdown_renderer_strips_everything_active():
+    html = render_markdown(PAYLOAD)
+    assert active_content(html) == []
+    assert "<script" not in html
+    assert '<a href="https://example.org" rel="noopener noreferrer">ok</a>' in html
+
+
+def test_hostile_text_in_every_field_renders_inert(client):
+    condition = hostile(Condition, slug="hostile", status=Condition.Status.PUBLISHED)
+    hostile(Synonym, condition=condition)
+    hostile(KeyFact, condition=condition)
+    section = hostile(Section, condition=condition, kind="staging", anchor="")
+    hostile(Section, condition=condition, kind="treatment", anchor="")
+    hostile(Subsection, section=section, anchor="")
+    category = hostile(StagingCategory, condition=condition)
+    hostile(TreatmentOption, category=category, age_group="")
+    hostile(Reference, condition=condition)
+    hostile(Recognition, condition=condition)
+    hostile(Discussion, condition=condition)
+    story = hostile(Story, slug="hostile-story", status=Story.Status.PUBLISHED, image="")
+    story.conditions.add(condition)
+
+    for url in ["/conditions/hostile/", "/conditions/", "/conditions/stories/hostile-story/"]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        assert active_content(html) == [], url
+    # Plain-text fields are escaped, so the words stay visible but do nothing.
+    page = client.get("/conditions/hostile/").content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page

@@ -1,0 +1,254 @@
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from django.utils.html import escape
+
+from conditions.models import Condition, Section, Story
+from portal import roles
+
+pytestmark = pytest.mark.django_db
+
+
+def make_condition(**fields):
+    defaults = {"name": "Neuroblastoma", "slug": "neuroblastoma", "summary": "A summary.",
+                "status": Condition.Status.PUBLISHED}
+    return Condition.objects.create(**{**defaults, **fields})
+
+
+def fill(condition, n):
+    """n sections (each with a subsection), references, facts, staging categories, stories."""
+    for i in range(n):
+        section = condition.sections.create(order=i, heading=f"Section {i}", body=f"Text {i}.")
+        section.subsections.create(heading=f"Part {i}", body="More.")
+        condition.references.create(order=i, title=f"Paper {i}", doi=f"10.1000/{i}")
+        condition.key_facts.create(order=i, text=f"Fact {i}")
+        condition.synonyms.create(name=f"Other name {i}")
+        condition.recognitions.create(order=i, title=f"Award {i}")
+        condition.discussions.create(order=i, title=f"Thread {i}", url="https://example.org/t",
+                                     reply_count=i)
+        category = condition.staging_categories.create(order=i, name=f"Stage {i}", definition="d")
+        category.options.create(text="Option", age_group="under_1")
+        story = Story.objects.create(title=f"Story {i}", slug=f"{condition.slug}-story-{i}",
+                                     summary="s",
+                                     status=Story.Status.PUBLISHED)
+        story.conditions.add(condition)
+
+
+def editor(django_user_model):
+    user = django_user_model.objects.create_user("editor", password="pw", is_staff=True)
+    user.groups.add(Group.objects.get(name=roles.CONTENT_EDITORS))
+    return user
+
+
+def test_a_to_z_lists_conditions_and_their_synonyms(client):
+    wilms = make_condition(name="Nephroblastoma", slug="nephroblastoma")
+    wilms.synonyms.create(name="Wilms tumor")
+    make_condition(name="Neuroblastoma", slug="neuroblastoma")
+    make_condition(name="Retinoblastoma", slug="retinoblastoma", status=Condition.Status.DRAFT)
+    response = client.get("/conditions/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<a href="/conditions/nephroblastoma/">Nephroblastoma</a>' in html
+    assert 'Wilms tumor, see <a href="/conditions/nephroblastoma/">Nephroblastoma</a>' in html
+    assert "Retinoblastoma" not in html
+    assert '<a href="#letter-N">N</a>' in html
+    assert '<a href="#letter-W">W</a>' in html
+    assert '<h2 id="letter-W">W</h2>' in html
+    assert '<a href="#letter-R">' not in html
+    assert [g["letter"] for g in response.context["groups"]] == ["N", "W"]
+
+
+def test_a_to_z_has_an_empty_state(client):
+    response = client.get("/conditions/")
+    assert b"No condition pages are published yet" in response.content
+
+
+def test_condition_page_shows_every_part(client):
+    condition = make_condition(
+        last_reviewed=datetime.date(2025, 9, 30), reviewer_name="Dr. Demo",
+        reviewer_role="Pediatric oncologist",
+    )
+    condition.synonyms.create(name="NB")
+    condition.key_facts.create(text="About 600 children a year")
+    overview = condition.sections.create(order=1, heading="Overview", kind="overview",
+                                         body="What it is.")
+    treatment = condition.sections.create(order=3, heading="Treatment", kind="treatment", body="")
+    treatment.subsections.create(heading="Surgery", body="Removing the tumor.")
+    condition.sections.create(order=2, heading="Staging", kind="staging", body="Groups.")
+    stage = condition.staging_categories.create(name="Disseminated", definition="Has spread.")
+    stage.options.create(order=1, text="Watchful waiting", age_group="under_1")
+    stage.options.create(order=2, text="Intensive chemotherapy", age_group="1_or_older")
+    condition.references.create(title="Revised risk classification", doi="10.1200/JCO.21.00278",
+                                authors="Irwin MS", source="J Clin Oncol", year=2021)
+    condition.recognitions.create(title="Ranked in 10 specialties")
+    story = Story.objects.create(title="Baby Theo", slug="baby-theo", summary="A story.",
+                                 status=Story.Status.PUBLISHED)
+    story.conditions.add(condition)
+    draft_story = Story.objects.create(title="Unfinished", slug="unfinished", summary="s")
+    draft_story.conditions.add(condition)
+
+    response = client.get("/conditions/neuroblastoma/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<h1 id="page-title">Neuroblastoma</h1>' in html
+    assert "Also called <span>NB</span>" in html
+    assert '<a href="#overview">Overview</a>' in html
+    assert '<h2 id="overview">Overview</h2>' in html
+    assert '<h3 id="treatment-surgery">Surgery</h3>' in html
+    assert html.index("Overview</h2>") < html.index("Staging</h2>") < html.index("Treatment</h2>")
+    assert "About 600 children a year" in html
+    assert "<dt>Disseminated</dt>" in html
+    assert "Younger than 1 year:" in html
+    assert html.index("Younger than 1 year") < html.index("Watchful waiting")
+    assert html.index("1 year or older:") < html.index("Intensive chemotherapy")
+    assert '<a href="https://doi.org/10.1200/JCO.21.00278">doi:10.1200/JCO.21.00278</a>' in html
+    assert "Ranked in 10 specialties" in html
+    assert '<a href="/conditions/stories/baby-theo/">Baby Theo</a>' in html
+    assert "Unfinished" not in html
+    assert '<time datetime="2025-09-30">September 30, 2025</time>' in html
+    assert "by Dr. Demo, Pediatric oncologist" in html
+    assert escape(condition.shown_disclaimer) in html
+    assert 'aria-label="Breadcrumb"' in html
+    assert overview.anchor == "overview"
+
+
+def test_staging_without_a_staging_section_still_appears(client):
+    condition = make_condition()
+    condition.sections.create(heading="Overview", body="x")
+    condition.staging_categories.create(name="Localized", definition="Has not spread.")
+    html = client.get("/conditions/neuroblastoma/").content.decode()
+    assert '<h2 id="staging-title">Staging</h2>' in html
+    assert "Treatment by category" in html
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"status": Condition.Status.DRAFT},
+        {"publish_at": timezone.now() + datetime.timedelta(days=3)},
+    ],
+)
+def test_unpublished_condition_is_404_for_the_public_and_a_preview_for_staff(
+    client, django_user_model, fields
+):
+    condition = make_condition(**fields)
+    assert client.get("/conditions/neuroblastoma/").status_code == 404
+    assert b"Neuroblastoma" not in client.get("/conditions/").content
+
+    outsider = django_user_model.objects.create_user("coord", password="pw", is_staff=True)
+    outsider.groups.add(Group.objects.get(name=roles.TRIAL_COORDINATORS))
+    client.force_login(outsider)
+    assert client.get("/conditions/neuroblastoma/").status_code == 404
+
+    client.force_login(editor(django_user_model))
+    response = client.get("/conditions/neuroblastoma/")
+    assert response.status_code == 200
+    assert b"<strong>Preview.</strong>" in response.content
+    assert f'/admin/conditions/condition/{condition.pk}/change/'.encode() in response.content
+
+
+def test_published_page_has_no_preview_banner_for_staff(client, django_user_model):
+    make_condition()
+    client.force_login(editor(django_user_model))
+    assert b"Preview." not in client.get("/conditions/neuroblastoma/").content
+
+
+def test_unknown_condition_is_404(client):
+    assert client.get("/conditions/no-such-thing/").status_code == 404
+
+
+def test_story_page_and_its_drafts(client):
+    condition = make_condition()
+    story = Story.objects.create(title="Baby Theo", slug="baby-theo", summary="A story.",
+                                 body="He is *well* now.", status=Story.Status.PUBLISHED)
+    story.conditions.add(condition)
+    response = client.get("/conditions/stories/baby-theo/")
+    assert response.status_code == 200
+    assert b"He is <em>well</em> now." in response.content
+    assert b'<a href="/conditions/neuroblastoma/">Neuroblastoma</a>' in response.content
+    story.status = Story.Status.DRAFT
+    story.save()
+    assert client.get("/conditions/stories/baby-theo/").status_code == 404
+
+
+def test_sitemap_lists_published_conditions_and_stories(client):
+    make_condition()
+    make_condition(name="Hidden", slug="hidden", status=Condition.Status.DRAFT)
+    Story.objects.create(title="T", slug="baby-theo", summary="s", status=Story.Status.PUBLISHED)
+    body = client.get("/sitemap.xml").content.decode()
+    assert "http://testserver/conditions/neuroblastoma/" in body
+    assert "http://testserver/conditions/stories/baby-theo/" in body
+    assert "hidden" not in body
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+# The condition, then one query each: synonyms, key facts, sections, subsections, staging
+# categories, their options, references, recognition, discussions, stories.
+CONDITION_PAGE_QUERIES = 11
+
+
+def test_condition_page_queries_do_not_grow_with_content(client):
+    small = make_condition(slug="small")
+    fill(small, 2)
+    large = make_condition(name="Large", slug="large")
+    fill(large, 40)
+    assert count_queries(client, "/conditions/small/") == CONDITION_PAGE_QUERIES
+    assert count_queries(client, "/conditions/large/") == CONDITION_PAGE_QUERIES
+
+
+def test_a_to_z_queries_do_not_grow_with_content(client):
+    for i in range(30):
+        make_condition(name=f"Condition {i}", slug=f"c-{i}").synonyms.create(name=f"Syn {i}")
+    assert count_queries(client, "/conditions/") == 2
+
+
+def test_load_demo_reproduces_both_reference_pages_and_is_idempotent(client):
+    call_command("load_demo", verbosity=0)
+    counts = {
+        "conditions": Condition.objects.count(),
+        "sections": Section.objects.count(),
+        "stories": Story.objects.count(),
+    }
+    call_command("load_demo", verbosity=0)
+    assert counts == {
+        "conditions": Condition.objects.count(),
+        "sections": Section.objects.count(),
+        "stories": Story.objects.count(),
+    }
+    assert counts["conditions"] == 3
+    neuroblastoma = Condition.objects.get(slug="neuroblastoma")
+    kinds = list(neuroblastoma.sections.values_list("kind", flat=True))
+    for kind in ["overview", "symptoms", "when_to_see_doctor", "causes", "risk_factors",
+                 "prevention", "complications", "diagnosis", "staging", "treatment"]:
+        assert kind in kinds
+    assert kinds.index("overview") < kinds.index("symptoms") < kinds.index("diagnosis")
+    symptoms = neuroblastoma.sections.get(kind="symptoms")
+    assert symptoms.subsections.count() >= 4
+    assert neuroblastoma.sections.get(kind="diagnosis").subsections.count() == 4
+    staging = list(neuroblastoma.staging_categories.values_list("name", flat=True))
+    assert len(staging) == 6
+    disseminated = neuroblastoma.staging_categories.get(name="Disseminated")
+    age_groups = set(disseminated.options.values_list("age_group", flat=True))
+    assert {"under_1", "1_or_older"} <= age_groups
+    dois = set(neuroblastoma.references.values_list("doi", flat=True))
+    assert {"10.1200/JCO.21.00278", "10.1148/radiol.11101352"} <= dois
+    assert neuroblastoma.references.count() >= 10
+    assert neuroblastoma.recognitions.count() == 3
+    assert neuroblastoma.key_facts.exists()
+    assert neuroblastoma.stories.get().image
+    assert Condition.objects.get(slug="nephroblastoma").synonyms.filter(name="Wilms tumor").exists()
+    response = client.get("/conditions/neuroblastoma/")
+    assert response.status_code == 200
+    assert b"https://doi.org/10.1148/radiol.11101352" in response.content
+    assert b"Wilms tumor, see" in client.get("/conditions/").content
