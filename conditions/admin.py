@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 from reversion_compare.admin import CompareVersionAdmin
+from reversion_compare.helpers import html_diff
 
 from conditions.models import (
     Condition,
@@ -17,6 +18,27 @@ from conditions.models import (
     Synonym,
     TreatmentOption,
 )
+
+
+def sections_text(condition_version):
+    """The sections and subsections stored in a condition's revision, as one text."""
+    stored = condition_version.revision.version_set.all()
+    sections = sorted(
+        (v.field_dict for v in stored if v.content_type.model_class() is Section),
+        key=lambda fields: (fields["order"], fields["id"]),
+    )
+    subsections = sorted(
+        (v.field_dict for v in stored if v.content_type.model_class() is Subsection),
+        key=lambda fields: (fields["order"], fields["id"]),
+    )
+    parts = []
+    for section in sections:
+        parts.append(f"## {section['heading']}\n\n{section['body']}")
+        parts.extend(
+            f"### {sub['heading']}\n\n{sub['body']}"
+            for sub in subsections if sub["section_id"] == section["id"]
+        )
+    return "\n\n".join(parts)
 
 
 class ReviewFilter(admin.SimpleListFilter):
@@ -101,6 +123,13 @@ class ConditionAdmin(CompareVersionAdmin):
     def view_link(self, obj):
         label = "View" if obj.is_live else "Preview"
         return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), label)
+
+    def compare_sections(self, obj_compare):
+        """Compare the text of the sections and subsections, not just their names."""
+        return html_diff(
+            sections_text(obj_compare.compare_obj1.version_record),
+            sections_text(obj_compare.compare_obj2.version_record),
+        )
 
 
 @admin.register(ConditionDueForReview)

@@ -1,30 +1,17 @@
 """Demo condition pages (load_demo): neuroblastoma in full, two conditions in short form."""
 
 import datetime
-import io
 
 import reversion
-from django.core.files.base import ContentFile
 from django.utils import timezone
-from PIL import Image, ImageDraw
 
 from conditions.demo_content import NEUROBLASTOMA, OTHER_CONDITIONS
 from conditions.models import Condition, Story
+from portal.demo_images import demo_image
 
 PUBLISHED_AT = timezone.make_aware(datetime.datetime(2025, 1, 6, 8, 0))
 CONDITION_FIELDS = ["name", "summary", "last_reviewed", "next_review_due", "reviewer_name",
                     "reviewer_role"]
-
-
-def demo_image(text_colour, background):
-    """A small generated picture, so the demo needs no image files of its own."""
-    image = Image.new("RGB", (960, 540), background)
-    draw = ImageDraw.Draw(image)
-    draw.ellipse((380, 120, 580, 320), fill=text_colour)
-    draw.rounded_rectangle((330, 300, 630, 500), radius=80, fill=text_colour)
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    return ContentFile(buffer.getvalue())
 
 
 def load_condition(data):

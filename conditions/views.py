@@ -2,24 +2,12 @@ from itertools import groupby
 from string import ascii_uppercase
 
 from django.db.models import Prefetch
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 
+from care_sites.models import CareSite, Location, SupportService
 from conditions.models import Condition, Section, StagingCategory, Story
-
-
-def can_preview(user, model):
-    """Staff who may view a model in the admin may also see its drafts on the site."""
-    opts = model._meta
-    return user.is_staff and user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
-
-
-def get_public_or_preview(request, queryset, **lookup):
-    obj = get_object_or_404(queryset, **lookup)
-    if not obj.is_live and not can_preview(request.user, queryset.model):
-        raise Http404("No published page here.")
-    return obj
+from portal.preview import get_public_or_preview
 
 
 def index_letter(name):
@@ -63,6 +51,18 @@ def condition_detail(request, slug):
         "recognitions",
         "discussions",
         Prefetch("stories", queryset=Story.objects.published(), to_attr="published_stories"),
+        Prefetch(
+            "care_sites",
+            queryset=CareSite.objects.published().prefetch_related(
+                Prefetch("locations", queryset=Location.objects.published())
+            ),
+            to_attr="published_care_sites",
+        ),
+        Prefetch(
+            "support_services",
+            queryset=SupportService.objects.published(),
+            to_attr="published_support_services",
+        ),
     )
     condition = get_public_or_preview(request, queryset, slug=slug)
     sections = list(condition.sections.all())
@@ -82,6 +82,7 @@ def condition_detail(request, slug):
             # Staging and treatment-by-category follow their sections, or close the page.
             "staging_in_section": Section.Kind.STAGING in kinds,
             "treatment_in_section": Section.Kind.TREATMENT in kinds,
+            "interpreter_service": SupportService.objects.interpreter_service(),
         },
     )
 

@@ -194,8 +194,9 @@ def count_queries(client, url):
 
 
 # The condition, then one query each: synonyms, key facts, sections, subsections, staging
-# categories, their options, references, recognition, discussions, stories.
-CONDITION_PAGE_QUERIES = 11
+# categories, their options, references, recognition, discussions, stories, care sites,
+# their locations, support services; and two for the interpreter service and its languages.
+CONDITION_PAGE_QUERIES = 16
 
 
 def test_condition_page_queries_do_not_grow_with_content(client):

@@ -1,0 +1,659 @@
+"""The conditions admin: who may use it, editing, revisions, review dates, stories, drafts."""
+
+import datetime
+import io
+from html.parser import HTMLParser
+
+import pytest
+import reversion
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from PIL import Image
+from reversion.models import Version
+
+from conditions.models import (
+    Condition,
+    ConditionDueForReview,
+    Section,
+    StagingCategory,
+    Story,
+    Synonym,
+)
+from portal import roles
+from portal.readability import flesch_kincaid_grade
+
+pytestmark = pytest.mark.django_db
+
+OLD_BODY = "Neuroblastoma is a cancer that starts in young nerve cells called neuroblasts."
+NEW_BODY = "Doctors find most tumours in the belly, often before a child turns five years old."
+LONG_BODY = (
+    "Neuroblastoma is a cancer of immature nerve tissue. It most often begins in the "
+    "adrenal glands, which sit on top of the kidneys. Treatment depends on the risk group "
+    "and may include surgery, chemotherapy and radiation therapy."
+)
+
+
+# Factories -----------------------------------------------------------------------------------
+
+def make_condition(**kw):
+    slug = kw.pop("slug", None) or f"condition-{Condition.objects.count() + 1}"
+    defaults = {
+        "name": slug.replace("-", " ").capitalize(),
+        "slug": slug,
+        "summary": "A plain summary of the condition.",
+        "status": Condition.Status.PUBLISHED,
+        "publish_at": timezone.now() - datetime.timedelta(days=1),
+    }
+    return Condition.objects.create(**{**defaults, **kw})
+
+
+def make_section(condition, **kw):
+    defaults = {"order": 0, "kind": Section.Kind.OVERVIEW, "heading": "Overview",
+                "body": OLD_BODY}
+    return condition.sections.create(**{**defaults, **kw})
+
+
+def make_full_condition():
+    """A condition with one row in every inline of its admin page."""
+    condition = make_condition(slug="neuroblastoma", name="Neuroblastoma")
+    condition.synonyms.create(name="Neural crest tumour")
+    condition.key_facts.create(order=0, text="Most children are younger than five.")
+    overview = make_section(condition)
+    overview.subsections.create(order=0, heading="How common it is",
+                                body="About 800 children a year are diagnosed.")
+    make_section(condition, order=1, kind=Section.Kind.SYMPTOMS, heading="Symptoms",
+                 body="A lump in the belly, pain or tiredness.")
+    category = condition.staging_categories.create(
+        order=0, name="Low risk", definition="The tumour has not spread."
+    )
+    category.options.create(order=0, text="Observation")
+    condition.recognitions.create(order=0, title="Top children's hospital", detail="2025")
+    condition.references.create(order=0, title="Neuroblastoma review", year=2021,
+                                doi="10.1200/JCO.21.00278")
+    condition.discussions.create(order=0, title="Our story", url="https://example.org/t/1",
+                                 reply_count=3)
+    return condition, overview
+
+
+def staff_user(django_user_model, role, username=None):
+    user = django_user_model.objects.create_user(
+        username=username or role.lower().replace(" ", "-"), password="pw", is_staff=True
+    )
+    user.groups.add(roles_group(role))
+    return user
+
+
+def roles_group(role):
+    return Group.objects.get(name=role)
+
+
+@pytest.fixture
+def editor(django_user_model):
+    return staff_user(django_user_model, roles.CONTENT_EDITORS)
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+def png_bytes(size=(8, 6)):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "#0b5394").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+# Reading admin forms the way a browser submits them ------------------------------------------
+
+class FormFields(HTMLParser):
+    """The controls a browser would submit from the form with the given id."""
+
+    SKIPPED_TYPES = {"submit", "button", "image", "reset", "file"}
+
+    def __init__(self, form_id):
+        super().__init__()
+        self.form_id = form_id
+        self.in_form = False
+        self.pairs = []
+        self._textarea = None
+        self._select = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.in_form = attrs.get("id") == self.form_id
+            return
+        if not self.in_form or "disabled" in attrs:
+            return
+        name = attrs.get("name")
+        if tag == "input" and name:
+            kind = attrs.get("type", "text")
+            if kind in self.SKIPPED_TYPES:
+                return
+            if kind in {"checkbox", "radio"}:
+                if "checked" in attrs:
+                    self.pairs.append((name, attrs.get("value") or "on"))
+                return
+            self.pairs.append((name, attrs.get("value") or ""))
+        elif tag == "textarea" and name:
+            self._textarea = [name, ""]
+        elif tag == "select" and name:
+            self._select = {"name": name, "multiple": "multiple" in attrs, "options": [],
+                            "selected": []}
+        elif tag == "option" and self._select is not None:
+            value = attrs.get("value", "")
+            self._select["options"].append(value)
+            if "selected" in attrs:
+                self._select["selected"].append(value)
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.in_form = False
+        elif tag == "textarea" and self._textarea is not None:
+            name, text = self._textarea
+            self.pairs.append((name, text.removeprefix("\r\n").removeprefix("\n")))
+            self._textarea = None
+        elif tag == "select" and self._select is not None:
+            select = self._select
+            chosen = select["selected"]
+            if not chosen and not select["multiple"] and select["options"]:
+                chosen = select["options"][:1]
+            self.pairs.extend((select["name"], value) for value in chosen)
+            self._select = None
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._textarea[1] += data
+
+    def data(self):
+        """POST data: one value per name, a list where a name repeats; no empty-form rows."""
+        data = {}
+        for name, value in self.pairs:
+            if "__prefix__" in name:
+                continue
+            if name in data:
+                previous = data[name]
+                data[name] = [*previous, value] if isinstance(previous, list) else [previous, value]
+            else:
+                data[name] = value
+        return data
+
+
+def form_data(response, form_id):
+    assert response.status_code == 200
+    parser = FormFields(form_id)
+    parser.feed(response.content.decode())
+    data = parser.data()
+    assert data, f"no form #{form_id} on the page"
+    return data
+
+
+def inline_index(data, prefix, obj):
+    """The row number of obj in the inline formset with the given prefix."""
+    total = int(data[f"{prefix}-TOTAL_FORMS"])
+    for index in range(total):
+        if data.get(f"{prefix}-{index}-id") == str(obj.pk):
+            return index
+    raise AssertionError(f"{obj!r} is not in the {prefix} inline")
+
+
+def change_url(condition):
+    return reverse("admin:conditions_condition_change", args=[condition.pk])
+
+
+def public_text(client, condition):
+    response = client.get(condition.get_absolute_url())
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def changelist_names(response):
+    assert response.status_code == 200
+    return {obj.name for obj in response.context["cl"].result_list}
+
+
+def edit_section_body(client, condition, section, body):
+    data = form_data(client.get(change_url(condition)), "condition_form")
+    data[f"sections-{inline_index(data, 'sections', section)}-body"] = body
+    response = client.post(change_url(condition), data)
+    assert response.status_code == 302, response.context["errors"] if response.context else ""
+    return response
+
+
+# 1. Roles ------------------------------------------------------------------------------------
+
+def condition_admin_urls():
+    condition, _ = make_full_condition()
+    section = condition.sections.first()
+    category = condition.staging_categories.first()
+    due_for_review = f"admin:conditions_{ConditionDueForReview._meta.model_name}_changelist"
+    return [
+        reverse("admin:conditions_condition_changelist"),
+        reverse("admin:conditions_condition_add"),
+        change_url(condition),
+        reverse("admin:conditions_story_changelist"),
+        reverse("admin:conditions_story_add"),
+        reverse("admin:conditions_section_changelist"),
+        reverse("admin:conditions_section_change", args=[section.pk]),
+        reverse("admin:conditions_stagingcategory_changelist"),
+        reverse("admin:conditions_stagingcategory_change", args=[category.pk]),
+        reverse(due_for_review),
+    ]
+
+
+def test_the_due_for_review_url_name_is_built_from_the_proxy_model():
+    assert ConditionDueForReview._meta.model_name == "conditionduefor" + "review"
+    assert reverse("admin:conditions_conditiondueforreview_changelist") == (
+        "/admin/conditions/conditiondueforreview/"
+    )
+
+
+def test_content_editor_can_open_every_conditions_admin_page(editor_client):
+    for url in condition_admin_urls():
+        assert editor_client.get(url).status_code == 200, url
+
+
+def test_content_editor_sees_the_conditions_app_on_the_admin_index(editor_client):
+    html = editor_client.get(reverse("admin:index")).content.decode()
+    assert reverse("admin:conditions_condition_changelist") in html
+    assert "Conditions" in html
+
+
+@pytest.mark.parametrize("role", [roles.TRIAL_COORDINATORS, roles.NEWSLETTER_MANAGERS])
+def test_other_roles_are_refused_the_conditions_admin(client, django_user_model, role):
+    urls = condition_admin_urls()
+    client.force_login(staff_user(django_user_model, role))
+    for url in urls:
+        assert client.get(url).status_code == 403, url
+
+    index = client.get(reverse("admin:index"))
+    assert index.status_code == 200
+    html = index.content.decode()
+    assert reverse("admin:conditions_condition_changelist") not in html
+    assert "Conditions" not in html
+    assert "conditions" not in {app["app_label"] for app in index.context["app_list"]}
+
+
+def test_superuser_can_open_every_conditions_admin_page(admin_client):
+    for url in condition_admin_urls():
+        assert admin_client.get(url).status_code == 200, url
+
+
+def test_anonymous_visitors_are_sent_to_the_admin_login(client):
+    for url in condition_admin_urls():
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response.url == f"{reverse('admin:login')}?next={url}"
+
+
+def test_editor_group_holds_every_conditions_permission():
+    group = roles_group(roles.CONTENT_EDITORS)
+    codenames = set(group.permissions.values_list("codename", flat=True))
+    for model in ["condition", "conditiondueforreview", "section", "subsection",
+                  "stagingcategory", "treatmentoption", "story", "synonym", "reference"]:
+        for action in ["add", "change", "delete", "view"]:
+            assert f"{action}_{model}" in codenames
+
+
+# 2. Editing through the admin ----------------------------------------------------------------
+
+def test_editing_a_section_in_the_condition_form_re_renders_it(editor_client, client):
+    condition, overview = make_full_condition()
+    other_sections = {s.pk: s.body_html for s in condition.sections.exclude(pk=overview.pk)}
+    assert NEW_BODY not in public_text(client, condition)
+
+    edit_section_body(editor_client, condition, overview, f"{NEW_BODY}\n\n**Ask** your team.")
+
+    overview.refresh_from_db()
+    assert overview.body_html == f"<p>{NEW_BODY}</p>\n<p><strong>Ask</strong> your team.</p>"
+    assert overview.reading_grade == flesch_kincaid_grade(overview.body)
+    # The other inline rows went through the form unchanged.
+    assert {s.pk: s.body_html for s in condition.sections.exclude(pk=overview.pk)} == (
+        other_sections
+    )
+    assert condition.synonyms.get().name == "Neural crest tumour"
+    assert condition.staging_categories.get().options.count() == 1
+    assert condition.references.get().doi == "10.1200/JCO.21.00278"
+
+    html = public_text(client, condition)
+    assert NEW_BODY in html
+    assert "<strong>Ask</strong> your team." in html
+    assert OLD_BODY not in html
+
+
+def test_an_invalid_inline_row_is_reported_and_nothing_is_saved(editor_client):
+    condition, overview = make_full_condition()
+    data = form_data(editor_client.get(change_url(condition)), "condition_form")
+    data[f"sections-{inline_index(data, 'sections', overview)}-body"] = NEW_BODY
+    data[f"references-{inline_index(data, 'references', condition.references.get())}-doi"] = (
+        "not-a-doi"
+    )
+
+    response = editor_client.post(change_url(condition), data)
+
+    assert response.status_code == 200
+    assert "A DOI starts with 10." in response.content.decode()
+    overview.refresh_from_db()
+    assert overview.body == OLD_BODY
+
+
+# 3. Revisions --------------------------------------------------------------------------------
+
+def versions_of(condition):
+    return list(Version.objects.get_for_object(condition).order_by("pk"))
+
+
+def test_admin_saves_are_recorded_compared_and_can_be_reverted(editor_client, client, editor):
+    with reversion.create_revision():
+        reversion.set_comment("Created for the test.")
+        condition, overview = make_full_condition()
+    edit_section_body(editor_client, condition, overview, NEW_BODY)
+    assert NEW_BODY in public_text(client, condition)
+
+    first, second = versions_of(condition)
+    assert second.revision.user == editor
+    assert second.revision.version_set.filter(object_id=str(overview.pk)).exists()
+
+    # The history lists both revisions, with links to each.
+    history = editor_client.get(
+        reverse("admin:conditions_condition_history", args=[condition.pk])
+    )
+    assert history.status_code == 200
+    history_html = history.content.decode()
+    for version in (first, second):
+        url = reverse("admin:conditions_condition_revision", args=[condition.pk, version.pk])
+        assert url in history_html
+    assert "Created for the test." in history_html
+
+    # The condition's compare view shows the old and the new text of the changed section...
+    compare = editor_client.get(
+        reverse("admin:conditions_condition_compare", args=[condition.pk]),
+        {"version_id1": first.pk, "version_id2": second.pk},
+    )
+    assert compare.status_code == 200
+    compare_html = compare.content.decode()
+    assert f"<del>{OLD_BODY.removesuffix('.')}</del>" in compare_html
+    assert f"<ins>{NEW_BODY.removesuffix('.')}</ins>" in compare_html
+    # ...and the section's own compare view, fed by the same revisions, shows the old and
+    # the new text.
+    section_first, section_second = Version.objects.get_for_object(overview).order_by("pk")
+    assert section_first.revision == first.revision
+    assert section_second.revision == second.revision
+    section_compare = editor_client.get(
+        reverse("admin:conditions_section_compare", args=[overview.pk]),
+        {"version_id1": section_first.pk, "version_id2": section_second.pk},
+    )
+    assert section_compare.status_code == 200
+    section_html = section_compare.content.decode()
+    assert f"<del>{OLD_BODY.removesuffix('.')}</del>" in section_html
+    assert f"<ins>{NEW_BODY.removesuffix('.')}</ins>" in section_html
+
+    # The revision page shows the form filled with the old text, and changes nothing yet.
+    revision_url = reverse("admin:conditions_condition_revision",
+                           args=[condition.pk, first.pk])
+    old_form = editor_client.get(revision_url)
+    data = form_data(old_form, "condition_form")
+    assert data[f"sections-{inline_index(data, 'sections', overview)}-body"] == OLD_BODY
+    overview.refresh_from_db()
+    assert overview.body == NEW_BODY
+
+    # Saving it reverts the page.
+    response = editor_client.post(revision_url, data)
+    assert response.status_code == 302
+    overview.refresh_from_db()
+    assert overview.body == OLD_BODY
+    assert overview.body_html == f"<p>{OLD_BODY}</p>"
+    html = public_text(client, condition)
+    assert OLD_BODY in html
+    assert NEW_BODY not in html
+    assert "About 800 children a year are diagnosed." in html
+    assert len(versions_of(condition)) == 3
+    assert versions_of(condition)[-1].revision.comment.startswith("Reverted to previous version")
+
+
+# 4. Review dates -----------------------------------------------------------------------------
+
+@pytest.fixture
+def review_conditions():
+    today = timezone.localdate()
+    return {
+        "overdue": make_condition(slug="overdue", name="Wilms tumour",
+                                  next_review_due=today - datetime.timedelta(days=5)),
+        "today": make_condition(slug="due-today", name="Hepatoblastoma",
+                                next_review_due=today),
+        "soon": make_condition(slug="due-soon", name="Retinoblastoma",
+                               next_review_due=today + datetime.timedelta(days=30)),
+        "current": make_condition(slug="current", name="Ewing sarcoma",
+                                  next_review_due=today + datetime.timedelta(days=365)),
+        "after_window": make_condition(slug="after-window", name="Osteosarcoma",
+                                       next_review_due=today + datetime.timedelta(days=31)),
+        "undated": make_condition(slug="undated", name="Medulloblastoma"),
+    }
+
+
+def test_due_for_review_list_shows_overdue_and_soon_due_conditions(
+    editor_client, review_conditions
+):
+    url = reverse(f"admin:conditions_{ConditionDueForReview._meta.model_name}_changelist")
+    response = editor_client.get(url)
+
+    assert changelist_names(response) == {"Wilms tumour", "Hepatoblastoma", "Retinoblastoma"}
+    assert [obj.name for obj in response.context["cl"].result_list] == [
+        "Wilms tumour", "Hepatoblastoma", "Retinoblastoma"
+    ]
+    html = response.content.decode()
+    assert change_url(review_conditions["overdue"]) in html
+    assert "Review and edit" in html
+    assert change_url(review_conditions["current"]) not in html
+    # A read-only list: no add button.
+    assert reverse(f"admin:conditions_{ConditionDueForReview._meta.model_name}_add") not in html
+
+
+@pytest.mark.parametrize(
+    ("review", "expected"),
+    [
+        ("due", {"Wilms tumour", "Hepatoblastoma", "Retinoblastoma"}),
+        ("overdue", {"Wilms tumour"}),
+        (None, {"Wilms tumour", "Hepatoblastoma", "Retinoblastoma", "Ewing sarcoma",
+                "Osteosarcoma", "Medulloblastoma"}),
+    ],
+)
+def test_condition_changelist_review_filter(editor_client, review_conditions, review, expected):
+    params = {"review": review} if review else {}
+    response = editor_client.get(reverse("admin:conditions_condition_changelist"), params)
+    assert changelist_names(response) == expected
+
+
+def test_condition_changelist_shows_the_review_state(editor_client, review_conditions):
+    response = editor_client.get(reverse("admin:conditions_condition_changelist"))
+    html = response.content.decode()
+    for state in ["overdue", "due soon", "current"]:
+        assert f'<td class="field-review_state">{state}</td>' in html
+
+
+# 5. Search -----------------------------------------------------------------------------------
+
+def test_condition_search_finds_a_condition_by_synonym(editor_client):
+    condition = make_condition(slug="neuroblastoma", name="Neuroblastoma")
+    Synonym.objects.create(condition=condition, name="Sympathicoblastoma")
+    Synonym.objects.create(condition=condition, name="Neural crest tumour")
+    make_condition(slug="wilms", name="Wilms tumour")
+
+    url = reverse("admin:conditions_condition_changelist")
+    assert changelist_names(editor_client.get(url, {"q": "sympathicoblastoma"})) == {
+        "Neuroblastoma"
+    }
+    # Two matching synonyms still list the condition once.
+    found = editor_client.get(url, {"q": "Neur"})
+    assert [obj.name for obj in found.context["cl"].result_list] == ["Neuroblastoma"]
+    assert changelist_names(editor_client.get(url, {"q": "tumour"})) == {
+        "Neuroblastoma", "Wilms tumour"
+    }
+    assert changelist_names(editor_client.get(url, {"q": "osteosarcoma"})) == set()
+
+
+# 6. Reading grade ----------------------------------------------------------------------------
+
+def test_section_pages_show_the_reading_grade(editor_client):
+    condition = make_condition(slug="neuroblastoma", name="Neuroblastoma")
+    section = make_section(condition, body=LONG_BODY)
+    short = make_section(condition, order=1, heading="Short", body="Too short to grade.")
+    section.refresh_from_db()
+    short.refresh_from_db()
+    grade = flesch_kincaid_grade(LONG_BODY)
+    assert grade is not None
+    assert section.reading_grade == pytest.approx(grade)
+    assert short.reading_grade is None
+
+    page = editor_client.get(reverse("admin:conditions_section_change", args=[section.pk]))
+    assert f'<div class="readonly">{grade}</div>' in page.content.decode()
+
+    inline = editor_client.get(change_url(condition)).content.decode()
+    assert f'<div class="readonly">{grade}</div>' in inline
+
+    listing = editor_client.get(reverse("admin:conditions_section_changelist")).content.decode()
+    assert f'<td class="field-reading_grade">{grade}</td>' in listing
+
+
+# 7. Stories ----------------------------------------------------------------------------------
+
+def story_data(**kw):
+    return {
+        "title": "Maya rings the bell",
+        "slug": "maya-rings-the-bell",
+        "summary": "Maya finished treatment this spring.",
+        "body": "Maya and her family share what helped.",
+        "image_alt": "",
+        "status": Story.Status.DRAFT,
+        "publish_at_0": "2025-01-06",
+        "publish_at_1": "08:00:00",
+        **kw,
+    }
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def test_story_with_an_image_needs_a_description(editor_client, media_root):
+    image = SimpleUploadedFile("maya.png", png_bytes(), content_type="image/png")
+    response = editor_client.post(reverse("admin:conditions_story_add"),
+                                  story_data(image=image))
+
+    assert response.status_code == 200
+    assert "Describe the image for people who cannot see it." in response.content.decode()
+    assert response.context["adminform"].form.errors["image_alt"] == [
+        "Describe the image for people who cannot see it."
+    ]
+    assert not Story.objects.exists()
+
+
+def test_story_with_an_image_and_a_description_is_saved(editor_client, media_root):
+    image = SimpleUploadedFile("maya.png", png_bytes(), content_type="image/png")
+    response = editor_client.post(
+        reverse("admin:conditions_story_add"),
+        story_data(image=image, image_alt="Maya ringing a brass bell"),
+    )
+
+    assert response.status_code == 302
+    story = Story.objects.get()
+    assert story.image_alt == "Maya ringing a brass bell"
+    assert story.image.name.startswith("stories/maya")
+    assert (media_root / story.image.name).read_bytes() == png_bytes()
+    assert story.body_html == "<p>Maya and her family share what helped.</p>"
+
+
+def test_story_refuses_a_file_that_is_not_an_image(editor_client, media_root):
+    fake = SimpleUploadedFile("maya.png", b"%PDF-1.4 not a picture", content_type="image/png")
+    response = editor_client.post(
+        reverse("admin:conditions_story_add"),
+        story_data(image=fake, image_alt="Maya ringing a brass bell"),
+    )
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "image" in errors
+    assert "Upload a valid image" in errors["image"][0]
+    assert not Story.objects.exists()
+    assert not list(media_root.rglob("*"))
+
+
+def test_story_refuses_an_image_larger_than_allowed(editor_client, media_root, settings):
+    settings.MAX_IMAGE_SIDE = 5
+    image = SimpleUploadedFile("maya.png", png_bytes((8, 6)), content_type="image/png")
+    response = editor_client.post(
+        reverse("admin:conditions_story_add"),
+        story_data(image=image, image_alt="Maya ringing a brass bell"),
+    )
+
+    assert response.status_code == 200
+    assert "This image is 8x6 pixels." in response.context["adminform"].form.errors["image"][0]
+    assert not Story.objects.exists()
+
+
+# 8. Drafts -----------------------------------------------------------------------------------
+
+def test_changelist_links_drafts_as_preview_and_live_pages_as_view(editor_client):
+    draft = make_condition(slug="draft-page", name="Draft page", status=Condition.Status.DRAFT)
+    scheduled = make_condition(slug="scheduled-page", name="Scheduled page",
+                               publish_at=timezone.now() + datetime.timedelta(days=3))
+    live = make_condition(slug="live-page", name="Live page")
+
+    html = editor_client.get(reverse("admin:conditions_condition_changelist")).content.decode()
+
+    assert f'<a href="{draft.get_absolute_url()}">Preview</a>' in html
+    assert f'<a href="{scheduled.get_absolute_url()}">Preview</a>' in html
+    assert f'<a href="{live.get_absolute_url()}">View</a>' in html
+
+
+def test_editor_previews_a_draft_with_a_banner_and_an_edit_link(editor_client):
+    draft = make_condition(slug="draft-page", name="Draft page", status=Condition.Status.DRAFT)
+    make_section(draft, body=OLD_BODY)
+
+    response = editor_client.get(draft.get_absolute_url())
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<strong>Preview.</strong>" in html
+    assert "This is a draft: the public cannot see it." in html
+    assert f'<a href="{change_url(draft)}">Edit in the admin</a>' in html
+    assert OLD_BODY in html
+
+
+def test_live_condition_page_has_no_preview_banner(editor_client):
+    live = make_condition(slug="live-page", name="Live page")
+    html = editor_client.get(live.get_absolute_url()).content.decode()
+    assert "Preview." not in html
+    assert change_url(live) not in html
+
+
+def test_drafts_are_hidden_from_the_public(client):
+    draft = make_condition(slug="draft-page", name="Draft page", status=Condition.Status.DRAFT)
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize("role", [roles.TRIAL_COORDINATORS, roles.NEWSLETTER_MANAGERS])
+def test_drafts_are_hidden_from_staff_without_conditions_access(client, django_user_model,
+                                                                 role):
+    draft = make_condition(slug="draft-page", name="Draft page", status=Condition.Status.DRAFT)
+    client.force_login(staff_user(django_user_model, role))
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_section_and_category_models_are_registered_with_the_condition():
+    # Guard for the revision test: a condition revision follows its inline rows.
+    condition, overview = make_full_condition()
+    with reversion.create_revision():
+        condition.save()
+    revision = Version.objects.get_for_object(condition).get().revision
+    saved = {(v.content_type.model, v.object_id) for v in revision.version_set.all()}
+    assert ("section", str(overview.pk)) in saved
+    category = StagingCategory.objects.get(condition=condition)
+    assert ("stagingcategory", str(category.pk)) in saved
+    assert ("treatmentoption", str(category.options.get().pk)) in saved
+    assert ("subsection", str(overview.subsections.get().pk)) in saved
