@@ -15,7 +15,7 @@ ALL_ROLES = [CONTENT_EDITORS, TRIAL_COORDINATORS, NEWSLETTER_MANAGERS]
 
 # role -> {app label: model names, or "__all__" for every model of the app}, all four actions.
 ROLE_PERMISSIONS = {
-    CONTENT_EDITORS: {"conditions": "__all__"},
+    CONTENT_EDITORS: {"conditions": "__all__", "care_sites": "__all__"},
     TRIAL_COORDINATORS: {},
     NEWSLETTER_MANAGERS: {},
 }

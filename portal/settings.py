@@ -46,8 +46,8 @@ INSTALLED_APPS = [
     "reversion_compare",
     "portal",
     "conditions",
-    "trials",
     "care_sites",
+    "trials",
 ]
 
 MIDDLEWARE = [

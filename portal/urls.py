@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from care_sites.sitemaps import CareSiteSitemap, LocationSitemap, SupportServiceSitemap
 from conditions.sitemaps import ConditionSitemap, StorySitemap
 from portal import views
 from portal.sitemaps import StaticViewSitemap
@@ -12,6 +13,9 @@ sitemaps = {
     "pages": StaticViewSitemap,
     "conditions": ConditionSitemap,
     "stories": StorySitemap,
+    "care-sites": CareSiteSitemap,
+    "locations": LocationSitemap,
+    "support": SupportServiceSitemap,
 }
 
 admin.site.site_header = settings.PORTAL_NAME + " administration"
@@ -22,6 +26,8 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("admin/", admin.site.urls),
     path("conditions/", include("conditions.urls")),
+    path("care/", include("care_sites.urls")),
+    path("support/", include("care_sites.support_urls")),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),

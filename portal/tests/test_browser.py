@@ -22,6 +22,12 @@ PUBLIC_PAGES = [
     ("conditions A-Z", "/conditions/", 200),
     ("condition", "/conditions/neuroblastoma/", 200),
     ("story", "/conditions/stories/a-first-birthday-for-baby-theo/", 200),
+    ("care sites", "/care/", 200),
+    ("care sites, no match", "/care/?location=nowhere", 200),
+    ("care site", "/care/oncology-clinic/", 200),
+    ("location", "/care/locations/oakland-campus/", 200),
+    ("support services", "/support/", 200),
+    ("support service", "/support/interpreter-services/", 200),
 ]
 
 AXE_JS = Path(BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"

@@ -1,0 +1,106 @@
+from django.contrib import admin
+from django.utils.html import format_html
+from reversion_compare.admin import CompareVersionAdmin
+
+from care_sites.models import (
+    CareSite,
+    Closure,
+    Language,
+    Location,
+    OpeningHours,
+    SupportService,
+)
+
+
+def view_on_site_link(obj):
+    label = "View" if obj.is_live else "Preview"
+    return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), label)
+
+
+class OpeningHoursInline(admin.TabularInline):
+    model = OpeningHours
+    extra = 0
+
+
+class ClosureInline(admin.TabularInline):
+    model = Closure
+    extra = 0
+    verbose_name = "closed day"
+    verbose_name_plural = "closed days (holidays)"
+
+
+@admin.register(Location)
+class LocationAdmin(CompareVersionAdmin):
+    list_display = ["name", "city", "phone", "status", "on_site"]
+    list_filter = ["status", "city"]
+    search_fields = ["name", "city", "street_address", "postal_code"]
+    prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [
+        (None, {"fields": ["name", "slug", ("status", "publish_at")]}),
+        ("Address", {"fields": ["street_address", ("city", "state", "postal_code"), "phone",
+                                ("latitude", "longitude")]}),
+        ("Visiting", {"fields": ["hours_note", "parking", "transit"]}),
+    ]
+    inlines = [OpeningHoursInline, ClosureInline]
+
+    @admin.display(description="on site")
+    def on_site(self, obj):
+        return view_on_site_link(obj)
+
+
+@admin.register(CareSite)
+class CareSiteAdmin(CompareVersionAdmin):
+    list_display = ["name", "kind", "cities_list", "accepts_new_patients", "order", "status",
+                    "on_site"]
+    list_editable = ["order"]
+    list_filter = ["status", "kind", "locations", "accepts_new_patients"]
+    search_fields = ["name", "summary", "description", "locations__city"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["locations", "conditions"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "kind", "summary", "description"]}),
+        ("Image", {"fields": [("image", "image_alt")]}),
+        ("Where and who", {"fields": ["locations", "conditions", "accepts_new_patients"]}),
+        ("Contact", {"fields": [("phone", "email")]}),
+        ("Publishing", {"fields": [("status", "publish_at"), "order"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("locations")
+
+    @admin.display(description="cities")
+    def cities_list(self, obj):
+        return ", ".join(obj.cities())
+
+    @admin.display(description="on site")
+    def on_site(self, obj):
+        return view_on_site_link(obj)
+
+
+@admin.register(SupportService)
+class SupportServiceAdmin(CompareVersionAdmin):
+    list_display = ["name", "category", "order", "status", "on_site"]
+    list_editable = ["order"]
+    list_filter = ["status", "category", "care_sites"]
+    search_fields = ["name", "summary", "description", "languages__name"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["languages", "conditions", "care_sites"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "category", "summary", "description",
+                           "how_to_access"]}),
+        ("Contact", {"fields": [("phone", "email"), "website"]}),
+        ("Languages (interpreter services)", {"fields": ["languages"]}),
+        ("Related", {"fields": ["conditions", "care_sites"]}),
+        ("Publishing", {"fields": [("status", "publish_at"), "order"]}),
+    ]
+
+    @admin.display(description="on site")
+    def on_site(self, obj):
+        return view_on_site_link(obj)
+
+
+@admin.register(Language)
+class LanguageAdmin(admin.ModelAdmin):
+    list_display = ["name", "order"]
+    list_editable = ["order"]
+    search_fields = ["name"]

@@ -1,0 +1,244 @@
+import reversion
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from portal.markdown import render_markdown
+from portal.models import Publishable, PublishableQuerySet
+from portal.validators import validate_image_file
+
+WEEKDAYS = [(0, "Monday"), (1, "Tuesday"), (2, "Wednesday"), (3, "Thursday"), (4, "Friday"),
+            (5, "Saturday"), (6, "Sunday")]
+
+
+class DescribedModel(Publishable):
+    """Published content with a Markdown description rendered (and sanitised) on save."""
+
+    description = models.TextField(blank=True, help_text="Markdown: paragraphs, lists, links.")
+    description_html = models.TextField(blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.description_html = render_markdown(self.description)
+        super().save(*args, **kwargs)
+
+
+class Location(Publishable):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    street_address = models.CharField(max_length=300)
+    city = models.CharField(max_length=100)
+    state = models.CharField(max_length=50, default="CA")
+    postal_code = models.CharField(max_length=20)
+    phone = models.CharField(max_length=40, blank=True)
+    latitude = models.DecimalField(
+        max_digits=9, decimal_places=6, null=True, blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        max_digits=9, decimal_places=6, null=True, blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    hours_note = models.CharField(
+        max_length=300, blank=True, help_text="E.g. 'Closed on federal holidays.'"
+    )
+    parking = models.TextField(blank=True)
+    transit = models.TextField("public transit", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("care_sites:location-detail", kwargs={"slug": self.slug})
+
+    @property
+    def map_url(self):
+        if self.latitude is None or self.longitude is None:
+            return ""
+        return (
+            f"https://www.openstreetmap.org/?mlat={self.latitude}&mlon={self.longitude}"
+            f"#map=17/{self.latitude}/{self.longitude}"
+        )
+
+    def week(self):
+        """Each weekday with its opening intervals: [(day name, [OpeningHours])]."""
+        by_day = {day: [] for day, _ in WEEKDAYS}
+        for interval in self.opening_hours.all():
+            by_day[interval.weekday].append(interval)
+        return [(name, by_day[day]) for day, name in WEEKDAYS]
+
+    def is_open(self, at=None):
+        """Whether the location is open at `at` (now by default), in the portal's time zone."""
+        local = timezone.localtime(at or timezone.now())
+        if any(day.date == local.date() for day in self.closures.all()):
+            return False
+        return any(interval.covers(local) for interval in self.opening_hours.all())
+
+
+class OpeningHours(models.Model):
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="opening_hours")
+    weekday = models.PositiveSmallIntegerField(choices=WEEKDAYS)
+    opens = models.TimeField()
+    closes = models.TimeField(help_text="Earlier than the opening time means after midnight.")
+
+    class Meta:
+        ordering = ["weekday", "opens"]
+        verbose_name_plural = "opening hours"
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}-{self.closes:%H:%M}"
+
+    def clean(self):
+        if self.opens == self.closes:
+            raise ValidationError("Opening and closing times must differ.")
+
+    def covers(self, local):
+        """Whether this interval includes the local datetime `local`."""
+        time, weekday = local.time(), local.weekday()
+        if self.opens < self.closes:
+            return weekday == self.weekday and self.opens <= time < self.closes
+        # Past midnight: the evening part on its own day, the morning part on the next.
+        if weekday == self.weekday and time >= self.opens:
+            return True
+        return weekday == (self.weekday + 1) % 7 and time < self.closes
+
+
+class Closure(models.Model):
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="closures")
+    date = models.DateField()
+    note = models.CharField(max_length=200, blank=True, help_text="E.g. 'Thanksgiving'.")
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["location", "date"], name="unique_closure_day")
+        ]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.note}".strip()
+
+    @property
+    def is_upcoming(self):
+        return self.date >= timezone.localdate()
+
+
+class CareSite(DescribedModel):
+    class Kind(models.TextChoices):
+        CLINIC = "clinic", "Clinic"
+        PROGRAM = "program", "Program"
+        CENTER = "center", "Center"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.CLINIC)
+    summary = models.CharField(max_length=300)
+    image = models.ImageField(upload_to="care-sites/", blank=True,
+                              validators=[validate_image_file])
+    image_alt = models.CharField(
+        "image description", max_length=300, blank=True,
+        help_text="What the picture shows, for people who cannot see it. Required with an image.",
+    )
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    locations = models.ManyToManyField(Location, related_name="care_sites", blank=True)
+    conditions = models.ManyToManyField(
+        "conditions.Condition", related_name="care_sites", blank=True,
+        help_text="The conditions this site treats.",
+    )
+    accepts_new_patients = models.BooleanField(default=True)
+    order = models.PositiveIntegerField(default=0, help_text="Lower numbers are listed first.")
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("care_sites:care-site-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.image and not self.image_alt.strip():
+            raise ValidationError({"image_alt": "Describe the image for people who cannot see it."})
+        if self.slug == "locations":
+            raise ValidationError({"slug": "“locations” is used by the site's own pages."})
+
+    def cities(self):
+        """Distinct cities of the site's locations, in order (uses prefetched locations)."""
+        return list(dict.fromkeys(location.city for location in self.locations.all()))
+
+
+class Language(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class SupportServiceQuerySet(PublishableQuerySet):
+    def interpreter_service(self):
+        """The published language-access service that lists languages, if any."""
+        return (
+            self.published()
+            .filter(category=SupportService.Category.LANGUAGE_ACCESS, languages__isnull=False)
+            .distinct()
+            .prefetch_related("languages")
+            .first()
+        )
+
+
+class SupportService(DescribedModel):
+    class Category(models.TextChoices):
+        FAMILY_LIFE = "family_life", "Family life"
+        LANGUAGE_ACCESS = "language_access", "Language access"
+        EMOTIONAL_SPIRITUAL = "emotional_spiritual", "Emotional and spiritual care"
+        PRACTICAL = "practical", "Practical and financial help"
+        INTERNATIONAL = "international", "International patients"
+        CAMPS = "camps", "Camps and recreation"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    category = models.CharField(max_length=30, choices=Category)
+    summary = models.CharField(max_length=300, help_text="One line shown in lists.")
+    how_to_access = models.TextField(blank=True, help_text="How a family asks for this service.")
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    website = models.URLField(blank=True)
+    languages = models.ManyToManyField(
+        Language, related_name="services", blank=True,
+        help_text="For interpreter services: the languages offered.",
+    )
+    conditions = models.ManyToManyField(
+        "conditions.Condition", related_name="support_services", blank=True
+    )
+    care_sites = models.ManyToManyField(CareSite, related_name="support_services", blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    objects = SupportServiceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("support:service-detail", kwargs={"slug": self.slug})
+
+
+for _model in (OpeningHours, Closure):
+    reversion.register(_model)
+reversion.register(Location, follow=["opening_hours", "closures"])
+reversion.register(CareSite)
+reversion.register(SupportService)

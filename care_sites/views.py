@@ -1,0 +1,102 @@
+from itertools import groupby
+
+from django.db.models import Prefetch
+from django.shortcuts import render
+from django.urls import reverse
+
+from care_sites.models import CareSite, Location, SupportService
+from conditions.models import Condition
+from portal.preview import get_public_or_preview
+
+
+def published_locations():
+    return Prefetch("locations", queryset=Location.objects.published())
+
+
+def care_site_list(request):
+    locations = list(Location.objects.published())
+    selected = None
+    care_sites = CareSite.objects.published().prefetch_related(published_locations())
+    slug = request.GET.get("location", "")
+    if slug:
+        selected = next((loc for loc in locations if loc.slug == slug), None)
+        care_sites = care_sites.filter(locations=selected) if selected else care_sites.none()
+    return render(request, "care_sites/caresite_list.html", {
+        "care_sites": care_sites,
+        "locations": locations,
+        "selected": selected,
+        "location_filter": slug,
+        "crumbs": [{"title": "Where to get care"}],
+    })
+
+
+def care_site_detail(request, slug):
+    care_site = get_public_or_preview(
+        request,
+        CareSite.objects.prefetch_related(
+            Prefetch("locations", queryset=Location.objects.published()),
+            Prefetch("conditions", queryset=Condition.objects.published()),
+            Prefetch("support_services", queryset=SupportService.objects.published()),
+        ),
+        slug=slug,
+    )
+    return render(request, "care_sites/caresite_detail.html", {
+        "care_site": care_site,
+        "crumbs": [
+            {"title": "Where to get care", "url": reverse("care_sites:care-site-list")},
+            {"title": care_site.name},
+        ],
+    })
+
+
+def location_detail(request, slug):
+    location = get_public_or_preview(
+        request,
+        Location.objects.prefetch_related(
+            "opening_hours",
+            "closures",
+            Prefetch("care_sites", queryset=CareSite.objects.published()),
+        ),
+        slug=slug,
+    )
+    return render(request, "care_sites/location_detail.html", {
+        "location": location,
+        "open_now": location.is_open(),
+        "upcoming_closures": [day for day in location.closures.all() if day.is_upcoming][:5],
+        "crumbs": [
+            {"title": "Where to get care", "url": reverse("care_sites:care-site-list")},
+            {"title": location.name},
+        ],
+    })
+
+
+def service_list(request):
+    services = SupportService.objects.published().order_by("category", "order", "name")
+    groups = [
+        {"category": services_in[0].get_category_display(), "services": services_in}
+        for _, items in groupby(services, key=lambda service: service.category)
+        for services_in in [list(items)]
+    ]
+    return render(request, "care_sites/supportservice_list.html", {
+        "groups": groups,
+        "crumbs": [{"title": "Support services"}],
+    })
+
+
+def service_detail(request, slug):
+    service = get_public_or_preview(
+        request,
+        SupportService.objects.prefetch_related(
+            "languages",
+            Prefetch("care_sites", queryset=CareSite.objects.published()),
+            Prefetch("conditions", queryset=Condition.objects.published()),
+        ),
+        slug=slug,
+    )
+    return render(request, "care_sites/supportservice_detail.html", {
+        "service": service,
+        "crumbs": [
+            {"title": "Support services", "url": reverse("support:service-list")},
+            {"title": service.name},
+        ],
+    })
