@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.html import escape
 
+from care_sites.models import CareSite, Language, Location, SupportService
 from conditions.models import Condition, Section, Story
 from portal import roles
 
@@ -21,7 +22,8 @@ def make_condition(**fields):
 
 
 def fill(condition, n):
-    """n sections (each with a subsection), references, facts, staging categories, stories."""
+    """n of everything a condition page shows: sections (each with a subsection), references,
+    facts, staging categories, stories, care sites with a location, support services."""
     for i in range(n):
         section = condition.sections.create(order=i, heading=f"Section {i}", body=f"Text {i}.")
         section.subsections.create(heading=f"Part {i}", body="More.")
@@ -37,6 +39,20 @@ def fill(condition, n):
                                      summary="s",
                                      status=Story.Status.PUBLISHED)
         story.conditions.add(condition)
+        site = CareSite.objects.create(name=f"Clinic {i}", slug=f"{condition.slug}-clinic-{i}",
+                                       summary="s", status=CareSite.Status.PUBLISHED)
+        site.conditions.add(condition)
+        site.locations.add(Location.objects.create(
+            name=f"Campus {i}", slug=f"{condition.slug}-campus-{i}", street_address="1 Way",
+            city=f"City {i}", postal_code="94000", status=Location.Status.PUBLISHED,
+        ))
+        service = SupportService.objects.create(
+            name=f"Service {i}", slug=f"{condition.slug}-service-{i}", summary="s",
+            category=SupportService.Category.LANGUAGE_ACCESS,
+            status=SupportService.Status.PUBLISHED,
+        )
+        service.conditions.add(condition)
+        service.languages.add(Language.objects.create(name=f"{condition.slug} language {i}"))
 
 
 def editor(django_user_model):
