@@ -1,3 +1,5 @@
+import datetime
+
 import reversion
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -77,9 +79,12 @@ class Location(Publishable):
     def is_open(self, at=None):
         """Whether the location is open at `at` (now by default), in the portal's time zone."""
         local = timezone.localtime(at or timezone.now())
-        if any(day.date == local.date() for day in self.closures.all()):
-            return False
-        return any(interval.covers(local) for interval in self.opening_hours.all())
+        closed = {day.date for day in self.closures.all()}
+        for interval in self.opening_hours.all():
+            opened_on = interval.opened_on(local)
+            if opened_on is not None and opened_on not in closed:
+                return True
+        return False
 
 
 class OpeningHours(models.Model):
@@ -93,7 +98,7 @@ class OpeningHours(models.Model):
         verbose_name_plural = "opening hours"
 
     def __str__(self):
-        return f"{self.get_weekday_display()} {self.opens:%H:%M}-{self.closes:%H:%M}"
+        return f"{self.get_weekday_display()} {str(self.opens)[:5]}-{str(self.closes)[:5]}"
 
     def clean(self):
         if self.opens == self.closes:
@@ -101,13 +106,20 @@ class OpeningHours(models.Model):
 
     def covers(self, local):
         """Whether this interval includes the local datetime `local`."""
+        return self.opened_on(local) is not None
+
+    def opened_on(self, local):
+        """The date this interval opened if it includes `local`, else None."""
         time, weekday = local.time(), local.weekday()
         if self.opens < self.closes:
-            return weekday == self.weekday and self.opens <= time < self.closes
+            inside = weekday == self.weekday and self.opens <= time < self.closes
+            return local.date() if inside else None
         # Past midnight: the evening part on its own day, the morning part on the next.
         if weekday == self.weekday and time >= self.opens:
-            return True
-        return weekday == (self.weekday + 1) % 7 and time < self.closes
+            return local.date()
+        if weekday == (self.weekday + 1) % 7 and time < self.closes:
+            return local.date() - datetime.timedelta(days=1)
+        return None
 
 
 class Closure(models.Model):

@@ -1,0 +1,328 @@
+"""The care sites admin: who may use it, image uploads, filters and search."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from care_sites.models import CareSite, Language, Location, SupportService
+from care_sites.tests.factories import (
+    make_location,
+    make_service,
+    make_site,
+    png_bytes,
+    staff_user,
+)
+from portal import roles
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor(django_user_model):
+    return staff_user(django_user_model, roles.CONTENT_EDITORS)
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def changelist(model):
+    return reverse(f"admin:care_sites_{model._meta.model_name}_changelist")
+
+
+def admin_urls():
+    location = make_location(slug="oakland-campus", city="Oakland")
+    location.opening_hours.create(weekday=0, opens="09:00", closes="17:00")
+    location.closures.create(date="2026-12-25", note="Christmas Day")
+    site = make_site(slug="oncology-clinic")
+    site.locations.add(location)
+    service = make_service(slug="spiritual-care")
+    language = Language.objects.create(name="Spanish")
+    urls = []
+    for obj in (location, site, service, language):
+        name = obj._meta.model_name
+        urls += [
+            reverse(f"admin:care_sites_{name}_changelist"),
+            reverse(f"admin:care_sites_{name}_add"),
+            reverse(f"admin:care_sites_{name}_change", args=[obj.pk]),
+        ]
+    return urls
+
+
+# Roles ---------------------------------------------------------------------------------------
+
+def test_content_editor_can_open_every_care_sites_admin_page(editor_client):
+    urls = admin_urls()
+    assert len(urls) == 12
+    for url in urls:
+        assert editor_client.get(url).status_code == 200, url
+
+
+def test_content_editor_sees_the_app_on_the_admin_index(editor_client):
+    index = editor_client.get(reverse("admin:index"))
+    assert "care_sites" in {app["app_label"] for app in index.context["app_list"]}
+    assert changelist(CareSite) in index.content.decode()
+
+
+@pytest.mark.parametrize("role", [roles.TRIAL_COORDINATORS, roles.NEWSLETTER_MANAGERS])
+def test_other_roles_are_refused(client, django_user_model, role):
+    urls = admin_urls()
+    client.force_login(staff_user(django_user_model, role))
+    for url in urls:
+        assert client.get(url).status_code == 403, url
+    index = client.get(reverse("admin:index"))
+    assert "care_sites" not in {app["app_label"] for app in index.context["app_list"]}
+
+
+def test_anonymous_visitors_are_sent_to_the_admin_login(client):
+    for url in admin_urls():
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response.url == f"{reverse('admin:login')}?next={url}"
+
+
+def test_editor_group_holds_every_care_sites_permission():
+    codenames = set(
+        Group.objects.get(name=roles.CONTENT_EDITORS)
+        .permissions.values_list("codename", flat=True)
+    )
+    for model in ["location", "openinghours", "closure", "caresite", "language",
+                  "supportservice"]:
+        for action in ["add", "change", "delete", "view"]:
+            assert f"{action}_{model}" in codenames
+
+
+# Adding a care site with an image ------------------------------------------------------------
+
+def site_data(**kw):
+    return {
+        "name": "Sleep Clinic",
+        "slug": "sleep-clinic",
+        "kind": CareSite.Kind.CLINIC,
+        "summary": "Help for children who cannot sleep.",
+        "description": "We see children **every** weekday.",
+        "image_alt": "",
+        "phone": "(415) 555-0199",
+        "email": "",
+        "accepts_new_patients": "on",
+        "status": CareSite.Status.PUBLISHED,
+        "publish_at_0": "2025-01-06",
+        "publish_at_1": "08:00:00",
+        "order": "0",
+        **kw,
+    }
+
+
+def add(client, **kw):
+    return client.post(reverse("admin:care_sites_caresite_add"), site_data(**kw))
+
+
+def image_errors(response):
+    assert response.status_code == 200
+    return response.context["adminform"].form.errors
+
+
+def test_editor_adds_a_care_site_with_an_image_and_alt_text(editor_client, media_root, client):
+    location = make_location(slug="oakland-campus", city="Oakland")
+    image = SimpleUploadedFile("sleep.png", png_bytes(), content_type="image/png")
+    response = add(editor_client, image=image, image_alt="A quiet bedroom",
+                   locations=[location.pk])
+
+    assert response.status_code == 302
+    site = CareSite.objects.get()
+    assert site.name == "Sleep Clinic"
+    assert site.image_alt == "A quiet bedroom"
+    assert site.image.name.startswith("care-sites/sleep")
+    assert (media_root / site.image.name).read_bytes() == png_bytes()
+    assert list(site.locations.all()) == [location]
+    assert site.description_html == "<p>We see children <strong>every</strong> weekday.</p>"
+
+    html = client.get("/care/sleep-clinic/").content.decode()
+    assert f'src="/media/{site.image.name}" alt="A quiet bedroom"' in html
+
+
+def test_editor_adds_a_care_site_without_an_image(editor_client, media_root):
+    assert add(editor_client).status_code == 302
+    assert not CareSite.objects.get().image
+    assert not list(media_root.rglob("*"))
+
+
+def test_an_image_without_alt_text_is_refused(editor_client, media_root):
+    image = SimpleUploadedFile("sleep.png", png_bytes(), content_type="image/png")
+    response = add(editor_client, image=image, image_alt="  ")
+
+    assert image_errors(response)["image_alt"] == [
+        "Describe the image for people who cannot see it."
+    ]
+    assert "Describe the image for people who cannot see it." in response.content.decode()
+    assert not CareSite.objects.exists()
+    assert not list(media_root.rglob("*.png"))
+
+
+def test_a_file_that_is_not_an_image_is_refused(editor_client, media_root):
+    fake = SimpleUploadedFile("sleep.png", b"%PDF-1.4 not a picture", content_type="image/png")
+    response = add(editor_client, image=fake, image_alt="A quiet bedroom")
+
+    errors = image_errors(response)
+    assert "Upload a valid image" in errors["image"][0]
+    assert "Upload a valid image" in response.content.decode()
+    assert not CareSite.objects.exists()
+    assert not list(media_root.rglob("*"))
+
+
+def test_an_image_over_the_size_limit_is_refused(editor_client, media_root, settings):
+    settings.MAX_IMAGE_BYTES = 1000
+    content = png_bytes((64, 64), noisy=True)
+    assert len(content) > 10_000
+    image = SimpleUploadedFile("sleep.png", content, content_type="image/png")
+    response = add(editor_client, image=image, image_alt="A quiet bedroom")
+
+    message = image_errors(response)["image"][0]
+    assert message.startswith("This image is ")
+    assert "Please upload one of at most 1000\xa0bytes." in message
+    assert "Please upload one of at most 1000" in response.content.decode()
+    assert not CareSite.objects.exists()
+    assert not list(media_root.rglob("*"))
+
+
+def test_an_image_under_the_size_limit_is_accepted(editor_client, media_root, settings):
+    content = png_bytes((64, 64), noisy=True)
+    settings.MAX_IMAGE_BYTES = len(content)
+    image = SimpleUploadedFile("sleep.png", content, content_type="image/png")
+    assert add(editor_client, image=image, image_alt="Noise").status_code == 302
+    assert CareSite.objects.count() == 1
+
+
+def test_an_image_too_wide_is_refused(editor_client, media_root, settings):
+    settings.MAX_IMAGE_SIDE = 5
+    image = SimpleUploadedFile("sleep.png", png_bytes((8, 6)), content_type="image/png")
+    response = add(editor_client, image=image, image_alt="A quiet bedroom")
+    assert "This image is 8x6 pixels." in image_errors(response)["image"][0]
+    assert not CareSite.objects.exists()
+
+
+def test_the_slug_locations_is_refused(editor_client, media_root):
+    response = add(editor_client, slug="locations")
+    assert "slug" in image_errors(response)
+    assert not CareSite.objects.exists()
+
+
+# Changelists: filters, search, view on site --------------------------------------------------
+
+def result_names(response):
+    assert response.status_code == 200
+    return {obj.name for obj in response.context["cl"].result_list}
+
+
+def test_care_site_changelist_filters_by_kind(editor_client):
+    make_site(name="Brain Tumor Program", kind=CareSite.Kind.PROGRAM)
+    make_site(name="Survivorship Program", kind=CareSite.Kind.PROGRAM)
+    make_site(name="Oncology Clinic", kind=CareSite.Kind.CLINIC)
+    make_site(name="Infusion Center", kind=CareSite.Kind.CENTER)
+
+    response = editor_client.get(changelist(CareSite), {"kind": "program"})
+    assert result_names(response) == {"Brain Tumor Program", "Survivorship Program"}
+    response = editor_client.get(changelist(CareSite), {"kind__exact": "center"})
+    assert result_names(response) == {"Infusion Center"}
+
+
+def test_care_site_changelist_filters_by_location(editor_client):
+    oakland = make_location(slug="oakland", city="Oakland")
+    walnut = make_location(slug="walnut", city="Walnut Creek")
+    make_site(name="Both").locations.add(oakland, walnut)
+    make_site(name="Oakland only").locations.add(oakland)
+    make_site(name="Walnut only").locations.add(walnut)
+    make_site(name="Nowhere")
+
+    response = editor_client.get(changelist(CareSite), {"locations__id__exact": oakland.pk})
+    assert result_names(response) == {"Both", "Oakland only"}
+    # One row per site even when it matches through several locations.
+    assert len(response.context["cl"].result_list) == 2
+
+
+def test_care_site_changelist_filters_by_status(editor_client):
+    make_site(name="Live")
+    make_site(name="Draft", status=CareSite.Status.DRAFT)
+    response = editor_client.get(changelist(CareSite), {"status__exact": "draft"})
+    assert result_names(response) == {"Draft"}
+
+
+def test_care_site_changelist_searches_by_city(editor_client):
+    oakland = make_location(slug="oakland", city="Oakland")
+    other_oakland = make_location(slug="oakland-2", city="Oakland")
+    walnut = make_location(slug="walnut", city="Walnut Creek")
+    make_site(name="Twice in Oakland").locations.add(oakland, other_oakland)
+    make_site(name="Walnut only").locations.add(walnut)
+
+    response = editor_client.get(changelist(CareSite), {"q": "oakland"})
+    assert result_names(response) == {"Twice in Oakland"}
+    assert len(response.context["cl"].result_list) == 1
+    response = editor_client.get(changelist(CareSite), {"q": "Walnut Creek"})
+    assert result_names(response) == {"Walnut only"}
+
+
+def test_care_site_changelist_shows_cities_and_view_on_site_links(editor_client):
+    live = make_site(name="Live clinic", slug="live-clinic")
+    live.locations.add(make_location(slug="a", city="Oakland"),
+                       make_location(slug="b", city="San Francisco"))
+    make_site(name="Draft clinic", slug="draft-clinic", status=CareSite.Status.DRAFT)
+    html = editor_client.get(changelist(CareSite)).content.decode()
+    assert '<td class="field-cities_list">Oakland, San Francisco</td>' in html
+    assert '<a href="/care/live-clinic/">View</a>' in html
+    assert '<a href="/care/draft-clinic/">Preview</a>' in html
+
+
+def test_location_changelist_searches_by_city(editor_client):
+    make_location(slug="oakland", name="Oakland campus", city="Oakland")
+    make_location(slug="walnut", name="Walnut center", city="Walnut Creek")
+    response = editor_client.get(changelist(Location), {"q": "walnut creek"})
+    assert result_names(response) == {"Walnut center"}
+
+
+def test_support_service_changelist_filters_and_searches(editor_client):
+    interpreters = make_service(name="Interpreters",
+                                category=SupportService.Category.LANGUAGE_ACCESS)
+    interpreters.languages.add(Language.objects.create(name="Tagalog"))
+    make_service(name="Camp", category=SupportService.Category.CAMPS)
+
+    response = editor_client.get(changelist(SupportService), {"category__exact": "camps"})
+    assert result_names(response) == {"Camp"}
+    response = editor_client.get(changelist(SupportService), {"q": "tagalog"})
+    assert result_names(response) == {"Interpreters"}
+
+
+def test_editor_adds_a_location_with_hours_through_the_admin(editor_client):
+    data = {
+        "name": "Fresno clinic", "slug": "fresno-clinic", "status": "published",
+        "publish_at_0": "2025-01-06", "publish_at_1": "08:00:00",
+        "street_address": "1 Example Way", "city": "Fresno", "state": "CA",
+        "postal_code": "93701", "phone": "", "latitude": "", "longitude": "",
+        "hours_note": "", "parking": "", "transit": "",
+        "opening_hours-TOTAL_FORMS": "2", "opening_hours-INITIAL_FORMS": "0",
+        "opening_hours-0-weekday": "0", "opening_hours-0-opens": "09:00",
+        "opening_hours-0-closes": "17:00",
+        "opening_hours-1-weekday": "1", "opening_hours-1-opens": "09:00",
+        "opening_hours-1-closes": "09:00",
+        "closures-TOTAL_FORMS": "0", "closures-INITIAL_FORMS": "0",
+    }
+    response = editor_client.post(reverse("admin:care_sites_location_add"), data)
+    assert response.status_code == 200
+    assert "Opening and closing times must differ." in response.content.decode()
+    assert not Location.objects.exists()
+
+    data["opening_hours-1-closes"] = "13:00"
+    response = editor_client.post(reverse("admin:care_sites_location_add"), data)
+    assert response.status_code == 302
+    location = Location.objects.get()
+    assert [str(interval) for interval in location.opening_hours.all()] == [
+        "Monday 09:00-17:00", "Tuesday 09:00-13:00",
+    ]

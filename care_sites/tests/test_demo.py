@@ -1,0 +1,116 @@
+"""The demo content of load_demo: the brief's five care sites, three locations, seven services."""
+
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+
+from care_sites.models import (
+    CareSite,
+    Closure,
+    Language,
+    Location,
+    OpeningHours,
+    SupportService,
+)
+from conditions.models import Condition
+
+pytestmark = pytest.mark.django_db
+
+RESERVED_PHONE = re.compile(r"555-01\d\d")
+ANY_PHONE = re.compile(r"\d{3}-\d{4}")
+MODELS = [Location, CareSite, SupportService, OpeningHours, Closure, Language]
+
+
+@pytest.fixture
+def demo(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    call_command("load_demo", stdout=io.StringIO())
+    return tmp_path
+
+
+def counts():
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+def test_neuroblastoma_is_linked_to_the_five_sites_and_seven_services(demo):
+    neuroblastoma = Condition.objects.get(slug="neuroblastoma")
+    assert sorted(neuroblastoma.care_sites.values_list("name", flat=True)) == [
+        "Blood & Marrow Transplant Clinic", "Brain Tumor Program", "Infusion Center",
+        "Oncology Clinic", "Survivorship Program",
+    ]
+    assert neuroblastoma.support_services.count() == 7
+    assert set(neuroblastoma.support_services.values_list("category", flat=True)) == {
+        "camps", "family_life", "international", "language_access", "practical",
+        "emotional_spiritual",
+    }
+    assert CareSite.objects.published().count() == 5
+    assert SupportService.objects.published().count() == 7
+
+
+def test_the_three_locations(demo):
+    assert sorted(Location.objects.published().values_list("city", flat=True)) == [
+        "Oakland", "San Francisco", "Walnut Creek",
+    ]
+    for location in Location.objects.all():
+        assert "demo" in location.street_address.lower(), location
+        assert "demo" in location.hours_note.lower(), location
+        assert location.map_url.startswith("https://www.openstreetmap.org/"), location
+        assert location.opening_hours.count() >= 5, location
+
+
+def test_every_site_has_an_image_with_alt_text_and_locations(demo):
+    for site in CareSite.objects.all():
+        assert site.image_alt, site
+        assert (demo / site.image.name).is_file(), site
+        assert site.cities(), site
+
+
+def test_the_interpreter_service_offers_languages(demo):
+    service = SupportService.objects.interpreter_service()
+    assert service.slug == "interpreter-services"
+    names = [language.name for language in service.languages.all()]
+    assert names[:3] == ["Cantonese", "Mandarin", "Spanish"]
+    assert "American Sign Language" in names
+
+
+def test_demo_phone_numbers_are_in_the_reserved_range(demo):
+    phones = [
+        *Location.objects.values_list("phone", flat=True),
+        *CareSite.objects.values_list("phone", flat=True),
+        *SupportService.objects.values_list("phone", flat=True),
+    ]
+    phones = [phone for phone in phones if phone]
+    assert len(phones) >= 3 + 5
+    for phone in phones:
+        assert RESERVED_PHONE.search(phone), phone
+    # Numbers written in text (e.g. a TTY line) are reserved ones too.
+    texts = [
+        *SupportService.objects.values_list("how_to_access", flat=True),
+        *SupportService.objects.values_list("description", flat=True),
+        *CareSite.objects.values_list("description", flat=True),
+    ]
+    for number in ANY_PHONE.findall(" ".join(texts)):
+        assert RESERVED_PHONE.fullmatch(number), number
+
+
+def test_running_twice_creates_no_duplicates(demo):
+    first = counts()
+    files = sorted(demo.rglob("care-sites/*"))
+    assert first["CareSite"] == 5
+    assert first["Location"] == 3
+    call_command("load_demo", stdout=io.StringIO())
+    assert counts() == first
+    assert sorted(demo.rglob("care-sites/*")) == files
+    neuroblastoma = Condition.objects.get(slug="neuroblastoma")
+    assert neuroblastoma.care_sites.count() == 5
+    assert neuroblastoma.support_services.count() == 7
+
+
+def test_the_neuroblastoma_page_shows_the_demo_blocks(demo, client):
+    html = client.get("/conditions/neuroblastoma/").content.decode()
+    assert "Where to get care (5)" in html
+    assert "Support services (7)" in html
+    assert "Oakland / San Francisco / Walnut Creek</p>" in html
+    assert "We have interpreters for Cantonese, Mandarin, Spanish" in html
