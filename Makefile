@@ -9,12 +9,13 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/portal
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/1
 PYENV_VERSIONS := $(or $(PYENV_ROOT),$(HOME)/.pyenv)/versions
 
-.PHONY: help run test check lint bench clean
+.PHONY: help run test lint bench clean
 
 help:
 	@echo "make run    serve the portal with demo content on http://127.0.0.1:8000"
 	@echo "make test   run the whole test suite"
 	@echo "make lint   ruff and the migrations check"
+	@echo "make bench  time the trial import and the busiest pages"
 	@echo "make clean  remove the virtualenv, node_modules and local data"
 
 # The first interpreter that really runs and is 3.12 or newer. pyenv shims exist for
@@ -72,6 +73,9 @@ test: $(VENV)/.dev-installed node_modules/.installed lint
 	  DATABASE_URL="$${DATABASE_URL:-$(PG_TEST_URL)}" REDIS_URL="$${REDIS_URL:-$(REDIS_TEST_URL)}" \
 	    $(PY) -m pytest; \
 	fi
+
+bench: $(VENV)/.dev-installed
+	$(PY) bench/run.py
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .test-media

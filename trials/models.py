@@ -1,0 +1,360 @@
+import re
+
+import reversion
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.urls import reverse
+
+from portal.markdown import render_markdown
+from portal.models import Publishable, PublishableQuerySet
+
+NCT_ID = RegexValidator(r"^NCT\d{8}$", "An NCT number is NCT followed by 8 digits.")
+PARTIAL_DATE = RegexValidator(
+    r"^\d{4}(-\d{2}(-\d{2})?)?$", "Use YYYY, YYYY-MM or YYYY-MM-DD."
+)
+AGE_TEXT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(year|month|week|day|hour|minute)s?\s*$", re.I)
+YEARS_PER_UNIT = {
+    "year": 1, "month": 1 / 12, "week": 7 / 365.25, "day": 1 / 365.25,
+    "hour": 1 / (365.25 * 24), "minute": 1 / (365.25 * 24 * 60),
+}
+
+
+REGISTRY_LIST_ITEM = re.compile(r"^( +)(?=(?:[*+-]|\d+[.)]) )", re.M)
+
+
+def registry_markdown(text):
+    """The registry indents nested list items by two spaces; Markdown needs four."""
+    return REGISTRY_LIST_ITEM.sub(lambda match: match.group(1) * 2, text or "")
+
+
+def age_in_years(text):
+    """'18 Years' -> 18.0, '6 Months' -> 0.5; None for a missing or unreadable limit."""
+    match = AGE_TEXT.match(text or "")
+    if not match:
+        return None
+    return round(float(match.group(1)) * YEARS_PER_UNIT[match.group(2).lower()], 4)
+
+
+class OverallStatus(models.TextChoices):
+    RECRUITING = "RECRUITING", "Recruiting"
+    NOT_YET_RECRUITING = "NOT_YET_RECRUITING", "Not yet recruiting"
+    ACTIVE_NOT_RECRUITING = "ACTIVE_NOT_RECRUITING", "Active, not recruiting"
+    ENROLLING_BY_INVITATION = "ENROLLING_BY_INVITATION", "Enrolling by invitation"
+    COMPLETED = "COMPLETED", "Completed"
+    SUSPENDED = "SUSPENDED", "Suspended"
+    TERMINATED = "TERMINATED", "Terminated"
+    WITHDRAWN = "WITHDRAWN", "Withdrawn"
+    AVAILABLE = "AVAILABLE", "Available"
+    NO_LONGER_AVAILABLE = "NO_LONGER_AVAILABLE", "No longer available"
+    TEMPORARILY_NOT_AVAILABLE = "TEMPORARILY_NOT_AVAILABLE", "Temporarily not available"
+    APPROVED_FOR_MARKETING = "APPROVED_FOR_MARKETING", "Approved for marketing"
+    WITHHELD = "WITHHELD", "Withheld"
+    UNKNOWN = "UNKNOWN", "Unknown status"
+
+
+class StatusGroup(models.TextChoices):
+    """What a family needs to know, computed from the registry status, never typed."""
+
+    OPEN = "open", "Open to new patients"
+    ACTIVE = "active", "In progress"
+    UPCOMING = "upcoming", "Not yet recruiting"
+    CLOSED = "closed", "Closed"
+
+
+STATUS_GROUPS = {
+    StatusGroup.OPEN: [OverallStatus.RECRUITING, OverallStatus.AVAILABLE],
+    StatusGroup.ACTIVE: [OverallStatus.ACTIVE_NOT_RECRUITING,
+                         OverallStatus.ENROLLING_BY_INVITATION],
+    StatusGroup.UPCOMING: [OverallStatus.NOT_YET_RECRUITING],
+}
+GROUP_ORDER = [StatusGroup.OPEN, StatusGroup.ACTIVE, StatusGroup.UPCOMING, StatusGroup.CLOSED]
+
+
+def status_group(status):
+    for group, statuses in STATUS_GROUPS.items():
+        if status in statuses:
+            return group
+    return StatusGroup.CLOSED
+
+
+class Phase(models.TextChoices):
+    EARLY_PHASE1 = "EARLY_PHASE1", "Early Phase 1"
+    PHASE1 = "PHASE1", "Phase 1"
+    PHASE2 = "PHASE2", "Phase 2"
+    PHASE3 = "PHASE3", "Phase 3"
+    PHASE4 = "PHASE4", "Phase 4"
+    NA = "NA", "Not Applicable"
+
+
+class TrialQuerySet(PublishableQuerySet):
+    def in_group(self, group):
+        if group == StatusGroup.CLOSED:
+            opened = [s for statuses in STATUS_GROUPS.values() for s in statuses]
+            return self.exclude(overall_status__in=opened)
+        return self.filter(overall_status__in=STATUS_GROUPS[group])
+
+    def with_phase(self, phase):
+        """Trials whose phase list holds `phase` (stored comma-separated)."""
+        return self.filter(
+            Q(phases=phase) | Q(phases__startswith=f"{phase},")
+            | Q(phases__endswith=f",{phase}") | Q(phases__contains=f",{phase},")
+        )
+
+    def for_age(self, years):
+        """Trials a child of `years` may join: min <= age <= max, a missing limit is no limit."""
+        return self.filter(
+            Q(minimum_age_years__isnull=True) | Q(minimum_age_years__lte=years),
+            Q(maximum_age_years__isnull=True) | Q(maximum_age_years__gte=years),
+        )
+
+    def by_group(self):
+        """Open trials first, then in progress, upcoming and closed."""
+        whens = [
+            When(overall_status__in=statuses, then=Value(GROUP_ORDER.index(group)))
+            for group, statuses in STATUS_GROUPS.items()
+        ]
+        rank = Case(*whens, default=Value(len(GROUP_ORDER) - 1), output_field=IntegerField())
+        return self.annotate(group_rank=rank).order_by("group_rank", "brief_title", "nct_id")
+
+    def coordinated_by(self, user):
+        return self if user.is_superuser else self.filter(coordinators=user)
+
+
+class Trial(Publishable):
+    class Source(models.TextChoices):
+        LOCAL = "local", "Entered here"
+        CTGOV = "ctgov", "ClinicalTrials.gov"
+
+    class StudyType(models.TextChoices):
+        INTERVENTIONAL = "INTERVENTIONAL", "Interventional"
+        OBSERVATIONAL = "OBSERVATIONAL", "Observational"
+        EXPANDED_ACCESS = "EXPANDED_ACCESS", "Expanded access"
+
+    class Sex(models.TextChoices):
+        ALL = "ALL", "All"
+        FEMALE = "FEMALE", "Female"
+        MALE = "MALE", "Male"
+
+    class DateType(models.TextChoices):
+        ACTUAL = "ACTUAL", "Actual"
+        ESTIMATED = "ESTIMATED", "Estimated"
+
+    nct_id = models.CharField("NCT number", max_length=11, unique=True, validators=[NCT_ID])
+    brief_title = models.CharField(max_length=500)
+    official_title = models.TextField(blank=True)
+    acronym = models.CharField(max_length=100, blank=True)
+    plain_summary = models.TextField(
+        "plain-language summary", blank=True,
+        help_text="Written here for families (Markdown); shown first. Never overwritten by a "
+                  "refresh from ClinicalTrials.gov.",
+    )
+    plain_summary_html = models.TextField(blank=True, editable=False)
+    brief_summary = models.TextField("registry summary", blank=True)
+    brief_summary_html = models.TextField(blank=True, editable=False)
+    overall_status = models.CharField(max_length=30, choices=OverallStatus)
+    last_known_status = models.CharField(max_length=30, choices=OverallStatus, blank=True)
+    why_stopped = models.CharField(max_length=500, blank=True)
+    phases = models.CharField(
+        max_length=100, blank=True, help_text="Comma-separated phase codes, e.g. PHASE2,PHASE3."
+    )
+    study_type = models.CharField(max_length=20, choices=StudyType, blank=True)
+    registry_conditions = models.TextField(
+        "conditions (registry)", blank=True, help_text="One per line, as the registry names them."
+    )
+    keywords = models.TextField(blank=True, help_text="One per line.")
+    eligibility_criteria = models.TextField(blank=True, help_text="Markdown.")
+    eligibility_criteria_html = models.TextField(blank=True, editable=False)
+    minimum_age = models.CharField(
+        max_length=30, blank=True,
+        help_text="As the registry writes it, e.g. '3 Years'. Empty: no lower limit.",
+    )
+    maximum_age = models.CharField(
+        max_length=30, blank=True, help_text="E.g. '18 Years'. Empty: no upper limit."
+    )
+    minimum_age_years = models.FloatField(null=True, blank=True, editable=False)
+    maximum_age_years = models.FloatField(null=True, blank=True, editable=False)
+    sex = models.CharField(max_length=10, choices=Sex, default=Sex.ALL)
+    healthy_volunteers = models.BooleanField(null=True, blank=True)
+    std_ages = models.CharField(
+        "standard age groups", max_length=50, blank=True, help_text="E.g. CHILD,ADULT."
+    )
+    lead_sponsor = models.CharField(max_length=300, blank=True)
+    start_date = models.CharField(max_length=10, blank=True, validators=[PARTIAL_DATE])
+    start_date_type = models.CharField(max_length=10, choices=DateType, blank=True)
+    primary_completion_date = models.CharField(max_length=10, blank=True,
+                                               validators=[PARTIAL_DATE])
+    primary_completion_date_type = models.CharField(max_length=10, choices=DateType, blank=True)
+    last_update_posted = models.CharField(
+        "registry last update", max_length=10, blank=True, validators=[PARTIAL_DATE]
+    )
+    conditions = models.ManyToManyField(
+        "conditions.Condition", related_name="trials", blank=True,
+        help_text="The portal's condition pages this trial appears on.",
+    )
+    care_sites = models.ManyToManyField(
+        "care_sites.CareSite", related_name="trials", blank=True,
+        help_text="Where the trial runs here.",
+    )
+    coordinators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="coordinated_trials", blank=True,
+        help_text="Staff who keep this trial current; only they (and superusers) may change it.",
+    )
+    source = models.CharField(max_length=10, choices=Source, default=Source.LOCAL)
+    last_synced_at = models.DateTimeField("last synced", null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TrialQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["brief_title"]
+
+    def __str__(self):
+        return f"{self.nct_id}: {self.brief_title}"
+
+    def save(self, *args, **kwargs):
+        self.plain_summary_html = render_markdown(self.plain_summary)
+        self.brief_summary_html = render_markdown(self.brief_summary)
+        criteria = self.eligibility_criteria
+        if self.source == self.Source.CTGOV:
+            criteria = registry_markdown(criteria)
+        self.eligibility_criteria_html = render_markdown(criteria)
+        self.minimum_age_years = age_in_years(self.minimum_age)
+        self.maximum_age_years = age_in_years(self.maximum_age)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("trials:trial-detail", kwargs={"nct_id": self.nct_id})
+
+    def clean(self):
+        errors = {}
+        for field in ("minimum_age", "maximum_age"):
+            value = getattr(self, field)
+            if value and age_in_years(value) is None:
+                errors[field] = "Write a number and a unit, e.g. '18 Years' or '6 Months'."
+        low, high = age_in_years(self.minimum_age), age_in_years(self.maximum_age)
+        if low is not None and high is not None and low > high:
+            errors["maximum_age"] = "The maximum age is below the minimum age."
+        unknown = [p for p in self.phase_list if p not in Phase.values]
+        if unknown:
+            errors["phases"] = f"Unknown phase: {', '.join(unknown)}."
+        if errors:
+            raise ValidationError(errors)
+
+    def preview_allowed(self, user):
+        """Drafts are previewed by their coordinators (and superusers) only."""
+        return user.is_superuser or self.coordinators.filter(pk=user.pk).exists()
+
+    @property
+    def registry_url(self):
+        return f"https://clinicaltrials.gov/study/{self.nct_id}"
+
+    @property
+    def status_group(self):
+        return status_group(self.overall_status)
+
+    @property
+    def is_open(self):
+        return self.status_group == StatusGroup.OPEN
+
+    @property
+    def phase_list(self):
+        return [p.strip() for p in self.phases.split(",") if p.strip()]
+
+    @property
+    def phase_display(self):
+        labels = [Phase(p).label for p in self.phase_list if p in Phase.values]
+        if len(labels) == 2 and all(label.startswith("Phase ") for label in labels):
+            return f"{labels[0]}/{labels[1].removeprefix('Phase ')}"
+        return ", ".join(labels)
+
+    @property
+    def age_display(self):
+        if self.minimum_age and self.maximum_age:
+            return f"{self.minimum_age} to {self.maximum_age}"
+        if self.minimum_age:
+            return f"{self.minimum_age} and older"
+        if self.maximum_age:
+            return f"Up to {self.maximum_age}"
+        return "Any age"
+
+    def condition_list(self):
+        return [line.strip() for line in self.registry_conditions.splitlines() if line.strip()]
+
+    def keyword_list(self):
+        return [line.strip() for line in self.keywords.splitlines() if line.strip()]
+
+
+class Outcome(models.Model):
+    trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="primary_outcomes")
+    order = models.PositiveIntegerField(default=0)
+    measure = models.TextField()
+    time_frame = models.CharField(max_length=500, blank=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = "primary outcome"
+
+    def __str__(self):
+        return self.measure[:80]
+
+
+class Intervention(models.Model):
+    trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="interventions")
+    order = models.PositiveIntegerField(default=0)
+    type = models.CharField(max_length=30, blank=True)
+    name = models.CharField(max_length=500)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class Contact(models.Model):
+    trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="central_contacts")
+    order = models.PositiveIntegerField(default=0)
+    name = models.CharField(max_length=200, blank=True)
+    role = models.CharField(max_length=30, blank=True)
+    phone = models.CharField(max_length=50, blank=True)
+    phone_ext = models.CharField(max_length=30, blank=True)
+    email = models.EmailField(max_length=254, blank=True)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = "central contact"
+
+    def __str__(self):
+        return self.name or self.email or self.phone
+
+
+class RegistrySite(models.Model):
+    """A site the registry lists for the trial anywhere in the world, kept for reference."""
+
+    trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="registry_sites")
+    order = models.PositiveIntegerField(default=0)
+    facility = models.CharField(max_length=500, blank=True)
+    city = models.CharField(max_length=200, blank=True)
+    state = models.CharField(max_length=200, blank=True)
+    postal_code = models.CharField(max_length=30, blank=True)
+    country = models.CharField(max_length=100, blank=True)
+    status = models.CharField(max_length=30, choices=OverallStatus, blank=True)
+    contacts = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = "registry location"
+
+    def __str__(self):
+        return ", ".join(part for part in [self.facility, self.city, self.country] if part)
+
+
+reversion.register(Outcome)
+reversion.register(Intervention)
+reversion.register(Contact)
+reversion.register(Trial, follow=["primary_outcomes", "interventions", "central_contacts"])

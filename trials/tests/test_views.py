@@ -1,0 +1,754 @@
+"""The public trial pages: the listing and its filters, a trial page, the condition-page block."""
+
+import datetime
+import html as htmllib
+import re
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from care_sites.models import CareSite
+from conditions.models import Condition
+from conftest import active_content
+from portal import roles
+from trials.models import Contact, Intervention, OverallStatus, Trial
+
+pytestmark = pytest.mark.django_db
+
+PAST = timezone.now() - datetime.timedelta(days=1)
+HOSTILE = ("<script>alert(1)</script> <img src=x onerror=alert(2)> "
+           '[x](javascript:alert(3)) x" onfocus="alert(5)')
+
+
+# Factories -----------------------------------------------------------------------------------
+
+def nct(number):
+    return f"NCT{number:08d}"
+
+
+def make_trial(nct_id, **fields):
+    defaults = {
+        "brief_title": f"Trial {nct_id}",
+        "overall_status": OverallStatus.RECRUITING,
+        "status": Trial.Status.PUBLISHED,
+        "publish_at": PAST,
+    }
+    return Trial.objects.create(nct_id=nct_id, **{**defaults, **fields})
+
+
+def make_condition(slug="neuroblastoma", **fields):
+    defaults = {"name": slug.replace("-", " ").capitalize(), "summary": "A summary.",
+                "status": Condition.Status.PUBLISHED, "publish_at": PAST}
+    return Condition.objects.create(slug=slug, **{**defaults, **fields})
+
+
+def make_site(slug, **fields):
+    defaults = {"name": slug.replace("-", " ").title(), "summary": "A clinic.",
+                "status": CareSite.Status.PUBLISHED, "publish_at": PAST}
+    return CareSite.objects.create(slug=slug, **{**defaults, **fields})
+
+
+def listed(response):
+    """The NCT numbers of the trial cards on a page, in order, read from the HTML."""
+    assert response.status_code == 200
+    return re.findall(r'<a href="/trials/(NCT\d{8})/">', response.content.decode())
+
+
+def page_text(response):
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def result_count(response):
+    match = re.search(r'<p class="result-count" role="status">(.*?)</p>', page_text(response))
+    assert match, "no result count on the page"
+    return match.group(1)
+
+
+def block(html, start, end="</section>"):
+    """The part of html from `start` up to the next `end`."""
+    assert start in html
+    begin = html.index(start)
+    return html[begin:html.index(end, begin)]
+
+
+def links(html):
+    """The unescaped href of every link with its text."""
+    return {
+        re.sub(r"<[^>]+>", "", text).strip(): htmllib.unescape(href)
+        for href, text in re.findall(r'<a[^>]*href="([^"]*)"[^>]*>(.*?)</a>', html, re.S)
+    }
+
+
+# The listing: what is shown and in which order -----------------------------------------------
+
+def test_listing_shows_published_trials_only(client):
+    make_trial(nct(1), brief_title="Published trial")
+    make_trial(nct(2), brief_title="Draft trial", status=Trial.Status.DRAFT)
+    make_trial(nct(3), brief_title="Scheduled trial",
+               publish_at=timezone.now() + datetime.timedelta(days=2))
+    response = client.get("/trials/")
+    assert listed(response) == [nct(1)]
+    html = page_text(response)
+    assert "Draft trial" not in html
+    assert "Scheduled trial" not in html
+    assert result_count(response) == "1 trial"
+
+
+def test_listing_orders_open_then_in_progress_then_upcoming_then_closed(client):
+    # Titles in reverse alphabetical order of the groups, so ordering by title would fail.
+    make_trial(nct(1), brief_title="A completed", overall_status=OverallStatus.COMPLETED)
+    make_trial(nct(2), brief_title="B withdrawn", overall_status=OverallStatus.WITHDRAWN)
+    make_trial(nct(3), brief_title="C not yet", overall_status=OverallStatus.NOT_YET_RECRUITING)
+    make_trial(nct(4), brief_title="D invitation",
+               overall_status=OverallStatus.ENROLLING_BY_INVITATION)
+    make_trial(nct(5), brief_title="E active", overall_status=OverallStatus.ACTIVE_NOT_RECRUITING)
+    make_trial(nct(6), brief_title="F available", overall_status=OverallStatus.AVAILABLE)
+    make_trial(nct(7), brief_title="G recruiting", overall_status=OverallStatus.RECRUITING)
+    make_trial(nct(8), brief_title="H unknown", overall_status=OverallStatus.UNKNOWN)
+
+    response = client.get("/trials/")
+
+    assert listed(response) == [nct(6), nct(7), nct(4), nct(5), nct(3), nct(1), nct(2), nct(8)]
+    assert result_count(response) == "8 trials"
+    html = page_text(response)
+    assert '<span class="status-badge status-badge--open">Open to new patients</span>' in html
+    assert '<span class="status-badge status-badge--active">In progress</span>' in html
+    assert '<span class="status-badge status-badge--upcoming">Not yet recruiting</span>' in html
+    assert '<span class="status-badge status-badge--closed">Closed</span>' in html
+
+
+def test_result_count_says_how_many_match_a_search(client):
+    make_trial(nct(1), brief_title="Proton therapy")
+    make_trial(nct(2), brief_title="Proton boost")
+    make_trial(nct(3), brief_title="Vaccine")
+    assert result_count(client.get("/trials/?q=vaccine")) == "1 trial matches your search"
+    assert result_count(client.get("/trials/?q=proton")) == "2 trials match your search"
+    assert result_count(client.get("/trials/")) == "3 trials"
+
+
+def test_empty_listing_says_so(client):
+    response = client.get("/trials/")
+    assert listed(response) == []
+    assert result_count(response) == "0 trials"
+    assert "No trials match your search." in page_text(response)
+
+
+# Pagination ----------------------------------------------------------------------------------
+
+@pytest.fixture
+def twenty_five_trials():
+    return [make_trial(nct(i), brief_title=f"Trial number {i:02d}") for i in range(1, 26)]
+
+
+def test_listing_is_paginated_by_twenty(client, twenty_five_trials):
+    first = client.get("/trials/")
+    second = client.get("/trials/?page=2")
+
+    assert listed(first) == [nct(i) for i in range(1, 21)]
+    assert listed(second) == [nct(i) for i in range(21, 26)]
+    assert result_count(first) == "25 trials (page 1 of 2)"
+    assert result_count(second) == "25 trials (page 2 of 2)"
+    pages = block(page_text(first), '<nav aria-label="Pages of trials">', "</nav>")
+    assert links(pages) == {"1": "?page=1", "2": "?page=2", "Next": "?page=2"}
+
+
+def test_page_links_keep_the_filters(client, twenty_five_trials):
+    make_trial(nct(99), brief_title="Closed one", overall_status=OverallStatus.COMPLETED)
+    response = client.get("/trials/?status=open&age=5")
+
+    assert result_count(response) == "25 trials match your search (page 1 of 2)"
+    pages = block(page_text(response), '<nav aria-label="Pages of trials">', "</nav>")
+    assert links(pages)["Next"] == "?status=open&age=5&page=2"
+    assert links(pages)["2"] == "?status=open&age=5&page=2"
+
+    second = client.get("/trials/?status=open&age=5&page=2")
+    assert listed(second) == [nct(i) for i in range(21, 26)]
+    pages = block(page_text(second), '<nav aria-label="Pages of trials">', "</nav>")
+    assert links(pages)["Previous"] == "?status=open&age=5&page=1"
+
+
+@pytest.mark.parametrize(("page", "shown"), [
+    ("999", list(range(21, 26))),  # past the end: the last page
+    ("abc", list(range(1, 21))),  # not a number: the first page
+    ("-1", list(range(21, 26))),
+    ("", list(range(1, 21))),
+])
+def test_out_of_range_and_invalid_pages_do_not_error(client, twenty_five_trials, page, shown):
+    response = client.get("/trials/", {"page": page})
+    assert listed(response) == [nct(i) for i in shown]
+
+
+# Filters -------------------------------------------------------------------------------------
+
+@pytest.fixture
+def catalogue():
+    """Eight published trials covering every status group, phase and age limit, plus a draft
+    and a scheduled trial that match every filter and must never be listed."""
+    neuroblastoma = make_condition("neuroblastoma")
+    wilms = make_condition("wilms-tumor")
+    oncology = make_site("oncology-clinic")
+    infusion = make_site("infusion-center")
+    trials = {}
+
+    def add(number, sites=(), conditions=(), **fields):
+        trial = make_trial(nct(number), **fields)
+        trial.care_sites.set(sites)
+        trial.conditions.set(conditions)
+        trials[number] = trial
+
+    add(1, brief_title="Proton craniospinal irradiation with bone sparing", acronym="BONSAI",
+        keywords="vertebral sparing\ngrowth", overall_status=OverallStatus.RECRUITING,
+        phases="PHASE2,PHASE3", minimum_age="6 Months", maximum_age="2 Years",
+        sites=[oncology], conditions=[neuroblastoma])
+    add(2, brief_title="Expanded access to naxitamab", overall_status=OverallStatus.AVAILABLE,
+        study_type=Trial.StudyType.EXPANDED_ACCESS, minimum_age="1 Year",
+        sites=[infusion], conditions=[neuroblastoma])
+    add(3, brief_title="Maintenance eflornithine",
+        overall_status=OverallStatus.ACTIVE_NOT_RECRUITING, phases="PHASE2",
+        maximum_age="18 Years", sites=[oncology], conditions=[wilms])
+    add(4, brief_title="Imaging study by invitation",
+        overall_status=OverallStatus.ENROLLING_BY_INVITATION, phases="EARLY_PHASE1")
+    add(5, brief_title="New antibody combination", overall_status=OverallStatus.NOT_YET_RECRUITING,
+        phases="PHASE1", minimum_age="3 Years", maximum_age="21 Years",
+        sites=[infusion], conditions=[neuroblastoma])
+    add(6, brief_title="Late effects after treatment", overall_status=OverallStatus.COMPLETED,
+        phases="PHASE4", minimum_age="12 Years", maximum_age="30 Years")
+    add(7, brief_title="Exercise for young adults", overall_status=OverallStatus.TERMINATED,
+        phases="NA", minimum_age="18 Years", maximum_age="65 Years")
+    add(8, brief_title="Dose finding for a new drug", overall_status=OverallStatus.WITHDRAWN,
+        phases="PHASE1,PHASE2")
+    for number, fields in [(90, {"status": Trial.Status.DRAFT}),
+                           (91, {"publish_at": timezone.now() + datetime.timedelta(days=1)})]:
+        add(number, brief_title="Proton craniospinal hidden BONSAI", keywords="vertebral",
+            overall_status=OverallStatus.RECRUITING, phases="PHASE2,PHASE3",
+            sites=[oncology, infusion], conditions=[neuroblastoma, wilms], **fields)
+    return trials
+
+
+def listed_numbers(client, query):
+    return sorted(int(nct_id[3:]) for nct_id in listed(client.get(f"/trials/?{query}")))
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("", [1, 2, 3, 4, 5, 6, 7, 8]),
+    # q: title words (all of them), NCT number in any case, acronym, keywords
+    ("q=proton", [1]),
+    ("q=Craniospinal+IRRADIATION", [1]),
+    ("q=proton+eflornithine", []),
+    ("q=NCT00000003", [3]),
+    ("q=nct00000003", [3]),
+    ("q=bonsai", [1]),
+    ("q=vertebral", [1]),
+    ("q=nothing-like-this", []),
+    # condition and site, by slug
+    ("condition=neuroblastoma", [1, 2, 5]),
+    ("condition=wilms-tumor", [3]),
+    ("site=oncology-clinic", [1, 3]),
+    ("site=infusion-center", [2, 5]),
+    # status groups, and exact registry statuses in lower case
+    ("status=open", [1, 2]),
+    ("status=active", [3, 4]),
+    ("status=upcoming", [5]),
+    ("status=closed", [6, 7, 8]),
+    ("status=recruiting", [1]),
+    ("status=available", [2]),
+    ("status=active_not_recruiting", [3]),
+    ("status=enrolling_by_invitation", [4]),
+    ("status=not_yet_recruiting", [5]),
+    ("status=completed", [6]),
+    ("status=suspended", []),
+    # phases: a phase 2/3 trial is in both; early phase 1 is not phase 1
+    ("phase=1", [5, 8]),
+    ("phase=2", [1, 3, 8]),
+    ("phase=3", [1]),
+    ("phase=4", [6]),
+    ("phase=early1", [4]),
+    ("phase=na", [7]),
+    # age: min <= age <= max, a missing limit is no limit
+    ("age=0", [3, 4, 8]),
+    ("age=1", [1, 2, 3, 4, 8]),
+    ("age=2", [1, 2, 3, 4, 8]),
+    ("age=3", [2, 3, 4, 5, 8]),
+    ("age=18", [2, 3, 4, 5, 6, 7, 8]),
+    ("age=25", [2, 4, 6, 7, 8]),
+    ("age=120", [2, 4, 8]),
+    # combinations
+    ("condition=neuroblastoma&status=open", [1, 2]),
+    ("condition=neuroblastoma&status=open&age=1", [1, 2]),
+    ("condition=neuroblastoma&status=open&age=3", [2]),
+    ("condition=neuroblastoma&site=infusion-center&phase=1", [5]),
+    ("site=oncology-clinic&phase=2&status=active", [3]),
+    ("status=closed&age=25", [6, 7, 8]),
+    ("q=proton&status=closed", []),
+    ("q=new&phase=1", [5, 8]),
+    ("condition=wilms-tumor&site=infusion-center", []),
+])
+def test_filters(client, catalogue, query, expected):
+    assert listed_numbers(client, query) == expected
+
+
+def test_ages_in_months_compare_with_years(client):
+    make_trial(nct(1), minimum_age="6 Months", maximum_age="2 Years")
+    assert listed_numbers(client, "age=0") == []
+    assert listed_numbers(client, "age=1") == [1]
+    assert listed_numbers(client, "age=2") == [1]
+    assert listed_numbers(client, "age=3") == []
+
+
+def test_a_trial_with_only_a_maximum_age_matches_young_children(client):
+    make_trial(nct(1), maximum_age="17 Years")
+    make_trial(nct(2), minimum_age="5 Years")
+    assert listed_numbers(client, "age=0") == [1]
+    assert listed_numbers(client, "age=4") == [1]
+    assert listed_numbers(client, "age=5") == [1, 2]
+    assert listed_numbers(client, "age=18") == [2]
+
+
+def test_filters_show_their_values_in_the_form(client, catalogue):
+    html = page_text(client.get("/trials/?q=proton&status=open&phase=2&age=5"
+                                "&condition=neuroblastoma&site=oncology-clinic"))
+    assert 'value="proton"' in html
+    assert 'value="5"' in html
+    assert '<option value="open" selected>Open to new patients</option>' in html
+    assert '<option value="2" selected>Phase 2</option>' in html
+    assert '<option value="neuroblastoma" selected>' in html
+    assert '<option value="oncology-clinic" selected>' in html
+    assert 'href="/trials/">Clear all filters</a>' in html
+
+
+def test_the_status_filter_offers_upcoming_beside_open_active_closed(client):
+    html = page_text(client.get("/trials/"))
+    for value, label in [("open", "Open to new patients"), ("active", "In progress"),
+                         ("upcoming", "Not yet recruiting"), ("closed", "Closed"),
+                         ("active_not_recruiting", "Active, not recruiting")]:
+        assert f'<option value="{value}">{label}</option>' in html
+
+
+@pytest.mark.parametrize(("query", "field", "message"), [
+    ("age=abc", "age", "Enter a number."),
+    ("age=-1", "age", "Ensure this value is greater than or equal to 0."),
+    ("age=200", "age", "Ensure this value is less than or equal to 120."),
+    ("phase=9", "phase", "Select a valid choice. 9 is not one of the available choices."),
+    ("status=nope", "status",
+     "Select a valid choice. nope is not one of the available choices."),
+    ("status=RECRUITING", "status",
+     "Select a valid choice. RECRUITING is not one of the available choices."),
+    ("condition=unknown", "condition",
+     "Select a valid choice. That choice is not one of the available choices."),
+    ("site=nowhere", "site",
+     "Select a valid choice. That choice is not one of the available choices."),
+])
+def test_invalid_filter_values_show_an_error_and_are_ignored(client, catalogue, query, field,
+                                                              message):
+    response = client.get(f"/trials/?{query}")
+    html = page_text(response)
+    error = block(html, f'<div id="id_{field}_error" class="invalid-feedback">', "</div>")
+    assert message in error
+    # The invalid value filters nothing: every published trial is listed.
+    assert listed_numbers(client, query) == [1, 2, 3, 4, 5, 6, 7, 8]
+    assert result_count(response) == "8 trials"
+
+
+def test_an_invalid_value_leaves_the_other_filters_working(client, catalogue):
+    response = client.get("/trials/?status=open&age=abc")
+    assert '<div id="id_age_error" class="invalid-feedback">' in page_text(response)
+    assert listed_numbers(client, "status=open&age=abc") == [1, 2]
+
+
+def test_a_draft_condition_or_site_is_not_a_filter_choice(client, catalogue):
+    make_condition("hidden-condition", status=Condition.Status.DRAFT)
+    make_site("hidden-site", status=CareSite.Status.DRAFT)
+    html = page_text(client.get("/trials/?condition=hidden-condition"))
+    assert '<div id="id_condition_error" class="invalid-feedback">' in html
+    assert 'value="hidden-condition"' not in html
+    assert 'value="hidden-site"' not in html
+
+
+# The empty state -----------------------------------------------------------------------------
+
+def test_no_match_offers_ways_to_widen_the_search(client, catalogue):
+    response = client.get("/trials/?status=upcoming&age=1")
+    assert listed(response) == []
+    html = page_text(response)
+    assert "No trials match your search." in html
+    assert result_count(response) == "0 trials match your search"
+    widen = links(block(html, '<div class="empty-state">', "</div>"))
+    assert widen == {
+        "Show trials with any status": "?age=1",
+        "Show trials for any age": "?status=upcoming",
+        "Show all trials": "/trials/",
+    }
+    # Following the first link finds trials.
+    assert listed_numbers(client, "age=1") == [1, 2, 3, 4, 8]
+
+
+def test_no_match_without_a_status_filter_offers_all_trials(client, catalogue):
+    html = page_text(client.get("/trials/?q=nothing-like-this"))
+    assert "No trials match your search." in html
+    widen = links(block(html, '<div class="empty-state">', "</div>"))
+    assert widen == {"Show all trials": "/trials/"}
+
+
+def test_the_empty_state_is_absent_when_trials_match(client, catalogue):
+    assert "No trials match your search." not in page_text(client.get("/trials/?status=open"))
+
+
+# The trial page ------------------------------------------------------------------------------
+
+@pytest.fixture
+def full_trial():
+    oncology = make_site("oncology-clinic", name="Oncology Clinic")
+    hidden = make_site("hidden-clinic", name="Hidden Clinic", status=CareSite.Status.DRAFT)
+    trial = make_trial(
+        "NCT01234567",
+        brief_title="Proton therapy with bone sparing",
+        official_title="Craniospinal irradiation using proton beam scanning",
+        acronym="BONES",
+        plain_summary="Families: a **short** version.",
+        brief_summary="The registry's own summary.",
+        overall_status=OverallStatus.RECRUITING,
+        phases="PHASE2,PHASE3",
+        minimum_age="6 Months",
+        maximum_age="21 Years",
+        eligibility_criteria="Inclusion Criteria:\n\n* Age under 22\n* Signed consent",
+        lead_sponsor="Children's Oncology Group",
+        start_date="2018-01-04",
+        primary_completion_date="2027-03",
+        primary_completion_date_type=Trial.DateType.ESTIMATED,
+        last_update_posted="2015-08",
+        last_synced_at=datetime.datetime(2026, 1, 5, 20, 0, tzinfo=datetime.UTC),
+    )
+    trial.care_sites.set([oncology, hidden])
+    trial.primary_outcomes.create(measure="Loss of standing height", time_frame="5 years")
+    trial.interventions.create(name="Proton craniospinal irradiation", type="RADIATION")
+    trial.central_contacts.create(name="Trial nurse Kim", phone="617 555 0100",
+                                  email="trials@example.org")
+    return trial
+
+
+def test_trial_page_shows_every_part(client, full_trial):
+    response = client.get("/trials/NCT01234567/")
+    html = page_text(response)
+    assert '<h1 id="page-title">Proton therapy with bone sparing (BONES)</h1>' in html
+    assert '<span class="status-badge status-badge--open">Open to new patients</span>' in html
+    assert '<span class="registry-status">Registry status: Recruiting</span>' in html
+    assert "<div><dt>Phase</dt><dd>Phase 2/3</dd></div>" in html
+    assert "<div><dt>Ages</dt><dd>6 Months to 21 Years</dd></div>" in html
+    assert "<dd>January 4, 2018</dd>" in html
+    assert "<dd>March 2027 (expected)</dd>" in html
+    assert "Children&#x27;s Oncology Group" in html
+    # The plain-language summary first, then the registry's.
+    assert "<p>Families: a <strong>short</strong> version.</p>" in html
+    assert "<p>The registry's own summary.</p>" in html
+    assert html.index("Families: a") < html.index("own summary.")
+    assert html.index("About this trial</h2>") < html.index("Summary from the registry</h2>")
+    # Eligibility rendered from Markdown, outcomes and interventions.
+    eligibility = block(html, '<section aria-labelledby="eligibility">')
+    assert "<li>Age under 22</li>" in eligibility
+    assert "<li>Signed consent</li>" in eligibility
+    assert "Loss of standing height" in block(html, '<section aria-labelledby="outcomes">')
+    assert "(time frame: 5 years)" in html
+    assert "<strong>Proton craniospinal irradiation</strong> (Radiation)" in html
+    # Where it runs here: published sites only, linked.
+    here = block(html, '<section aria-labelledby="here"')
+    assert '<a href="/care/oncology-clinic/">Oncology Clinic</a>' in here
+    assert "Hidden Clinic" not in html
+    # The registry record and dates.
+    assert ('<a href="https://clinicaltrials.gov/study/NCT01234567">'
+            "NCT01234567 on ClinicalTrials.gov</a>") in html
+    assert "Registry last updated: August 2015" in html
+    assert "We last checked the registry on January 5, 2026." in html
+
+
+def test_how_to_join_is_shown_while_the_trial_is_open(client, full_trial):
+    html = page_text(client.get("/trials/NCT01234567/"))
+    joining = block(html, '<section class="contact-box" aria-labelledby="joining">')
+    assert "How to ask about joining" in joining
+    assert "Trial nurse Kim" in joining
+    assert '<a href="tel:6175550100">617 555 0100</a>' in joining
+    assert '<a href="mailto:trials@example.org">trials@example.org</a>' in joining
+    assert "Not taking new patients" not in html
+
+
+@pytest.mark.parametrize("status", [OverallStatus.AVAILABLE])
+def test_expanded_access_is_open_too(client, full_trial, status):
+    full_trial.overall_status = status
+    full_trial.save()
+    html = page_text(client.get("/trials/NCT01234567/"))
+    assert "How to ask about joining" in html
+    assert '<span class="registry-status">Registry status: Available</span>' in html
+
+
+@pytest.mark.parametrize(("status", "badge"), [
+    (OverallStatus.COMPLETED, "Closed"),
+    (OverallStatus.ACTIVE_NOT_RECRUITING, "In progress"),
+    (OverallStatus.NOT_YET_RECRUITING, "Not yet recruiting"),
+])
+def test_how_to_join_is_absent_unless_open(client, full_trial, status, badge):
+    full_trial.overall_status = status
+    full_trial.save()
+    html = page_text(client.get("/trials/NCT01234567/"))
+    assert "How to ask about joining" not in html
+    assert "Trial nurse Kim" not in html
+    assert "trials@example.org" not in html
+    assert "Not taking new patients" in html
+    assert f">{badge}</span>" in html
+    assert "Open to new patients</span>" not in html
+
+
+@pytest.mark.parametrize("path", ["/trials/nct01234567/", "/trials/Nct01234567/"])
+def test_lower_case_nct_number_redirects_permanently(client, full_trial, path):
+    response = client.get(path)
+    assert response.status_code == 301
+    assert response.url == "/trials/NCT01234567/"
+
+
+@pytest.mark.parametrize("path", ["/trials/NCT07654321/", "/trials/nct07654321/",
+                                  "/trials/NCT123/", "/trials/XYZ01234567/"])
+def test_unknown_trial_is_404(client, full_trial, path):
+    assert client.get(path, follow=True).status_code == 404
+
+
+@pytest.mark.parametrize("fields", [
+    {"status": Trial.Status.DRAFT},
+    {"publish_at": timezone.now() + datetime.timedelta(days=2)},
+])
+def test_unpublished_trial_is_404_for_the_public(client, django_user_model, full_trial, fields):
+    Trial.objects.filter(pk=full_trial.pk).update(**fields)
+    assert client.get("/trials/NCT01234567/").status_code == 404
+
+    # A content editor cannot see trials in the admin, so gets no preview either.
+    editor = django_user_model.objects.create_user("editor", is_staff=True)
+    editor.groups.add(Group.objects.get(name=roles.CONTENT_EDITORS))
+    client.force_login(editor)
+    assert client.get("/trials/NCT01234567/").status_code == 404
+
+    # Its coordinator previews it, with the banner.
+    coordinator = django_user_model.objects.create_user("coordinator", is_staff=True)
+    coordinator.groups.add(Group.objects.get(name=roles.TRIAL_COORDINATORS))
+    full_trial.coordinators.add(coordinator)
+    client.force_login(coordinator)
+    html = page_text(client.get("/trials/NCT01234567/"))
+    assert "<strong>Preview.</strong>" in html
+    assert f"/admin/trials/trial/{full_trial.pk}/change/" in html
+
+
+def test_published_trial_page_has_no_preview_banner(client, full_trial):
+    assert "Preview." not in page_text(client.get("/trials/NCT01234567/"))
+
+
+def test_trial_card_shows_the_summary_as_plain_text(client, full_trial):
+    """The card's summary is the rendered summary without its tags, never escaped markup."""
+    html = page_text(client.get("/trials/"))
+    summary = block(html, '<p class="trial-card__summary">', "</p>")
+    assert "Families: a short version." in summary
+    assert "&lt;" not in summary
+
+
+def test_trial_page_description_is_plain_text(client, full_trial):
+    html = page_text(client.get("/trials/NCT01234567/"))
+    assert '<meta name="description" content="Families: a short version.">' in html
+
+
+# The condition page's "Clinical trials" block ------------------------------------------------
+
+def condition_with_trials(*statuses):
+    condition = make_condition("neuroblastoma", name="Neuroblastoma")
+    for number, status in enumerate(statuses, start=1):
+        make_trial(nct(number), brief_title=f"Trial {number}",
+                   overall_status=status).conditions.add(condition)
+    draft = make_trial(nct(99), brief_title="Draft trial", status=Trial.Status.DRAFT,
+                       overall_status=OverallStatus.RECRUITING)
+    draft.conditions.add(condition)
+    make_trial(nct(98), brief_title="Another condition's trial")
+    return condition
+
+
+def trials_block(client):
+    html = page_text(client.get("/conditions/neuroblastoma/"))
+    return html, block(
+        html, '<section class="related-block" aria-labelledby="clinical-trials">'
+    )
+
+
+def test_condition_page_counts_its_trials(client):
+    condition_with_trials(
+        OverallStatus.COMPLETED, OverallStatus.RECRUITING, OverallStatus.COMPLETED,
+        OverallStatus.ACTIVE_NOT_RECRUITING, OverallStatus.COMPLETED,
+    )
+    html, trials = trials_block(client)
+    assert '<p class="trial-count">1 in progress, 1 open to new patients</p>' in trials
+    assert trials.count('<li class="trial-card">') == 5
+    # Open first, then in progress, then closed.
+    assert re.findall(r'href="/trials/(NCT\d{8})/"', trials) == [
+        nct(2), nct(4), nct(1), nct(3), nct(5),
+    ]
+    assert "Draft trial" not in html
+    assert "Another condition" not in html
+    assert links(trials)["See all Neuroblastoma trials"] == "/trials/?condition=neuroblastoma"
+    assert '<a href="#clinical-trials">Clinical trials</a>' in html
+
+
+def test_condition_page_count_line_adds_upcoming_trials(client):
+    condition_with_trials(
+        OverallStatus.RECRUITING, OverallStatus.ACTIVE_NOT_RECRUITING,
+        OverallStatus.COMPLETED, OverallStatus.COMPLETED, OverallStatus.COMPLETED,
+        OverallStatus.NOT_YET_RECRUITING,
+    )
+    _, trials = trials_block(client)
+    assert ('<p class="trial-count">1 in progress, 1 open to new patients, '
+            "1 not yet recruiting</p>") in trials
+    assert trials.count('<li class="trial-card">') == 6
+
+
+def test_condition_page_link_lists_the_same_trials(client):
+    condition_with_trials(OverallStatus.RECRUITING, OverallStatus.COMPLETED)
+    assert listed_numbers(client, "condition=neuroblastoma") == [1, 2]
+
+
+def test_condition_page_without_trials_has_no_trials_block(client):
+    condition_with_trials()
+    html = page_text(client.get("/conditions/neuroblastoma/"))
+    assert 'aria-labelledby="clinical-trials"' not in html
+    assert '<a href="#clinical-trials">' not in html
+
+
+# The demo content ----------------------------------------------------------------------------
+
+def test_demo_finds_the_open_trial_for_a_five_year_old(client):
+    call_command("load_demo", verbosity=0)
+    response = client.get("/trials/?status=open&age=5&condition=neuroblastoma")
+    assert listed(response) == ["NCT99990003"]
+    assert result_count(response) == "1 trial matches your search"
+
+
+def test_demo_neuroblastoma_page_shows_five_trials(client):
+    call_command("load_demo", verbosity=0)
+    call_command("load_demo", verbosity=0)  # idempotent: still five
+    _, trials = trials_block(client)
+    assert '<p class="trial-count">1 in progress, 1 open to new patients</p>' in trials
+    assert trials.count('<li class="trial-card">') == 5
+    assert sorted(re.findall(r'href="/trials/(NCT\d{8})/"', trials)) == [
+        f"NCT9999000{i}" for i in range(1, 6)
+    ]
+
+
+# Query counts --------------------------------------------------------------------------------
+
+def published_trials(count, condition, sites):
+    """`count` published trials, each linked to a condition and a care site."""
+    trials = Trial.objects.bulk_create([
+        Trial(nct_id=nct(1000 + i), brief_title=f"Bulk trial {i:04d}",
+              overall_status=OverallStatus.RECRUITING if i % 2 else OverallStatus.COMPLETED,
+              minimum_age="1 Year", maximum_age="21 Years", minimum_age_years=1.0,
+              maximum_age_years=21.0, status=Trial.Status.PUBLISHED, publish_at=PAST)
+        for i in range(count)
+    ])
+    Trial.conditions.through.objects.bulk_create([
+        Trial.conditions.through(trial=trial, condition=condition) for trial in trials
+    ])
+    Trial.care_sites.through.objects.bulk_create([
+        Trial.care_sites.through(trial=trial, caresite=sites[(i // 2) % len(sites)])
+        for i, trial in enumerate(trials)
+    ])
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert listed(response), "the page lists no trial"
+    return len(queries)
+
+
+# The count of matching trials, the header's page links, the published conditions and care
+# sites offered as filter choices, the page of trials and their published care sites (one
+# prefetch for the whole page).
+LIST_QUERIES = 6
+# The same, and two more to look up the condition and the care site named by their slugs.
+FILTERED_QUERIES = 8
+FILTERED_URL = "/trials/?condition=neuroblastoma&site=oncology-clinic&age=5&status=open"
+
+
+@pytest.mark.parametrize("count", [10, 200])
+def test_listing_queries_do_not_grow_with_trials(client, count):
+    condition = make_condition()
+    sites = [make_site("oncology-clinic"), make_site("infusion-center")]
+    published_trials(count, condition, sites)
+    assert count_queries(client, "/trials/") == LIST_QUERIES
+    assert count_queries(client, "/trials/?page=2") == LIST_QUERIES
+    assert count_queries(client, FILTERED_URL) == FILTERED_QUERIES
+
+
+def condition_page_queries(client, slug):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/conditions/{slug}/")
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_condition_page_trial_block_queries_do_not_grow_with_trials(client):
+    sites = [make_site("oncology-clinic"), make_site("infusion-center")]
+    few = make_condition("few")
+    many = make_condition("many")
+    Trial.objects.bulk_create([
+        Trial(nct_id=nct(i), brief_title=f"Trial {i}", status=Trial.Status.PUBLISHED,
+              publish_at=PAST, overall_status=OverallStatus.RECRUITING)
+        for i in range(1, 33)
+    ])
+    for trial in Trial.objects.all():
+        trial.conditions.add(few if trial.pk <= 2 else many)
+        trial.care_sites.set(sites)
+    assert condition_page_queries(client, "few") == condition_page_queries(client, "many")
+    html = page_text(client.get("/conditions/many/"))
+    assert html.count('<li class="trial-card">') == 30
+
+
+# Sanitising ----------------------------------------------------------------------------------
+
+@pytest.fixture
+def hostile_trial():
+    trial = make_trial(
+        "NCT06666666",
+        brief_title=HOSTILE,
+        acronym="<b onmouseover=alert(4)>",
+        official_title=HOSTILE,
+        plain_summary=HOSTILE,
+        brief_summary=HOSTILE,
+        eligibility_criteria=HOSTILE,
+        overall_status=OverallStatus.RECRUITING,
+    )
+    trial.primary_outcomes.create(measure=HOSTILE, time_frame=HOSTILE)
+    Intervention.objects.create(trial=trial, name=HOSTILE, description=HOSTILE)
+    Contact.objects.create(trial=trial, name=HOSTILE, phone="<script>x</script>")
+    trial.care_sites.add(make_site("oncology-clinic"))
+    return trial
+
+
+@pytest.mark.parametrize("url", ["/trials/", "/trials/NCT06666666/", "/trials/?q=alert"])
+def test_hostile_text_renders_inert(client, hostile_trial, url):
+    html = page_text(client.get(url))
+    assert "NCT06666666" in html
+    assert "alert(1)" in html  # the text is shown, as text
+    assert active_content(html) == []
+
+
+def test_hostile_text_renders_inert_on_the_condition_page(client, hostile_trial):
+    hostile_trial.conditions.add(make_condition())
+    html = page_text(client.get("/conditions/neuroblastoma/"))
+    assert "NCT06666666" in html
+    assert active_content(html) == []
+
+
+def test_stored_html_is_sanitised(hostile_trial):
+    for html in (hostile_trial.plain_summary_html, hostile_trial.brief_summary_html,
+                 hostile_trial.eligibility_criteria_html):
+        assert active_content(html) == []
+        assert "<script" not in html
+        assert "javascript:" not in html
+

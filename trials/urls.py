@@ -1,0 +1,10 @@
+from django.urls import path, re_path
+
+from trials import views
+
+app_name = "trials"
+
+urlpatterns = [
+    path("", views.trial_list, name="trial-list"),
+    re_path(r"^(?P<nct_id>[Nn][Cc][Tt]\d{8})/$", views.trial_detail, name="trial-detail"),
+]
