@@ -30,6 +30,24 @@ def port_open(host, port):
         return False
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked postgresql run in the PostgreSQL pass. On SQLite they are left out when
+    CI=true (make test runs them in its second pass) and skipped otherwise."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        return
+    needs_postgres = [item for item in items if item.get_closest_marker("postgresql")]
+    if IN_CI:
+        config.hook.pytest_deselected(items=needs_postgres)
+        items[:] = [item for item in items if item not in needs_postgres]
+        return
+    for item in needs_postgres:
+        item.add_marker(pytest.mark.skip(
+            reason="needs PostgreSQL: set DATABASE_URL=postgres://... to run it"
+        ))
+
+
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path_factory):
     """Uploaded and demo files go to a temporary folder, not the project's."""

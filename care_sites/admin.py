@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.utils.html import format_html
-from reversion_compare.admin import CompareVersionAdmin
 
 from care_sites.models import (
     CareSite,
@@ -10,6 +9,7 @@ from care_sites.models import (
     OpeningHours,
     SupportService,
 )
+from portal.revisions import RevisionAdmin
 
 
 def view_on_site_link(obj):
@@ -30,7 +30,7 @@ class ClosureInline(admin.TabularInline):
 
 
 @admin.register(Location)
-class LocationAdmin(CompareVersionAdmin):
+class LocationAdmin(RevisionAdmin):
     list_display = ["name", "city", "phone", "status", "on_site"]
     list_filter = ["status", "city"]
     search_fields = ["name", "city", "street_address", "postal_code"]
@@ -49,7 +49,7 @@ class LocationAdmin(CompareVersionAdmin):
 
 
 @admin.register(CareSite)
-class CareSiteAdmin(CompareVersionAdmin):
+class CareSiteAdmin(RevisionAdmin):
     list_display = ["name", "kind", "cities_list", "accepts_new_patients", "order", "status",
                     "on_site"]
     list_editable = ["order"]
@@ -78,7 +78,7 @@ class CareSiteAdmin(CompareVersionAdmin):
 
 
 @admin.register(SupportService)
-class SupportServiceAdmin(CompareVersionAdmin):
+class SupportServiceAdmin(RevisionAdmin):
     list_display = ["name", "category", "order", "status", "on_site"]
     list_editable = ["order"]
     list_filter = ["status", "category", "care_sites"]

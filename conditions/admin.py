@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
-from reversion_compare.admin import CompareVersionAdmin
 from reversion_compare.helpers import html_diff
 
 from conditions.models import (
@@ -18,6 +17,7 @@ from conditions.models import (
     Synonym,
     TreatmentOption,
 )
+from portal.revisions import RevisionAdmin
 
 
 def sections_text(condition_version):
@@ -103,7 +103,7 @@ class DiscussionInline(admin.TabularInline):
 
 
 @admin.register(Condition)
-class ConditionAdmin(CompareVersionAdmin):
+class ConditionAdmin(RevisionAdmin):
     list_display = ["name", "status", "publish_at", "last_reviewed", "next_review_due",
                     "review_state", "view_link"]
     list_filter = ["status", ReviewFilter]
@@ -164,7 +164,7 @@ class SubsectionInline(admin.StackedInline):
 
 
 @admin.register(Section)
-class SectionAdmin(CompareVersionAdmin):
+class SectionAdmin(RevisionAdmin):
     list_display = ["heading", "condition", "kind", "order", "reading_grade"]
     list_filter = ["kind", "condition"]
     list_select_related = ["condition"]
@@ -180,7 +180,7 @@ class TreatmentOptionInline(admin.TabularInline):
 
 
 @admin.register(StagingCategory)
-class StagingCategoryAdmin(CompareVersionAdmin):
+class StagingCategoryAdmin(RevisionAdmin):
     list_display = ["name", "condition", "order"]
     list_filter = ["condition"]
     list_select_related = ["condition"]
@@ -189,7 +189,7 @@ class StagingCategoryAdmin(CompareVersionAdmin):
 
 
 @admin.register(Story)
-class StoryAdmin(CompareVersionAdmin):
+class StoryAdmin(RevisionAdmin):
     list_display = ["title", "status", "publish_at", "reading_grade"]
     list_filter = ["status", "conditions"]
     search_fields = ["title", "summary", "body"]

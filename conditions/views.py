@@ -8,6 +8,7 @@ from django.urls import reverse
 from care_sites.models import CareSite, Location, SupportService
 from conditions.models import Condition, Section, StagingCategory, Story
 from portal.preview import get_public_or_preview
+from trials.models import Trial
 
 
 def index_letter(name):
@@ -62,6 +63,9 @@ def condition_detail(request, slug):
             "support_services",
             queryset=SupportService.objects.published(),
             to_attr="published_support_services",
+        ),
+        Prefetch(
+            "trials", queryset=Trial.objects.published().by_group(), to_attr="published_trials"
         ),
     )
     condition = get_public_or_preview(request, queryset, slug=slug)

@@ -1,5 +1,7 @@
 """Markdown to safe HTML: every editable rich text goes through render_markdown."""
 
+import string
+
 import markdown
 import nh3
 
@@ -13,7 +15,11 @@ URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 def render_markdown(text):
     """Render Markdown, then keep only harmless tags, attributes and link schemes."""
-    html = markdown.markdown(text or "", extensions=["extra", "sane_lists"], output_format="html")
+    renderer = markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
+    # Any punctuation may be escaped with a backslash, as in CommonMark (the registry's
+    # eligibility text escapes < and ^ that way).
+    renderer.ESCAPED_CHARS = list(string.punctuation)
+    html = renderer.convert(text or "")
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -13,11 +13,20 @@ NEWSLETTER_MANAGERS = "Newsletter managers"
 
 ALL_ROLES = [CONTENT_EDITORS, TRIAL_COORDINATORS, NEWSLETTER_MANAGERS]
 
-# role -> {app label: model names, or "__all__" for every model of the app}, all four actions.
+# role -> {app label: "__all__" (every model of the app), a list of model names (all their
+# permissions), or {model name: list of actions, e.g. ["view", "export"]}}.
 ROLE_PERMISSIONS = {
-    CONTENT_EDITORS: {"conditions": "__all__", "care_sites": "__all__"},
-    TRIAL_COORDINATORS: {},
-    NEWSLETTER_MANAGERS: {},
+    CONTENT_EDITORS: {
+        "conditions": "__all__", "care_sites": "__all__", "portal": ["page", "privacynotice"],
+    },
+    TRIAL_COORDINATORS: {"trials": "__all__"},
+    NEWSLETTER_MANAGERS: {
+        "portal": {
+            "topic": ["add", "change", "delete", "view"],
+            "subscriber": ["view", "export", "change", "delete"],
+            "consent": ["view"],
+        },
+    },
 }
 
 
@@ -25,6 +34,11 @@ def permissions_for(role):
     permissions = Permission.objects.none()
     for app_label, models in ROLE_PERMISSIONS[role].items():
         in_app = Permission.objects.filter(content_type__app_label=app_label)
+        if isinstance(models, dict):
+            for model, actions in models.items():
+                codenames = [f"{action}_{model}" for action in actions]
+                permissions |= in_app.filter(content_type__model=model, codename__in=codenames)
+            continue
         if models != "__all__":
             in_app = in_app.filter(content_type__model__in=models)
         permissions |= in_app

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_filters",
     "reversion",
     "reversion_compare",
     "portal",
@@ -76,6 +77,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "portal.context_processors.site_pages",
             ],
         },
     },
@@ -128,6 +130,15 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# Newsletter: how long a confirmation link works and how long personal data is kept (days),
+# and how many signups one IP address or one email address may send per hour.
+NEWSLETTER_CONFIRM_DAYS = 3
+NEWSLETTER_PENDING_RETENTION_DAYS = 7
+NEWSLETTER_NETWORK_RETENTION_DAYS = 30
+NEWSLETTER_UNSUBSCRIBED_RETENTION_DAYS = 365
+NEWSLETTER_SIGNUPS_PER_IP = 10
+NEWSLETTER_SIGNUPS_PER_ADDRESS = 3
+
 # The medical review statement on every condition page, unless a condition sets its own.
 CONDITION_DISCLAIMER = (
     "The health information on this site has been reviewed by our pediatric specialists. It is "
@@ -138,6 +149,10 @@ CONDITION_DISCLAIMER = (
 # Largest image an editor may upload, in bytes and in pixels per side.
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 MAX_IMAGE_SIDE = 6000
+
+# ClinicalTrials.gov API v2, for importing trials.
+CTGOV_API_URL = "https://clinicaltrials.gov/api/v2"
+CTGOV_TIMEOUT = 15  # seconds
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

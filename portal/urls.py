@@ -7,15 +7,18 @@ from django.urls import include, path
 from care_sites.sitemaps import CareSiteSitemap, LocationSitemap, SupportServiceSitemap
 from conditions.sitemaps import ConditionSitemap, StorySitemap
 from portal import views
-from portal.sitemaps import StaticViewSitemap
+from portal.sitemaps import PageSitemap, StaticViewSitemap
+from trials.sitemaps import TrialSitemap
 
 sitemaps = {
-    "pages": StaticViewSitemap,
+    "site": StaticViewSitemap,
+    "pages": PageSitemap,
     "conditions": ConditionSitemap,
     "stories": StorySitemap,
     "care-sites": CareSiteSitemap,
     "locations": LocationSitemap,
     "support": SupportServiceSitemap,
+    "trials": TrialSitemap,
 }
 
 admin.site.site_header = settings.PORTAL_NAME + " administration"
@@ -28,11 +31,24 @@ urlpatterns = [
     path("conditions/", include("conditions.urls")),
     path("care/", include("care_sites.urls")),
     path("support/", include("care_sites.support_urls")),
+    path("trials/", include("trials.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("favicon.ico", views.favicon, name="favicon"),
+    path("privacy/", views.privacy_notice, name="privacy"),
+    path("privacy/<slug:version>/", views.privacy_notice, name="privacy-version"),
+    path("newsletter/", views.newsletter_signup, name="newsletter"),
+    path("newsletter/thanks/", views.newsletter_thanks, name="newsletter-thanks"),
+    path("newsletter/confirm/<str:token>/", views.newsletter_confirm, name="newsletter-confirm"),
+    path("newsletter/unsubscribe/<str:token>/", views.newsletter_unsubscribe,
+         name="newsletter-unsubscribe"),
+    path("newsletter/preferences/<str:token>/", views.newsletter_preferences,
+         name="newsletter-preferences"),
 ]
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Admin-editable pages (/about/): always the last pattern, so every other path wins.
+urlpatterns.append(path("<slug:slug>/", views.page_detail, name="page-detail"))

@@ -657,3 +657,34 @@ def test_section_and_category_models_are_registered_with_the_condition():
     assert ("stagingcategory", str(category.pk)) in saved
     assert ("treatmentoption", str(category.options.get().pk)) in saved
     assert ("subsection", str(overview.subsections.get().pk)) in saved
+
+
+# Revision pages are guarded like the change form ---------------------------------------------
+
+@pytest.mark.parametrize("role", [roles.TRIAL_COORDINATORS, roles.NEWSLETTER_MANAGERS])
+def test_other_roles_cannot_read_condition_history(client, django_user_model, role):
+    with reversion.create_revision():
+        condition, _ = make_full_condition()
+    [version] = versions_of(condition)
+    client.force_login(staff_user(django_user_model, role))
+    urls = [
+        reverse("admin:conditions_condition_history", args=[condition.pk]),
+        reverse("admin:conditions_condition_compare", args=[condition.pk])
+        + f"?version_id1={version.pk}&version_id2={version.pk}",
+        reverse("admin:conditions_condition_revision", args=[condition.pk, version.pk]),
+        reverse("admin:conditions_condition_recoverlist"),
+    ]
+    for url in urls:
+        assert client.get(url).status_code == 403, url
+
+
+def test_a_version_of_another_object_cannot_be_restored_through_a_condition(editor_client):
+    with reversion.create_revision():
+        condition, _ = make_full_condition()
+    with reversion.create_revision():
+        story = Story.objects.create(title="Other", slug="other", summary="s")
+    story_version = Version.objects.get_for_object(story).get()
+    url = reverse("admin:conditions_condition_revision",
+                  args=[condition.pk, story_version.pk])
+    assert editor_client.get(url).status_code == 404
+    assert editor_client.post(url, {}).status_code == 404

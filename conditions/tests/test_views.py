@@ -211,8 +211,10 @@ def count_queries(client, url):
 
 # The condition, then one query each: synonyms, key facts, sections, subsections, staging
 # categories, their options, references, recognition, discussions, stories, care sites,
-# their locations, support services; and two for the interpreter service and its languages.
-CONDITION_PAGE_QUERIES = 16
+# their locations, support services, trials; two for the interpreter service and its
+# languages; two for the newsletter topics (the condition's and the list); one for the
+# header and footer page links.
+CONDITION_PAGE_QUERIES = 20
 
 
 def test_condition_page_queries_do_not_grow_with_content(client):
@@ -227,7 +229,8 @@ def test_condition_page_queries_do_not_grow_with_content(client):
 def test_a_to_z_queries_do_not_grow_with_content(client):
     for i in range(30):
         make_condition(name=f"Condition {i}", slug=f"c-{i}").synonyms.create(name=f"Syn {i}")
-    assert count_queries(client, "/conditions/") == 2
+    # The conditions, their synonyms, and the header and footer page links.
+    assert count_queries(client, "/conditions/") == 3
 
 
 def test_load_demo_reproduces_both_reference_pages_and_is_idempotent(client):

@@ -1,5 +1,8 @@
+from html import unescape
+
 from django import template
 from django.conf import settings
+from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -25,3 +28,9 @@ def safe_url(url):
     url = (url or "").strip()
     scheme = url.split(":", 1)[0].lower() if ":" in url else ""
     return url if scheme in {"http", "https", "mailto", "tel"} else ""
+
+
+@register.filter
+def plain_text(html):
+    """Text of sanitised HTML, for summaries and meta descriptions (escaped again on output)."""
+    return unescape(strip_tags(html or ""))

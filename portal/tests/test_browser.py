@@ -28,6 +28,20 @@ PUBLIC_PAGES = [
     ("location", "/care/locations/oakland-campus/", 200),
     ("support services", "/support/", 200),
     ("support service", "/support/interpreter-services/", 200),
+    ("trials", "/trials/", 200),
+    ("trials, filtered", "/trials/?status=open&age=5&condition=neuroblastoma", 200),
+    ("trials, no match", "/trials/?status=withdrawn&age=99", 200),
+    ("trial", "/trials/NCT99990003/", 200),
+    ("closed trial", "/trials/NCT99990005/", 200),
+    ("editable page", "/about/", 200),
+    ("editable page with phone numbers", "/contact/", 200),
+    ("privacy notice", "/privacy/", 200),
+    ("earlier privacy notice", "/privacy/2024-06/", 200),
+    ("newsletter signup", "/newsletter/", 200),
+    ("newsletter signup, topic chosen", "/newsletter/?topic=neuroblastoma", 200),
+    ("newsletter, check your email", "/newsletter/thanks/", 200),
+    ("newsletter link that doesn't work", "/newsletter/confirm/not-a-real-link/", 400),
+    ("newsletter link that doesn't work", "/newsletter/unsubscribe/not-a-real-link/", 400),
 ]
 
 AXE_JS = Path(BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"

@@ -31,11 +31,12 @@ def test_local_logins_create_one_user_per_role_and_print_them(settings, capsys):
     assert admin.is_staff
     for username, role in [("editor", roles.CONTENT_EDITORS),
                            ("coordinator", roles.TRIAL_COORDINATORS),
+                           ("coordinator2", roles.TRIAL_COORDINATORS),
                            ("newsletter", roles.NEWSLETTER_MANAGERS)]:
         user = User.objects.get(username=username)
         assert user.is_staff
         assert not user.is_superuser
         assert list(user.groups.values_list("name", flat=True)) == [role]
-    assert User.objects.count() == 4
+    assert User.objects.count() == 5
     last_password = out.strip().splitlines()[-1].split(" / ")[1]
     assert User.objects.get(username="newsletter").check_password(last_password)

@@ -11,6 +11,7 @@ LOGINS = [
     ("admin", None),
     ("editor", roles.CONTENT_EDITORS),
     ("coordinator", roles.TRIAL_COORDINATORS),
+    ("coordinator2", roles.TRIAL_COORDINATORS),
     ("newsletter", roles.NEWSLETTER_MANAGERS),
 ]
 

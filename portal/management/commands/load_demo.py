@@ -25,9 +25,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             for module in demo_modules():
                 summary = module.load()
-                self.stdout.write(f"{module.__name__}: {summary}")
+                if options["verbosity"]:
+                    self.stdout.write(f"{module.__name__}: {summary}")
                 loaded += 1
-        if not loaded:
-            self.stdout.write("No app has demo content yet.")
-        else:
-            self.stdout.write(self.style.SUCCESS("Demo content is loaded."))
+        if options["verbosity"]:
+            self.stdout.write(self.style.SUCCESS("Demo content is loaded.") if loaded
+                              else "No app has demo content yet.")

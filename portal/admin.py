@@ -1,0 +1,160 @@
+import csv
+
+from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from portal import services
+from portal.models import Consent, Page, PrivacyNotice, Subscriber, Topic
+from portal.revisions import RevisionAdmin
+
+
+@admin.register(Page)
+class PageAdmin(RevisionAdmin):
+    list_display = ["title", "slug", "status", "publish_at", "placement", "order", "view_link"]
+    list_filter = ["status", "placement"]
+    search_fields = ["title", "summary", "body"]
+    prepopulated_fields = {"slug": ["title"]}
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "summary", "body", "meta_description"]}),
+        ("Publishing", {"fields": [("status", "publish_at")]}),
+        ("Links on every page", {"fields": [("placement", "order")]}),
+    ]
+
+    @admin.display(description="on site")
+    def view_link(self, obj):
+        label = "View" if obj.is_live else "Preview"
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), label)
+
+
+@admin.register(PrivacyNotice)
+class PrivacyNoticeAdmin(RevisionAdmin):
+    list_display = ["version", "effective_date", "status", "in_force", "changes"]
+    list_filter = ["status"]
+    fieldsets = [
+        (None, {"fields": [("version", "effective_date"), "changes", "body"]}),
+        ("Publishing", {"fields": [("status", "publish_at")]}),
+    ]
+
+    @admin.display(boolean=True, description="in force today")
+    def in_force(self, obj):
+        current = PrivacyNotice.objects.in_force()
+        return current is not None and current.pk == obj.pk
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "condition", "is_active", "order", "subscribed"]
+    list_filter = ["is_active"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(
+            subscribed_count=Count(
+                "subscribers", filter=Q(subscribers__state=Subscriber.State.CONFIRMED)
+            )
+        )
+
+    @admin.display(description="subscribers", ordering="subscribed_count")
+    def subscribed(self, obj):
+        return obj.subscribed_count
+
+
+class ConsentInline(admin.StackedInline):
+    model = Consent
+    extra = 0
+    can_delete = False
+    fields = ["given_at", "wording", "privacy_version", "topic_names", "confirmed_at",
+              "ip_address", "user_agent"]
+    readonly_fields = fields
+    verbose_name_plural = "consent records"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Subscriber)
+class SubscriberAdmin(admin.ModelAdmin):
+    list_display = ["email", "state", "topic_list", "requested_at", "confirmed_at"]
+    list_filter = ["state", "topics"]
+    search_fields = ["email"]
+    date_hierarchy = "requested_at"
+    fields = ["email", "state", "topics", "created_at", "requested_at", "confirmed_at",
+              "unsubscribed_at"]
+    readonly_fields = ["email", "state", "created_at", "requested_at", "confirmed_at",
+                       "unsubscribed_at"]
+    filter_horizontal = ["topics"]
+    inlines = [ConsentInline]
+    actions = ["unsubscribe"]
+    change_list_template = "portal/admin/subscriber_change_list.html"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("topics")
+
+    def get_urls(self):
+        export = path("export/", self.admin_site.admin_view(self.export_view),
+                      name="portal_subscriber_export")
+        return [export, *super().get_urls()]
+
+    def has_add_permission(self, request):
+        return False  # people subscribe themselves, with double opt-in
+
+    def has_export_permission(self, request):
+        return request.user.has_perm("portal.export_subscriber")
+
+    @admin.display(description="topics")
+    def topic_list(self, obj):
+        return ", ".join(topic.name for topic in obj.topics.all())
+
+    @admin.action(description="Unsubscribe the selected people (on their request)",
+                  permissions=["change"])
+    def unsubscribe(self, request, queryset):
+        for subscriber in queryset:
+            services.subscription_unsubscribe(subscriber=subscriber)
+        self.message_user(request, f"Unsubscribed {len(queryset)}.", messages.SUCCESS)
+
+    def export_view(self, request):
+        """Confirmed subscribers with their topics, as CSV; honours the list's filters."""
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            return redirect("admin:portal_subscriber_changelist")
+        subscribers = changelist.queryset.filter(state=Subscriber.State.CONFIRMED)
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        filename = f"newsletter-subscribers-{timezone.localdate():%Y-%m-%d}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        writer = csv.writer(response)
+        writer.writerow(["email", "topics", "subscribed since"])
+        for subscriber in subscribers.order_by("email").prefetch_related("topics"):
+            writer.writerow([
+                spreadsheet_safe(subscriber.email),
+                spreadsheet_safe("; ".join(topic.name for topic in subscriber.topics.all())),
+                f"{timezone.localtime(subscriber.confirmed_at):%Y-%m-%d %H:%M}"
+                if subscriber.confirmed_at else "",
+            ])
+        return response
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_export": self.has_export_permission(request),
+            "export_url": reverse("admin:portal_subscriber_export"),
+        }
+        return super().changelist_view(request, extra_context)
+
+
+def spreadsheet_safe(value):
+    """Keep a spreadsheet from reading a cell as a formula."""
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

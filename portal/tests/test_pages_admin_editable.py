@@ -1,0 +1,173 @@
+"""Admin-editable pages: served at /<slug>/, linked from the header or footer, revisions."""
+
+import datetime
+
+import pytest
+import reversion
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.test import override_settings
+from django.urls import path, reverse
+from django.utils import timezone
+from reversion.models import Version
+
+from conditions.tests.test_admin import form_data, staff_user
+from conftest import active_content
+from portal import roles, views
+from portal import urls as portal_urls
+from portal.models import RESERVED_PAGE_SLUGS, Page, reserved_page_slugs
+from portal.tests.test_pages import assert_site_layout, parse
+
+pytestmark = pytest.mark.django_db
+
+
+def make_page(**kw):
+    defaults = {
+        "title": "About us",
+        "slug": "about",
+        "summary": "Who we are.",
+        "body": "### Our team\n\nWe care for children with cancer.",
+        "status": Page.Status.PUBLISHED,
+        "publish_at": timezone.now() - datetime.timedelta(days=1),
+    }
+    return Page.objects.create(**{**defaults, **kw})
+
+
+@pytest.fixture
+def editor_client(client, django_user_model):
+    client.force_login(staff_user(django_user_model, roles.CONTENT_EDITORS))
+    return client
+
+
+def test_a_published_page_is_served_at_its_slug(client):
+    make_page(meta_description="All about our program.")
+    response = client.get("/about/")
+    assert response.status_code == 200
+    assert_site_layout(response)
+    html = response.content.decode()
+    assert "<h1" in html
+    assert "About us" in html
+    assert "Who we are." in html
+    # The body's ### headings follow the page title as h2.
+    assert "<h2>Our team</h2>" in html
+    assert "<p>We care for children with cancer.</p>" in html
+    assert parse(response).find("meta", name="description")[0]["content"] == (
+        "All about our program."
+    )
+    assert client.get("/about").status_code == 301
+
+
+def test_drafts_and_scheduled_pages_are_hidden_but_editors_can_preview(client, editor_client):
+    make_page(slug="draft", status=Page.Status.DRAFT)
+    make_page(slug="later", publish_at=timezone.now() + datetime.timedelta(days=1))
+    anonymous = client.__class__()
+    for url in ["/draft/", "/later/"]:
+        assert anonymous.get(url).status_code == 404
+        preview = editor_client.get(url)
+        assert preview.status_code == 200
+        assert b"Preview." in preview.content
+
+
+def test_page_body_is_sanitised(client):
+    make_page(body='<script>alert(1)</script>\n\n[click](javascript:alert(1)) '
+                   '<img src=x onerror=alert(1)> <a href="#" onclick="x()">a</a>')
+    html = client.get("/about/").content.decode()
+    assert active_content(html) == []
+    assert "<script>alert" not in html
+
+
+def test_header_and_footer_links_come_from_published_pages(client):
+    make_page(title="About us", slug="about", placement=Page.Placement.FOOTER, order=2)
+    make_page(title="Contact us", slug="contact", placement=Page.Placement.FOOTER, order=1)
+    make_page(title="Visiting", slug="visiting", placement=Page.Placement.HEADER)
+    make_page(title="Hidden", slug="hidden", placement=Page.Placement.NONE)
+    make_page(title="Draft", slug="draft", placement=Page.Placement.FOOTER,
+              status=Page.Status.DRAFT)
+    page = parse(client.get("/"))
+    html_links = page.links
+    assert ["/visiting/", "Visiting"] in html_links
+    footer_start = html_links.index(["/privacy/", "Privacy notice"])
+    footer = html_links[footer_start:]
+    assert footer[2:4] == [["/contact/", "Contact us"], ["/about/", "About us"]]
+    assert ["/visiting/", "Visiting"] not in footer
+    assert ["/hidden/", "Hidden"] not in html_links
+    assert ["/draft/", "Draft"] not in html_links
+
+
+def test_the_page_pattern_is_matched_last():
+    assert str(portal_urls.urlpatterns[-1].pattern) == "<slug:slug>/"
+
+
+@pytest.mark.parametrize("slug", [
+    "conditions", "trials", "care", "support", "newsletter", "privacy", "search", "admin",
+    "static", "media", "healthz", "Admin",
+])
+def test_reserved_slugs_are_refused_with_a_clear_message(slug):
+    page = Page(title="Clash", slug=slug, body="x")
+    with pytest.raises(ValidationError) as error:
+        page.full_clean()
+    assert "already used by the portal itself" in str(error.value.message_dict["slug"])
+
+
+def test_reserved_slugs_include_every_first_segment_of_the_url_patterns():
+    reserved = reserved_page_slugs()
+    assert set(RESERVED_PAGE_SLUGS) <= reserved
+    assert {"conditions", "admin", "healthz", "robots.txt", "sitemap.xml", "favicon.ico",
+            "newsletter", "privacy"} <= reserved
+    assert "" not in reserved
+    assert not any("<" in slug for slug in reserved)
+
+
+urlpatterns = [path("events/", views.HomeView.as_view()), *portal_urls.urlpatterns]
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_a_route_added_later_is_reserved_automatically():
+    assert "events" in reserved_page_slugs()
+    with pytest.raises(ValidationError):
+        Page(title="Events", slug="events", body="x").full_clean()
+
+
+def test_the_admin_refuses_a_reserved_slug(editor_client):
+    add_url = reverse("admin:portal_page_add")
+    data = form_data(editor_client.get(add_url), "page_form")
+    data.update({"title": "Trials", "slug": "trials", "body": "Our trials.",
+                 "status": "published"})
+    response = editor_client.post(add_url, data)
+    assert response.status_code == 200
+    assert "/trials/ is already used by the portal itself" in response.content.decode()
+    assert not Page.objects.exists()
+
+    data["slug"] = "our-trials"
+    assert editor_client.post(add_url, data).status_code == 302
+    assert Page.objects.get().slug == "our-trials"
+
+
+def test_page_edits_are_revisions_that_can_be_compared(editor_client):
+    with reversion.create_revision():
+        page = make_page(body="The first text.")
+    change_url = reverse("admin:portal_page_change", args=[page.pk])
+    data = form_data(editor_client.get(change_url), "page_form")
+    data["body"] = "The second text."
+    assert editor_client.post(change_url, data).status_code == 302
+    first, second = Version.objects.get_for_object(page).order_by("pk")
+    compare = editor_client.get(
+        reverse("admin:portal_page_compare", args=[page.pk]),
+        {"version_id1": first.pk, "version_id2": second.pk},
+    )
+    assert compare.status_code == 200
+    assert "<del>first</del>" in compare.content.decode()
+    page.refresh_from_db()
+    assert page.body_html == "<p>The second text.</p>"
+
+
+def test_demo_pages_are_in_the_footer_and_idempotent(client):
+    call_command("load_demo", verbosity=0)
+    call_command("load_demo", verbosity=0)
+    assert Page.objects.count() == 2
+    links = parse(client.get("/")).links
+    assert ["/about/", "About us"] in links
+    assert ["/contact/", "Contact us"] in links
+    contact = client.get("/contact/").content.decode()
+    assert "555-01" in contact
+    assert "examples" in contact

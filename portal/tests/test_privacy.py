@@ -1,0 +1,142 @@
+"""The privacy notice: versions, which one is in force, and where it is linked from."""
+
+import datetime
+from unittest import mock
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+
+from conditions.tests.test_admin import staff_user
+from conftest import active_content
+from portal import roles
+from portal.models import PrivacyNotice
+from portal.tests.test_pages import assert_site_layout, parse
+
+pytestmark = pytest.mark.django_db
+
+PUBLISHED_AT = datetime.datetime(2024, 1, 2, tzinfo=datetime.UTC)
+
+
+def make_notice(version, effective_date, **kw):
+    defaults = {"body": f"### Version {version}\n\nWhat we keep.",
+                "status": PrivacyNotice.Status.PUBLISHED,
+                "publish_at": PUBLISHED_AT}
+    return PrivacyNotice.objects.create(
+        version=version, effective_date=effective_date, **{**defaults, **kw}
+    )
+
+
+@pytest.fixture
+def notices():
+    return {
+        "old": make_notice("2024-06", datetime.date(2024, 6, 3)),
+        "current": make_notice("2025-01", datetime.date(2025, 1, 6)),
+        "future": make_notice("2099-01", datetime.date(2099, 1, 1)),
+        "draft": make_notice("2025-09", datetime.date(2025, 9, 1),
+                             status=PrivacyNotice.Status.DRAFT),
+    }
+
+
+def test_privacy_page_shows_the_version_in_force_with_its_date(client, notices):
+    response = client.get("/privacy/")
+    assert response.status_code == 200
+    assert_site_layout(response)
+    html = response.content.decode()
+    assert "<h2>Version 2025-01</h2>" in html
+    assert "In force since" in html
+    assert "January 6, 2025" in html
+    assert "Version 2099-01" not in html
+    assert "2025-09" not in html
+    assert active_content(html) == []
+
+
+def test_privacy_page_lists_every_version_in_force_so_far(client, notices):
+    links = parse(client.get("/privacy/")).links
+    assert ["/privacy/2024-06/", "Version 2024-06"] in links
+    assert not any("2099" in (href or "") for href, _ in links)
+    assert not any("2025-09" in (href or "") for href, _ in links)
+
+
+def test_an_earlier_version_has_its_own_page_saying_when_it_applied(client, notices):
+    response = client.get("/privacy/2024-06/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h2>Version 2024-06</h2>" in html
+    assert "This is an earlier version" in html
+    assert "June 3, 2024" in html
+    assert "until <time datetime=\"2025-01-06\">" in html
+    assert ["/privacy/", "Read the notice in force today"] in parse(response).links
+
+
+def test_future_and_draft_versions_are_not_shown_to_the_public(client, notices):
+    assert client.get("/privacy/2099-01/").status_code == 404
+    assert client.get("/privacy/2025-09/").status_code == 404
+    assert client.get("/privacy/no-such-version/").status_code == 404
+
+
+def test_editors_can_preview_a_future_version(client, notices, django_user_model):
+    client.force_login(staff_user(django_user_model, roles.CONTENT_EDITORS))
+    response = client.get("/privacy/2099-01/")
+    assert response.status_code == 200
+    assert b"takes effect on January 1, 2099" in response.content
+    assert b"Preview." in response.content
+    assert b"Version 2099-01</h2>" in response.content
+
+
+@pytest.mark.parametrize(("today", "expected"), [
+    (datetime.date(2025, 1, 5), "2024-06"),
+    (datetime.date(2025, 1, 6), "2025-01"),
+    (datetime.date(2098, 12, 31), "2025-01"),
+    (datetime.date(2099, 1, 1), "2099-01"),
+])
+def test_the_newest_version_whose_date_has_come_is_in_force(notices, today, expected):
+    assert PrivacyNotice.objects.in_force(on=today).version == expected
+
+
+def test_today_is_the_hospitals_date_not_utc(notices, settings):
+    settings.TIME_ZONE = "America/Los_Angeles"
+    # 02:00 UTC on January 6 is still January 5 in California.
+    instant = datetime.datetime(2025, 1, 6, 2, 0, tzinfo=datetime.UTC)
+    with mock.patch("django.utils.timezone.now", return_value=instant):
+        assert PrivacyNotice.objects.in_force().version == "2024-06"
+    with mock.patch("django.utils.timezone.now",
+                    return_value=instant + datetime.timedelta(hours=8)):
+        assert PrivacyNotice.objects.in_force().version == "2025-01"
+
+
+def test_no_notice_yet_shows_a_clear_page(client):
+    response = client.get("/privacy/")
+    assert response.status_code == 200
+    assert b"Our privacy notice is being written" in response.content
+    assert_site_layout(response)
+
+
+def test_two_versions_cannot_take_effect_on_one_day(notices):
+    clash = PrivacyNotice(version="2025-01b", effective_date=datetime.date(2025, 1, 6), body="x")
+    with pytest.raises(ValidationError) as error:
+        clash.full_clean()
+    assert "Another version takes effect on this date" in str(error.value)
+
+
+def test_version_labels_are_slugs(notices):
+    with pytest.raises(ValidationError):
+        PrivacyNotice(version="2025/02", effective_date=datetime.date(2025, 2, 1),
+                      body="x").full_clean()
+
+
+def test_privacy_notice_is_linked_from_every_page_and_every_form(client, notices):
+    for url in ["/", "/newsletter/", "/no-such-page/", "/privacy/"]:
+        assert ["/privacy/", "Privacy notice"] in parse(client.get(url)).links, url
+    assert 'href="/privacy/"' in client.get("/newsletter/").content.decode().split("<form")[1]
+
+
+def test_demo_privacy_notice_explains_the_newsletter(client):
+    call_command("load_demo", verbosity=0)
+    call_command("load_demo", verbosity=0)
+    assert PrivacyNotice.objects.count() == 2
+    html = client.get("/privacy/").content.decode()
+    for words in ["email address", "7 days", "30 days", "one year", "unsubscribe",
+                  "IP address"]:
+        assert words in html, words
+    assert client.get("/privacy/2024-06/").status_code == 200
