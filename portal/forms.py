@@ -59,3 +59,10 @@ class PreferencesForm(forms.ModelForm):
     class Meta:
         model = Subscriber
         fields = ["topics"]
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label="Search the site", max_length=200, strip=True,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )

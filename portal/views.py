@@ -14,14 +14,40 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic import TemplateView
 
+from care_sites.models import Location
+from conditions.models import Condition
 from portal import ratelimit, services, tokens
-from portal.forms import PreferencesForm, SignupForm
+from portal import search as site_search
+from portal.forms import PreferencesForm, SearchForm, SignupForm
 from portal.models import Page, PrivacyNotice, Subscriber, Topic
 from portal.preview import can_preview, get_public_or_preview
+from trials.models import StatusGroup, Trial
 
 
 class HomeView(TemplateView):
     template_name = "portal/home.html"
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "conditions": Condition.objects.published(),
+            "locations": Location.objects.published(),
+            "open_trials": Trial.objects.published().in_group(StatusGroup.OPEN).count(),
+        }
+
+
+@require_GET
+def search(request):
+    form = SearchForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    results = site_search.search(query)
+    return render(request, "portal/search.html", {
+        "form": form,
+        "query": query,
+        "results": results,
+        "total": sum(len(matches) for _, matches, _ in results),
+        "crumbs": [{"title": "Search"}],
+    })
 
 
 @require_GET

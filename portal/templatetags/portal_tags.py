@@ -34,3 +34,9 @@ def safe_url(url):
 def plain_text(html):
     """Text of sanitised HTML, for summaries and meta descriptions (escaped again on output)."""
     return unescape(strip_tags(html or ""))
+
+
+@register.filter
+def attribute(obj, name):
+    """obj.<name>, for a field chosen in code (e.g. which field is a search result's summary)."""
+    return getattr(obj, name, "")

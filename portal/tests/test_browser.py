@@ -28,6 +28,8 @@ PUBLIC_PAGES = [
     ("location", "/care/locations/oakland-campus/", 200),
     ("support services", "/support/", 200),
     ("support service", "/support/interpreter-services/", 200),
+    ("search", "/search/?q=neuroblastoma", 200),
+    ("search, no match", "/search/?q=qwertyuiop", 200),
     ("trials", "/trials/", 200),
     ("trials, filtered", "/trials/?status=open&age=5&condition=neuroblastoma", 200),
     ("trials, no match", "/trials/?status=withdrawn&age=99", 200),

@@ -182,3 +182,17 @@ def test_navigation_marks_the_current_section(rf):
     assert here == '<a aria-current="page">'
     assert inside == '<a aria-current="true">'
     assert elsewhere == "<a>"
+
+
+def test_home_page_shows_conditions_trial_finder_locations_and_support(client):
+    from django.core.management import call_command
+
+    call_command("load_demo", verbosity=0)
+    html = client.get("/").content.decode()
+    assert '<a href="/conditions/neuroblastoma/">Neuroblastoma</a>' in html
+    assert "1 trial open to new patients." in html
+    assert '<form method="get" action="/trials/">' in html
+    assert '<input type="hidden" name="status" value="open">' in html
+    assert '<option value="neuroblastoma">Neuroblastoma</option>' in html
+    assert '<a href="/care/locations/oakland-campus/">Oakland campus</a>' in html
+    assert '<a href="/support/">All support services</a>' in html

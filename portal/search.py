@@ -1,0 +1,61 @@
+"""Site-wide search. Each project app says what can be found in its own `search` module
+(a SEARCHES list), so adding a content type never means editing this file."""
+
+from dataclasses import dataclass
+from functools import reduce
+from importlib import import_module
+from importlib.util import find_spec
+from operator import or_
+
+from django.apps import apps
+from django.conf import settings
+from django.db.models import Q
+
+MAX_WORDS = 8
+PER_TYPE = 20
+
+
+@dataclass(frozen=True)
+class Searchable:
+    label: str
+    queryset: object  # a callable returning the public queryset
+    fields: tuple
+    summary: str = "summary"
+
+
+def searchables():
+    found = []
+    for app_config in apps.get_app_configs():
+        if not app_config.path.startswith(str(settings.BASE_DIR)):
+            continue
+        name = f"{app_config.name}.search"
+        if find_spec(name) is not None:
+            found.extend(import_module(name).SEARCHES)
+    return found
+
+
+def search(query):
+    """[(label, total, [objects])] for every content type with a match, in app order."""
+    words = query.split()[:MAX_WORDS]
+    if not words:
+        return []
+    results = []
+    for searchable in searchables():
+        queryset = searchable.queryset()
+        for word in words:
+            queryset = queryset.filter(
+                reduce(or_, (Q(**{f"{field}__icontains": word}) for field in searchable.fields))
+            )
+        matches = list(queryset.distinct()[: PER_TYPE + 1])
+        if matches:
+            results.append((searchable, matches[:PER_TYPE], len(matches) > PER_TYPE))
+    return results
+
+
+def _pages():
+    from portal.models import Page
+
+    return Page.objects.published()
+
+
+SEARCHES = [Searchable("Pages", _pages, ("title", "summary", "body"))]

@@ -1,0 +1,64 @@
+import pytest
+from django.core.management import call_command
+
+from conditions.models import Condition
+from conftest import active_content
+from portal.search import PER_TYPE
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo():
+    call_command("load_demo", verbosity=0)
+
+
+def test_search_finds_every_kind_of_content(client, demo):
+    html = client.get("/search/", {"q": "neuroblastoma"}).content.decode()
+    for heading in ["Conditions", "Stories", "Clinics and programs", "Support services",
+                    "Clinical trials"]:
+        assert f'class="h4">{heading}</h2>' in html, heading
+    assert '<a href="/conditions/neuroblastoma/">Neuroblastoma</a>' in html
+
+
+def test_search_matches_synonyms_and_every_word(client, demo):
+    html = client.get("/search/", {"q": "wilms"}).content.decode()
+    assert '<a href="/conditions/nephroblastoma/">Nephroblastoma</a>' in html
+    both = client.get("/search/", {"q": "interpreter Spanish"}).content.decode()
+    assert '<a href="/support/interpreter-services/">Interpreter services</a>' in both
+    assert "Summer camp" not in both
+
+
+def test_search_leaves_out_drafts(client, demo):
+    Condition.objects.filter(slug="retinoblastoma").update(status="draft")
+    html = client.get("/search/", {"q": "retinoblastoma"}).content.decode()
+    assert '<a href="/conditions/retinoblastoma/">' not in html
+
+
+def test_search_without_matches_suggests_where_to_look(client, demo):
+    html = client.get("/search/", {"q": "qwertyuiop"}).content.decode()
+    assert "Nothing matches “qwertyuiop”." in html
+    assert '<a href="/conditions/">Conditions A to Z</a>' in html
+
+
+def test_empty_and_overlong_searches_are_handled(client):
+    empty = client.get("/search/")
+    assert empty.status_code == 200
+    assert "result-count" not in empty.content.decode()
+    long = client.get("/search/", {"q": "x" * 500})
+    assert long.status_code == 200
+    assert "Ensure this value has at most 200 characters" in long.content.decode()
+
+
+def test_search_shows_at_most_a_page_of_each_kind(client):
+    for i in range(PER_TYPE + 5):
+        Condition.objects.create(name=f"Sarcoma {i}", slug=f"sarcoma-{i}", summary="s",
+                                 status="published")
+    html = client.get("/search/", {"q": "sarcoma"}).content.decode()
+    assert html.count('href="/conditions/sarcoma-') == PER_TYPE
+    assert "Only the first matches are shown" in html
+
+
+def test_search_terms_are_shown_inert(client):
+    html = client.get("/search/", {"q": '<script>alert(1)</script>"><img src=x onerror=alert(2)>'})
+    assert active_content(html.content.decode()) == []
