@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.utils.html import format_html
 
 from care_sites.models import (
     CareSite,
@@ -10,11 +9,6 @@ from care_sites.models import (
     SupportService,
 )
 from portal.revisions import RevisionAdmin
-
-
-def view_on_site_link(obj):
-    label = "View" if obj.is_live else "Preview"
-    return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), label)
 
 
 class OpeningHoursInline(admin.TabularInline):
@@ -43,10 +37,6 @@ class LocationAdmin(RevisionAdmin):
     ]
     inlines = [OpeningHoursInline, ClosureInline]
 
-    @admin.display(description="on site")
-    def on_site(self, obj):
-        return view_on_site_link(obj)
-
 
 @admin.register(CareSite)
 class CareSiteAdmin(RevisionAdmin):
@@ -72,10 +62,6 @@ class CareSiteAdmin(RevisionAdmin):
     def cities_list(self, obj):
         return ", ".join(obj.cities())
 
-    @admin.display(description="on site")
-    def on_site(self, obj):
-        return view_on_site_link(obj)
-
 
 @admin.register(SupportService)
 class SupportServiceAdmin(RevisionAdmin):
@@ -93,10 +79,6 @@ class SupportServiceAdmin(RevisionAdmin):
         ("Related", {"fields": ["conditions", "care_sites"]}),
         ("Publishing", {"fields": [("status", "publish_at"), "order"]}),
     ]
-
-    @admin.display(description="on site")
-    def on_site(self, obj):
-        return view_on_site_link(obj)
 
 
 @admin.register(Language)

@@ -105,7 +105,7 @@ class DiscussionInline(admin.TabularInline):
 @admin.register(Condition)
 class ConditionAdmin(RevisionAdmin):
     list_display = ["name", "status", "publish_at", "last_reviewed", "next_review_due",
-                    "review_state", "view_link"]
+                    "review_state", "on_site"]
     list_filter = ["status", ReviewFilter]
     search_fields = ["name", "synonyms__name", "summary"]
     prepopulated_fields = {"slug": ["name"]}
@@ -118,11 +118,6 @@ class ConditionAdmin(RevisionAdmin):
     ]
     inlines = [SynonymInline, KeyFactInline, SectionInline, StagingCategoryInline,
                RecognitionInline, ReferenceInline, DiscussionInline]
-
-    @admin.display(description="on site")
-    def view_link(self, obj):
-        label = "View" if obj.is_live else "Preview"
-        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), label)
 
     def compare_sections(self, obj_compare):
         """Compare the text of the sections and subsections, not just their names."""

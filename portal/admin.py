@@ -8,7 +8,6 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
 
 from portal import services
 from portal.models import Consent, Page, PrivacyNotice, Subscriber, Topic
@@ -17,7 +16,7 @@ from portal.revisions import RevisionAdmin
 
 @admin.register(Page)
 class PageAdmin(RevisionAdmin):
-    list_display = ["title", "slug", "status", "publish_at", "placement", "order", "view_link"]
+    list_display = ["title", "slug", "status", "publish_at", "placement", "order", "on_site"]
     list_filter = ["status", "placement"]
     search_fields = ["title", "summary", "body"]
     prepopulated_fields = {"slug": ["title"]}
@@ -26,11 +25,6 @@ class PageAdmin(RevisionAdmin):
         ("Publishing", {"fields": [("status", "publish_at")]}),
         ("Links on every page", {"fields": [("placement", "order")]}),
     ]
-
-    @admin.display(description="on site")
-    def view_link(self, obj):
-        label = "View" if obj.is_live else "Preview"
-        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), label)
 
 
 @admin.register(PrivacyNotice)

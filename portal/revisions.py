@@ -2,16 +2,25 @@
 change form: a user reaches an object's history, comparisons and old versions only when they
 may view (or, to restore, change) that object, and only versions of that object."""
 
+from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.html import format_html
 from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 
 
 class RevisionAdmin(CompareVersionAdmin):
+    """The admin of editorial content: revisions, and a link to the public page or preview."""
+
     recover_for_superusers_only = False
+
+    @admin.display(description="on site")
+    def on_site(self, obj):
+        label = "View" if obj.is_live else "Preview"
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), label)
 
     def allowed_object(self, request, object_id, *, change=False):
         if not self.has_view_or_change_permission(request):

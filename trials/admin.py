@@ -3,7 +3,6 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.urls import path, reverse
-from django.utils.html import format_html
 
 from portal.revisions import RevisionAdmin
 from portal.roles import TRIAL_COORDINATORS
@@ -92,11 +91,6 @@ class TrialAdmin(RevisionAdmin):
     @admin.display(description="for families")
     def group(self, obj):
         return obj.status_group.label
-
-    @admin.display(description="on site")
-    def on_site(self, obj):
-        label = "View" if obj.is_live else "Preview"
-        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), label)
 
     @admin.display(description="registry locations")
     def registry_sites_count(self, obj):
