@@ -180,3 +180,15 @@ def test_file_email_url_writes_each_message_to_the_directory(tmp_path):
     text = message.read_text()
     assert "Subject: Hello" in text
     assert "To: family@example.org" in text
+
+
+def test_manage_py_explains_a_missing_secret_key_in_one_line():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=BASE_DIR,
+        env=clean_env(DJANGO_DEBUG="false"), capture_output=True, text=True,
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "Configuration error: DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off. "
+        "(see README.md, Configuration)"
+    )
