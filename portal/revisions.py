@@ -46,7 +46,16 @@ class RevisionAdmin(CompareVersionAdmin):
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         obj = self.allowed_object(request, object_id, change=True)
-        get_object_or_404(Version.objects.get_for_object(obj), pk=version_id)
+        version = get_object_or_404(Version.objects.get_for_object(obj), pk=version_id)
+        # Restoring a revision restores every object saved in it (one admin action can save
+        # several): the user must be allowed to change each of them.
+        others = version.revision.version_set.get_for_model(self.model).exclude(
+            object_id=version.object_id
+        )
+        for other in others:
+            target = self.get_object(request, other.object_id)
+            if target is None or not self.has_change_permission(request, target):
+                raise PermissionDenied
         return super().revision_view(request, object_id, version_id, extra_context)
 
     def may_recover(self, request):

@@ -43,10 +43,11 @@ def search(query):
     for searchable in searchables():
         queryset = searchable.queryset()
         for word in words:
-            queryset = queryset.filter(
-                reduce(or_, (Q(**{f"{field}__icontains": word}) for field in searchable.fields))
-            )
-        matches = list(queryset.distinct()[: PER_TYPE + 1])
+            # A subquery per word: chained filters over many-valued relations would add joins
+            # that multiply with every word.
+            match = reduce(or_, (Q(**{f"{field}__icontains": word}) for field in searchable.fields))
+            queryset = queryset.filter(pk__in=queryset.model.objects.filter(match).values("pk"))
+        matches = list(queryset[: PER_TYPE + 1])
         if matches:
             results.append((searchable, matches[:PER_TYPE], len(matches) > PER_TYPE))
     return results

@@ -1,4 +1,5 @@
 import ipaddress
+import re
 
 from django.conf import settings
 from django.contrib import messages
@@ -22,6 +23,8 @@ from portal.forms import PreferencesForm, SearchForm, SignupForm
 from portal.models import Page, PrivacyNotice, Subscriber, Topic
 from portal.preview import can_preview, get_public_or_preview
 from trials.models import StatusGroup, Trial
+
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,100}")
 
 
 class HomeView(TemplateView):
@@ -160,9 +163,9 @@ def newsletter_signup(request):
                 }, status=503)
             return redirect("newsletter-thanks")
     else:
-        form = SignupForm(initial={"topics": Topic.objects.active().filter(
-            slug=request.GET.get("topic", "")
-        )})
+        topic = request.GET.get("topic", "")
+        chosen = Topic.objects.active().filter(slug=topic) if SLUG.fullmatch(topic) else []
+        form = SignupForm(initial={"topics": chosen})
     return render(request, "newsletter/signup.html", {
         "form": form, "crumbs": [{"title": "Newsletter"}],
     })

@@ -22,7 +22,8 @@ class TrialFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "e.g. MIBG, NCT03281889"}),
     )
     condition = django_filters.ModelChoiceFilter(
-        label="Condition", queryset=Condition.objects.published(), to_field_name="slug",
+        label="Condition", queryset=lambda request: Condition.objects.published(),
+        to_field_name="slug",
         field_name="conditions", empty_label="Any condition",
     )
     status = django_filters.ChoiceFilter(
@@ -36,7 +37,8 @@ class TrialFilter(django_filters.FilterSet):
         widget=forms.NumberInput(attrs={"min": 0, "max": 120, "step": 1, "inputmode": "numeric"}),
     )
     site = django_filters.ModelChoiceFilter(
-        label="Where it runs here", queryset=CareSite.objects.published(), to_field_name="slug",
+        label="Where it runs here", queryset=lambda request: CareSite.objects.published(),
+        to_field_name="slug",
         field_name="care_sites", empty_label="Any of our sites",
     )
 

@@ -357,4 +357,8 @@ class RegistrySite(models.Model):
 reversion.register(Outcome)
 reversion.register(Intervention)
 reversion.register(Contact)
-reversion.register(Trial, follow=["primary_outcomes", "interventions", "central_contacts"])
+# Who coordinates a trial is not restored with old versions: it decides who may edit.
+reversion.register(
+    Trial, follow=["primary_outcomes", "interventions", "central_contacts"],
+    exclude=["coordinators"],
+)

@@ -5,6 +5,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 
+import reversion
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
@@ -188,25 +189,45 @@ def trial_import(*, study, user=None):
     coordinators, publishing status) is never overwritten. A coordinator may only refresh a
     trial they coordinate; a trial they create lists them as coordinator.
     """
-    fields = study_fields(study)
-    with transaction.atomic():
-        trial = Trial.objects.select_for_update().filter(nct_id=fields["nct_id"]).first()
-        created = trial is None
-        if created:
-            trial = Trial(status=Trial.Status.DRAFT)
-        elif user is not None and not can_change_trial(user, trial):
-            raise PermissionDenied(f"{trial.nct_id} is kept by another coordinator.")
-        for name, value in fields.items():
-            setattr(trial, name, value)
-        trial.source = Trial.Source.CTGOV
-        trial.last_synced_at = timezone.now()
-        trial.save()
-        for model, rows in study_children(trial, study).items():
-            model.objects.filter(trial=trial).delete()
-            model.objects.bulk_create(rows, batch_size=500)
-        if created and user is not None and not user.is_superuser:
-            trial.coordinators.add(user)
+    label = study_label(study)
+    try:
+        fields = study_fields(study)
+        with transaction.atomic(), reversion.create_revision():
+            reversion.set_comment("Imported from ClinicalTrials.gov.")
+            if user is not None:
+                reversion.set_user(user)
+            trial = Trial.objects.select_for_update().filter(nct_id=fields["nct_id"]).first()
+            created = trial is None
+            if created:
+                trial = Trial(status=Trial.Status.DRAFT)
+            elif user is not None and not can_change_trial(user, trial):
+                raise PermissionDenied(f"{trial.nct_id} is kept by another coordinator.")
+            for name, value in fields.items():
+                setattr(trial, name, value)
+            trial.source = Trial.Source.CTGOV
+            trial.last_synced_at = timezone.now()
+            validate(trial)
+            trial.save()
+            for model, rows in study_children(trial, study).items():
+                model.objects.filter(trial=trial).delete()
+                model.objects.bulk_create(rows, batch_size=500)
+            if created and user is not None and not user.is_superuser:
+                trial.coordinators.add(user)
+            reversion.add_to_revision(trial)  # again, now with its new outcomes and contacts
+    except (TypeError, AttributeError, ValueError) as error:
+        raise TrialImportError(f"{label}: the record is malformed ({error}).") from error
     return trial, created
+
+
+def validate(trial):
+    """The model's own checks (choices, lengths, date formats, ages) before anything is saved."""
+    try:
+        trial.full_clean(exclude=["conditions", "care_sites", "coordinators"],
+                         validate_unique=False)
+    except ValidationError as error:
+        problems = "; ".join(f"{field}: {' '.join(messages)}"
+                             for field, messages in error.message_dict.items())
+        raise TrialImportError(f"{trial.nct_id}: the record does not fit ({problems})") from error
 
 
 def trials_import(*, studies, user=None, progress=None):

@@ -3,7 +3,7 @@ from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from care_sites.models import CareSite
+from care_sites.models import CareSite, Location
 from conditions.models import Condition
 from portal.preview import get_public_or_preview
 from trials.filters import TrialFilter
@@ -38,7 +38,7 @@ def trial_detail(request, nct_id):
         Trial.objects.prefetch_related(
             "primary_outcomes", "interventions", "central_contacts", "registry_sites",
             Prefetch("care_sites", queryset=CareSite.objects.published().prefetch_related(
-                "locations")),
+                Prefetch("locations", queryset=Location.objects.published()))),
             Prefetch("conditions", queryset=Condition.objects.published()),
         ),
         nct_id=nct_id,

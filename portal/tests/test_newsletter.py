@@ -727,3 +727,10 @@ def test_a_mail_server_failure_after_confirming_keeps_the_confirmation(client, t
         response = client.post(confirm_path)
     assert response.status_code == 200
     assert Subscriber.objects.get().state == State.CONFIRMED
+
+
+@pytest.mark.parametrize("topic", ["\x00", "a" * 500, "../x", "neuro blastoma"])
+def test_odd_topic_in_the_address_is_ignored(client, topics, topic):
+    response = client.get("/newsletter/", {"topic": topic})
+    assert response.status_code == 200
+    assert "checked" not in response.content.decode().split('name="topics"', 1)[1][:300]

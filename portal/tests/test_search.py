@@ -62,3 +62,21 @@ def test_search_shows_at_most_a_page_of_each_kind(client):
 def test_search_terms_are_shown_inert(client):
     html = client.get("/search/", {"q": '<script>alert(1)</script>"><img src=x onerror=alert(2)>'})
     assert active_content(html.content.decode()) == []
+
+
+def test_search_uses_one_query_per_kind_of_content_however_many_words(client, demo):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from portal.search import searchables
+
+    def queries(q):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/search/", {"q": q}).status_code == 200
+        return captured.captured_queries
+
+    one, eight = queries("zzqx"), queries("a a a a a a a zzqx")
+    assert len(one) == len(eight)
+    # The words are subqueries of one query per kind: a word adds no join to the outer query.
+    search_sql = [q["sql"] for q in eight if " IN (SELECT " in q["sql"]]
+    assert len(search_sql) == len(searchables())

@@ -846,3 +846,28 @@ def test_several_nct_numbers_are_fetched_once_each(client_a, fetch_calls):
                              {"nct_ids": "NCT03281889, nct04431453\nNCT03281889"})
     assert response.status_code == 200
     assert fetch_calls == [["NCT03281889", "NCT04431453"]]
+
+
+# A revision that holds several trials ----------------------------------------------------------
+
+def test_a_revision_holding_another_coordinators_trial_cannot_be_restored(client_a, trial_a,
+                                                                           trial_b):
+    with reversion.create_revision():  # e.g. one refresh action over both trials
+        trial_a.save()
+        trial_b.save()
+    version = Version.objects.get_for_object(trial_a).get()
+    trial_b.brief_title = "B's newer title"
+    trial_b.save()
+    url = reverse("admin:trials_trial_revision", args=[trial_a.pk, version.pk])
+    assert client_a.get(url).status_code == 403
+    assert client_a.post(url, {}).status_code == 403
+    trial_b.refresh_from_db()
+    assert trial_b.brief_title == "B's newer title"
+
+
+def test_coordinators_are_not_kept_in_revisions(trial_a, coordinator_a):
+    with reversion.create_revision():
+        trial_a.save()
+    version = Version.objects.get_for_object(trial_a).get()
+    assert "coordinators" not in version.field_dict
+    assert trial_a.brief_title == version.field_dict["brief_title"]

@@ -20,6 +20,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError
 from django.utils import timezone
+from reversion.models import Version
 
 from care_sites.models import CareSite
 from conditions.models import Condition
@@ -28,6 +29,7 @@ from trials.forms import TrialImportForm
 from trials.models import (
     Contact,
     Intervention,
+    Outcome,
     OverallStatus,
     RegistrySite,
     StatusGroup,
@@ -864,3 +866,44 @@ def test_command_in_a_real_process_exits_non_zero_on_the_classic_file(tmp_path):
     with closing(sqlite3.connect(database)) as db:
         assert db.execute("SELECT nct_id, source FROM trials_trial").fetchall() == [
             ("NCT03281889", "ctgov")]
+
+
+# Records of the right shape but with values of the wrong kind ------------------------------------
+
+@pytest.mark.parametrize(
+    ("module", "key", "value", "message"),
+    [
+        ("conditionsModule", "conditions", [1, 2], "the record is malformed"),
+        ("statusModule", "startDateStruct", "2020-01", "the record is malformed"),
+        ("eligibilityModule", "sex", "SOMETHING_ELSE", "the record does not fit (sex:"),
+        ("statusModule", "startDateStruct", {"date": "2020-01-01-x"}, "(start_date:"),
+        ("eligibilityModule", "minimumAge", "a few years", "(minimum_age:"),
+    ],
+)
+def test_a_record_with_values_of_the_wrong_kind_is_refused_clearly(module, key, value, message):
+    bad = with_value(study_of("NCT03281889.json"), module, key, value)
+    result = trials_import(studies=[bad, study_of("NCT00973089.json")])
+    [(label, text)] = result.failed
+    assert label == "NCT03281889"
+    assert message in text
+    assert list(Trial.objects.values_list("nct_id", flat=True)) == ["NCT00973089"]
+
+
+def test_a_module_of_the_wrong_type_is_refused_clearly():
+    bad = copy.deepcopy(study_of("NCT03281889.json"))
+    bad["protocolSection"]["designModule"] = "interventional"
+    result = trials_import(studies=[bad])
+    assert result.failed[0][0] == "NCT03281889"
+    assert "the record is malformed" in result.failed[0][1]
+    assert not Trial.objects.exists()
+
+
+def test_every_import_is_kept_as_a_revision(django_user_model):
+    user = django_user_model.objects.create_user("importer", is_superuser=True)
+    trials_import(studies=[study_of("NCT06388018.json")], user=user)
+    trial = Trial.objects.get()
+    [version] = Version.objects.get_for_object(trial)
+    assert version.revision.comment == "Imported from ClinicalTrials.gov."
+    assert version.revision.user == user
+    saved_outcomes = version.revision.version_set.get_for_model(Outcome)
+    assert saved_outcomes.count() == 13

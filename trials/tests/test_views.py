@@ -752,3 +752,31 @@ def test_stored_html_is_sanitised(hostile_trial):
         assert "<script" not in html
         assert "javascript:" not in html
 
+
+
+def test_a_condition_published_after_start_up_can_be_filtered_on(client):
+    trial = make_trial(nct(7))
+    other = make_trial(nct(8))
+    condition = make_condition("ewing-sarcoma", publish_at=timezone.now())
+    trial.conditions.add(condition)
+    response = client.get("/trials/", {"condition": "ewing-sarcoma"})
+    assert listed(response) == [trial.nct_id]
+    assert other.nct_id not in page_text(response)
+
+
+def test_trial_page_lists_only_published_locations_of_its_sites(client):
+    from care_sites.models import Location
+
+    site = make_site("oncology-clinic")
+    site.locations.add(
+        Location.objects.create(name="Open campus", slug="open", street_address="1 Way",
+                                city="Oakland", postal_code="94609", status="published",
+                                publish_at=PAST),
+        Location.objects.create(name="Secret campus", slug="secret", street_address="2 Way",
+                                city="Hiddenville", postal_code="94000", status="draft"),
+    )
+    trial = make_trial(nct(9))
+    trial.care_sites.add(site)
+    html = page_text(client.get(f"/trials/{trial.nct_id}/"))
+    assert "Oakland" in html
+    assert "Hiddenville" not in html
