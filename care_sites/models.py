@@ -8,14 +8,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.markdown import render_markdown
-from portal.models import Publishable, PublishableQuerySet
+from portal.models import DerivedOnSave, Publishable, PublishableQuerySet
 from portal.validators import validate_image_file
 
 WEEKDAYS = [(0, "Monday"), (1, "Tuesday"), (2, "Wednesday"), (3, "Thursday"), (4, "Friday"),
             (5, "Saturday"), (6, "Sunday")]
 
 
-class DescribedModel(Publishable):
+class DescribedModel(Publishable, DerivedOnSave):
     """Published content with a Markdown description rendered (and sanitised) on save."""
 
     description = models.TextField(blank=True, help_text="Markdown: paragraphs, lists, links.")
@@ -24,9 +24,8 @@ class DescribedModel(Publishable):
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs):
-        self.description_html = render_markdown(self.description)
-        super().save(*args, **kwargs)
+    def derived_values(self):
+        return {"description_html": render_markdown(self.description)}
 
 
 class Location(Publishable):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from portal.markdown import render_markdown
-from portal.models import Publishable, PublishableQuerySet
+from portal.models import DerivedOnSave, Publishable, PublishableQuerySet
 from portal.readability import flesch_kincaid_grade
 from portal.validators import validate_image_file
 
@@ -117,7 +117,7 @@ class KeyFact(models.Model):
         return self.text
 
 
-class RenderedMarkdown(models.Model):
+class RenderedMarkdown(DerivedOnSave):
     """A Markdown body rendered and sanitised on save, with its reading grade."""
 
     body = models.TextField(blank=True, help_text="Markdown: paragraphs, lists, **bold**, links.")
@@ -130,12 +130,9 @@ class RenderedMarkdown(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs):
-        self.body_html = render_markdown(self.body)
-        self.reading_grade = flesch_kincaid_grade(self.body)
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html", "reading_grade"}
-        super().save(*args, **kwargs)
+    def derived_values(self):
+        return {"body_html": render_markdown(self.body),
+                "reading_grade": flesch_kincaid_grade(self.body)}
 
 
 class Section(RenderedMarkdown):

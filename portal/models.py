@@ -15,6 +15,25 @@ class PublishableQuerySet(models.QuerySet):
         return self.filter(status=Publishable.Status.PUBLISHED, publish_at__lte=timezone.now())
 
 
+class DerivedOnSave(models.Model):
+    """Fields computed from others (rendered Markdown, normalised ages) whenever the object is
+    saved, also by save(update_fields=...), so they never go stale."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        values = self.derived_values()
+        for name, value in values.items():
+            setattr(self, name, value)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], *values}
+        super().save(*args, **kwargs)
+
+    def derived_values(self):
+        return {}
+
+
 class Publishable(models.Model):
     """Draft/published status with a publication time: the public sees only what is live."""
 
@@ -55,7 +74,7 @@ def reserved_page_slugs():
     return reserved
 
 
-class MarkdownBody(models.Model):
+class MarkdownBody(DerivedOnSave):
     """A Markdown body, rendered and sanitised once, when saved.
 
     The body follows the page's h1 directly, so its ### headings become h2, and so on down.
@@ -71,15 +90,10 @@ class MarkdownBody(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs):
-        self.body_html = re.sub(
-            r"<(/?)h([345])>",
-            lambda tag: f"<{tag[1]}h{int(tag[2]) - 1}>",
-            render_markdown(self.body),
-        )
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html"}
-        super().save(*args, **kwargs)
+    def derived_values(self):
+        html = render_markdown(self.body)
+        return {"body_html": re.sub(r"<(/?)h([345])>",
+                                    lambda tag: f"<{tag[1]}h{int(tag[2]) - 1}>", html)}
 
 
 class Page(Publishable, MarkdownBody):

@@ -9,7 +9,7 @@ from django.db.models import Case, IntegerField, Q, Value, When
 from django.urls import reverse
 
 from portal.markdown import render_markdown
-from portal.models import Publishable, PublishableQuerySet
+from portal.models import DerivedOnSave, Publishable, PublishableQuerySet
 
 NCT_ID = RegexValidator(r"^NCT\d{8}$", "An NCT number is NCT followed by 8 digits.")
 PARTIAL_DATE = RegexValidator(
@@ -123,7 +123,7 @@ class TrialQuerySet(PublishableQuerySet):
         return self if user.is_superuser else self.filter(coordinators=user)
 
 
-class Trial(Publishable):
+class Trial(Publishable, DerivedOnSave):
     class Source(models.TextChoices):
         LOCAL = "local", "Entered here"
         CTGOV = "ctgov", "ClinicalTrials.gov"
@@ -214,16 +214,17 @@ class Trial(Publishable):
     def __str__(self):
         return f"{self.nct_id}: {self.brief_title}"
 
-    def save(self, *args, **kwargs):
-        self.plain_summary_html = render_markdown(self.plain_summary)
-        self.brief_summary_html = render_markdown(self.brief_summary)
+    def derived_values(self):
         criteria = self.eligibility_criteria
         if self.source == self.Source.CTGOV:
             criteria = registry_markdown(criteria)
-        self.eligibility_criteria_html = render_markdown(criteria)
-        self.minimum_age_years = age_in_years(self.minimum_age)
-        self.maximum_age_years = age_in_years(self.maximum_age)
-        super().save(*args, **kwargs)
+        return {
+            "plain_summary_html": render_markdown(self.plain_summary),
+            "brief_summary_html": render_markdown(self.brief_summary),
+            "eligibility_criteria_html": render_markdown(criteria),
+            "minimum_age_years": age_in_years(self.minimum_age),
+            "maximum_age_years": age_in_years(self.maximum_age),
+        }
 
     def get_absolute_url(self):
         return reverse("trials:trial-detail", kwargs={"nct_id": self.nct_id})
