@@ -1,5 +1,19 @@
-from django.apps import AppConfig
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.apps import AppConfig, apps
+from django.conf import settings
 from django.db.models.signals import post_migrate
+
+
+def project_modules(name):
+    """The `name` module (e.g. "demo", "search") of each of the project's own apps that has
+    one, in INSTALLED_APPS order."""
+    for app_config in apps.get_app_configs():
+        if app_config.path.startswith(str(settings.BASE_DIR)):
+            module_name = f"{app_config.name}.{name}"
+            if find_spec(module_name) is not None:
+                yield import_module(module_name)
 
 
 class PortalConfig(AppConfig):

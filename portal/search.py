@@ -3,13 +3,11 @@
 
 from dataclasses import dataclass
 from functools import reduce
-from importlib import import_module
-from importlib.util import find_spec
 from operator import or_
 
-from django.apps import apps
-from django.conf import settings
 from django.db.models import Q
+
+from portal.apps import project_modules
 
 MAX_WORDS = 8
 PER_TYPE = 20
@@ -24,14 +22,7 @@ class Searchable:
 
 
 def searchables():
-    found = []
-    for app_config in apps.get_app_configs():
-        if not app_config.path.startswith(str(settings.BASE_DIR)):
-            continue
-        name = f"{app_config.name}.search"
-        if find_spec(name) is not None:
-            found.extend(import_module(name).SEARCHES)
-    return found
+    return [searchable for module in project_modules("search") for searchable in module.SEARCHES]
 
 
 def search(query):

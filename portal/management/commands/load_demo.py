@@ -1,20 +1,7 @@
-from importlib import import_module
-from importlib.util import find_spec
-
-from django.apps import apps
-from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-
-def demo_modules():
-    """Each project app's `demo` module, in INSTALLED_APPS order."""
-    for app_config in apps.get_app_configs():
-        if not app_config.path.startswith(str(settings.BASE_DIR)):
-            continue
-        module_name = f"{app_config.name}.demo"
-        if find_spec(module_name) is not None:
-            yield import_module(module_name)
+from portal.apps import project_modules
 
 
 class Command(BaseCommand):
@@ -23,7 +10,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         loaded = 0
         with transaction.atomic():
-            for module in demo_modules():
+            for module in project_modules("demo"):
                 summary = module.load()
                 if options["verbosity"]:
                     self.stdout.write(f"{module.__name__}: {summary}")
