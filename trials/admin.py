@@ -66,7 +66,7 @@ class TrialAdmin(RevisionAdmin):
 
     def has_view_permission(self, request, obj=None):
         allowed = super().has_view_permission(request, obj)
-        return allowed and (obj is None or can_view(request.user, obj))
+        return allowed and (obj is None or obj.is_kept_by(request.user))
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
@@ -141,10 +141,6 @@ class TrialAdmin(RevisionAdmin):
             "changelist_url": reverse("admin:trials_trial_changelist"),
         }
         return render(request, "admin/trials/trial/import.html", context)
-
-
-def can_view(user, trial):
-    return user.is_superuser or trial.coordinators.filter(pk=user.pk).exists()
 
 
 def report(request, result):

@@ -244,9 +244,11 @@ class Trial(Publishable, DerivedOnSave):
         if errors:
             raise ValidationError(errors)
 
-    def preview_allowed(self, user):
-        """Drafts are previewed by their coordinators (and superusers) only."""
+    def is_kept_by(self, user):
+        """Superusers and the trial's coordinators keep it: only they see its drafts and edit it."""
         return user.is_superuser or self.coordinators.filter(pk=user.pk).exists()
+
+    preview_allowed = is_kept_by  # the hook portal.preview asks
 
     @property
     def registry_url(self):

@@ -291,6 +291,4 @@ def study_label(study):
 
 
 def can_change_trial(user, trial):
-    if user.is_superuser:
-        return True
-    return user.has_perm("trials.change_trial") and trial.coordinators.filter(pk=user.pk).exists()
+    return user.has_perm("trials.change_trial") and trial.is_kept_by(user)
