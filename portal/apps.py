@@ -6,14 +6,14 @@ from django.conf import settings
 from django.db.models.signals import post_migrate
 
 
-def project_modules(name):
-    """The `name` module (e.g. "demo", "search") of each of the project's own apps that has
-    one, in INSTALLED_APPS order."""
-    for app_config in apps.get_app_configs():
-        if app_config.path.startswith(str(settings.BASE_DIR)):
-            module_name = f"{app_config.name}.{name}"
-            if find_spec(module_name) is not None:
-                yield import_module(module_name)
+def feature_modules(name):
+    """The `name` module (e.g. "demo", "search") of each feature app (settings.FEATURE_APPS)
+    that has one, in that order. Third-party apps are never asked."""
+    for app_name in settings.FEATURE_APPS:
+        app_config = apps.get_app_config(app_name.rpartition(".")[2])
+        module_name = f"{app_config.name}.{name}"
+        if find_spec(module_name) is not None:
+            yield import_module(module_name)
 
 
 class PortalConfig(AppConfig):

@@ -17,11 +17,11 @@ ALL_ROLES = [CONTENT_EDITORS, TRIAL_COORDINATORS, NEWSLETTER_MANAGERS]
 # permissions), or {model name: list of actions, e.g. ["view", "export"]}}.
 ROLE_PERMISSIONS = {
     CONTENT_EDITORS: {
-        "conditions": "__all__", "care_sites": "__all__", "portal": ["page", "privacynotice"],
+        "conditions": "__all__", "care_sites": "__all__", "pages": "__all__",
     },
     TRIAL_COORDINATORS: {"trials": "__all__"},
     NEWSLETTER_MANAGERS: {
-        "portal": {
+        "newsletter": {
             "topic": ["add", "change", "delete", "view"],
             "subscriber": ["view", "export", "change", "delete"],
             "consent": ["view"],

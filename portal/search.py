@@ -7,7 +7,7 @@ from operator import or_
 
 from django.db.models import Q
 
-from portal.apps import project_modules
+from portal.apps import feature_modules
 
 MAX_WORDS = 8
 PER_TYPE = 20
@@ -22,7 +22,7 @@ class Searchable:
 
 
 def searchables():
-    return [searchable for module in project_modules("search") for searchable in module.SEARCHES]
+    return [searchable for module in feature_modules("search") for searchable in module.SEARCHES]
 
 
 def search(query):
@@ -42,12 +42,3 @@ def search(query):
         if matches:
             results.append((searchable, matches[:PER_TYPE], len(matches) > PER_TYPE))
     return results
-
-
-def _pages():
-    from portal.models import Page
-
-    return Page.objects.published()
-
-
-SEARCHES = [Searchable("Pages", _pages, ("title", "summary", "body"))]

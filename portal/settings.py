@@ -45,11 +45,12 @@ INSTALLED_APPS = [
     "django_filters",
     "reversion",
     "reversion_compare",
-    "portal",
-    "conditions",
-    "care_sites",
-    "trials",
 ]
+# The portal's feature apps, in dependency order: each app's demo content may use the apps
+# before it, and site search lists results in this order. Only these are asked for their
+# `demo` and `search` modules (portal.apps.feature_modules).
+FEATURE_APPS = ["conditions", "care_sites", "trials", "pages", "newsletter"]
+INSTALLED_APPS += ["portal", *FEATURE_APPS]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -77,7 +78,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "portal.context_processors.site_pages",
+                "pages.context_processors.site_pages",
             ],
         },
     },

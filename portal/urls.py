@@ -6,8 +6,9 @@ from django.urls import include, path
 
 from care_sites.sitemaps import CareSiteSitemap, LocationSitemap, SupportServiceSitemap
 from conditions.sitemaps import ConditionSitemap, StorySitemap
+from pages.sitemaps import PageSitemap
 from portal import views
-from portal.sitemaps import PageSitemap, StaticViewSitemap
+from portal.sitemaps import StaticViewSitemap
 from trials.sitemaps import TrialSitemap
 
 sitemaps = {
@@ -37,19 +38,11 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("favicon.ico", views.favicon, name="favicon"),
-    path("privacy/", views.privacy_notice, name="privacy"),
-    path("privacy/<slug:version>/", views.privacy_notice, name="privacy-version"),
-    path("newsletter/", views.newsletter_signup, name="newsletter"),
-    path("newsletter/thanks/", views.newsletter_thanks, name="newsletter-thanks"),
-    path("newsletter/confirm/<str:token>/", views.newsletter_confirm, name="newsletter-confirm"),
-    path("newsletter/unsubscribe/<str:token>/", views.newsletter_unsubscribe,
-         name="newsletter-unsubscribe"),
-    path("newsletter/preferences/<str:token>/", views.newsletter_preferences,
-         name="newsletter-preferences"),
+    path("newsletter/", include("newsletter.urls")),
 ]
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-# Admin-editable pages (/about/): always the last pattern, so every other path wins.
-urlpatterns.append(path("<slug:slug>/", views.page_detail, name="page-detail"))
+# The privacy notice and admin-editable pages (/about/): always last, so every other path wins.
+urlpatterns.append(path("", include("pages.urls")))

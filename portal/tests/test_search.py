@@ -1,3 +1,6 @@
+import shutil
+from pathlib import Path
+
 import pytest
 from django.core.management import call_command
 
@@ -80,3 +83,33 @@ def test_search_uses_one_query_per_kind_of_content_however_many_words(client, de
     # The words are subqueries of one query per kind: a word adds no join to the outer query.
     search_sql = [q["sql"] for q in eight if " IN (SELECT " in q["sql"]]
     assert len(search_sql) == len(searchables())
+
+
+def test_only_the_portals_feature_apps_are_asked_for_search_and_demo_modules(settings,
+                                                                              monkeypatch):
+    """An installed third-party app with `search` and `demo` modules is never picked up, even
+    when it is installed inside the project's folder (as in .venv)."""
+    import tempfile
+
+    (settings.BASE_DIR / ".test-media").mkdir(exist_ok=True)
+    tmp_path = Path(tempfile.mkdtemp(dir=settings.BASE_DIR / ".test-media"))
+    package = tmp_path / "outside_app"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "search.py").write_text("SEARCHES = ['not the portal']\n")
+    (package / "demo.py").write_text("def load():\n    raise AssertionError('not ours')\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    from django.apps import apps
+
+    from portal.apps import feature_modules
+
+    settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, "outside_app"]
+    assert apps.is_installed("outside_app")
+    for name in ["search", "demo"]:
+        found = [module.__name__ for module in feature_modules(name)]
+        assert "outside_app." + name not in found
+        assert all(module.split(".")[0] in settings.FEATURE_APPS for module in found)
+    assert [module.__name__ for module in feature_modules("search")] == [
+        "conditions.search", "care_sites.search", "trials.search", "pages.search",
+    ]
+    shutil.rmtree(tmp_path)

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from portal.apps import project_modules
+from portal.apps import feature_modules
 
 
 class Command(BaseCommand):
@@ -10,7 +10,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         loaded = 0
         with transaction.atomic():
-            for module in project_modules("demo"):
+            for module in feature_modules("demo"):
                 summary = module.load()
                 if options["verbosity"]:
                     self.stdout.write(f"{module.__name__}: {summary}")

@@ -9,8 +9,8 @@ from django.core.management import call_command
 
 from conditions.tests.test_admin import staff_user
 from conftest import active_content
+from pages.models import PrivacyNotice
 from portal import roles
-from portal.models import PrivacyNotice
 from portal.tests.test_pages import assert_site_layout, parse
 
 pytestmark = pytest.mark.django_db

@@ -9,37 +9,8 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
 
-from portal import services
-from portal.models import Consent, Page, PrivacyNotice, Subscriber, Topic
-from portal.revisions import RevisionAdmin
-
-
-@admin.register(Page)
-class PageAdmin(RevisionAdmin):
-    list_display = ["title", "slug", "status", "publish_at", "placement", "order", "on_site"]
-    list_filter = ["status", "placement"]
-    search_fields = ["title", "summary", "body"]
-    prepopulated_fields = {"slug": ["title"]}
-    fieldsets = [
-        (None, {"fields": ["title", "slug", "summary", "body", "meta_description"]}),
-        ("Publishing", {"fields": [("status", "publish_at")]}),
-        ("Links on every page", {"fields": [("placement", "order")]}),
-    ]
-
-
-@admin.register(PrivacyNotice)
-class PrivacyNoticeAdmin(RevisionAdmin):
-    list_display = ["version", "effective_date", "status", "in_force", "changes"]
-    list_filter = ["status"]
-    fieldsets = [
-        (None, {"fields": [("version", "effective_date"), "changes", "body"]}),
-        ("Publishing", {"fields": [("status", "publish_at")]}),
-    ]
-
-    @admin.display(boolean=True, description="in force today")
-    def in_force(self, obj):
-        current = PrivacyNotice.objects.in_force()
-        return current is not None and current.pk == obj.pk
+from newsletter import services
+from newsletter.models import Consent, Subscriber, Topic
 
 
 @admin.register(Topic)
@@ -90,21 +61,21 @@ class SubscriberAdmin(admin.ModelAdmin):
     filter_horizontal = ["topics"]
     inlines = [ConsentInline]
     actions = ["unsubscribe"]
-    change_list_template = "portal/admin/subscriber_change_list.html"
+    change_list_template = "newsletter/admin_subscriber_change_list.html"
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("topics")
 
     def get_urls(self):
         export = path("export/", self.admin_site.admin_view(self.export_view),
-                      name="portal_subscriber_export")
+                      name="newsletter_subscriber_export")
         return [export, *super().get_urls()]
 
     def has_add_permission(self, request):
         return False  # people subscribe themselves, with double opt-in
 
     def has_export_permission(self, request):
-        return request.user.has_perm("portal.export_subscriber")
+        return request.user.has_perm("newsletter.export_subscriber")
 
     @admin.display(description="topics")
     def topic_list(self, obj):
@@ -124,7 +95,7 @@ class SubscriberAdmin(admin.ModelAdmin):
         try:
             changelist = self.get_changelist_instance(request)
         except IncorrectLookupParameters:
-            return redirect("admin:portal_subscriber_changelist")
+            return redirect("admin:newsletter_subscriber_changelist")
         subscribers = changelist.queryset.filter(state=Subscriber.State.CONFIRMED)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         filename = f"newsletter-subscribers-{timezone.localdate():%Y-%m-%d}.csv"
@@ -144,7 +115,7 @@ class SubscriberAdmin(admin.ModelAdmin):
         extra_context = {
             **(extra_context or {}),
             "can_export": self.has_export_permission(request),
-            "export_url": reverse("admin:portal_subscriber_export"),
+            "export_url": reverse("admin:newsletter_subscriber_export"),
         }
         return super().changelist_view(request, extra_context)
 

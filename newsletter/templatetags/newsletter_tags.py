@@ -1,7 +1,7 @@
 from django import template
 
-from portal.forms import SignupForm
-from portal.models import Topic
+from newsletter.forms import SignupForm
+from newsletter.models import Topic
 
 register = template.Library()
 

@@ -14,8 +14,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from portal import tokens
-from portal.models import Consent, PrivacyNotice, Subscriber
+from newsletter import tokens
+from newsletter.models import Consent, Subscriber
+from pages.models import PrivacyNotice
 
 State = Subscriber.State
 logger = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ def subscription_request(*, email, topics, wording, ip_address=None, user_agent=
             subscriber.state = State.PENDING
             subscriber.requested_at = consent.given_at
             subscriber.save(update_fields=["state", "requested_at"])
-            confirm_url = absolute_url("newsletter-confirm", tokens.confirm_token(consent))
+            confirm_url = absolute_url("newsletter:confirm", tokens.confirm_token(consent))
             message = newsletter_email(
                 subscriber, "Please confirm your newsletter signup", "newsletter_confirm",
                 {"topics": topics, "confirm_url": confirm_url,
@@ -179,15 +180,15 @@ def absolute_url(name, *args):
 def newsletter_email(subscriber, subject, template, context=None):
     """An email to one subscriber, as plain text and HTML, with the links to leave."""
     token = tokens.manage_token(subscriber)
-    unsubscribe_url = absolute_url("newsletter-unsubscribe", token)
+    unsubscribe_url = absolute_url("newsletter:unsubscribe", token)
     context = {
         **(context or {}),
         "subject": subject,
         "portal_name": settings.PORTAL_NAME,
         "site_url": settings.SITE_URL,
-        "privacy_url": absolute_url("privacy"),
+        "privacy_url": absolute_url("pages:privacy"),
         "unsubscribe_url": unsubscribe_url,
-        "preferences_url": absolute_url("newsletter-preferences", token),
+        "preferences_url": absolute_url("newsletter:preferences", token),
     }
     message = NewsletterMessage(
         subject=f"{subject} | {settings.PORTAL_NAME}",

@@ -9,17 +9,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conditions.tests.test_admin import form_data, staff_user
+from newsletter.models import Consent, Subscriber, Topic
+from pages.models import Page, PrivacyNotice
 from portal import roles
-from portal.models import Consent, Page, PrivacyNotice, Subscriber, Topic
 
 pytestmark = pytest.mark.django_db
 
 State = Subscriber.State
 NEWSLETTER_URLS = [
-    "/admin/portal/subscriber/",
-    "/admin/portal/subscriber/export/",
-    "/admin/portal/topic/",
-    "/admin/portal/topic/add/",
+    "/admin/newsletter/subscriber/",
+    "/admin/newsletter/subscriber/export/",
+    "/admin/newsletter/topic/",
+    "/admin/newsletter/topic/add/",
 ]
 
 
@@ -72,24 +73,24 @@ def read_csv(response):
 
 
 def test_managers_list_filter_and_search_subscribers(manager_client, subscribers, topics):
-    response = manager_client.get("/admin/portal/subscriber/")
+    response = manager_client.get("/admin/newsletter/subscriber/")
     assert response.status_code == 200
     html = response.content.decode()
     for email in subscribers:
         assert email in html.replace("&#x27;", "'").replace("&quot;", '"')
     assert "Export confirmed subscribers (CSV)" in html
 
-    pending = manager_client.get("/admin/portal/subscriber/", {"state__exact": "pending"})
+    pending = manager_client.get("/admin/newsletter/subscriber/", {"state__exact": "pending"})
     assert "pending@example.org" in pending.content.decode()
     assert "ana@example.org" not in pending.content.decode()
 
-    by_topic = manager_client.get("/admin/portal/subscriber/",
+    by_topic = manager_client.get("/admin/newsletter/subscriber/",
                                   {"topics__id__exact": topics[0].pk}).content.decode()
     assert "ana@example.org" in by_topic
     assert "ben@example.org" in by_topic
     assert "pending@example.org" not in by_topic
 
-    found = manager_client.get("/admin/portal/subscriber/", {"q": "BEN@"}).content.decode()
+    found = manager_client.get("/admin/newsletter/subscriber/", {"q": "BEN@"}).content.decode()
     assert "ben@example.org" in found
     assert "ana@example.org" not in found
 
@@ -97,7 +98,7 @@ def test_managers_list_filter_and_search_subscribers(manager_client, subscribers
 def test_a_subscriber_shows_the_consent_record(manager_client, subscribers):
     subscriber = subscribers["ana@example.org"]
     html = manager_client.get(
-        reverse("admin:portal_subscriber_change", args=[subscriber.pk])
+        reverse("admin:newsletter_subscriber_change", args=[subscriber.pk])
     ).content.decode()
     for text in ["Yes, please.", "2025-01", "General news; Neuroblastoma", "203.0.113.4",
                  "Browser/1"]:
@@ -108,7 +109,7 @@ def test_a_subscriber_shows_the_consent_record(manager_client, subscribers):
 
 
 def test_export_lists_confirmed_subscribers_with_topics(manager_client, subscribers):
-    rows = read_csv(manager_client.get("/admin/portal/subscriber/export/"))
+    rows = read_csv(manager_client.get("/admin/newsletter/subscriber/export/"))
     assert rows[0] == ["email", "topics", "subscribed since"]
     body = {row[0]: row[1] for row in rows[1:]}
     assert body == {
@@ -119,10 +120,10 @@ def test_export_lists_confirmed_subscribers_with_topics(manager_client, subscrib
 
 
 def test_export_follows_the_lists_filters(manager_client, subscribers, topics):
-    rows = read_csv(manager_client.get("/admin/portal/subscriber/export/",
+    rows = read_csv(manager_client.get("/admin/newsletter/subscriber/export/",
                                        {"topics__id__exact": topics[0].pk}))
     assert [row[0] for row in rows[1:]] == ["ana@example.org", "ben@example.org"]
-    bad = manager_client.get("/admin/portal/subscriber/export/", {"nonsense": "1"})
+    bad = manager_client.get("/admin/newsletter/subscriber/export/", {"nonsense": "1"})
     assert bad.status_code == 302
 
 
@@ -130,15 +131,15 @@ def test_export_needs_the_export_permission(client, django_user_model, subscribe
     viewer = django_user_model.objects.create_user("viewer", password="pw", is_staff=True)
     viewer.user_permissions.add(Permission.objects.get(codename="view_subscriber"))
     client.force_login(viewer)
-    listing = client.get("/admin/portal/subscriber/")
+    listing = client.get("/admin/newsletter/subscriber/")
     assert listing.status_code == 200
     assert b"Export confirmed subscribers" not in listing.content
-    assert client.get("/admin/portal/subscriber/export/").status_code == 403
+    assert client.get("/admin/newsletter/subscriber/export/").status_code == 403
 
 
 def test_removal_on_request_deletes_the_subscriber_and_consent(manager_client, subscribers):
     subscriber = subscribers["ana@example.org"]
-    url = reverse("admin:portal_subscriber_delete", args=[subscriber.pk])
+    url = reverse("admin:newsletter_subscriber_delete", args=[subscriber.pk])
     assert manager_client.get(url).status_code == 200
     assert manager_client.post(url, {"post": "yes"}).status_code == 302
     assert not Subscriber.objects.filter(pk=subscriber.pk).exists()
@@ -147,7 +148,7 @@ def test_removal_on_request_deletes_the_subscriber_and_consent(manager_client, s
 
 def test_unsubscribe_action_for_requests_by_phone_or_letter(manager_client, subscribers):
     ben = subscribers["ben@example.org"]
-    response = manager_client.post("/admin/portal/subscriber/", {
+    response = manager_client.post("/admin/newsletter/subscriber/", {
         "action": "unsubscribe", "_selected_action": [ben.pk],
     })
     assert response.status_code == 302
@@ -156,14 +157,14 @@ def test_unsubscribe_action_for_requests_by_phone_or_letter(manager_client, subs
 
 
 def test_subscribers_cannot_be_added_in_the_admin(manager_client, client, django_user_model):
-    assert manager_client.get("/admin/portal/subscriber/add/").status_code == 403
+    assert manager_client.get("/admin/newsletter/subscriber/add/").status_code == 403
     superuser = django_user_model.objects.create_superuser("root", password="pw")
     client.force_login(superuser)
-    assert client.get("/admin/portal/subscriber/add/").status_code == 403
+    assert client.get("/admin/newsletter/subscriber/add/").status_code == 403
 
 
 def test_managers_manage_topics(manager_client, topics):
-    response = manager_client.post("/admin/portal/topic/add/", {
+    response = manager_client.post("/admin/newsletter/topic/add/", {
         "name": "Wilms tumor", "slug": "wilms-tumor", "order": 3, "is_active": "on",
     })
     assert response.status_code == 302
@@ -178,7 +179,7 @@ def test_other_roles_see_nothing_of_the_newsletter(client, django_user_model, su
         assert client.get(url).status_code == 403, url
     subscriber = subscribers["ana@example.org"]
     assert client.get(
-        reverse("admin:portal_subscriber_change", args=[subscriber.pk])
+        reverse("admin:newsletter_subscriber_change", args=[subscriber.pk])
     ).status_code == 403
     index = client.get("/admin/").content.decode()
     assert "Subscribers" not in index
@@ -189,47 +190,50 @@ def test_newsletter_managers_see_nothing_else(manager_client):
     index = manager_client.get("/admin/").content.decode()
     assert "Subscribers" in index
     assert "Topics" in index
-    for url in ["/admin/portal/page/", "/admin/portal/privacynotice/",
+    for url in ["/admin/pages/page/", "/admin/pages/privacynotice/",
                 "/admin/conditions/condition/", "/admin/auth/user/"]:
         assert manager_client.get(url).status_code == 403, url
 
 
 def test_content_editors_edit_pages_and_privacy_notices(client, django_user_model):
     login(client, django_user_model, roles.CONTENT_EDITORS)
-    for url in ["/admin/portal/page/", "/admin/portal/page/add/",
-                "/admin/portal/privacynotice/", "/admin/portal/privacynotice/add/"]:
+    for url in ["/admin/pages/page/", "/admin/pages/page/add/",
+                "/admin/pages/privacynotice/", "/admin/pages/privacynotice/add/"]:
         assert client.get(url).status_code == 200, url
 
 
 def test_role_permissions(django_user_model):
-    def codenames(role):
-        return set(roles.permissions_for(role).filter(content_type__app_label="portal")
+    def codenames(role, app_label):
+        return set(roles.permissions_for(role).filter(content_type__app_label=app_label)
                    .values_list("codename", flat=True))
 
-    assert codenames(roles.CONTENT_EDITORS) == {
+    assert codenames(roles.CONTENT_EDITORS, "pages") == {
         f"{action}_{model}" for action in ["add", "change", "delete", "view"]
         for model in ["page", "privacynotice"]
     }
-    assert codenames(roles.NEWSLETTER_MANAGERS) == {
+    assert codenames(roles.CONTENT_EDITORS, "newsletter") == set()
+    assert codenames(roles.NEWSLETTER_MANAGERS, "newsletter") == {
         "add_topic", "change_topic", "delete_topic", "view_topic",
         "view_subscriber", "export_subscriber", "change_subscriber", "delete_subscriber",
         "view_consent",
     }
-    assert codenames(roles.TRIAL_COORDINATORS) == set()
+    assert codenames(roles.NEWSLETTER_MANAGERS, "pages") == set()
+    assert codenames(roles.TRIAL_COORDINATORS, "pages") == set()
+    assert codenames(roles.TRIAL_COORDINATORS, "newsletter") == set()
     # The groups hold them after migrate.
     editor = staff_user(django_user_model, roles.CONTENT_EDITORS, username="e")
-    assert editor.has_perm("portal.change_page")
-    assert not editor.has_perm("portal.view_subscriber")
+    assert editor.has_perm("pages.change_page")
+    assert not editor.has_perm("newsletter.view_subscriber")
     manager = staff_user(django_user_model, roles.NEWSLETTER_MANAGERS, username="m")
-    assert manager.has_perm("portal.export_subscriber")
-    assert not manager.has_perm("portal.add_subscriber")
-    assert not manager.has_perm("portal.change_privacynotice")
+    assert manager.has_perm("newsletter.export_subscriber")
+    assert not manager.has_perm("newsletter.add_subscriber")
+    assert not manager.has_perm("pages.change_privacynotice")
     assert Page.objects.count() == PrivacyNotice.objects.count() == 0
 
 
 def test_managers_change_topics_on_request(manager_client, subscribers, topics):
     ben = subscribers["ben@example.org"]
-    url = reverse("admin:portal_subscriber_change", args=[ben.pk])
+    url = reverse("admin:newsletter_subscriber_change", args=[ben.pk])
     data = form_data(manager_client.get(url), "subscriber_form")
     data["topics"] = [str(topic.pk) for topic in topics]
     assert manager_client.post(url, data).status_code == 302

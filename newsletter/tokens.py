@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core import signing
 
-from portal.models import Consent, Subscriber
+from newsletter.models import Consent, Subscriber
 
 CONFIRM_SALT = "portal.newsletter.confirm"
 MANAGE_SALT = "portal.newsletter.manage"

@@ -1,17 +1,11 @@
-"""Demo site content (load_demo): About us and Contact pages, the privacy notice, topics.
-
-Topics for the demo conditions share the conditions' slugs, which is enough to offer them on
-the condition pages before conditions.demo has run; later runs also link them explicitly.
-"""
+"""Demo site content (load_demo): the About us and Contact pages and the privacy notice."""
 
 import datetime
 
 import reversion
 from django.utils import timezone
 
-from conditions.demo_content import NEUROBLASTOMA, OTHER_CONDITIONS
-from conditions.models import Condition
-from portal.models import Page, PrivacyNotice, Topic
+from pages.models import Page, PrivacyNotice
 
 PUBLISHED_AT = timezone.make_aware(datetime.datetime(2025, 1, 6, 8, 0))
 
@@ -164,16 +158,4 @@ def load():
                 defaults={**data, "status": PrivacyNotice.Status.PUBLISHED,
                           "publish_at": PUBLISHED_AT},
             )
-    topics = [("general", "General news from our program")] + [
-        (data["slug"], data["name"]) for data in [NEUROBLASTOMA, *OTHER_CONDITIONS]
-    ]
-    for order, (slug, name) in enumerate(topics):
-        topic, _ = Topic.objects.update_or_create(
-            slug=slug, defaults={"name": name, "order": order, "is_active": True}
-        )
-        condition = Condition.objects.filter(slug=slug).first()
-        if condition and topic.condition_id is None:
-            topic.condition = condition
-            topic.save(update_fields=["condition"])
-    return (f"{len(PAGES)} pages, {len(NOTICES)} privacy notice versions, "
-            f"{len(topics)} newsletter topics")
+    return f"{len(PAGES)} pages, {len(NOTICES)} privacy notice versions"

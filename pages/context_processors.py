@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from portal.models import Page
+from pages.models import Page
 
 
 def site_pages(request):

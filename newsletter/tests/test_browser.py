@@ -10,7 +10,8 @@ from django.core import mail
 from django.core.management import call_command
 
 from conftest import require
-from portal.models import PrivacyNotice, Subscriber
+from newsletter.models import Subscriber
+from pages.models import PrivacyNotice
 from portal.tests.test_browser import AXE_JS, VNU_JAR, run_axe, run_vnu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from portal.services import newsletter_purge
+from newsletter.services import newsletter_purge
 
 
 class Command(BaseCommand):

@@ -1,0 +1,61 @@
+from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
+
+from newsletter.models import Subscriber, Topic
+
+CONSENT_WORDING = (
+    "Yes, please email me the newsletter about the topics I chose. I know I can unsubscribe "
+    "at any time with the link in every email."
+)
+
+
+class TopicsField(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            queryset=Topic.objects.active(),
+            label="I would like to learn more about ...",
+            error_messages={"required": "Please choose at least one topic."},
+            **kwargs,
+        )
+
+
+class SignupForm(forms.Form):
+    email = forms.EmailField(
+        label="Your email address", max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={"invalid": "Please enter a whole email address, like name@example.org."},
+    )
+    topics = TopicsField()
+    consent = forms.BooleanField(
+        label=CONSENT_WORDING,
+        error_messages={"required": "Please tick this box so we may email you."},
+    )
+    # A trap for bots: hidden from people and their assistive technology (portal.css).
+    website = forms.CharField(
+        label="Leave this field empty", required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    consent_wording = CONSENT_WORDING
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consent"].help_text = format_html(
+            'We use your address only to send this newsletter. Our <a href="{}">privacy '
+            "notice</a> says what we keep, for how long, and how to leave.",
+            reverse("pages:privacy"),
+        )
+
+    def is_bot(self):
+        return bool(self.data.get("website"))
+
+
+class PreferencesForm(forms.ModelForm):
+    topics = TopicsField()
+
+    class Meta:
+        model = Subscriber
+        fields = ["topics"]

@@ -1,0 +1,90 @@
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+
+class TopicQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def for_condition(self, condition):
+        """The topic offered on a condition's page, ticked in advance."""
+        return self.filter(condition=condition).order_by("order").first()
+
+
+class Topic(models.Model):
+    name = models.CharField(
+        max_length=100, help_text='Completes "I would like to learn more about ...".'
+    )
+    slug = models.SlugField(max_length=100, unique=True)
+    condition = models.ForeignKey(
+        "conditions.Condition", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="newsletter_topics",
+        help_text="This topic is ticked in advance on that condition's page.",
+    )
+    order = models.PositiveIntegerField(default=0)
+    is_active = models.BooleanField(
+        "offered", default=True, help_text="Untick to stop offering this topic on the forms."
+    )
+
+    objects = TopicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Subscriber(models.Model):
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting for confirmation"
+        CONFIRMED = "confirmed", "Subscribed"
+        UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
+
+    email = models.EmailField(max_length=254)
+    state = models.CharField(max_length=20, choices=State, default=State.PENDING)
+    topics = models.ManyToManyField(Topic, blank=True, related_name="subscribers")
+    created_at = models.DateTimeField(default=timezone.now)
+    requested_at = models.DateTimeField(
+        "last signup request", default=timezone.now,
+        help_text="Unconfirmed signups are deleted a while after this.",
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["email"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="unique_subscriber_email_any_case"),
+        ]
+        permissions = [("export_subscriber", "Can export subscribers as CSV")]
+
+    def __str__(self):
+        return self.email
+
+
+class Consent(models.Model):
+    """What a person agreed to when they asked for the newsletter, kept as evidence."""
+
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="consents")
+    given_at = models.DateTimeField(default=timezone.now)
+    wording = models.TextField(help_text="The consent statement exactly as the form showed it.")
+    privacy_version = models.CharField(
+        "privacy notice version", max_length=40, blank=True,
+        help_text="The version in force when the form was sent; empty if there was none.",
+    )
+    topics = models.ManyToManyField(Topic, blank=True, related_name="+")
+    topic_names = models.TextField(
+        "topics chosen", blank=True, help_text="The topics' names when consent was given."
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
+    user_agent = models.CharField("browser", max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-given_at", "-pk"]
+        get_latest_by = ["given_at", "pk"]
+
+    def __str__(self):
+        return f"Consent of {self.given_at:%Y-%m-%d %H:%M}"

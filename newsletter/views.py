@@ -1,0 +1,153 @@
+import ipaddress
+import re
+
+from django.conf import settings
+from django.contrib import messages
+from django.middleware.csrf import CsrfViewMiddleware
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
+
+from newsletter import services, tokens
+from newsletter.forms import PreferencesForm, SignupForm
+from newsletter.models import Subscriber, Topic
+from portal import ratelimit
+
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,100}")
+
+def client_ip(request):
+    """The visitor's address as the server saw it. Behind a proxy, REMOTE_ADDR must be set to
+    the real client address by the proxy set-up (README, "Newsletter and privacy")."""
+    try:
+        return str(ipaddress.ip_address(request.META.get("REMOTE_ADDR", "")))
+    except ValueError:
+        return None
+
+
+def too_many_requests(request):
+    response = render(request, "429.html", status=429)
+    response["Retry-After"] = str(ratelimit.WINDOW_SECONDS)
+    return response
+
+
+def link_problem(request, error):
+    return render(request, "newsletter/link_problem.html", {"reason": error.reason},
+                  status=error.status)
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request):
+    if request.method == "POST":
+        ip_address = client_ip(request)
+        if ratelimit.limit_exceeded("signup-ip", ip_address or "unknown",
+                                    settings.NEWSLETTER_SIGNUPS_PER_IP):
+            return too_many_requests(request)
+        form = SignupForm(request.POST)
+        if form.is_bot():
+            return redirect("newsletter:thanks")
+        if form.is_valid():
+            email = form.cleaned_data["email"]
+            if ratelimit.limit_exceeded("signup-address", email.lower(),
+                                        settings.NEWSLETTER_SIGNUPS_PER_ADDRESS):
+                return too_many_requests(request)
+            try:
+                services.subscription_request(
+                    email=email,
+                    topics=list(form.cleaned_data["topics"]),
+                    wording=form.consent_wording,
+                    ip_address=ip_address,
+                    user_agent=request.headers.get("User-Agent", ""),
+                )
+            except services.EmailNotSent:
+                form.add_error(None, "We could not send the confirmation email just now. "
+                                     "Please try again in a few minutes.")
+                return render(request, "newsletter/signup.html", {
+                    "form": form, "crumbs": [{"title": "Newsletter"}],
+                }, status=503)
+            return redirect("newsletter:thanks")
+    else:
+        topic = request.GET.get("topic", "")
+        chosen = Topic.objects.active().filter(slug=topic) if SLUG.fullmatch(topic) else []
+        form = SignupForm(initial={"topics": chosen})
+    return render(request, "newsletter/signup.html", {
+        "form": form, "crumbs": [{"title": "Newsletter"}],
+    })
+
+
+@require_GET
+def thanks(request):
+    return render(request, "newsletter/thanks.html", {
+        "days": settings.NEWSLETTER_CONFIRM_DAYS,
+        "crumbs": [{"title": "Newsletter", "url": reverse("newsletter:signup")},
+                   {"title": "Check your email"}],
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def confirm(request, token):
+    try:
+        consent = tokens.consent_from_token(token)
+        subscriber = consent.subscriber
+        if subscriber.state == Subscriber.State.CONFIRMED:
+            newly_confirmed = False
+        elif request.method == "POST":
+            newly_confirmed = services.subscription_confirm(consent=consent)
+        elif services.is_confirmable(consent, subscriber):
+            return render(request, "newsletter/confirm.html", {"consent": consent})
+        else:
+            raise tokens.LinkError("replaced")
+    except tokens.LinkError as error:
+        return link_problem(request, error)
+    subscriber.refresh_from_db()
+    return render(request, "newsletter/confirmed.html", {
+        "subscriber": subscriber,
+        "newly_confirmed": newly_confirmed,
+        "manage_token": tokens.manage_token(subscriber),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def preferences(request, token):
+    try:
+        subscriber = tokens.subscriber_from_token(token)
+    except tokens.LinkError as error:
+        return link_problem(request, error)
+    form = None
+    if subscriber.state == Subscriber.State.CONFIRMED:
+        data = request.POST if request.method == "POST" else None
+        form = PreferencesForm(data, instance=subscriber)
+        if request.method == "POST" and form.is_valid():
+            form.save()
+            messages.success(request, "Thank you. Your topics are saved.")
+            return redirect("newsletter:preferences", token=token)
+    return render(request, "newsletter/preferences.html", {
+        "subscriber": subscriber, "form": form, "token": token,
+    })
+
+
+def one_click(request):
+    """An RFC 8058 unsubscribe request sent by a mail program."""
+    return request.POST.get("List-Unsubscribe") == "One-Click"
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    try:
+        subscriber = tokens.subscriber_from_token(token)
+    except tokens.LinkError as error:
+        return link_problem(request, error)
+    if request.method == "POST":
+        # Mail programs post without a CSRF token: the signed link alone authorises them.
+        if not one_click(request):
+            rejected = CsrfViewMiddleware(lambda request: None).process_view(
+                request, None, (), {}
+            )
+            if rejected:
+                return rejected
+        services.subscription_unsubscribe(subscriber=subscriber)
+        return render(request, "newsletter/unsubscribed.html")
+    return render(request, "newsletter/unsubscribe.html", {
+        "subscriber": subscriber, "token": token,
+    })
