@@ -1,33 +1,14 @@
 """Fixtures shared by every app's tests."""
 
 import os
-import socket
-from html.parser import HTMLParser
 
 import pytest
+
+from portal.tests.support import IN_CI, require, staff_user
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by
 # live-server tests there are still plain synchronous calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-IN_CI = os.environ.get("CI", "").lower() == "true"
-
-
-def require(available, reason):
-    """Skip when a service or tool is missing on a developer machine; fail in CI."""
-    if available:
-        return
-    if IN_CI:
-        pytest.fail(f"CI=true but {reason}")
-    pytest.skip(reason)
-
-
-def port_open(host, port):
-    try:
-        with socket.create_connection((host, port), timeout=1):
-            return True
-    except OSError:
-        return False
 
 
 def pytest_collection_modifyitems(config, items):
@@ -63,7 +44,6 @@ def _clear_cache():
     cache.clear()
 
 
-BASE_DIR = os.path.dirname(os.path.abspath(__file__))
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -93,30 +73,23 @@ def page(browser):
     context.close()
 
 
-class _ActiveContentFinder(HTMLParser):
-    """Finds what could run script in a page: inline or foreign scripts, event handlers,
-    javascript:/data: URLs, and embedding tags."""
-
-    def __init__(self):
-        super().__init__()
-        self.found = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag in {"script", "iframe", "object", "embed", "svg", "math", "base", "form"}:
-            src = dict(attrs).get("src") or ""
-            if not (tag == "script" and src.startswith("/static/")) and tag != "form":
-                self.found.append(f"<{tag}>")
-        for name, value in attrs:
-            if name.startswith("on"):
-                self.found.append(f"<{tag} {name}>")
-            if name in {"href", "src", "action", "formaction", "xlink:href"} and value:
-                scheme = value.strip().split(":", 1)[0].lower()
-                if scheme in {"javascript", "data", "vbscript"}:
-                    self.found.append(f"<{tag} {name}={value}>")
 
 
-def active_content(html):
-    """Everything in the HTML that could execute script; an empty list when inert."""
-    finder = _ActiveContentFinder()
-    finder.feed(html)
-    return finder.found
+@pytest.fixture
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
+def editor(django_user_model):
+    """A member of the Content editors role."""
+    from portal import roles
+
+    return staff_user(django_user_model, roles.CONTENT_EDITORS, username="editor")
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client

@@ -6,33 +6,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from care_sites.models import CareSite, Language, Location, SupportService
-from care_sites.tests.factories import (
-    make_location,
-    make_service,
-    make_site,
-    png_bytes,
-    staff_user,
-)
+from care_sites.tests.factories import make_location, make_service, make_site
 from portal import roles
+from portal.tests.support import png_bytes, staff_user
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor(django_user_model):
-    return staff_user(django_user_model, roles.CONTENT_EDITORS)
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
-@pytest.fixture
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 def changelist(model):

@@ -1,36 +1,12 @@
 """Hostile input in any editable care sites field reaches every page inert."""
 
 import pytest
-from django.db import models
 
 from care_sites.models import CareSite, Closure, Language, Location, OpeningHours, SupportService
-from care_sites.tests.factories import make_condition
-from conftest import active_content
+from conditions.tests.factories import make_condition
+from portal.tests.support import PAYLOAD, URL_PAYLOAD, active_content, hostile
 
 pytestmark = pytest.mark.django_db
-
-PAYLOAD = (
-    "<script>alert(1)</script> <img src=x onerror=alert(2)> [x](javascript:alert(3)) "
-    "<a href=\"javascript:alert(5)\">y</a> \"><svg onload=alert(6)> "
-    "<iframe src=//evil.example></iframe>"
-)
-URL_PAYLOAD = "javascript:alert(4)"
-
-
-def hostile(model, **fixed):
-    """Every free text field of the model set to the payload (URL fields to javascript:)."""
-    values = {}
-    for field in model._meta.get_fields():
-        if not getattr(field, "editable", False) or field.name in fixed:
-            continue
-        if isinstance(field, models.URLField):
-            values[field.name] = URL_PAYLOAD
-        elif isinstance(field, models.EmailField):
-            continue
-        elif (isinstance(field, models.CharField | models.TextField)
-              and not isinstance(field, models.SlugField) and not field.choices):
-            values[field.name] = PAYLOAD[: field.max_length or 10_000]
-    return model.objects.create(**values, **fixed)
 
 
 @pytest.fixture
@@ -80,7 +56,7 @@ def test_hostile_text_renders_inert(client, hostile_content, url):
     assert response.status_code == 200
     html = response.content.decode()
     assert active_content(html) == []
-    assert "javascript:alert(4)" not in html
+    assert URL_PAYLOAD not in html
 
 
 def test_each_page_shows_the_escaped_payload(client, hostile_content):

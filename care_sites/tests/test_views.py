@@ -11,16 +11,16 @@ from django.utils import timezone
 from care_sites.models import CareSite, Location, SupportService
 from care_sites.tests.factories import (
     hours,
-    make_condition,
     make_interpreters,
     make_location,
     make_service,
     make_site,
-    staff_user,
     utc,
 )
 from conditions.models import Condition
+from conditions.tests.factories import make_condition
 from portal import roles
+from portal.tests.support import staff_user
 
 pytestmark = pytest.mark.django_db
 

@@ -1,8 +1,6 @@
 """The conditions admin: who may use it, editing, revisions, review dates, stories, drafts."""
 
 import datetime
-import io
-from html.parser import HTMLParser
 
 import pytest
 import reversion
@@ -10,194 +8,38 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
-from PIL import Image
 from reversion.models import Version
 
 from conditions.models import (
     Condition,
     ConditionDueForReview,
-    Section,
     StagingCategory,
     Story,
     Synonym,
 )
+from conditions.tests.factories import (
+    LONG_BODY,
+    NEW_BODY,
+    OLD_BODY,
+    make_condition,
+    make_full_condition,
+    make_section,
+)
 from portal import roles
 from portal.readability import flesch_kincaid_grade
+from portal.tests.support import form_data, inline_index, png_bytes, staff_user
 
 pytestmark = pytest.mark.django_db
 
-OLD_BODY = "Neuroblastoma is a cancer that starts in young nerve cells called neuroblasts."
-NEW_BODY = "Doctors find most tumours in the belly, often before a child turns five years old."
-LONG_BODY = (
-    "Neuroblastoma is a cancer of immature nerve tissue. It most often begins in the "
-    "adrenal glands, which sit on top of the kidneys. Treatment depends on the risk group "
-    "and may include surgery, chemotherapy and radiation therapy."
-)
-
 
 # Factories -----------------------------------------------------------------------------------
-
-def make_condition(**kw):
-    slug = kw.pop("slug", None) or f"condition-{Condition.objects.count() + 1}"
-    defaults = {
-        "name": slug.replace("-", " ").capitalize(),
-        "slug": slug,
-        "summary": "A plain summary of the condition.",
-        "status": Condition.Status.PUBLISHED,
-        "publish_at": timezone.now() - datetime.timedelta(days=1),
-    }
-    return Condition.objects.create(**{**defaults, **kw})
-
-
-def make_section(condition, **kw):
-    defaults = {"order": 0, "kind": Section.Kind.OVERVIEW, "heading": "Overview",
-                "body": OLD_BODY}
-    return condition.sections.create(**{**defaults, **kw})
-
-
-def make_full_condition():
-    """A condition with one row in every inline of its admin page."""
-    condition = make_condition(slug="neuroblastoma", name="Neuroblastoma")
-    condition.synonyms.create(name="Neural crest tumour")
-    condition.key_facts.create(order=0, text="Most children are younger than five.")
-    overview = make_section(condition)
-    overview.subsections.create(order=0, heading="How common it is",
-                                body="About 800 children a year are diagnosed.")
-    make_section(condition, order=1, kind=Section.Kind.SYMPTOMS, heading="Symptoms",
-                 body="A lump in the belly, pain or tiredness.")
-    category = condition.staging_categories.create(
-        order=0, name="Low risk", definition="The tumour has not spread."
-    )
-    category.options.create(order=0, text="Observation")
-    condition.recognitions.create(order=0, title="Top children's hospital", detail="2025")
-    condition.references.create(order=0, title="Neuroblastoma review", year=2021,
-                                doi="10.1200/JCO.21.00278")
-    condition.discussions.create(order=0, title="Our story", url="https://example.org/t/1",
-                                 reply_count=3)
-    return condition, overview
-
-
-def staff_user(django_user_model, role, username=None):
-    user = django_user_model.objects.create_user(
-        username=username or role.lower().replace(" ", "-"), password="pw", is_staff=True
-    )
-    user.groups.add(roles_group(role))
-    return user
 
 
 def roles_group(role):
     return Group.objects.get(name=role)
 
 
-@pytest.fixture
-def editor(django_user_model):
-    return staff_user(django_user_model, roles.CONTENT_EDITORS)
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
-def png_bytes(size=(8, 6)):
-    buffer = io.BytesIO()
-    Image.new("RGB", size, "#0b5394").save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
 # Reading admin forms the way a browser submits them ------------------------------------------
-
-class FormFields(HTMLParser):
-    """The controls a browser would submit from the form with the given id."""
-
-    SKIPPED_TYPES = {"submit", "button", "image", "reset", "file"}
-
-    def __init__(self, form_id):
-        super().__init__()
-        self.form_id = form_id
-        self.in_form = False
-        self.pairs = []
-        self._textarea = None
-        self._select = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form":
-            self.in_form = attrs.get("id") == self.form_id
-            return
-        if not self.in_form or "disabled" in attrs:
-            return
-        name = attrs.get("name")
-        if tag == "input" and name:
-            kind = attrs.get("type", "text")
-            if kind in self.SKIPPED_TYPES:
-                return
-            if kind in {"checkbox", "radio"}:
-                if "checked" in attrs:
-                    self.pairs.append((name, attrs.get("value") or "on"))
-                return
-            self.pairs.append((name, attrs.get("value") or ""))
-        elif tag == "textarea" and name:
-            self._textarea = [name, ""]
-        elif tag == "select" and name:
-            self._select = {"name": name, "multiple": "multiple" in attrs, "options": [],
-                            "selected": []}
-        elif tag == "option" and self._select is not None:
-            value = attrs.get("value", "")
-            self._select["options"].append(value)
-            if "selected" in attrs:
-                self._select["selected"].append(value)
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self.in_form = False
-        elif tag == "textarea" and self._textarea is not None:
-            name, text = self._textarea
-            self.pairs.append((name, text.removeprefix("\r\n").removeprefix("\n")))
-            self._textarea = None
-        elif tag == "select" and self._select is not None:
-            select = self._select
-            chosen = select["selected"]
-            if not chosen and not select["multiple"] and select["options"]:
-                chosen = select["options"][:1]
-            self.pairs.extend((select["name"], value) for value in chosen)
-            self._select = None
-
-    def handle_data(self, data):
-        if self._textarea is not None:
-            self._textarea[1] += data
-
-    def data(self):
-        """POST data: one value per name, a list where a name repeats; no empty-form rows."""
-        data = {}
-        for name, value in self.pairs:
-            if "__prefix__" in name:
-                continue
-            if name in data:
-                previous = data[name]
-                data[name] = [*previous, value] if isinstance(previous, list) else [previous, value]
-            else:
-                data[name] = value
-        return data
-
-
-def form_data(response, form_id):
-    assert response.status_code == 200
-    parser = FormFields(form_id)
-    parser.feed(response.content.decode())
-    data = parser.data()
-    assert data, f"no form #{form_id} on the page"
-    return data
-
-
-def inline_index(data, prefix, obj):
-    """The row number of obj in the inline formset with the given prefix."""
-    total = int(data[f"{prefix}-TOTAL_FORMS"])
-    for index in range(total):
-        if data.get(f"{prefix}-{index}-id") == str(obj.pk):
-            return index
-    raise AssertionError(f"{obj!r} is not in the {prefix} inline")
 
 
 def change_url(condition):
@@ -532,12 +374,6 @@ def story_data(**kw):
         "publish_at_1": "08:00:00",
         **kw,
     }
-
-
-@pytest.fixture
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 def test_story_with_an_image_needs_a_description(editor_client, media_root):

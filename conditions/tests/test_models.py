@@ -5,15 +5,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from conditions.models import Condition, Reference, Section, Story
+from conditions.tests.factories import make_condition
 from portal.readability import flesch_kincaid_grade
 
 pytestmark = pytest.mark.django_db
-
-
-def make_condition(**fields):
-    defaults = {"name": "Neuroblastoma", "slug": "neuroblastoma", "summary": "A summary.",
-                "status": Condition.Status.PUBLISHED}
-    return Condition.objects.create(**{**defaults, **fields})
 
 
 def test_published_shows_only_live_conditions():

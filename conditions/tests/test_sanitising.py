@@ -1,7 +1,6 @@
 """Hostile input in any editable field reaches the page inert."""
 
 import pytest
-from django.db import models
 
 from conditions.models import (
     Condition,
@@ -16,32 +15,10 @@ from conditions.models import (
     Synonym,
     TreatmentOption,
 )
-from conftest import active_content
 from portal.markdown import render_markdown
+from portal.tests.support import PAYLOAD, active_content, hostile
 
 pytestmark = pytest.mark.django_db
-
-PAYLOAD = (
-    "<script>alert(1)</script> <img src=x onerror=alert(2)> "
-    "[click](javascript:alert(3)) <a href=\"javascript:alert(4)\">x</a> "
-    "\"><svg onload=alert(5)> <iframe src=//evil.example></iframe> "
-    "<a href='data:text/html,<script>alert(6)</script>'>d</a> [ok](https://example.org)"
-)
-URL_PAYLOAD = "javascript:alert(7)"
-
-
-def hostile(model, **fixed):
-    """Every text field of the model set to the payload (URL fields to a javascript: URL)."""
-    values = {}
-    for field in model._meta.get_fields():
-        if not getattr(field, "editable", False) or field.name in fixed:
-            continue
-        if isinstance(field, models.URLField):
-            values[field.name] = URL_PAYLOAD
-        elif isinstance(field, models.CharField | models.TextField) and not field.choices:
-            limit = field.max_length or 10_000
-            values[field.name] = PAYLOAD[:limit]
-    return model.objects.create(**values, **fixed)
 
 
 def test_markdown_renderer_strips_everything_active():

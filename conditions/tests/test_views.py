@@ -10,15 +10,10 @@ from django.utils.html import escape
 
 from care_sites.models import CareSite, Language, Location, SupportService
 from conditions.models import Condition, Section, Story
+from conditions.tests.factories import make_condition
 from portal import roles
 
 pytestmark = pytest.mark.django_db
-
-
-def make_condition(**fields):
-    defaults = {"name": "Neuroblastoma", "slug": "neuroblastoma", "summary": "A summary.",
-                "status": Condition.Status.PUBLISHED}
-    return Condition.objects.create(**{**defaults, **fields})
 
 
 def fill(condition, n):
@@ -53,12 +48,6 @@ def fill(condition, n):
         )
         service.conditions.add(condition)
         service.languages.add(Language.objects.create(name=f"{condition.slug} language {i}"))
-
-
-def editor(django_user_model):
-    user = django_user_model.objects.create_user("editor", password="pw", is_staff=True)
-    user.groups.add(Group.objects.get(name=roles.CONTENT_EDITORS))
-    return user
 
 
 def test_a_to_z_lists_conditions_and_their_synonyms(client):
@@ -150,7 +139,7 @@ def test_staging_without_a_staging_section_still_appears(client):
     ],
 )
 def test_unpublished_condition_is_404_for_the_public_and_a_preview_for_staff(
-    client, django_user_model, fields
+    client, django_user_model, editor, fields
 ):
     condition = make_condition(**fields)
     assert client.get("/conditions/neuroblastoma/").status_code == 404
@@ -161,16 +150,16 @@ def test_unpublished_condition_is_404_for_the_public_and_a_preview_for_staff(
     client.force_login(outsider)
     assert client.get("/conditions/neuroblastoma/").status_code == 404
 
-    client.force_login(editor(django_user_model))
+    client.force_login(editor)
     response = client.get("/conditions/neuroblastoma/")
     assert response.status_code == 200
     assert b"<strong>Preview.</strong>" in response.content
     assert f'/admin/conditions/condition/{condition.pk}/change/'.encode() in response.content
 
 
-def test_published_page_has_no_preview_banner_for_staff(client, django_user_model):
+def test_published_page_has_no_preview_banner_for_staff(client, editor):
     make_condition()
-    client.force_login(editor(django_user_model))
+    client.force_login(editor)
     assert b"Preview." not in client.get("/conditions/neuroblastoma/").content
 
 

@@ -8,10 +8,11 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
-from conditions.tests.test_admin import form_data, staff_user
 from newsletter.models import Consent, Subscriber, Topic
+from newsletter.tests.factories import make_topic
 from pages.models import Page, PrivacyNotice
 from portal import roles
+from portal.tests.support import form_data, staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -26,8 +27,8 @@ NEWSLETTER_URLS = [
 
 @pytest.fixture
 def topics():
-    return [Topic.objects.create(name="General news", slug="general", order=0),
-            Topic.objects.create(name="Neuroblastoma", slug="neuroblastoma", order=1)]
+    return [make_topic("General news", slug="general", order=0),
+            make_topic("Neuroblastoma", order=1)]
 
 
 @pytest.fixture

@@ -9,10 +9,9 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from conftest import require
 from newsletter.models import Subscriber
 from pages.models import PrivacyNotice
-from portal.tests.test_browser import AXE_JS, VNU_JAR, run_axe, run_vnu
+from portal.tests.support import AXE_JS, VNU_JAR, require, run_axe, run_vnu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -14,12 +14,13 @@ from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.utils import timezone
 
-from conditions.tests.test_admin import make_condition
-from conftest import active_content
+from conditions.tests.factories import make_condition
 from newsletter import services, tokens
 from newsletter.forms import CONSENT_WORDING
 from newsletter.models import Consent, Subscriber, Topic
+from newsletter.tests.factories import make_topic
 from pages.models import PrivacyNotice
+from portal.tests.support import active_content
 
 pytestmark = pytest.mark.django_db
 
@@ -27,10 +28,6 @@ State = Subscriber.State
 
 
 # Factories and helpers -----------------------------------------------------------------------
-
-def make_topic(name="Neuroblastoma", **kw):
-    slug = kw.pop("slug", None) or re.sub(r"\W+", "-", name.lower()).strip("-")
-    return Topic.objects.create(name=name, slug=slug, **kw)
 
 
 @pytest.fixture
@@ -705,7 +702,6 @@ def test_demo_topics_and_their_conditions(client):
     html = client.get("/conditions/neuroblastoma/").content.decode()
     checked = re.findall(r'name="topics" value="(\d+)"[^>]*checked', html)
     assert checked == [str(topic.pk)]
-
 
 
 # The mail server failing -----------------------------------------------------------------------

@@ -11,32 +11,13 @@ from django.urls import path, reverse
 from django.utils import timezone
 from reversion.models import Version
 
-from conditions.tests.test_admin import form_data, staff_user
-from conftest import active_content
 from pages.models import RESERVED_PAGE_SLUGS, Page, reserved_page_slugs
-from portal import roles, views
+from pages.tests.factories import make_page
 from portal import urls as portal_urls
-from portal.tests.test_pages import assert_site_layout, parse
+from portal import views
+from portal.tests.support import active_content, assert_site_layout, form_data, parse
 
 pytestmark = pytest.mark.django_db
-
-
-def make_page(**kw):
-    defaults = {
-        "title": "About us",
-        "slug": "about",
-        "summary": "Who we are.",
-        "body": "### Our team\n\nWe care for children with cancer.",
-        "status": Page.Status.PUBLISHED,
-        "publish_at": timezone.now() - datetime.timedelta(days=1),
-    }
-    return Page.objects.create(**{**defaults, **kw})
-
-
-@pytest.fixture
-def editor_client(client, django_user_model):
-    client.force_login(staff_user(django_user_model, roles.CONTENT_EDITORS))
-    return client
 
 
 def test_a_published_page_is_served_at_its_slug(client):

@@ -7,24 +7,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
-from conditions.tests.test_admin import staff_user
-from conftest import active_content
 from pages.models import PrivacyNotice
+from pages.tests.factories import make_notice
 from portal import roles
-from portal.tests.test_pages import assert_site_layout, parse
+from portal.tests.support import active_content, assert_site_layout, parse, staff_user
 
 pytestmark = pytest.mark.django_db
-
-PUBLISHED_AT = datetime.datetime(2024, 1, 2, tzinfo=datetime.UTC)
-
-
-def make_notice(version, effective_date, **kw):
-    defaults = {"body": f"### Version {version}\n\nWhat we keep.",
-                "status": PrivacyNotice.Status.PUBLISHED,
-                "publish_at": PUBLISHED_AT}
-    return PrivacyNotice.objects.create(
-        version=version, effective_date=effective_date, **{**defaults, **kw}
-    )
 
 
 @pytest.fixture

@@ -3,15 +3,12 @@
 PUBLIC_PAGES is the one list of page types; each feature adds its pages to it.
 """
 
-import json
 import shutil
-import subprocess
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
-from conftest import BASE_DIR, require
+from portal.tests.support import AXE_JS, VNU_JAR, require, run_axe, run_vnu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,39 +42,6 @@ PUBLIC_PAGES = [
     ("newsletter link that doesn't work", "/newsletter/confirm/not-a-real-link/", 400),
     ("newsletter link that doesn't work", "/newsletter/unsubscribe/not-a-real-link/", 400),
 ]
-
-AXE_JS = Path(BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
-VNU_JAR = Path(BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
-
-
-def run_axe(page):
-    page.evaluate(AXE_JS.read_text())
-    return page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
-        ".then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
-        " nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)})))",
-        WCAG_TAGS,
-    )
-
-
-def run_vnu(files):
-    """All pages in one JVM run; returns {file name: [error messages]}."""
-    result = subprocess.run(
-        ["java", "-jar", str(VNU_JAR), "--errors-only", "--format", "json", "--stdout",
-         *map(str, files)],
-        capture_output=True, text=True, timeout=300,
-    )
-    report = json.loads(result.stdout or "{}")
-    errors = {}
-    for message in report.get("messages", []):
-        name = Path(message.get("url", "unknown")).name
-        errors.setdefault(name, []).append(
-            f"line {message.get('lastLine')}: {message.get('message')}"
-        )
-    if result.returncode != 0 and not errors:
-        pytest.fail(f"the Nu HTML Checker did not run: {result.stderr.strip()[:500]}")
-    return errors
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 """The site-wide pages and the base layout every page shares."""
 
-from html.parser import HTMLParser
 from unittest import mock
 
 import pytest
@@ -9,74 +8,9 @@ from django.test import Client, override_settings
 from django.urls import path
 
 from portal import urls as portal_urls
+from portal.tests.support import assert_site_layout
 
 pytestmark = pytest.mark.django_db
-
-NAVIGATION = {
-    "Conditions": "/conditions/",
-    "Clinical trials": "/trials/",
-    "Where to get care": "/care/",
-    "Support services": "/support/",
-    "Search": "/search/",
-}
-
-
-class PageParser(HTMLParser):
-    """Collects what the layout tests look at: tags, attributes, link texts."""
-
-    def __init__(self):
-        super().__init__()
-        self.tags = []
-        self.links = []
-        self._link = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        self.tags.append((tag, attrs))
-        if tag == "a":
-            self._link = [attrs.get("href"), ""]
-            self.links.append(self._link)
-
-    def handle_endtag(self, tag):
-        if tag == "a":
-            self._link = None
-
-    def handle_data(self, data):
-        if self._link is not None:
-            self._link[1] += data.strip()
-
-    def find(self, tag, **attrs):
-        return [a for t, a in self.tags if t == tag and attrs.items() <= a.items()]
-
-
-def parse(response):
-    parser = PageParser()
-    parser.feed(response.content.decode())
-    return parser
-
-
-def assert_site_layout(response):
-    page = parse(response)
-    html = response.content.decode()
-    assert page.find("html", lang="en")
-    assert page.links[0] == ["#main", "Skip to main content"]
-    assert page.find("main", id="main")
-    assert page.find("meta", name="description")[0]["content"]
-    assert page.find("meta", name="viewport")
-    assert page.find("link", rel="icon")
-    assert page.find("link", rel="stylesheet", media="print")
-    assert page.find("nav", **{"aria-label": "Main"})
-    for text, href in NAVIGATION.items():
-        assert [href, text] in page.links, text
-    assert ["/privacy/", "Privacy notice"] in page.links
-    assert ["/newsletter/", "Newsletter"] in page.links
-    assert "<footer" in html
-    assert "<header" in html
-    # No inline scripts or styles: the CSP forbids them.
-    assert all("src" in attrs for attrs in page.find("script"))
-    assert not page.find("style")
-    assert not any("style" in attrs for _, attrs in page.tags)
-    assert not any(name.startswith("on") for _, attrs in page.tags for name in attrs)
 
 
 def test_home_page_has_the_site_layout(client):

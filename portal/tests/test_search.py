@@ -5,8 +5,8 @@ import pytest
 from django.core.management import call_command
 
 from conditions.models import Condition
-from conftest import active_content
 from portal.search import PER_TYPE
+from portal.tests.support import active_content
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.cache.backends.redis import RedisCache
 from django.db import connection
 
-from conftest import port_open, require
+from portal.tests.support import port_open, require
 
 
 @pytest.mark.django_db

@@ -1,7 +1,6 @@
 """The configuration contract: each environment variable of DESIGN.md and what it sets."""
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,19 +9,9 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from portal.conf import mailer_from_url
+from portal.tests.support import PRODUCTION_ENV, clean_env
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-PRODUCTION_ENV = {
-    "DJANGO_DEBUG": "false",
-    "DJANGO_SECRET_KEY": "k8Jx2-v9QmW4zT7pL1sN6rB3yH5cF0dG8aE2uK9wX4jM7qP1-test-only-aZ3",
-    "DJANGO_ALLOWED_HOSTS": "portal.example.org",
-    "DJANGO_CSRF_TRUSTED_ORIGINS": "https://portal.example.org",
-    "DATABASE_URL": "postgres://portal:secret@db.internal:5432/portal",
-    "REDIS_URL": "redis://cache.internal:6379/0",
-    "EMAIL_URL": "smtp+tls://mailer:p%40ss@smtp.example.org:587",
-    "DEFAULT_FROM_EMAIL": "Clinic portal <news@example.org>",
-    "SITE_URL": "https://portal.example.org",
-}
 NAMES = [
     "DEBUG", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS", "DATABASES", "CACHES", "MAILERS",
     "DEFAULT_FROM_EMAIL", "SITE_URL", "TIME_ZONE", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS",
@@ -34,16 +23,6 @@ from django.conf import settings
 django.setup()
 print(json.dumps({{name: getattr(settings, name, None) for name in {NAMES!r}}}, default=str))
 """
-
-
-def clean_env(**overrides):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "EMAIL_"))}
-    env.pop("DATABASE_URL", None)
-    env.pop("REDIS_URL", None)
-    env.pop("SITE_URL", None)
-    env["DJANGO_SETTINGS_MODULE"] = "portal.settings"
-    env.update(overrides)
-    return env
 
 
 def run_python(code, env):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.test import Client, override_settings
 
-from portal.tests.test_settings import PRODUCTION_ENV, clean_env
+from portal.tests.support import PRODUCTION_ENV, clean_env
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 

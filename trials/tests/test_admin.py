@@ -1,9 +1,7 @@
 """The trials admin: coordinators keep only their own trials, on every path of the admin."""
 
-import datetime
 import html as htmllib
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -12,51 +10,33 @@ from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 from reversion.models import Version
 
 from conditions.models import Condition
 from portal import roles
+from portal.tests.support import form_data, staff_user
 from trials import services
 from trials.models import OverallStatus, Trial
 from trials.services import ImportResult
+from trials.tests.factories import make_trial
 
 pytestmark = pytest.mark.django_db
 
 FIXTURES = Path(__file__).parent / "fixtures"
-PAST = timezone.now() - datetime.timedelta(days=1)
 DEAD_API = "http://127.0.0.1:9/api/v2"  # the discard port: nothing answers there
 
 
 # Factories -----------------------------------------------------------------------------------
 
-def staff_user(django_user_model, username, role=None):
-    user = django_user_model.objects.create_user(username, password="pw", is_staff=True)
-    if role:
-        user.groups.add(Group.objects.get(name=role))
-    return user
-
-
-def make_trial(nct_id, coordinators=(), **fields):
-    defaults = {
-        "brief_title": f"Trial {nct_id}",
-        "overall_status": OverallStatus.RECRUITING,
-        "status": Trial.Status.PUBLISHED,
-        "publish_at": PAST,
-    }
-    trial = Trial.objects.create(nct_id=nct_id, **{**defaults, **fields})
-    trial.coordinators.set(coordinators)
-    return trial
-
 
 @pytest.fixture
 def coordinator_a(django_user_model):
-    return staff_user(django_user_model, "coordinator-a", roles.TRIAL_COORDINATORS)
+    return staff_user(django_user_model, roles.TRIAL_COORDINATORS, username="coordinator-a")
 
 
 @pytest.fixture
 def coordinator_b(django_user_model):
-    return staff_user(django_user_model, "coordinator-b", roles.TRIAL_COORDINATORS)
+    return staff_user(django_user_model, roles.TRIAL_COORDINATORS, username="coordinator-b")
 
 
 @pytest.fixture
@@ -114,83 +94,6 @@ def assert_not_shown(response, trial):
 
 # Reading admin forms the way a browser submits them ------------------------------------------
 
-class FormFields(HTMLParser):
-    """The controls a browser would submit from the form with the given id."""
-
-    SKIPPED_TYPES = {"submit", "button", "image", "reset", "file"}
-
-    def __init__(self, form_id):
-        super().__init__()
-        self.form_id = form_id
-        self.in_form = False
-        self.pairs = []
-        self._textarea = None
-        self._select = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form":
-            self.in_form = attrs.get("id") == self.form_id
-            return
-        if not self.in_form or "disabled" in attrs:
-            return
-        name = attrs.get("name")
-        if tag == "input" and name:
-            kind = attrs.get("type", "text")
-            if kind in self.SKIPPED_TYPES:
-                return
-            if kind in {"checkbox", "radio"}:
-                if "checked" in attrs:
-                    self.pairs.append((name, attrs.get("value") or "on"))
-                return
-            self.pairs.append((name, attrs.get("value") or ""))
-        elif tag == "textarea" and name:
-            self._textarea = [name, ""]
-        elif tag == "select" and name:
-            self._select = {"name": name, "multiple": "multiple" in attrs, "options": [],
-                            "selected": []}
-        elif tag == "option" and self._select is not None:
-            value = attrs.get("value", "")
-            self._select["options"].append(value)
-            if "selected" in attrs:
-                self._select["selected"].append(value)
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self.in_form = False
-        elif tag == "textarea" and self._textarea is not None:
-            name, text = self._textarea
-            self.pairs.append((name, text.removeprefix("\r\n").removeprefix("\n")))
-            self._textarea = None
-        elif tag == "select" and self._select is not None:
-            select = self._select
-            chosen = select["selected"]
-            if not chosen and not select["multiple"] and select["options"]:
-                chosen = select["options"][:1]
-            self.pairs.extend((select["name"], value) for value in chosen)
-            self._select = None
-
-    def handle_data(self, data):
-        if self._textarea is not None:
-            self._textarea[1] += data
-
-    def data(self):
-        """POST data: a list of values per name; no empty-form template rows."""
-        data = {}
-        for name, value in self.pairs:
-            if "__prefix__" not in name:
-                data.setdefault(name, []).append(value)
-        return data
-
-
-def form_data(response, form_id="trial_form"):
-    assert response.status_code == 200
-    parser = FormFields(form_id)
-    parser.feed(response.content.decode())
-    data = parser.data()
-    assert data, f"no form #{form_id} on the page"
-    return data
-
 
 def field_errors(response):
     assert response.status_code == 200, "the form was accepted"
@@ -215,7 +118,7 @@ def trials_admin_urls(trial):
 
 @pytest.mark.parametrize("role", [roles.CONTENT_EDITORS, roles.NEWSLETTER_MANAGERS])
 def test_other_roles_are_refused_the_trials_admin(client, django_user_model, trial_a, role):
-    client.force_login(staff_user(django_user_model, "someone", role))
+    client.force_login(staff_user(django_user_model, role, username="someone"))
     for url in trials_admin_urls(trial_a):
         assert client.get(url).status_code == 403, url
     response = client.post(reverse("admin:trials_trial_import"), {"nct_ids": "NCT03281889"})
@@ -225,7 +128,7 @@ def test_other_roles_are_refused_the_trials_admin(client, django_user_model, tri
 
 
 def test_a_staff_user_without_a_role_is_refused(client, django_user_model, trial_a):
-    client.force_login(staff_user(django_user_model, "nobody"))
+    client.force_login(staff_user(django_user_model, username="nobody"))
     for url in trials_admin_urls(trial_a):
         assert client.get(url).status_code == 403, url
 
@@ -315,7 +218,7 @@ def test_coordinators_cannot_change_another_coordinators_trial(
 ):
     # A complete, valid form for B's trial, as the superuser sees it.
     client.force_login(admin_user)
-    data = form_data(client.get(change_url(trial_b)))
+    data = form_data(client.get(change_url(trial_b)), "trial_form", lists=True)
     client.force_login(coordinator_a)
     before = snapshot(trial_b)
     data.update({"brief_title": ["Taken over by A"], "coordinators": [str(coordinator_a.pk)],
@@ -438,7 +341,7 @@ def test_a_revision_of_another_model_cannot_be_reverted_through_own_trial(client
         condition.name = "Current name"
         condition.save()
     old = Version.objects.get_for_object(condition).order_by("pk").first()
-    data = form_data(client_a.get(change_url(trial_a)))
+    data = form_data(client_a.get(change_url(trial_a)), "trial_form", lists=True)
 
     client_a.post(reverse("admin:trials_trial_revision", args=[trial_a.pk, old.pk]), data)
 
@@ -461,7 +364,7 @@ def test_coordinators_see_and_revert_their_own_history(client_a, trial_a):
     assert "Old title of A" in compare.content.decode()
 
     revision_url = reverse("admin:trials_trial_revision", args=[trial_a.pk, old.pk])
-    data = form_data(client_a.get(revision_url))
+    data = form_data(client_a.get(revision_url), "trial_form", lists=True)
     assert data["brief_title"] == ["Old title of A"]
     assert Trial.objects.get(pk=trial_a.pk).brief_title == "Trial kept by A"
     response = client_a.post(revision_url, data)
@@ -472,7 +375,7 @@ def test_coordinators_see_and_revert_their_own_history(client_a, trial_a):
 # 5. Editing one's own trial --------------------------------------------------------------------
 
 def test_coordinators_edit_their_own_trial_with_its_inlines(client_a, coordinator_a, trial_a):
-    data = form_data(client_a.get(change_url(trial_a)))
+    data = form_data(client_a.get(change_url(trial_a)), "trial_form", lists=True)
     assert data["phases"] == ["PHASE2"]
     assert data["primary_outcomes-TOTAL_FORMS"] == ["1"]
     assert data["interventions-TOTAL_FORMS"] == ["1"]
@@ -512,7 +415,7 @@ def test_coordinators_edit_their_own_trial_with_its_inlines(client_a, coordinato
 
 def test_coordinators_may_share_their_trial_and_stay_on_it(client_a, coordinator_a,
                                                            coordinator_b, trial_a):
-    data = form_data(client_a.get(change_url(trial_a)))
+    data = form_data(client_a.get(change_url(trial_a)), "trial_form", lists=True)
     data["coordinators"] = [str(coordinator_b.pk)]
     response = client_a.post(change_url(trial_a), data)
     assert response.status_code == 302, field_errors(response)
@@ -521,7 +424,7 @@ def test_coordinators_may_share_their_trial_and_stay_on_it(client_a, coordinator
 
 def test_an_invalid_edit_is_reported_and_nothing_saved(client_a, trial_a):
     before = snapshot(trial_a)
-    data = form_data(client_a.get(change_url(trial_a)))
+    data = form_data(client_a.get(change_url(trial_a)), "trial_form", lists=True)
     data.update({"brief_title": ["Changed"], "minimum_age": ["10 Years"],
                  "maximum_age": ["2 Years"]})
     response = client_a.post(change_url(trial_a), data)
@@ -534,9 +437,9 @@ def test_an_invalid_edit_is_reported_and_nothing_saved(client_a, trial_a):
 def test_the_coordinators_field_lists_only_trial_coordinators(
     client, django_user_model, admin_user, coordinator_a, coordinator_b, trial_a
 ):
-    staff_user(django_user_model, "editor", roles.CONTENT_EDITORS)
-    staff_user(django_user_model, "newsletter", roles.NEWSLETTER_MANAGERS)
-    staff_user(django_user_model, "plain-staff")
+    staff_user(django_user_model, roles.CONTENT_EDITORS, username="editor")
+    staff_user(django_user_model, roles.NEWSLETTER_MANAGERS, username="newsletter")
+    staff_user(django_user_model, username="plain-staff")
     django_user_model.objects.create_user("member-of-public")
     for user in (coordinator_a, admin_user):
         client.force_login(user)
@@ -548,8 +451,8 @@ def test_the_coordinators_field_lists_only_trial_coordinators(
 
 def test_a_user_outside_the_group_cannot_be_made_coordinator(client_a, django_user_model,
                                                              trial_a):
-    outsider = staff_user(django_user_model, "editor", roles.CONTENT_EDITORS)
-    data = form_data(client_a.get(change_url(trial_a)))
+    outsider = staff_user(django_user_model, roles.CONTENT_EDITORS, username="editor")
+    data = form_data(client_a.get(change_url(trial_a)), "trial_form", lists=True)
     data["coordinators"] = [str(outsider.pk)]
     response = client_a.post(change_url(trial_a), data)
     assert "coordinators" in field_errors(response)
@@ -559,7 +462,7 @@ def test_a_user_outside_the_group_cannot_be_made_coordinator(client_a, django_us
 # 6. Adding a trial by hand ---------------------------------------------------------------------
 
 def add_form(client, **changes):
-    data = form_data(client.get(reverse("admin:trials_trial_add")))
+    data = form_data(client.get(reverse("admin:trials_trial_add")), "trial_form", lists=True)
     data.update({
         "nct_id": ["NCT01234567"],
         "brief_title": ["Typed in by hand"],

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
-from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
@@ -25,6 +24,7 @@ from reversion.models import Version
 from care_sites.models import CareSite
 from conditions.models import Condition
 from portal import roles
+from portal.tests.support import staff_user
 from trials.forms import TrialImportForm
 from trials.models import (
     Contact,
@@ -81,12 +81,6 @@ def file_sites(study):
     return [(s["facility"], s["city"], s.get("state", ""), s.get("zip", ""), s["country"],
              s.get("status", ""), s.get("contacts", []))
             for s in protocol(study)["contactsLocationsModule"]["locations"]]
-
-
-def coordinator(django_user_model, username):
-    user = django_user_model.objects.create_user(username, password="pw", is_staff=True)
-    user.groups.add(Group.objects.get(name=roles.TRIAL_COORDINATORS))
-    return django_user_model.objects.get(pk=user.pk)  # fresh permission cache
 
 
 def assert_imported_from_registry(trial, before):
@@ -597,7 +591,7 @@ def test_refresh_keeps_what_was_written_here_and_updates_registry_fields(django_
                                          summary="A brain tumour.")
     site = CareSite.objects.create(name="Neuro-oncology clinic", slug="neuro-oncology",
                                    summary="s")
-    keeper = coordinator(django_user_model, "keeper")
+    keeper = staff_user(django_user_model, roles.TRIAL_COORDINATORS, username="keeper")
     publish_at = timezone.now() - datetime.timedelta(days=3)
     trial.plain_summary = "Proton **radiation** for children."
     trial.status = Trial.Status.PUBLISHED
@@ -644,7 +638,8 @@ def test_a_trial_entered_here_becomes_synced_when_imported():
 # 5. Permissions in the service --------------------------------------------------------------
 
 def test_a_coordinator_importing_a_new_trial_becomes_its_coordinator(django_user_model):
-    coordinator_a = coordinator(django_user_model, "coordinator_a")
+    coordinator_a = staff_user(django_user_model, roles.TRIAL_COORDINATORS,
+                               username="coordinator_a")
     assert coordinator_a.has_perm("trials.add_trial")
     assert coordinator_a.has_perm("trials.change_trial")
 
@@ -660,8 +655,10 @@ def test_a_coordinator_importing_a_new_trial_becomes_its_coordinator(django_user
 
 
 def test_a_coordinator_cannot_refresh_another_coordinators_trial(django_user_model):
-    coordinator_a = coordinator(django_user_model, "coordinator_a")
-    coordinator_b = coordinator(django_user_model, "coordinator_b")
+    coordinator_a = staff_user(django_user_model, roles.TRIAL_COORDINATORS,
+                               username="coordinator_a")
+    coordinator_b = staff_user(django_user_model, roles.TRIAL_COORDINATORS,
+                               username="coordinator_b")
     study = study_of("NCT03281889.json")
     trial, _ = trial_import(study=study, user=coordinator_b)
     before = Trial.objects.values().get(pk=trial.pk)
@@ -690,7 +687,8 @@ def test_staff_without_the_coordinator_role_cannot_refresh_even_if_listed(django
 
 def test_a_superuser_may_refresh_any_trial_and_is_not_added_as_coordinator(django_user_model):
     admin = django_user_model.objects.create_superuser("admin", password="pw")
-    coordinator_b = coordinator(django_user_model, "coordinator_b")
+    coordinator_b = staff_user(django_user_model, roles.TRIAL_COORDINATORS,
+                               username="coordinator_b")
     mine, created = trial_import(study=study_of("NCT00973089.json"), user=admin)
     assert created
     assert mine.coordinators.count() == 0

@@ -12,44 +12,21 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from care_sites.models import CareSite
+from care_sites.tests.factories import make_site
 from conditions.models import Condition
-from conftest import active_content
+from conditions.tests.factories import make_condition
 from portal import roles
+from portal.tests.support import active_content
 from trials.models import Contact, Intervention, OverallStatus, Trial
+from trials.tests.factories import PAST, make_trial, nct
 
 pytestmark = pytest.mark.django_db
 
-PAST = timezone.now() - datetime.timedelta(days=1)
 HOSTILE = ("<script>alert(1)</script> <img src=x onerror=alert(2)> "
            '[x](javascript:alert(3)) x" onfocus="alert(5)')
 
 
 # Factories -----------------------------------------------------------------------------------
-
-def nct(number):
-    return f"NCT{number:08d}"
-
-
-def make_trial(nct_id, **fields):
-    defaults = {
-        "brief_title": f"Trial {nct_id}",
-        "overall_status": OverallStatus.RECRUITING,
-        "status": Trial.Status.PUBLISHED,
-        "publish_at": PAST,
-    }
-    return Trial.objects.create(nct_id=nct_id, **{**defaults, **fields})
-
-
-def make_condition(slug="neuroblastoma", **fields):
-    defaults = {"name": slug.replace("-", " ").capitalize(), "summary": "A summary.",
-                "status": Condition.Status.PUBLISHED, "publish_at": PAST}
-    return Condition.objects.create(slug=slug, **{**defaults, **fields})
-
-
-def make_site(slug, **fields):
-    defaults = {"name": slug.replace("-", " ").title(), "summary": "A clinic.",
-                "status": CareSite.Status.PUBLISHED, "publish_at": PAST}
-    return CareSite.objects.create(slug=slug, **{**defaults, **fields})
 
 
 def listed(response):
@@ -751,7 +728,6 @@ def test_stored_html_is_sanitised(hostile_trial):
         assert active_content(html) == []
         assert "<script" not in html
         assert "javascript:" not in html
-
 
 
 def test_a_condition_published_after_start_up_can_be_filtered_on(client):
