@@ -4,8 +4,6 @@ import datetime
 from unittest import mock
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from care_sites.models import CareSite, Location, SupportService
@@ -20,7 +18,7 @@ from care_sites.tests.factories import (
 from conditions.models import Condition
 from conditions.tests.factories import make_condition
 from portal import roles
-from portal.tests.support import staff_user
+from portal.tests.support import page_queries, staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -552,12 +550,6 @@ def test_condition_page_hides_draft_locations_from_the_cities(client):
 
 # Query counts --------------------------------------------------------------------------------
 
-def capture_queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return [query["sql"] for query in queries.captured_queries]
-
 
 def care_sites_queries(queries):
     return [sql for sql in queries if '"care_sites_' in sql]
@@ -587,7 +579,7 @@ CARE_LIST_CARE_SITES_QUERIES = 3
 def test_care_list_queries_do_not_grow_with_sites(client, n):
     many_sites(n)
     for url in ["/care/", "/care/?location=a-1"]:
-        queries = capture_queries(client, url)
+        queries = page_queries(client, url)
         assert len(queries) == CARE_LIST_QUERIES, url
         assert len(care_sites_queries(queries)) == CARE_LIST_CARE_SITES_QUERIES, url
 
@@ -611,6 +603,6 @@ def test_condition_page_queries_do_not_grow_with_sites_and_services(client, n):
     assert f"Where to get care ({n})" in html
     assert f"Support services ({n})" in html
     assert "We have interpreters for Spanish, Tagalog and more." in html
-    queries = capture_queries(client, "/conditions/neuroblastoma/")
+    queries = page_queries(client, "/conditions/neuroblastoma/")
     assert len(care_sites_queries(queries)) == CONDITION_PAGE_CARE_SITES_QUERIES
     assert len(queries) == CONDITION_PAGE_QUERIES

@@ -3,8 +3,6 @@ import datetime
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.html import escape
 
@@ -12,6 +10,7 @@ from care_sites.models import CareSite, Language, Location, SupportService
 from conditions.models import Condition, Section, Story
 from conditions.tests.factories import make_condition
 from portal import roles
+from portal.tests.support import page_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -191,13 +190,6 @@ def test_sitemap_lists_published_conditions_and_stories(client):
     assert "hidden" not in body
 
 
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
-
-
 # The condition, then one query each: synonyms, key facts, sections, subsections, staging
 # categories, their options, references, recognition, discussions, stories, care sites,
 # their locations, support services, trials; two for the interpreter service and its
@@ -211,15 +203,15 @@ def test_condition_page_queries_do_not_grow_with_content(client):
     fill(small, 2)
     large = make_condition(name="Large", slug="large")
     fill(large, 40)
-    assert count_queries(client, "/conditions/small/") == CONDITION_PAGE_QUERIES
-    assert count_queries(client, "/conditions/large/") == CONDITION_PAGE_QUERIES
+    assert len(page_queries(client, "/conditions/small/")) == CONDITION_PAGE_QUERIES
+    assert len(page_queries(client, "/conditions/large/")) == CONDITION_PAGE_QUERIES
 
 
 def test_a_to_z_queries_do_not_grow_with_content(client):
     for i in range(30):
         make_condition(name=f"Condition {i}", slug=f"c-{i}").synonyms.create(name=f"Syn {i}")
     # The conditions, their synonyms, and the header and footer page links.
-    assert count_queries(client, "/conditions/") == 3
+    assert len(page_queries(client, "/conditions/")) == 3
 
 
 def test_load_demo_reproduces_both_reference_pages_and_is_idempotent(client):

@@ -348,3 +348,16 @@ def clean_env(**overrides):
     env["DJANGO_SETTINGS_MODULE"] = "portal.settings"
     env.update(overrides)
     return env
+
+
+# Query counts --------------------------------------------------------------------------------
+
+def page_queries(client, url):
+    """The SQL of every query one GET of the page runs; the page must answer 200."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return [query["sql"] for query in queries.captured_queries]
