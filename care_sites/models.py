@@ -7,7 +7,6 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.markdown import render_markdown
 from portal.models import DerivedOnSave, Publishable, PublishableQuerySet
 from portal.validators import validate_image_file
 
@@ -21,11 +20,10 @@ class DescribedModel(Publishable, DerivedOnSave):
     description = models.TextField(blank=True, help_text="Markdown: paragraphs, lists, links.")
     description_html = models.TextField(blank=True, editable=False)
 
+    markdown_fields = {"description": "description_html"}
+
     class Meta:
         abstract = True
-
-    def derived_values(self):
-        return {"description_html": render_markdown(self.description)}
 
 
 class Location(Publishable):
@@ -102,10 +100,6 @@ class OpeningHours(models.Model):
     def clean(self):
         if self.opens == self.closes:
             raise ValidationError("Opening and closing times must differ.")
-
-    def covers(self, local):
-        """Whether this interval includes the local datetime `local`."""
-        return self.opened_on(local) is not None
 
     def opened_on(self, local):
         """The date this interval opened if it includes `local`, else None."""

@@ -8,7 +8,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from portal.markdown import render_markdown
 from portal.models import DerivedOnSave, Publishable, PublishableQuerySet
 from portal.readability import flesch_kincaid_grade
 from portal.validators import validate_image_file
@@ -127,12 +126,13 @@ class RenderedMarkdown(DerivedOnSave):
         help_text="Flesch-Kincaid grade level of the text (aim for 8 or lower).",
     )
 
+    markdown_fields = {"body": "body_html"}
+
     class Meta:
         abstract = True
 
     def derived_values(self):
-        return {"body_html": render_markdown(self.body),
-                "reading_grade": flesch_kincaid_grade(self.body)}
+        return {"reading_grade": flesch_kincaid_grade(self.body)}
 
 
 class Section(RenderedMarkdown):

@@ -12,19 +12,30 @@ class PublishableQuerySet(models.QuerySet):
 
 
 class DerivedOnSave(models.Model):
-    """Fields computed from others (rendered Markdown, normalised ages) whenever the object is
-    saved, also by save(update_fields=...), so they never go stale."""
+    """Fields computed from others whenever the object is saved, also by
+    save(update_fields=...), so they never go stale.
+
+    A model names its Markdown fields in `markdown_fields` ({source field: HTML field}); each
+    is rendered and sanitised on save. Other computed values come from `derived_values()`."""
+
+    markdown_fields = {}
 
     class Meta:
         abstract = True
 
     def save(self, *args, **kwargs):
-        values = self.derived_values()
+        values = {html_field: self.markdown_html(source)
+                  for source, html_field in self.markdown_fields.items()}
+        values.update(self.derived_values())
         for name, value in values.items():
             setattr(self, name, value)
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], *values}
         super().save(*args, **kwargs)
+
+    def markdown_html(self, source):
+        """The sanitised HTML of one of the markdown_fields."""
+        return render_markdown(getattr(self, source))
 
     def derived_values(self):
         return {}
@@ -67,10 +78,11 @@ class MarkdownBody(DerivedOnSave):
     )
     body_html = models.TextField(blank=True, editable=False)
 
+    markdown_fields = {"body": "body_html"}
+
     class Meta:
         abstract = True
 
-    def derived_values(self):
-        html = render_markdown(self.body)
-        return {"body_html": re.sub(r"<(/?)h([345])>",
-                                    lambda tag: f"<{tag[1]}h{int(tag[2]) - 1}>", html)}
+    def markdown_html(self, source):
+        html = super().markdown_html(source)
+        return re.sub(r"<(/?)h([345])>", lambda tag: f"<{tag[1]}h{int(tag[2]) - 1}>", html)

@@ -1,29 +1,17 @@
-"""Flesch-Kincaid grade level of English text, so editors can see how hard a section reads."""
+"""How hard a text reads, as editors' other tools measure it (textstat's Flesch-Kincaid grade)."""
 
 import re
 
-WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
-SENTENCE_END = re.compile(r"[.!?]+(?:\s|$)|\n\s*\n|\n\s*[-*]\s")
-VOWEL_GROUPS = re.compile(r"[aeiouy]+")
+import textstat
 
-
-def syllables(word):
-    word = word.lower()
-    count = len(VOWEL_GROUPS.findall(word))
-    if word.endswith("e") and not word.endswith(("le", "ee", "ye")) and count > 1:
-        count -= 1  # a silent final e: "stage", "bone"
-    if word.endswith(("ed", "es")) and not word.endswith(("ted", "ded", "ses", "zes", "ces")):
-        count -= 1 if count > 1 else 0
-    return max(count, 1)
+LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")  # [text](address): only the text is read
+MARKDOWN_SYNTAX = re.compile(r"[*_`#>\[\]()]")
+MIN_WORDS = 10
 
 
 def flesch_kincaid_grade(text):
-    """US school grade needed to read the text; None when there is too little text."""
-    text = re.sub(r"[*_`#>\[\]()]", " ", text or "")
-    words = WORD.findall(text)
-    if len(words) < 10:
+    """US school grade needed to read the text; None when there is too little text to tell."""
+    text = MARKDOWN_SYNTAX.sub(" ", LINK.sub(r"\1", text or ""))
+    if textstat.lexicon_count(text) < MIN_WORDS:
         return None
-    sentences = max(1, len([s for s in SENTENCE_END.split(text) if WORD.search(s)]))
-    total_syllables = sum(syllables(word) for word in words)
-    grade = 0.39 * len(words) / sentences + 11.8 * total_syllables / len(words) - 15.59
-    return round(max(grade, 0.0), 1)
+    return round(max(textstat.flesch_kincaid_grade(text), 0.0), 1)

@@ -1,4 +1,4 @@
-"""The staff roles of DESIGN.md as Django groups, and what each may do.
+"""The staff roles (the README lists them) as Django groups, and what each may do.
 
 A data migration creates the groups; after every migrate, sync_role_permissions gives each
 group exactly the permissions listed here, so a feature grants its role access by adding

@@ -208,20 +208,26 @@ class Trial(Publishable, DerivedOnSave):
 
     objects = TrialQuerySet.as_manager()
 
+    markdown_fields = {
+        "plain_summary": "plain_summary_html",
+        "brief_summary": "brief_summary_html",
+        "eligibility_criteria": "eligibility_criteria_html",
+    }
+
     class Meta:
         ordering = ["brief_title"]
 
     def __str__(self):
         return f"{self.nct_id}: {self.brief_title}"
 
+    def markdown_html(self, source):
+        if source == "eligibility_criteria" and self.source == self.Source.CTGOV:
+            # The registry's own plain-text layout, made into Markdown first.
+            return render_markdown(registry_markdown(self.eligibility_criteria))
+        return super().markdown_html(source)
+
     def derived_values(self):
-        criteria = self.eligibility_criteria
-        if self.source == self.Source.CTGOV:
-            criteria = registry_markdown(criteria)
         return {
-            "plain_summary_html": render_markdown(self.plain_summary),
-            "brief_summary_html": render_markdown(self.brief_summary),
-            "eligibility_criteria_html": render_markdown(criteria),
             "minimum_age_years": age_in_years(self.minimum_age),
             "maximum_age_years": age_in_years(self.maximum_age),
         }
@@ -285,9 +291,6 @@ class Trial(Publishable, DerivedOnSave):
 
     def condition_list(self):
         return [line.strip() for line in self.registry_conditions.splitlines() if line.strip()]
-
-    def keyword_list(self):
-        return [line.strip() for line in self.keywords.splitlines() if line.strip()]
 
 
 class Outcome(models.Model):

@@ -118,3 +118,14 @@ def test_reading_grade_tracks_difficulty(text, low, high):
 
 def test_reading_grade_needs_enough_text():
     assert flesch_kincaid_grade("Too short.") is None
+
+
+def test_reading_grade_is_textstats_and_ignores_markdown_syntax():
+    import textstat
+
+    plain = ("Neuroblastoma is a cancer of young nerve cells. It most often starts in the "
+             "adrenal glands, which sit on top of the kidneys.")
+    marked = ("**Neuroblastoma** is a cancer of [young nerve cells](https://example.org). It "
+              "most often starts in the *adrenal glands*, which sit on top of the kidneys.")
+    assert flesch_kincaid_grade(plain) == round(textstat.flesch_kincaid_grade(plain), 1)
+    assert flesch_kincaid_grade(marked) == flesch_kincaid_grade(plain)

@@ -1,4 +1,4 @@
-"""The configuration contract: each environment variable of DESIGN.md and what it sets."""
+"""The configuration contract: each environment variable the portal reads and what it sets."""
 
 import json
 import subprocess

@@ -123,7 +123,6 @@ def test_withdrawn_bare_study_nct00973089_is_mapped():
     assert trial.last_update_posted == "2015-08-19"
     assert trial.registry_conditions == "Caries, Dental"
     assert trial.keywords == "Primary tooth\nCaries, Dental\nAlternative treatment"
-    assert trial.keyword_list() == ["Primary tooth", "Caries, Dental", "Alternative treatment"]
     assert trial.brief_summary.startswith("The purpose of this study is to evaluate")
     assert trial.brief_summary_html.startswith("<p>The purpose of this study is to evaluate")
     assert trial.eligibility_criteria == (
