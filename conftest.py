@@ -93,3 +93,41 @@ def editor(django_user_model):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+class TaskQueue:
+    """The database task queue in a test: tasks wait until run_due() runs a worker pass, and
+    later() moves the clock forward for tasks that wait for a time."""
+
+    def run_due(self):
+        """One worker pass over the tasks that are due, as `manage.py db_worker --batch`."""
+        from unittest import mock
+
+        from django.core.management import call_command
+
+        # The worker closes connections it thinks stale; the test's own transaction would be
+        # one of them.
+        with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+            call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0",
+                         verbosity=0)
+
+    def later(self, minutes):
+        import datetime
+
+        from django_tasks_db.models import DBTaskResult
+
+        for result in DBTaskResult.objects.filter(status="READY"):
+            result.run_after -= datetime.timedelta(minutes=minutes)
+            result.save(update_fields=["run_after"])
+
+    def results(self, **filters):
+        from django_tasks_db.models import DBTaskResult
+
+        return DBTaskResult.objects.filter(**filters).order_by("enqueued_at")
+
+
+@pytest.fixture
+def task_queue(settings):
+    """Tasks go through the database queue, as in production, instead of running at once."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    return TaskQueue()

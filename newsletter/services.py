@@ -2,11 +2,8 @@
 
 import datetime
 import logging
-import smtplib
-from email import policy as mail_policy
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Value
 from django.db.models.functions import Lower
@@ -17,17 +14,14 @@ from django.utils import timezone
 from newsletter import tokens
 from newsletter.models import Consent, Subscriber
 from pages.models import PrivacyNotice
+from portal.mail import PortalMessage, send_later
 
 State = Subscriber.State
 logger = logging.getLogger(__name__)
 
 
-class EmailNotSent(Exception):
-    """The mail server did not take a message; the signup itself is saved."""
-
-
 def subscription_request(*, email, topics, wording, ip_address=None, user_agent=""):
-    """Record a signup and send the one email it calls for.
+    """Record a signup and queue the one email it calls for.
 
     A new, waiting or unsubscribed address gets a consent record and a confirmation link; a
     subscribed one gets a note that it already is. The visitor is told the same either way.
@@ -57,11 +51,7 @@ def subscription_request(*, email, topics, wording, ip_address=None, user_agent=
                 {"topics": topics, "confirm_url": confirm_url,
                  "days": settings.NEWSLETTER_CONFIRM_DAYS},
             )
-    try:
-        message.send()
-    except (OSError, smtplib.SMTPException) as error:
-        logger.exception("Newsletter email to subscriber %s was not sent", subscriber.pk)
-        raise EmailNotSent from error
+    send_later(message)
     return subscriber
 
 
@@ -105,11 +95,7 @@ def subscription_confirm(*, consent):
             subscriber, "Welcome to our newsletter", "newsletter_welcome",
             {"topics": subscriber.topics.all()},
         )
-    try:
-        message.send()
-    except (OSError, smtplib.SMTPException):
-        # The subscription is confirmed either way; only the welcome note is lost.
-        logger.exception("Welcome email to subscriber %s was not sent", subscriber.pk)
+    send_later(message)
     return True
 
 
@@ -164,15 +150,6 @@ def newsletter_purge(*, now=None):
     return {"pending": pending, "unsubscribed": unsubscribed, "network": network}
 
 
-class NewsletterMessage(EmailMultiAlternatives):
-    """Lines of up to RFC 5322's 998 characters keep links whole: at 78, the List-Unsubscribe
-    header would be folded into encoded words that mail programs cannot read, and the bodies
-    quoted-printable encoded, breaking the links printed by the console backend."""
-
-    def message(self, *, policy=mail_policy.default):
-        return super().message(policy=policy.clone(max_line_length=998))
-
-
 def absolute_url(name, *args):
     return settings.SITE_URL + reverse(name, args=args)
 
@@ -190,7 +167,7 @@ def newsletter_email(subscriber, subject, template, context=None):
         "unsubscribe_url": unsubscribe_url,
         "preferences_url": absolute_url("newsletter:preferences", token),
     }
-    message = NewsletterMessage(
+    message = PortalMessage(
         subject=f"{subject} | {settings.PORTAL_NAME}",
         body=render_to_string(f"email/{template}.txt", context),
         to=[subscriber.email],

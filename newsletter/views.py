@@ -51,20 +51,13 @@ def signup(request):
             if ratelimit.limit_exceeded("signup-address", email.lower(),
                                         settings.NEWSLETTER_SIGNUPS_PER_ADDRESS):
                 return too_many_requests(request)
-            try:
-                services.subscription_request(
-                    email=email,
-                    topics=list(form.cleaned_data["topics"]),
-                    wording=form.consent_wording,
-                    ip_address=ip_address,
-                    user_agent=request.headers.get("User-Agent", ""),
-                )
-            except services.EmailNotSent:
-                form.add_error(None, "We could not send the confirmation email just now. "
-                                     "Please try again in a few minutes.")
-                return render(request, "newsletter/signup.html", {
-                    "form": form, "crumbs": [{"title": "Newsletter"}],
-                }, status=503)
+            services.subscription_request(
+                email=email,
+                topics=list(form.cleaned_data["topics"]),
+                wording=form.consent_wording,
+                ip_address=ip_address,
+                user_agent=request.headers.get("User-Agent", ""),
+            )
             return redirect("newsletter:thanks")
     else:
         topic = request.GET.get("topic", "")

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django_filters",
     "reversion",
     "reversion_compare",
+    "django_tasks_db",
 ]
 # The portal's feature apps, in dependency order: each app's demo content may use the apps
 # before it, and site search lists results in this order. Only these are asked for their
@@ -105,6 +106,10 @@ else:
 
 # Email: one URL (smtp://, smtp+tls://, console:, file:///dir) becomes the default mailer.
 MAILERS = {"default": mailer_from_url(env.str("EMAIL_URL", default="console:"))}
+
+# Background work (django.tasks): the database is the queue, and `manage.py db_worker`
+# processes (started by make run; see README "Deployment") claim each task once.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Clinic portal <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")

@@ -706,16 +706,71 @@ def test_demo_topics_and_their_conditions(client):
 
 # The mail server failing -----------------------------------------------------------------------
 
-def test_a_mail_server_failure_at_signup_is_a_clear_message_not_an_error(client, topics):
-    with mock.patch("django.core.mail.EmailMessage.send", side_effect=ConnectionRefusedError):
-        response = signup(client, topics=topics)
-    assert response.status_code == 503
-    assert "We could not send the confirmation email just now" in response.content.decode()
-    assert mail.outbox == []
-    # Trying again later works and sends the confirmation.
+def test_signup_answers_at_once_while_the_email_waits_in_the_queue(client, topics, task_queue):
     response = signup(client, topics=topics)
     assert response.status_code == 302
+    assert mail.outbox == []
+    assert task_queue.results(status="READY").count() == 1
+    task_queue.run_due()
     assert len(mail.outbox) == 1
+    assert "confirm" in link_in(mail.outbox[0], "confirm")
+
+
+def failing_then_working(failures):
+    """EmailMessage.send that fails `failures` times, then sends."""
+    real_send = mail.EmailMessage.send
+    calls = []
+
+    def send(message, *args, **kwargs):
+        calls.append(message.to)
+        if len(calls) <= failures:
+            raise ConnectionRefusedError("the mail server is down")
+        return real_send(message, *args, **kwargs)
+
+    return send, calls
+
+
+def test_a_mail_server_that_fails_three_times_delivers_the_confirmation_once(
+    client, topics, task_queue
+):
+    send, calls = failing_then_working(3)
+    with mock.patch("django.core.mail.EmailMessage.send", send):
+        assert signup(client, topics=topics).status_code == 302
+        task_queue.run_due()
+        for minutes in [1, 2, 4]:
+            assert mail.outbox == []
+            task_queue.run_due()  # nothing is due before the pause has passed
+            assert len(calls) == 1 + [1, 2, 4].index(minutes)
+            task_queue.later(minutes)
+            task_queue.run_due()
+        for _ in range(3):
+            task_queue.later(120)
+            task_queue.run_due()
+    assert len(calls) == 4
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["sam@example.org"]
+    assert task_queue.results(status="FAILED").count() == 0
+    assert task_queue.results(status="READY").count() == 0
+
+
+def test_an_email_that_never_goes_out_is_a_failed_task_in_the_admin(
+    client, topics, task_queue, admin_client
+):
+    send, calls = failing_then_working(100)
+    with mock.patch("django.core.mail.EmailMessage.send", send):
+        signup(client, topics=topics)
+        task_queue.run_due()
+        for _ in range(10):
+            task_queue.later(240)
+            task_queue.run_due()
+    assert len(calls) == 8  # the first try and seven more over about two hours
+    failed = task_queue.results(status="FAILED")
+    assert failed.count() == 1
+    assert "not sent after 8 tries" in failed.get().exception_class_path + failed.get().traceback
+    listing = admin_client.get("/admin/django_tasks_database/dbtaskresult/", {"status": "FAILED"})
+    assert listing.status_code == 200
+    assert "deliver_email" in listing.content.decode()
+    assert Subscriber.objects.get().state == State.PENDING
 
 
 def test_a_mail_server_failure_after_confirming_keeps_the_confirmation(client, topics):
