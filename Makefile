@@ -55,11 +55,15 @@ node_modules/.installed: package.json package-lock.json
 	  echo "npm not found: the browser checks will be skipped." >&2; \
 	fi
 
+# The task worker and the scheduler run beside the web server and stop with it.
 run: export DJANGO_DEBUG ?= true
 run: $(VENV)/.installed
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_demo
 	$(PY) manage.py create_local_logins
+	@trap 'kill $$worker $$schedule 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py db_worker --interval 1 & worker=$$!; \
+	$(PY) manage.py run_schedule --every 300 & schedule=$$!; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 lint: $(VENV)/.dev-installed

@@ -114,7 +114,7 @@ class ConditionAdmin(RevisionAdmin):
         (None, {"fields": ["name", "slug", "summary", "meta_description"]}),
         ("Publishing", {"fields": [("status", "publish_at")]}),
         ("Medical review", {"fields": [("last_reviewed", "next_review_due"),
-                                       ("reviewer_name", "reviewer_role"), "disclaimer"]}),
+                                       ("reviewer_name", "reviewer_role"), "owner", "disclaimer"]}),
     ]
     inlines = [SynonymInline, KeyFactInline, SectionInline, StagingCategoryInline,
                RecognitionInline, ReferenceInline, DiscussionInline]

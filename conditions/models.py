@@ -39,6 +39,11 @@ class Condition(Publishable):
     next_review_due = models.DateField(null=True, blank=True)
     reviewer_name = models.CharField(max_length=200, blank=True)
     reviewer_role = models.CharField(max_length=200, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="owned_conditions", limit_choices_to={"is_staff": True},
+        help_text="The staff member who keeps this page current; reminded before each review.",
+    )
     disclaimer = models.TextField(
         blank=True,
         help_text="Leave empty to show the site-wide medical review statement.",
@@ -88,6 +93,29 @@ class ConditionDueForReview(Condition):
         proxy = True
         verbose_name = "condition due for review"
         verbose_name_plural = "conditions due for review"
+
+
+class ReviewReminder(models.Model):
+    """A review reminder sent for one due date at one stage, so it is never sent twice."""
+
+    class Stage(models.TextChoices):
+        DUE_SOON = "due_soon", "Due within 30 days"
+        OVERDUE = "overdue", "Overdue"
+
+    condition = models.ForeignKey(Condition, on_delete=models.CASCADE, related_name="reminders")
+    stage = models.CharField(max_length=10, choices=Stage)
+    due_date = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["condition", "stage", "due_date"],
+                                    name="one_reminder_per_stage_and_due_date"),
+        ]
+
+    def __str__(self):
+        return f"{self.condition}: {self.get_stage_display()} ({self.due_date})"
 
 
 class Synonym(models.Model):

@@ -86,3 +86,29 @@ class MarkdownBody(DerivedOnSave):
     def markdown_html(self, source):
         html = super().markdown_html(source)
         return re.sub(r"<(/?)h([345])>", lambda tag: f"<{tag[1]}h{int(tag[2]) - 1}>", html)
+
+
+class ScheduledJob(models.Model):
+    """When a recurring job (portal.schedule) was last queued, and which task ran it."""
+
+    name = models.CharField(max_length=100, unique=True)
+    last_queued_at = models.DateTimeField(null=True, blank=True)
+    last_result_id = models.CharField("last task", max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def last_result(self):
+        """The queue's record of the last run (None when tasks ran at once, as in tests)."""
+        from django_tasks_db.models import DBTaskResult
+
+        if not self.last_result_id:
+            return None
+        return DBTaskResult.objects.filter(id=self.last_result_id).first()
+
+    def last_run_failed(self):
+        result = self.last_result()
+        return result is not None and result.status == "FAILED"

@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group, Permission
 CONTENT_EDITORS = "Content editors"
 TRIAL_COORDINATORS = "Trial coordinators"
 NEWSLETTER_MANAGERS = "Newsletter managers"
+MEDICAL_REVIEWERS = "Medical reviewers"
 
 ALL_ROLES = [CONTENT_EDITORS, TRIAL_COORDINATORS, NEWSLETTER_MANAGERS]
 

@@ -8,7 +8,7 @@ class Command(BaseCommand):
     help = (
         "Delete newsletter signups never confirmed and addresses unsubscribed long ago, and "
         "clear stored IP addresses and browser details, as the retention periods require. "
-        "Run it daily."
+        "It also runs every night as a scheduled job (run_schedule)."
     )
 
     def handle(self, *args, **options):
