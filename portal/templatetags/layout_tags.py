@@ -37,11 +37,12 @@ def tel_links(value, autoescape=True):
             # A phone field holding one number the matcher finds too loose to pick out
             # (an unusual format): the whole field is the link.
             return format_html('<a href="{}">{}</a>', url, value)
-    html = str(value) if isinstance(value, SafeData) or not autoescape else conditional_escape(value)
+    safe = isinstance(value, SafeData) or not autoescape
+    html = str(value) if safe else conditional_escape(value)
     out, in_link = [], 0
     for piece in TAG.split(html):
         if piece.startswith("<"):
-            name = piece[1:].lstrip("/").split(None, 1)[0].rstrip(">").lower() if len(piece) > 2 else ""
+            name = (piece[1:].lstrip("/").split(None, 1) or [""])[0].rstrip(">").lower()
             if name == "a":
                 in_link += -1 if piece.startswith("</") else 1
             out.append(piece)
