@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from conftest import BASE_DIR, CHROMIUM, CHROMIUM_ARGS, require
+from conftest import CHROMIUM, CHROMIUM_ARGS
+from portal.tests.support import BASE_DIR, require
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
