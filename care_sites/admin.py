@@ -31,8 +31,8 @@ class LocationAdmin(RevisionAdmin):
     prepopulated_fields = {"slug": ["name"]}
     fieldsets = [
         (None, {"fields": ["name", "slug", ("status", "publish_at")]}),
-        ("Address", {"fields": ["street_address", ("city", "state", "postal_code"), "phone",
-                                ("latitude", "longitude")]}),
+        ("Address", {"fields": ["street_address", ("city", "state", "postal_code"),
+                                ("phone", "is_main"), ("latitude", "longitude")]}),
         ("Visiting", {"fields": ["hours_note", "parking", "transit"]}),
     ]
     inlines = [OpeningHoursInline, ClosureInline]

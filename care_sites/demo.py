@@ -17,7 +17,7 @@ LOCATIONS = [
     {
         "slug": "san-francisco-campus", "name": "San Francisco campus",
         "street_address": "100 Example Way (demo address)", "city": "San Francisco",
-        "postal_code": "94158", "phone": "(415) 555-0110",
+        "postal_code": "94158", "phone": "(415) 555-0110", "is_main": True,
         "latitude": "37.767900", "longitude": "-122.390300",
         "hours": [(day, "08:00", "17:30") for day in WEEKDAYS] + [(5, "09:00", "13:00")],
         "parking": "The visitor garage under the main building has elevators to every floor. "

@@ -47,9 +47,21 @@ class Location(Publishable):
     )
     parking = models.TextField(blank=True)
     transit = models.TextField("public transit", blank=True)
+    is_main = models.BooleanField(
+        "main number", default=False,
+        help_text="Its phone number is the one the site header's \"Call us\" button dials. "
+                  "Only one location can have this.",
+    )
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_main"], condition=models.Q(is_main=True), name="one_main_location",
+                violation_error_message="Another location already has the main number: "
+                                        "untick it there first.",
+            )
+        ]
 
     def __str__(self):
         return self.name

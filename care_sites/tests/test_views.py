@@ -158,7 +158,7 @@ def test_care_site_page_shows_its_details(client):
     # Each location with its address and phone.
     assert '<a href="/care/locations/oakland-campus/">Oakland campus</a>' in html
     assert "200 Sample Avenue<br>Oakland, CA 94609" in html
-    assert '<a href="tel:510555-0120">(510) 555-0120</a>' in html
+    assert '<a href="tel:+15105550120">(510) 555-0120</a>' in html
     assert '<a href="/care/locations/walnut-creek-campus/">Walnut Creek center</a>' in html
     assert "Hidden campus" not in html
     # The conditions it treats, published only.
@@ -167,7 +167,7 @@ def test_care_site_page_shows_its_details(client):
     assert '<a href="/support/social-services/">Social services</a>' in html
     assert "Draft service" not in html
     # Contact.
-    assert '<a href="tel:510555-0144">(510) 555-0144</a>' in html
+    assert '<a href="tel:+15105550144">(510) 555-0144</a>' in html
     assert '<a href="mailto:oncology@example.org">oncology@example.org</a>' in html
     assert "Taking new patients." in html
     assert "Preview." not in html
@@ -227,7 +227,7 @@ def test_location_page_shows_its_details(client):
 
     assert '<h1 id="page-title">Oakland campus</h1>' in html
     assert "200 Sample Avenue<br>Oakland, CA 94609" in html
-    assert '<a href="tel:510555-0120">(510) 555-0120</a>' in html
+    assert '<a href="tel:+15105550120">(510) 555-0120</a>' in html
     assert '<th scope="row">Monday</th><td>9:00 a.m. to 5:00 p.m.</td>' in html
     assert '<th scope="row">Saturday</th><td>9:00 a.m. to 1:00 p.m.</td>' in html
     assert '<th scope="row">Sunday</th><td>Closed</td>' in html
@@ -357,7 +357,7 @@ def test_support_service_page_shows_languages_access_and_contact(client):
     ) in html
     assert '<h2 id="how-to-access" class="h4">How to get this help</h2>' in html
     assert "Tell the front desk.<br>Or call us." in html
-    assert '<a href="tel:415555-0170">(415) 555-0170</a>' in html
+    assert '<a href="tel:+14155550170">(415) 555-0170</a>' in html
     assert '<a href="mailto:interpreters@example.org">' in html
     assert '<a href="https://example.org/interpreters">Website</a>' in html
     assert '<a href="/care/oncology-clinic/">Oncology Clinic</a>' in html
@@ -570,9 +570,9 @@ def many_sites(n, condition=None):
 
 
 # Published locations (for the filter), published care sites, their published locations;
-# and the header/footer page links of the base template.
-CARE_LIST_QUERIES = 4
-CARE_LIST_CARE_SITES_QUERIES = 3
+# and the header/footer page links and the header's "Call us" number (a location).
+CARE_LIST_QUERIES = 5
+CARE_LIST_CARE_SITES_QUERIES = 4
 
 
 @pytest.mark.parametrize("n", [2, 30])
@@ -587,11 +587,12 @@ def test_care_list_queries_do_not_grow_with_sites(client, n):
 # The condition, then one query each: synonyms, key facts, sections, staging categories,
 # references, recognitions, discussions, stories, care sites, their locations, support
 # services, trials; the interpreter service and its languages; the header/footer page links;
-# the newsletter topic of the condition and the topics of the signup form.
-CONDITION_PAGE_QUERIES = 18
+# the newsletter topic of the condition and the topics of the signup form; the header's
+# "Call us" number.
+CONDITION_PAGE_QUERIES = 19
 # Of those, the care_sites blocks: care sites, their locations, support services, the
-# interpreter service and its languages.
-CONDITION_PAGE_CARE_SITES_QUERIES = 5
+# interpreter service and its languages; and the "Call us" number's location.
+CONDITION_PAGE_CARE_SITES_QUERIES = 6
 
 
 @pytest.mark.parametrize("n", [2, 30])

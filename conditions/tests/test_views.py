@@ -106,7 +106,7 @@ def test_condition_page_shows_every_part(client):
     assert '<h3 id="treatment-surgery">Surgery</h3>' in html
     assert html.index("Overview</h2>") < html.index("Staging</h2>") < html.index("Treatment</h2>")
     assert "About 600 children a year" in html
-    assert "<dt>Disseminated</dt>" in html
+    assert '<dt id="staging-disseminated">Disseminated</dt>' in html
     assert "Younger than 1 year:" in html
     assert html.index("Younger than 1 year") < html.index("Watchful waiting")
     assert html.index("1 year or older:") < html.index("Intensive chemotherapy")
@@ -194,8 +194,8 @@ def test_sitemap_lists_published_conditions_and_stories(client):
 # categories, their options, references, recognition, discussions, stories, care sites,
 # their locations, support services, trials; two for the interpreter service and its
 # languages; two for the newsletter topics (the condition's and the list); one for the
-# header and footer page links.
-CONDITION_PAGE_QUERIES = 20
+# header and footer page links; one for the header's "Call us" number.
+CONDITION_PAGE_QUERIES = 21
 
 
 def test_condition_page_queries_do_not_grow_with_content(client):
@@ -210,8 +210,8 @@ def test_condition_page_queries_do_not_grow_with_content(client):
 def test_a_to_z_queries_do_not_grow_with_content(client):
     for i in range(30):
         make_condition(name=f"Condition {i}", slug=f"c-{i}").synonyms.create(name=f"Syn {i}")
-    # The conditions, their synonyms, and the header and footer page links.
-    assert len(page_queries(client, "/conditions/")) == 3
+    # The conditions, their synonyms, the header and footer page links, the "Call us" number.
+    assert len(page_queries(client, "/conditions/")) == 4
 
 
 def test_load_demo_reproduces_both_reference_pages_and_is_idempotent(client):

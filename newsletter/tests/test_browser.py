@@ -51,7 +51,7 @@ def test_subscribe_confirm_change_topics_and_leave_in_the_browser(demo_site, pag
     page.goto(demo_site + "/newsletter/")
     page.locator("form.newsletter-form").evaluate("form => { form.noValidate = true; }")
     page.fill("#id_email", "not-an-email")
-    page.click("button[type=submit]")
+    page.click("form.newsletter-form button[type=submit]")
     assert "Please enter a whole email address" in page.content()
     check("signup form with errors")
 
@@ -116,7 +116,7 @@ def test_subscribe_confirm_change_topics_and_leave_in_the_browser(demo_site, pag
     page.check("#id_consent")
     response_info = page.expect_response(lambda r: r.request.method == "POST")
     with response_info as info:
-        page.click("button[type=submit]")
+        page.click("form.newsletter-form button[type=submit]")
     assert info.value.status == 429
     check("too many requests")
 

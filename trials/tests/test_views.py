@@ -447,7 +447,7 @@ def test_how_to_join_is_shown_while_the_trial_is_open(client, full_trial):
     joining = block(html, '<section class="contact-box" aria-labelledby="joining">')
     assert "How to ask about joining" in joining
     assert "Trial nurse Kim" in joining
-    assert '<a href="tel:6175550100">617 555 0100</a>' in joining
+    assert '<a href="tel:+16175550100">617 555 0100</a>' in joining
     assert '<a href="mailto:trials@example.org">trials@example.org</a>' in joining
     assert "Not taking new patients" not in html
 
@@ -643,12 +643,12 @@ def count_queries(client, url):
     return len(queries)
 
 
-# The count of matching trials, the header's page links, the published conditions and care
-# sites offered as filter choices, the page of trials and their published care sites (one
-# prefetch for the whole page).
-LIST_QUERIES = 6
+# The count of matching trials, the header's page links and "Call us" number, the published
+# conditions and care sites offered as filter choices, the page of trials and their published
+# care sites (one prefetch for the whole page).
+LIST_QUERIES = 7
 # The same, and two more to look up the condition and the care site named by their slugs.
-FILTERED_QUERIES = 8
+FILTERED_QUERIES = 9
 FILTERED_URL = "/trials/?condition=neuroblastoma&site=oncology-clinic&age=5&status=open"
 
 

@@ -1,0 +1,91 @@
+/* Progressive enhancements: every page works without this file. */
+(function () {
+  "use strict";
+
+  // "Print this page" buttons are hidden until there is a script to print with.
+  function enablePrintButtons() {
+    document.querySelectorAll("[data-print-page]").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        window.print();
+      });
+    });
+  }
+
+  // Mark the contents link of the section being read (aria-current), with IntersectionObserver.
+  function trackContents() {
+    var links = Array.prototype.slice.call(document.querySelectorAll(".toc a[href^='#']"));
+    if (!links.length || !("IntersectionObserver" in window)) {
+      return;
+    }
+    var byId = {};
+    var sections = [];
+    links.forEach(function (link) {
+      var id = decodeURIComponent(link.getAttribute("href").slice(1));
+      var target = document.getElementById(id);
+      if (!target) {
+        return;
+      }
+      var section = target.closest("section") || target;
+      if (!byId[id]) {
+        byId[id] = [];
+        sections.push({ id: id, element: section });
+      }
+      byId[id].push(link);
+    });
+    var visible = new Set();
+    function mark() {
+      var current = null;
+      sections.forEach(function (entry) {
+        if (!current && visible.has(entry.element)) {
+          current = entry.id;
+        }
+      });
+      if (!current) {
+        return;
+      }
+      links.forEach(function (link) {
+        link.removeAttribute("aria-current");
+      });
+      byId[current].forEach(function (link) {
+        link.setAttribute("aria-current", "true");
+      });
+    }
+    var observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (entry.isIntersecting) {
+          visible.add(entry.target);
+        } else {
+          visible.delete(entry.target);
+        }
+      });
+      mark();
+    }, { rootMargin: "-15% 0px -75% 0px" });
+    sections.forEach(function (entry) {
+      observer.observe(entry.element);
+    });
+  }
+
+  // On phones the contents list folds away again once a section is chosen.
+  function closeContentsOnChoice() {
+    document.querySelectorAll("details.toc-fold").forEach(function (details) {
+      details.addEventListener("click", function (event) {
+        if (event.target.closest("a")) {
+          details.open = false;
+        }
+      });
+    });
+  }
+
+  function start() {
+    enablePrintButtons();
+    trackContents();
+    closeContentsOnChoice();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
