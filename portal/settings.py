@@ -157,7 +157,7 @@ MAX_IMAGE_BYTES = 5 * 1024 * 1024
 MAX_IMAGE_SIDE = 6000
 
 # ClinicalTrials.gov API v2, for importing trials.
-CTGOV_API_URL = "https://clinicaltrials.gov/api/v2"
+CTGOV_API_URL = env.str("CTGOV_API_URL", default="https://clinicaltrials.gov/api/v2")
 CTGOV_TIMEOUT = 15  # seconds
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

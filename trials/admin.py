@@ -8,12 +8,7 @@ from portal.revisions import RevisionAdmin
 from portal.roles import TRIAL_COORDINATORS
 from trials.forms import TrialAdminForm, TrialImportForm
 from trials.models import Contact, Intervention, Outcome, Trial
-from trials.services import (
-    can_change_trial,
-    failure_text,
-    trials_fetch_and_import,
-    trials_import,
-)
+from trials.services import trials_import
 
 
 class OutcomeInline(admin.StackedInline):
@@ -70,11 +65,11 @@ class TrialAdmin(RevisionAdmin):
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
-        return allowed and (obj is None or can_change_trial(request.user, obj))
+        return allowed and (obj is None or obj.may_be_changed_by(request.user))
 
     def has_delete_permission(self, request, obj=None):
         allowed = super().has_delete_permission(request, obj)
-        return allowed and (obj is None or can_change_trial(request.user, obj))
+        return allowed and (obj is None or obj.may_be_changed_by(request.user))
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "coordinators":
@@ -98,9 +93,8 @@ class TrialAdmin(RevisionAdmin):
 
     @admin.action(description="Refresh from ClinicalTrials.gov", permissions=["change"])
     def refresh_from_registry(self, request, queryset):
-        trials = [t for t in queryset if can_change_trial(request.user, t)]
-        result = trials_fetch_and_import(nct_ids=[t.nct_id for t in trials], user=request.user)
-        report(request, result)
+        trials = [t for t in queryset if t.may_be_changed_by(request.user)]
+        report(request, trials_import(nct_ids=[t.nct_id for t in trials], user=request.user))
 
     def get_urls(self):
         return [
@@ -114,22 +108,10 @@ class TrialAdmin(RevisionAdmin):
             raise PermissionDenied
         posted = request.method == "POST"
         form = TrialImportForm(request.POST if posted else None, request.FILES if posted else None)
-        result = progress = None
+        result = None
         if posted and form.is_valid():
-            progress = []
-
-            def record(index, total, label, outcome):
-                progress.append({"index": index, "total": total, "label": label,
-                                 "outcome": outcome})
-
-            result = trials_import(studies=form.cleaned_data["file"] or [], user=request.user,
-                                   progress=record)
-            fetched = trials_fetch_and_import(
-                nct_ids=form.cleaned_data["nct_ids"], user=request.user, progress=record
-            )
-            result.created += fetched.created
-            result.updated += fetched.updated
-            result.failed += fetched.failed
+            result = trials_import(studies=form.cleaned_data["file"] or [],
+                                   nct_ids=form.cleaned_data["nct_ids"], user=request.user)
             report(request, result)
         context = {
             **self.admin_site.each_context(request),
@@ -137,7 +119,7 @@ class TrialAdmin(RevisionAdmin):
             "opts": self.model._meta,
             "form": form,
             "result": result,
-            "progress": progress,
+            "progress": result.steps if result else None,
             "changelist_url": reverse("admin:trials_trial_changelist"),
         }
         return render(request, "admin/trials/trial/import.html", context)
@@ -150,5 +132,5 @@ def report(request, result):
             f"Created {len(result.created)}, updated {len(result.updated)} "
             f"from ClinicalTrials.gov. New trials are drafts: publish them when ready.",
         )
-    for label, message in result.failed:
-        messages.error(request, failure_text(label, message))
+    for line in result.failure_lines():
+        messages.error(request, line)

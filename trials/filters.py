@@ -1,19 +1,24 @@
 import django_filters
 from django import forms
-from django.db.models import Q
 
 from care_sites.models import CareSite
 from conditions.models import Condition
-from trials.models import OverallStatus, StatusGroup, Trial
+from trials.models import OverallStatus, Phase, StatusGroup, Trial
+from trials.search import trials_matching
 
 STATUS_CHOICES = [
     ("For families", [(group.value, group.label) for group in StatusGroup]),
     ("Registry status", [(status.value.lower(), status.label) for status in OverallStatus]),
 ]
-PHASE_CHOICES = [("early1", "Early Phase 1"), ("1", "Phase 1"), ("2", "Phase 2"),
-                 ("3", "Phase 3"), ("4", "Phase 4"), ("na", "Not Applicable")]
-PHASE_CODES = {"early1": "EARLY_PHASE1", "1": "PHASE1", "2": "PHASE2", "3": "PHASE3",
-               "4": "PHASE4", "na": "NA"}
+
+
+def phase_parameter(phase):
+    """The short form of a phase in the URL: PHASE2 -> "2", EARLY_PHASE1 -> "early1", NA -> "na"."""
+    return phase.lower().replace("early_phase", "early").removeprefix("phase")
+
+
+PHASE_CODES = {phase_parameter(phase): phase for phase in Phase}
+PHASE_CHOICES = [(phase_parameter(phase), phase.label) for phase in Phase]
 
 
 class TrialFilter(django_filters.FilterSet):
@@ -47,14 +52,7 @@ class TrialFilter(django_filters.FilterSet):
         fields = ["q", "condition", "status", "phase", "age", "site"]
 
     def search(self, queryset, name, value):
-        for word in value.split()[:8]:
-            queryset = queryset.filter(
-                Q(nct_id__iexact=word) | Q(brief_title__icontains=word)
-                | Q(acronym__icontains=word) | Q(official_title__icontains=word)
-                | Q(registry_conditions__icontains=word) | Q(keywords__icontains=word)
-                | Q(plain_summary__icontains=word) | Q(brief_summary__icontains=word)
-            )
-        return queryset
+        return trials_matching(queryset, value)
 
     def by_status(self, queryset, name, value):
         if value in StatusGroup.values:

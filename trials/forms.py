@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from trials.models import NCT_ID, Phase, Trial
-from trials.services import TrialImportError, studies_from_json
+from trials.registry import TrialImportError, studies_from_json
 
 STD_AGES = [("CHILD", "Child (birth to 17)"), ("ADULT", "Adult (18 to 64)"),
             ("OLDER_ADULT", "Older adult (65 and over)")]

@@ -256,6 +256,10 @@ class Trial(Publishable, DerivedOnSave):
 
     preview_allowed = is_kept_by  # the hook portal.preview asks
 
+    def may_be_changed_by(self, user):
+        """Changing, deleting or refreshing: a coordinator's role and keeping this trial."""
+        return user.has_perm("trials.change_trial") and self.is_kept_by(user)
+
     @property
     def registry_url(self):
         return f"https://clinicaltrials.gov/study/{self.nct_id}"

@@ -15,7 +15,7 @@ from reversion.models import Version
 from conditions.models import Condition
 from portal import roles
 from portal.tests.support import form_data, staff_user
-from trials import services
+from trials import registry
 from trials.models import OverallStatus, Trial
 from trials.services import ImportResult
 from trials.tests.factories import make_trial
@@ -536,11 +536,11 @@ def fetch_calls(monkeypatch):
     """Replace the registry fetch of the admin; record the NCT numbers it is asked for."""
     calls = []
 
-    def fake_fetch_and_import(*, nct_ids, user=None, progress=None):
+    def fake_import(*, studies=(), nct_ids=(), user=None, progress=None):
         calls.append(list(nct_ids))
         return ImportResult()
 
-    monkeypatch.setattr("trials.admin.trials_fetch_and_import", fake_fetch_and_import)
+    monkeypatch.setattr("trials.admin.trials_import", fake_import)
     return calls
 
 
@@ -580,8 +580,8 @@ def test_refresh_updates_own_trial_from_the_registry(client_a, coordinator_a, mo
     trial = make_trial("NCT03281889", [coordinator_a], brief_title="Typed here",
                        plain_summary="Our words.")
     body = (FIXTURES / "NCT03281889.json").read_bytes()
-    monkeypatch.setattr(services, "trial_fetch",
-                        lambda *, nct_id, timeout=None: services.studies_from_json(body))
+    monkeypatch.setattr(registry, "trial_fetch",
+                        lambda *, nct_id, timeout=None: registry.studies_from_json(body))
     response = refresh(client_a, trial)
     assert messages_of(response) == [
         "Created 0, updated 1 from ClinicalTrials.gov. New trials are drafts: publish them "
@@ -678,8 +678,8 @@ def test_a_coordinator_cannot_fetch_over_another_coordinators_trial(client_a, co
     trial_b = make_trial("NCT03281889", [coordinator_b], brief_title="Kept by B")
     before = snapshot(trial_b)
     body = (FIXTURES / "NCT03281889.json").read_bytes()
-    monkeypatch.setattr(services, "trial_fetch",
-                        lambda *, nct_id, timeout=None: services.studies_from_json(body))
+    monkeypatch.setattr(registry, "trial_fetch",
+                        lambda *, nct_id, timeout=None: registry.studies_from_json(body))
 
     response = client_a.post(IMPORT_URL, {"nct_ids": "NCT03281889"})
 

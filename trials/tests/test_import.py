@@ -35,7 +35,8 @@ from trials.models import (
     StatusGroup,
     Trial,
 )
-from trials.services import TrialImportError, studies_from_json, trial_import, trials_import
+from trials.registry import TrialImportError, studies_from_json
+from trials.services import trial_import, trials_import
 
 pytestmark = pytest.mark.django_db
 

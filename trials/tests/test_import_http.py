@@ -1,17 +1,22 @@
 """Fetching from the registry over real HTTP, against a small server on 127.0.0.1."""
 
 import io
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
 
 from trials.models import Outcome, RegistrySite, Trial
-from trials.services import TrialImportError, trial_fetch, trials_fetch_and_import
+from trials.registry import TrialImportError, studies_from_json, trial_fetch
+from trials.services import trials_import
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +104,7 @@ def test_fetch_returns_the_studies_of_the_response(ctgov):
 
 def test_fetch_and_import_creates_the_trial():
     calls = []
-    result = trials_fetch_and_import(nct_ids=["NCT03281889"],
+    result = trials_import(nct_ids=["NCT03281889"],
                                      progress=lambda *args: calls.append(args))
     trial = Trial.objects.get()
     assert result.created == [trial]
@@ -113,7 +118,7 @@ def test_fetch_and_import_creates_the_trial():
     assert trial.status == Trial.Status.DRAFT
     assert calls == [(1, 1, "NCT03281889", "created")]
 
-    again = trials_fetch_and_import(nct_ids=["NCT03281889"])
+    again = trials_import(nct_ids=["NCT03281889"])
     assert [t.pk for t in again.updated] == [trial.pk]
     assert Trial.objects.count() == 1
 
@@ -133,7 +138,7 @@ def test_fetch_failures_have_a_clear_message_and_write_nothing(ctgov, nct_id, me
     assert str(error.value) == message
     assert ctgov.requests == [(f"/api/v2/studies/{nct_id}", "application/json")]
 
-    result = trials_fetch_and_import(nct_ids=[nct_id])
+    result = trials_import(nct_ids=[nct_id])
     assert result.failed == [(nct_id, message)]
     assert (result.created, result.updated) == ([], [])
     assert_nothing_written()
@@ -158,7 +163,7 @@ def test_a_closed_port_cannot_be_reached(settings):
         trial_fetch(nct_id="NCT03281889")
     assert str(error.value).startswith("Could not reach ClinicalTrials.gov (")
     assert "refused" in str(error.value).lower()
-    result = trials_fetch_and_import(nct_ids=["NCT03281889"])
+    result = trials_import(nct_ids=["NCT03281889"])
     assert result.failed[0][0] == "NCT03281889"
     assert result.failed[0][1].startswith("Could not reach ClinicalTrials.gov")
     assert_nothing_written()
@@ -166,7 +171,7 @@ def test_a_closed_port_cannot_be_reached(settings):
 
 def test_one_failure_among_several_numbers_leaves_the_others_imported():
     calls = []
-    result = trials_fetch_and_import(nct_ids=["NCT00000404", "NCT03281889", "NCT00000666"],
+    result = trials_import(nct_ids=["NCT00000404", "NCT03281889", "NCT00000666"],
                                      progress=lambda *args: calls.append(args))
     assert [t.nct_id for t in result.created] == ["NCT03281889"]
     assert result.failed == [
@@ -199,3 +204,38 @@ def test_command_fails_for_a_number_the_registry_does_not_have():
         "created: 0, updated: 0, failed: 1",
     ]
     assert_nothing_written()
+
+
+def test_saved_studies_and_nct_numbers_are_imported_in_one_call():
+    calls = []
+    saved = (FIXTURES / "NCT04431453.json").read_bytes()
+    result = trials_import(studies=studies_from_json(saved),
+                           nct_ids=["NCT03281889", "NCT00000404"],
+                           progress=lambda *args: calls.append(args))
+
+    assert [t.nct_id for t in result.created] == ["NCT04431453", "NCT03281889"]
+    assert result.failed == [("NCT00000404", "ClinicalTrials.gov has no study NCT00000404.")]
+    assert [str(step) for step in result.steps] == [
+        "[1/3] NCT04431453: created",
+        "[2/3] NCT03281889: created",
+        "[3/3] NCT00000404: failed: ClinicalTrials.gov has no study NCT00000404.",
+    ]
+    assert calls == [(s.index, s.total, s.label, s.outcome) for s in result.steps]
+    assert result.summary == "created: 2, updated: 0, failed: 1"
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (None, "https://clinicaltrials.gov/api/v2"),
+    ("http://127.0.0.1:8999/api/v2", "http://127.0.0.1:8999/api/v2"),
+])
+def test_the_registry_address_comes_from_ctgov_api_url(value, expected):
+    env = {k: v for k, v in os.environ.items() if k != "CTGOV_API_URL"}
+    env.update({"DJANGO_SETTINGS_MODULE": "portal.settings", "DJANGO_DEBUG": "true"})
+    if value is not None:
+        env["CTGOV_API_URL"] = value
+    code = "import django; from django.conf import settings; django.setup(); " \
+           "print(settings.CTGOV_API_URL)"
+    result = subprocess.run([sys.executable, "-c", code], cwd=django_settings.BASE_DIR, env=env,
+                            capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected

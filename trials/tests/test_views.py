@@ -17,7 +17,8 @@ from conditions.models import Condition
 from conditions.tests.factories import make_condition
 from portal import roles
 from portal.tests.support import active_content
-from trials.models import Contact, Intervention, OverallStatus, Trial
+from trials.filters import PHASE_CHOICES
+from trials.models import Contact, Intervention, OverallStatus, Phase, Trial
 from trials.tests.factories import PAST, make_trial, nct
 
 pytestmark = pytest.mark.django_db
@@ -756,3 +757,34 @@ def test_trial_page_lists_only_published_locations_of_its_sites(client):
     html = page_text(client.get(f"/trials/{trial.nct_id}/"))
     assert "Oakland" in html
     assert "Hiddenville" not in html
+
+
+# One search definition for the trial finder and site search ----------------------------------
+
+def site_search_numbers(client, query):
+    html = client.get("/search/", {"q": query}).content.decode()
+    return sorted(int(n[3:]) for n in re.findall(r'href="/trials/(NCT[0-9]{8})/"', html))
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("osteo", [2]),  # official title only
+    ("BONSAI", [1]),  # acronym
+    ("relapsed", [3]),  # registry conditions
+    ("gentle", [4]),  # plain-language summary
+    ("NCT00000003", [3]),
+    ("bonsai relapsed", []),
+])
+def test_the_trial_finder_and_site_search_find_the_same_trials(client, query, expected):
+    make_trial(nct(1), brief_title="Proton therapy", acronym="BONSAI")
+    make_trial(nct(2), brief_title="Bone study", official_title="A study of osteosarcoma")
+    make_trial(nct(3), brief_title="Maintenance", registry_conditions="Relapsed neuroblastoma")
+    make_trial(nct(4), brief_title="Imaging", plain_summary="A gentle scan.")
+    make_trial(nct(5), brief_title="Hidden osteo BONSAI", status=Trial.Status.DRAFT)
+    assert listed_numbers(client, f"q={query}") == expected
+    assert site_search_numbers(client, query) == expected
+
+
+def test_the_phase_filter_offers_every_phase_the_registry_knows(client):
+    assert [label for _, label in PHASE_CHOICES] == Phase.labels
+    for value, _ in PHASE_CHOICES:
+        assert client.get(f"/trials/?phase={value}").status_code == 200

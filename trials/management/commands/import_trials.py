@@ -3,13 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from trials.models import NCT_ID
-from trials.services import (
-    TrialImportError,
-    failure_text,
-    studies_from_json,
-    trials_fetch_and_import,
-    trials_import,
-)
+from trials.registry import TrialImportError, studies_from_json
+from trials.services import trials_import
 
 
 class Command(BaseCommand):
@@ -38,15 +33,11 @@ class Command(BaseCommand):
             except TrialImportError as error:
                 raise CommandError(f"{path}: {error}") from error
 
-        result = trials_import(studies=studies, progress=self.progress)
-        fetched = trials_fetch_and_import(nct_ids=[n.upper() for n in nct_ids],
-                                          progress=self.progress)
-        created = len(result.created) + len(fetched.created)
-        updated = len(result.updated) + len(fetched.updated)
-        failed = result.failed + fetched.failed
-        self.stdout.write(f"created: {created}, updated: {updated}, failed: {len(failed)}")
-        if failed:
-            raise CommandError("; ".join(failure_text(*failure) for failure in failed))
+        result = trials_import(studies=studies, nct_ids=[n.upper() for n in nct_ids],
+                               progress=self.progress)
+        self.stdout.write(result.summary)
+        if result.failed:
+            raise CommandError("; ".join(result.failure_lines()))
 
     def progress(self, index, total, label, outcome):
         self.stdout.write(f"[{index}/{total}] {label}: {outcome}")
