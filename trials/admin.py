@@ -6,7 +6,7 @@ from django.urls import path, reverse
 
 from portal.revisions import RevisionAdmin
 from portal.roles import TRIAL_COORDINATORS
-from trials.forms import TrialAdminForm, TrialImportForm
+from trials.forms import MAX_STUDIES_PER_REQUEST, TrialAdminForm, TrialImportForm
 from trials.models import Contact, Intervention, Outcome, Trial
 from trials.services import trials_import
 
@@ -93,6 +93,10 @@ class TrialAdmin(RevisionAdmin):
 
     @admin.action(description="Refresh from ClinicalTrials.gov", permissions=["change"])
     def refresh_from_registry(self, request, queryset):
+        if queryset.count() > MAX_STUDIES_PER_REQUEST:
+            messages.error(request, f"Refresh at most {MAX_STUDIES_PER_REQUEST} trials at a time: "
+                                    f"select fewer and run the action again.")
+            return
         trials = [t for t in queryset if t.may_be_changed_by(request.user)]
         report(request, trials_import(nct_ids=[t.nct_id for t in trials], user=request.user))
 

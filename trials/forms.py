@@ -3,12 +3,13 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 
-from trials.models import NCT_ID, Phase, Trial
+from trials.models import Phase, StdAge, Trial, is_nct_id
 from trials.registry import TrialImportError, studies_from_json
 
-STD_AGES = [("CHILD", "Child (birth to 17)"), ("ADULT", "Adult (18 to 64)"),
-            ("OLDER_ADULT", "Older adult (65 and over)")]
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+# What one request may import: more studies would run past the server's time limit. The
+# import_trials command has no such limit.
+MAX_STUDIES_PER_REQUEST = 50
 
 
 class TrialAdminForm(forms.ModelForm):
@@ -17,7 +18,7 @@ class TrialAdminForm(forms.ModelForm):
         help_text="A phase 2/3 trial has both phases ticked.",
     )
     std_ages = forms.MultipleChoiceField(
-        label="Standard age groups", choices=STD_AGES, required=False,
+        label="Standard age groups", choices=StdAge.choices, required=False,
         widget=forms.CheckboxSelectMultiple,
     )
 
@@ -41,7 +42,8 @@ class TrialAdminForm(forms.ModelForm):
 
 class TrialImportForm(forms.Form):
     nct_ids = forms.CharField(
-        label="NCT numbers", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label="NCT numbers", required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="One or more, separated by spaces, commas or new lines, e.g. NCT03281889.",
     )
     file = forms.FileField(
@@ -52,13 +54,15 @@ class TrialImportForm(forms.Form):
 
     def clean_nct_ids(self):
         ids = [part.upper() for part in re.split(r"[\s,;]+", self.cleaned_data["nct_ids"]) if part]
-        wrong = [part for part in ids if not NCT_ID.regex.match(part)]
+        wrong = [part for part in ids if not is_nct_id(part)]
         if wrong:
+            hint = " Type the digits 0 to 9." if any(not p.isascii() for p in wrong) else ""
             raise ValidationError(
-                f"Not an NCT number: {', '.join(wrong[:5])}. Use NCT followed by 8 digits."
+                f"Not an NCT number: {', '.join(wrong[:5])}. Use NCT followed by 8 digits.{hint}"
             )
-        if len(ids) > 50:
-            raise ValidationError("Import at most 50 NCT numbers at a time.")
+        if len(ids) > MAX_STUDIES_PER_REQUEST:
+            raise ValidationError(
+                f"Import at most {MAX_STUDIES_PER_REQUEST} NCT numbers at a time.")
         return list(dict.fromkeys(ids))
 
     def clean_file(self):
@@ -68,12 +72,27 @@ class TrialImportForm(forms.Form):
         if upload.size > MAX_UPLOAD_BYTES:
             raise ValidationError("This file is larger than 20 MB.")
         try:
-            return studies_from_json(upload.read())
+            studies = studies_from_json(upload.read())
         except TrialImportError as error:
             raise ValidationError(str(error)) from error
+        if len(studies) > MAX_STUDIES_PER_REQUEST:
+            raise ValidationError(
+                f"This file holds {len(studies):,} studies: import at most "
+                f"{MAX_STUDIES_PER_REQUEST} at a time here. Split the file, or run the "
+                "import_trials command, which has no limit."
+            )
+        return studies
 
     def clean(self):
         cleaned = super().clean()
-        if not self.errors and not cleaned.get("nct_ids") and not cleaned.get("file"):
+        if self.errors:
+            return cleaned
+        studies, nct_ids = cleaned.get("file") or [], cleaned.get("nct_ids") or []
+        if not studies and not nct_ids:
             raise ValidationError("Enter at least one NCT number, or choose a file.")
+        if len(studies) + len(nct_ids) > MAX_STUDIES_PER_REQUEST:
+            raise ValidationError(
+                f"Import at most {MAX_STUDIES_PER_REQUEST} studies at a time: this file holds "
+                f"{len(studies)} and you typed {len(nct_ids)} NCT numbers."
+            )
         return cleaned

@@ -1,3 +1,4 @@
+import datetime
 import re
 
 import reversion
@@ -11,11 +12,27 @@ from django.urls import reverse
 from portal.markdown import render_markdown
 from portal.models import DerivedOnSave, Publishable, PublishableQuerySet
 
-NCT_ID = RegexValidator(r"^NCT\d{8}$", "An NCT number is NCT followed by 8 digits.")
-PARTIAL_DATE = RegexValidator(
-    r"^\d{4}(-\d{2}(-\d{2})?)?$", "Use YYYY, YYYY-MM or YYYY-MM-DD."
-)
-AGE_TEXT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(year|month|week|day|hour|minute)s?\s*$", re.I)
+# ASCII digits only: \d would also take fullwidth or Arabic-Indic digits, lookalikes of a real
+# trial's number and URL.
+NCT_ID = RegexValidator(r"^NCT[0-9]{8}\Z", "An NCT number is NCT followed by 8 digits.")
+PARTIAL_DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?\Z")
+
+
+def is_nct_id(value):
+    return isinstance(value, str) and NCT_ID.regex.match(value) is not None
+
+
+def validate_partial_date(value):
+    """YYYY, YYYY-MM or YYYY-MM-DD, naming a month and day that exist."""
+    match = PARTIAL_DATE.match(value)
+    if not match:
+        raise ValidationError("Use YYYY, YYYY-MM or YYYY-MM-DD.", code="invalid")
+    year, month, day = (int(part) if part else 1 for part in match.groups())
+    try:
+        datetime.date(year, month, day)
+    except ValueError as error:
+        raise ValidationError(f"{value} is not a date that exists.", code="invalid") from error
+AGE_TEXT = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*(year|month|week|day|hour|minute)s?\s*$", re.I)
 YEARS_PER_UNIT = {
     "year": 1, "month": 1 / 12, "week": 7 / 365.25, "day": 1 / 365.25,
     "hour": 1 / (365.25 * 24), "minute": 1 / (365.25 * 24 * 60),
@@ -87,6 +104,14 @@ class Phase(models.TextChoices):
     PHASE3 = "PHASE3", "Phase 3"
     PHASE4 = "PHASE4", "Phase 4"
     NA = "NA", "Not Applicable"
+
+
+class StdAge(models.TextChoices):
+    """The registry's standard age groups."""
+
+    CHILD = "CHILD", "Child (birth to 17)"
+    ADULT = "ADULT", "Adult (18 to 64)"
+    OLDER_ADULT = "OLDER_ADULT", "Older adult (65 and over)"
 
 
 class TrialQuerySet(PublishableQuerySet):
@@ -182,13 +207,14 @@ class Trial(Publishable, DerivedOnSave):
         "standard age groups", max_length=50, blank=True, help_text="E.g. CHILD,ADULT."
     )
     lead_sponsor = models.CharField(max_length=300, blank=True)
-    start_date = models.CharField(max_length=10, blank=True, validators=[PARTIAL_DATE])
+    start_date = models.CharField(max_length=10, blank=True,
+                                  validators=[validate_partial_date])
     start_date_type = models.CharField(max_length=10, choices=DateType, blank=True)
     primary_completion_date = models.CharField(max_length=10, blank=True,
-                                               validators=[PARTIAL_DATE])
+                                               validators=[validate_partial_date])
     primary_completion_date_type = models.CharField(max_length=10, choices=DateType, blank=True)
     last_update_posted = models.CharField(
-        "registry last update", max_length=10, blank=True, validators=[PARTIAL_DATE]
+        "registry last update", max_length=10, blank=True, validators=[validate_partial_date]
     )
     conditions = models.ManyToManyField(
         "conditions.Condition", related_name="trials", blank=True,

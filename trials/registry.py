@@ -9,7 +9,7 @@ import urllib.request
 
 from django.conf import settings
 
-from trials.models import NCT_ID
+from trials.models import is_nct_id
 
 
 class TrialImportError(Exception):
@@ -19,7 +19,7 @@ class TrialImportError(Exception):
 def trial_fetch(*, nct_id, timeout=None):
     """The studies of the registry's answer for one NCT number (a list of one study)."""
     nct_id = nct_id.strip().upper()
-    if not NCT_ID.regex.match(nct_id):
+    if not is_nct_id(nct_id):
         raise TrialImportError(f"{nct_id!r} is not an NCT number (NCT followed by 8 digits).")
     url = f"{settings.CTGOV_API_URL.rstrip('/')}/studies/{nct_id}"
     request = urllib.request.Request(url, headers={"Accept": "application/json"})
@@ -53,6 +53,10 @@ def studies_from_json(body):
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError) as error:
         raise TrialImportError("The response is not valid JSON.") from error
+    except RecursionError as error:
+        raise TrialImportError(
+            "The response is nested too deeply to be a ClinicalTrials.gov study."
+        ) from error
     if isinstance(data, dict) and ("FullStudiesResponse" in data or "ProtocolSection" in data
                                    or "FullStudy" in data):
         raise TrialImportError(

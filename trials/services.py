@@ -8,7 +8,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from trials import registry
-from trials.mapping import study_label, study_record
+from trials.mapping import NO_NCT_NUMBER, study_label, study_record
 from trials.models import Trial
 from trials.registry import TrialImportError
 
@@ -107,11 +107,11 @@ def trial_import(*, study, user=None):
                 trial = Trial(status=Trial.Status.DRAFT)
             elif user is not None and not trial.may_be_changed_by(user):
                 raise PermissionDenied(f"{trial.nct_id} is kept by another coordinator.")
+            # The record was validated with the models' own checks when it was mapped.
             for name, value in record.fields.items():
                 setattr(trial, name, value)
             trial.source = Trial.Source.CTGOV
             trial.last_synced_at = timezone.now()
-            validate(trial)
             trial.save()
             for model, rows in record.children.items():
                 model.objects.filter(trial=trial).delete()
@@ -127,17 +127,7 @@ def trial_import(*, study, user=None):
     return trial, created
 
 
-def validate(trial):
-    """The model's own checks (choices, lengths, date formats, ages) before anything is saved."""
-    try:
-        trial.full_clean(exclude=["conditions", "care_sites", "coordinators"],
-                         validate_unique=False)
-    except ValidationError as error:
-        problems = "; ".join(f"{field}: {' '.join(messages)}"
-                             for field, messages in error.message_dict.items())
-        raise TrialImportError(f"{trial.nct_id}: the record does not fit ({problems})") from error
-
-
 def failure_text(label, message):
-    """One line for a failed study, without repeating its NCT number."""
-    return message if message.startswith(label) else f"{label}: {message}"
+    """One line for a failed study, naming it once."""
+    named = message.startswith(label) or (label == NO_NCT_NUMBER and message.startswith("A study"))
+    return message if named else f"{label}: {message}"

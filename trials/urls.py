@@ -6,5 +6,5 @@ app_name = "trials"
 
 urlpatterns = [
     path("", views.trial_list, name="trial-list"),
-    re_path(r"^(?P<nct_id>[Nn][Cc][Tt]\d{8})/$", views.trial_detail, name="trial-detail"),
+    re_path(r"^(?P<nct_id>[Nn][Cc][Tt][0-9]{8})/$", views.trial_detail, name="trial-detail"),
 ]

@@ -505,6 +505,13 @@ def test_coordinators_add_a_trial_by_hand_and_coordinate_it(client_a, coordinato
     ({"minimum_age": "toddler"}, "minimum_age",
      "Write a number and a unit, e.g. '18 Years' or '6 Months'."),
     ({"start_date": "2015-8"}, "start_date", "Use YYYY, YYYY-MM or YYYY-MM-DD."),
+    ({"nct_id": "NCT\uff19\uff19\uff19\uff19\uff10\uff10\uff10\uff14"}, "nct_id",
+     "An NCT number is NCT followed by 8 digits."),  # fullwidth digits
+    ({"nct_id": "NCT\u0669\u0669\u0669\u0669\u0660\u0660\u0660\u0664"}, "nct_id",
+     "An NCT number is NCT followed by 8 digits."),  # Arabic-Indic digits
+    ({"start_date": "2020-13-45"}, "start_date", "2020-13-45 is not a date that exists."),
+    ({"primary_completion_date": "2021-02-30"}, "primary_completion_date",
+     "2021-02-30 is not a date that exists."),
     ({"phases": "PHASE9"}, "phases",
      "Select a valid choice. PHASE9 is not one of the available choices."),
 ])

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from trials.models import NCT_ID
+from trials.models import is_nct_id
 from trials.registry import TrialImportError, studies_from_json
 from trials.services import trials_import
 
@@ -21,7 +21,7 @@ class Command(BaseCommand):
     def handle(self, *args, nct_ids, file, **options):
         if not nct_ids and not file:
             raise CommandError("Give NCT numbers or --file PATH.")
-        wrong = [n for n in nct_ids if not NCT_ID.regex.match(n.upper())]
+        wrong = [n for n in nct_ids if not is_nct_id(n.upper())]
         if wrong:
             raise CommandError(f"Not an NCT number: {', '.join(wrong)} (NCT + 8 digits).")
         studies = []
@@ -37,7 +37,7 @@ class Command(BaseCommand):
                                progress=self.progress)
         self.stdout.write(result.summary)
         if result.failed:
-            raise CommandError("; ".join(result.failure_lines()))
+            raise CommandError("\n".join(result.failure_lines()))
 
     def progress(self, index, total, label, outcome):
         self.stdout.write(f"[{index}/{total}] {label}: {outcome}")
