@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.urls import reverse
 
-from portal.markdown import render_markdown
+from portal.markdown import MAX_MARKDOWN_LENGTH, markdown_length, render_markdown
 from portal.models import DerivedOnSave, Publishable, PublishableQuerySet
 
 # ASCII digits only: \d would also take fullwidth or Arabic-Indic digits, lookalikes of a real
@@ -172,12 +172,14 @@ class Trial(Publishable, DerivedOnSave):
     official_title = models.TextField(blank=True)
     acronym = models.CharField(max_length=100, blank=True)
     plain_summary = models.TextField(
-        "plain-language summary", blank=True,
+        "plain-language summary", blank=True, max_length=MAX_MARKDOWN_LENGTH,
+        validators=[markdown_length],
         help_text="Written here for families (Markdown); shown first. Never overwritten by a "
                   "refresh from ClinicalTrials.gov.",
     )
     plain_summary_html = models.TextField(blank=True, editable=False)
-    brief_summary = models.TextField("registry summary", blank=True)
+    brief_summary = models.TextField("registry summary", blank=True,
+                                     max_length=MAX_MARKDOWN_LENGTH, validators=[markdown_length])
     brief_summary_html = models.TextField(blank=True, editable=False)
     overall_status = models.CharField(max_length=30, choices=OverallStatus)
     last_known_status = models.CharField(max_length=30, choices=OverallStatus, blank=True)
@@ -190,7 +192,9 @@ class Trial(Publishable, DerivedOnSave):
         "conditions (registry)", blank=True, help_text="One per line, as the registry names them."
     )
     keywords = models.TextField(blank=True, help_text="One per line.")
-    eligibility_criteria = models.TextField(blank=True, help_text="Markdown.")
+    eligibility_criteria = models.TextField(blank=True, help_text="Markdown.",
+                                            max_length=MAX_MARKDOWN_LENGTH,
+                                            validators=[markdown_length])
     eligibility_criteria_html = models.TextField(blank=True, editable=False)
     minimum_age = models.CharField(
         max_length=30, blank=True,
