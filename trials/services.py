@@ -1,8 +1,10 @@
 """Importing trials from ClinicalTrials.gov: the one entry point, and saving one study."""
 
 from dataclasses import dataclass, field
+from time import monotonic
 
 import reversion
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
 from django.utils import timezone
@@ -41,15 +43,18 @@ class ImportResult:
         return [failure_text(label, message) for label, message in self.failed]
 
 
-def trials_import(*, studies=(), nct_ids=(), user=None, progress=None):
+def trials_import(*, studies=(), nct_ids=(), user=None, progress=None, time_limit=None):
     """Import saved studies, then fetch and import NCT numbers; the one way trials come in.
 
     Each study is imported in its own transaction, so one bad study leaves the others
     imported; every failure is reported in the result, never raised. `progress(index,
-    total, label, outcome)` is called after each study or NCT number.
+    total, label, outcome)` is called after each study or NCT number. With `time_limit`
+    (seconds), NCT numbers are no longer fetched once it has passed; they are reported as
+    not fetched.
     """
     result = ImportResult()
     total = len(studies) + len(nct_ids)
+    deadline = None if time_limit is None else monotonic() + time_limit
 
     def record(label, outcome):
         step = ImportStep(len(result.steps) + 1, total, label, outcome)
@@ -60,8 +65,16 @@ def trials_import(*, studies=(), nct_ids=(), user=None, progress=None):
     for study in studies:
         record(study_label(study), study_outcome(result, study, user))
     for nct_id in nct_ids:
+        timeout = settings.CTGOV_TIMEOUT
+        if deadline is not None:
+            timeout = min(timeout, deadline - monotonic())
+            if timeout < 1:
+                message = f"{nct_id} was not fetched: time ran out. Import it again."
+                result.failed.append((nct_id, message))
+                record(nct_id, f"failed: {message}")
+                continue
         try:
-            fetched = registry.trial_fetch(nct_id=nct_id)
+            fetched = registry.trial_fetch(nct_id=nct_id, timeout=timeout)
         except TrialImportError as error:
             result.failed.append((nct_id, str(error)))
             record(nct_id, f"failed: {error}")

@@ -543,7 +543,7 @@ def fetch_calls(monkeypatch):
     """Replace the registry fetch of the admin; record the NCT numbers it is asked for."""
     calls = []
 
-    def fake_import(*, studies=(), nct_ids=(), user=None, progress=None):
+    def fake_import(*, studies=(), nct_ids=(), user=None, progress=None, time_limit=None):
         calls.append(list(nct_ids))
         return ImportResult()
 

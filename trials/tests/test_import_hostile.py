@@ -409,3 +409,24 @@ def test_the_command_has_no_such_limit(tmp_path):
     call_command("import_trials", "--file", str(path), stdout=out)
     assert out.getvalue().splitlines()[-1] == "created: 60, updated: 0, failed: 0"
     assert Trial.objects.count() == 60
+
+
+def test_an_admin_import_stops_fetching_when_its_time_runs_out(client_a, monkeypatch):
+    clock = [1000.0]
+    fetched = []
+
+    def slow_fetch(*, nct_id, timeout=None):
+        fetched.append((nct_id, timeout))
+        clock[0] += timeout  # the registry answers only when the timeout is up
+        raise TrialImportError(f"ClinicalTrials.gov has no study {nct_id}.")
+
+    monkeypatch.setattr("trials.services.monotonic", lambda: clock[0])
+    monkeypatch.setattr("trials.registry.trial_fetch", slow_fetch)
+    response = client_a.post(IMPORT_URL, {"nct_ids": "NCT00000001 NCT00000002 NCT00000003"})
+
+    assert response.status_code == 200
+    # 20 seconds: two fetches, the second given only the 5 seconds left.
+    assert fetched == [("NCT00000001", 15), ("NCT00000002", 5)]
+    assert messages_of(response)[-1] == (
+        "NCT00000003 was not fetched: time ran out. Import it again.")
+    assert "[3/3] NCT00000003: failed: NCT00000003 was not fetched" in response.content.decode()
