@@ -3,6 +3,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 
+from trials.mapping import study_rows
 from trials.models import Phase, StdAge, Trial, is_nct_id
 from trials.registry import TrialImportError, studies_from_json
 
@@ -10,6 +11,7 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 # What one request may import: more studies would run past the server's time limit. The
 # import_trials command has no such limit.
 MAX_STUDIES_PER_REQUEST = 50
+MAX_ROWS_PER_REQUEST = 10_000  # outcomes, interventions, contacts and registry locations
 
 
 class TrialAdminForm(forms.ModelForm):
@@ -80,6 +82,13 @@ class TrialImportForm(forms.Form):
                 f"This file holds {len(studies):,} studies: import at most "
                 f"{MAX_STUDIES_PER_REQUEST} at a time here. Split the file, or run the "
                 "import_trials command, which has no limit."
+            )
+        rows = sum(study_rows(study) for study in studies)
+        if rows > MAX_ROWS_PER_REQUEST:
+            raise ValidationError(
+                f"This file lists {rows:,} outcomes, interventions, contacts and locations: "
+                f"import at most {MAX_ROWS_PER_REQUEST:,} at a time here. Split the file, or "
+                "run the import_trials command, which has no limit."
             )
         return studies
 

@@ -181,6 +181,22 @@ def study_children(reader, protocol):
     return rows
 
 
+def study_rows(study):
+    """How many child rows (outcomes, interventions, contacts, sites) a study would write."""
+    protocol = study.get("protocolSection") if isinstance(study, dict) else None
+    if not isinstance(protocol, dict):
+        return 0
+    lists = [("outcomesModule", "primaryOutcomes"), ("armsInterventionsModule", "interventions"),
+             ("contactsLocationsModule", "centralContacts"),
+             ("contactsLocationsModule", "locations")]
+    rows = 0
+    for module, key in lists:
+        value = protocol.get(module)
+        items = value.get(key) if isinstance(value, dict) else None
+        rows += len(items) if isinstance(items, list) else 0
+    return rows
+
+
 # Where each child row comes from in the registry JSON, for messages.
 CHILD_PATHS = {
     Outcome: "primaryOutcomes", Intervention: "interventions", Contact: "centralContacts",

@@ -430,3 +430,15 @@ def test_an_admin_import_stops_fetching_when_its_time_runs_out(client_a, monkeyp
     assert messages_of(response)[-1] == (
         "NCT00000003 was not fetched: time ran out. Import it again.")
     assert "[3/3] NCT00000003: failed: NCT00000003 was not fetched" in response.content.decode()
+
+
+def test_the_import_page_refuses_a_file_listing_more_than_10000_rows(client_a):
+    study = copy.deepcopy(GOOD)
+    site = study["protocolSection"]["contactsLocationsModule"]["locations"][0]
+    study["protocolSection"]["contactsLocationsModule"]["locations"] = [site] * 10_000
+    response = client_a.post(IMPORT_URL, {"file": SimpleUploadedFile("big.json", page(study))})
+    assert response.context["form"].errors["file"] == [
+        "This file lists 10,002 outcomes, interventions, contacts and locations: import at "
+        "most 10,000 at a time here. Split the file, or run the import_trials command, which "
+        "has no limit."]
+    assert Trial.objects.count() == 0
