@@ -1,12 +1,15 @@
-"""Trials for the tests of every app."""
+"""Trials, and studies saved from the registry, for the tests of every app."""
 
 import datetime
+import json
+from pathlib import Path
 
 from django.utils import timezone
 
 from trials.models import OverallStatus, Trial
 
 PAST = timezone.now() - datetime.timedelta(days=1)
+STUDY_FILES = Path(__file__).parent / "fixtures"  # ClinicalTrials.gov API v2 responses
 
 
 def nct(number):
@@ -25,3 +28,14 @@ def make_trial(nct_id, coordinators=(), **fields):
     if coordinators:
         trial.coordinators.set(coordinators)
     return trial
+
+
+def study_file(name):
+    """A saved registry response, parsed."""
+    return json.loads((STUDY_FILES / name).read_text())
+
+
+def study_of(name):
+    """The one study of a saved response, bare or wrapped in {"studies": [...]}."""
+    data = study_file(name)
+    return data["studies"][0] if "studies" in data else data

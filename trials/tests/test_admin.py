@@ -30,16 +30,6 @@ DEAD_API = "http://127.0.0.1:9/api/v2"  # the discard port: nothing answers ther
 
 
 @pytest.fixture
-def coordinator_a(django_user_model):
-    return staff_user(django_user_model, roles.TRIAL_COORDINATORS, username="coordinator-a")
-
-
-@pytest.fixture
-def coordinator_b(django_user_model):
-    return staff_user(django_user_model, roles.TRIAL_COORDINATORS, username="coordinator-b")
-
-
-@pytest.fixture
 def trial_a(coordinator_a):
     trial = make_trial("NCT00000001", [coordinator_a], brief_title="Trial kept by A",
                        phases="PHASE2", minimum_age="1 Year", maximum_age="21 Years")
@@ -55,12 +45,6 @@ def trial_b(coordinator_b):
                        plain_summary="B's own words.")
     trial.primary_outcomes.create(measure="B's outcome")
     return trial
-
-
-@pytest.fixture
-def client_a(client, coordinator_a):
-    client.force_login(coordinator_a)
-    return client
 
 
 def snapshot(trial):

@@ -10,7 +10,6 @@ import sqlite3
 import subprocess
 import sys
 from contextlib import closing
-from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
@@ -37,23 +36,14 @@ from trials.models import (
 )
 from trials.registry import TrialImportError, studies_from_json
 from trials.services import trial_import, trials_import
+from trials.tests.factories import STUDY_FILES, study_file, study_of
 
 pytestmark = pytest.mark.django_db
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = STUDY_FILES
 CLASSIC = FIXTURES / "classic-api-NCT04780763.json"
 STUDY_FILES = ["NCT00973089.json", "NCT03281889.json", "NCT04431453.json",
                "NCT06388018.json", "search_page.json"]
-
-
-def load(name):
-    return json.loads((FIXTURES / name).read_text())
-
-
-def study_of(name):
-    """The one study of a fixture file, bare or wrapped in {"studies": [...]}."""
-    data = load(name)
-    return data["studies"][0] if "studies" in data else data
 
 
 def import_file(name, **kwargs):
@@ -402,7 +392,7 @@ def test_search_page_partial_studies_all_import_with_empty_missing_fields():
 
 @pytest.mark.parametrize("name", STUDY_FILES)
 def test_every_fixture_file_imports_every_study_it_holds(name):
-    data = load(name)
+    data = study_file(name)
     expected = [s["protocolSection"]["identificationModule"]["nctId"]
                 for s in data.get("studies", [data])]
     result = import_file(name)
@@ -864,6 +854,39 @@ def test_command_in_a_real_process_exits_non_zero_on_the_classic_file(tmp_path):
     with closing(sqlite3.connect(database)) as db:
         assert db.execute("SELECT nct_id, source FROM trials_trial").fetchall() == [
             ("NCT03281889", "ctgov")]
+
+
+def test_the_command_in_a_real_process_answers_bad_files_without_a_traceback(tmp_path):
+    database = tmp_path / "import.sqlite3"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.test_settings",
+           "DATABASE_URL": f"sqlite:///{database}"}
+    assert manage("migrate", "--noinput", env=env).returncode == 0
+    deep = tmp_path / "deep.json"
+    deep.write_bytes(b"[" * 100_000 + b"]" * 100_000)
+    mixed = tmp_path / "mixed.json"
+    mixed.write_text(json.dumps({"studies": [
+        study_of("NCT00973089.json"), with_value(BASE, "identificationModule", "nctId", 123),
+        with_value(BASE, "identificationModule", "briefTitle", {"a": 1})]}))
+
+    refused = manage("import_trials", "--file", str(deep), env=env)
+    assert refused.returncode != 0
+    assert "Traceback" not in refused.stderr
+    assert refused.stderr.strip() == (
+        f"CommandError: {deep}: The response is nested too deeply to be a ClinicalTrials.gov "
+        "study.")
+
+    partly = manage("import_trials", "--file", str(mixed), env=env)
+    assert partly.returncode != 0
+    assert "Traceback" not in partly.stderr
+    assert partly.stderr.strip().splitlines() == [
+        "CommandError: A study: the record has no valid NCT number "
+        "(identificationModule.nctId: expected text, got a number).",
+        "NCT03281889: the record is malformed "
+        "(identificationModule.briefTitle: expected text, got an object).",
+    ]
+    assert partly.stdout.splitlines()[-1] == "created: 1, updated: 0, failed: 2"
+    with closing(sqlite3.connect(database)) as db:
+        assert db.execute("SELECT nct_id FROM trials_trial").fetchall() == [("NCT00973089",)]
 
 
 # Records of the right shape but with values of the wrong kind ------------------------------------

@@ -5,38 +5,24 @@ work per request."""
 import copy
 import io
 import json
-import os
-import sqlite3
-import subprocess
-import sys
-from contextlib import closing
-from pathlib import Path
 
 import pytest
-from django.conf import settings as django_settings
-from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from portal import roles
 from trials.models import NCT_ID, Contact, Outcome, RegistrySite, Trial
 from trials.registry import TrialImportError, studies_from_json
 from trials.services import trials_import
+from trials.tests.factories import study_of
 
 pytestmark = pytest.mark.django_db
 
-FIXTURES = Path(__file__).parent / "fixtures"
 IMPORT_URL = "/admin/trials/trial/import/"
 FULLWIDTH = "NCT\uff19\uff19\uff19\uff19\uff10\uff10\uff10\uff14"  # NCT99990004 in fullwidth
 ARABIC_INDIC = "NCT\u0669\u0669\u0669\u0669\u0660\u0660\u0660\u0664"
-
-
-def study_of(name):
-    data = json.loads((FIXTURES / name).read_text())
-    return data["studies"][0] if "studies" in data else data
 
 
 GOOD = study_of("NCT00973089.json")  # small, valid
@@ -62,18 +48,6 @@ def assert_only_good_written():
     assert not Outcome.objects.exclude(trial__nct_id="NCT00973089").exists()
     assert not RegistrySite.objects.exclude(trial__nct_id="NCT00973089").exists()
     assert not Contact.objects.exists()
-
-
-@pytest.fixture
-def client_a(client, django_user_model):
-    user = django_user_model.objects.create_user("coordinator-a", password="pw", is_staff=True)
-    user.groups.add(Group.objects.get(name=roles.TRIAL_COORDINATORS))
-    client.force_login(user)
-    return client
-
-
-def messages_of(response):
-    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 # A page with one good and one bad study ------------------------------------------------------
@@ -122,7 +96,7 @@ def test_the_import_page_imports_the_good_study_and_names_the_bad_one(client_a):
     html = response.content.decode()
     assert "[1/2] NCT00973089: created" in html
     assert "[2/2] a study without an NCT number: failed: A study: the record has no valid" in html
-    assert messages_of(response)[1] == (
+    assert [str(m) for m in get_messages(response.wsgi_request)][1] == (
         "A study: the record has no valid NCT number "
         "(identificationModule.nctId: expected text, got a list).")
     assert_only_good_written()
@@ -144,45 +118,6 @@ def test_the_import_page_refuses_deep_json_as_a_form_error(client_a):
     assert response.context["form"].errors["file"] == [
         "The response is nested too deeply to be a ClinicalTrials.gov study."]
     assert Trial.objects.count() == 0
-
-
-def manage(*args, env):
-    return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=django_settings.BASE_DIR, env=env,
-        capture_output=True, text=True, timeout=120, check=False,
-    )
-
-
-def test_the_command_in_a_real_process_answers_bad_files_without_a_traceback(tmp_path):
-    database = tmp_path / "import.sqlite3"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.test_settings",
-           "DATABASE_URL": f"sqlite:///{database}"}
-    assert manage("migrate", "--noinput", env=env).returncode == 0
-    deep = tmp_path / "deep.json"
-    deep.write_bytes(deep_json(100_000))
-    mixed = tmp_path / "mixed.json"
-    mixed.write_bytes(page(GOOD, changed(BASE, "identificationModule", "nctId", 123),
-                           changed(BASE, "identificationModule", "briefTitle", {"a": 1})))
-
-    refused = manage("import_trials", "--file", str(deep), env=env)
-    assert refused.returncode != 0
-    assert "Traceback" not in refused.stderr
-    assert refused.stderr.strip() == (
-        f"CommandError: {deep}: The response is nested too deeply to be a ClinicalTrials.gov "
-        "study.")
-
-    partly = manage("import_trials", "--file", str(mixed), env=env)
-    assert partly.returncode != 0
-    assert "Traceback" not in partly.stderr
-    assert partly.stderr.strip().splitlines() == [
-        "CommandError: A study: the record has no valid NCT number "
-        "(identificationModule.nctId: expected text, got a number).",
-        "NCT03281889: the record is malformed "
-        "(identificationModule.briefTitle: expected text, got an object).",
-    ]
-    assert partly.stdout.splitlines()[-1] == "created: 1, updated: 0, failed: 2"
-    with closing(sqlite3.connect(database)) as db:
-        assert db.execute("SELECT nct_id FROM trials_trial").fetchall() == [("NCT00973089",)]
 
 
 # Wrong types and impossible values: refused, never stringified ----------------------------------
@@ -397,7 +332,7 @@ def test_the_refresh_action_refuses_more_than_50_trials(admin_client, monkeypatc
     response = admin_client.post(reverse("admin:trials_trial_changelist"), {
         "action": "refresh_from_registry", "_selected_action": [t.pk for t in trials]})
     assert response.status_code == 302
-    assert messages_of(response) == [
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
         "Refresh at most 50 trials at a time: select fewer and run the action again."]
     assert fetched == []
 
@@ -427,7 +362,7 @@ def test_an_admin_import_stops_fetching_when_its_time_runs_out(client_a, monkeyp
     assert response.status_code == 200
     # 20 seconds: two fetches, the second given only the 5 seconds left.
     assert fetched == [("NCT00000001", 15), ("NCT00000002", 5)]
-    assert messages_of(response)[-1] == (
+    assert [str(m) for m in get_messages(response.wsgi_request)][-1] == (
         "NCT00000003 was not fetched: time ran out. Import it again.")
     assert "[3/3] NCT00000003: failed: NCT00000003 was not fetched" in response.content.decode()
 

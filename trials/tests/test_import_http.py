@@ -1,7 +1,6 @@
 """Fetching from the registry over real HTTP, against a small server on 127.0.0.1."""
 
 import io
-import os
 import socket
 import subprocess
 import sys
@@ -14,6 +13,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
 
+from portal.tests.support import clean_env
 from trials.models import Outcome, RegistrySite, Trial
 from trials.registry import TrialImportError, studies_from_json, trial_fetch
 from trials.services import trials_import
@@ -229,8 +229,8 @@ def test_saved_studies_and_nct_numbers_are_imported_in_one_call():
     ("http://127.0.0.1:8999/api/v2", "http://127.0.0.1:8999/api/v2"),
 ])
 def test_the_registry_address_comes_from_ctgov_api_url(value, expected):
-    env = {k: v for k, v in os.environ.items() if k != "CTGOV_API_URL"}
-    env.update({"DJANGO_SETTINGS_MODULE": "portal.settings", "DJANGO_DEBUG": "true"})
+    env = clean_env(DJANGO_DEBUG="true")
+    env.pop("CTGOV_API_URL", None)
     if value is not None:
         env["CTGOV_API_URL"] = value
     code = "import django; from django.conf import settings; django.setup(); " \

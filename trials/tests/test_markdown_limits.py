@@ -1,24 +1,20 @@
 """Markdown fields have a length limit, and rendering pathological Markdown costs work in
 proportion to its length, counted in executed lines of the renderer, not in seconds."""
 
-import copy
-import json
 import os
 import sys
-from pathlib import Path
 
 import markdown
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from portal import markdown as portal_markdown
-from portal import roles
 from portal.markdown import MAX_MARKDOWN_LENGTH, render_markdown
+from portal.tests.support import form_data
 from trials.models import Trial
 from trials.services import trials_import
+from trials.tests.factories import make_trial, study_of
 
-FIXTURES = Path(__file__).parent / "fixtures"
 RENDERER_FILES = (os.path.dirname(markdown.__file__), portal_markdown.__file__)
 
 
@@ -66,9 +62,7 @@ def test_rendering_work_grows_in_proportion_to_the_length(unit):
 
 @pytest.mark.django_db
 def test_a_summary_of_8000_brackets_imports_with_bounded_work():
-    study = json.loads((FIXTURES / "NCT03281889.json").read_text())
-    study = study["studies"][0] if "studies" in study else study
-    study = copy.deepcopy(study)
+    study = study_of("NCT03281889.json")
     study["protocolSection"].setdefault("descriptionModule", {})["briefSummary"] = "[" * 8000
     assert operations("[" * 8000) <= 300 * 8000
     result = trials_import(studies=[study])
@@ -109,7 +103,7 @@ def test_a_long_run_of_unclosed_tags_is_shown_as_text():
 
 @pytest.mark.django_db
 def test_the_importer_refuses_an_over_long_markdown_field():
-    study = json.loads((FIXTURES / "NCT00973089.json").read_text())
+    study = study_of("NCT00973089.json")
     study["protocolSection"]["descriptionModule"]["briefSummary"] = "x" * (MAX_MARKDOWN_LENGTH + 1)
     result = trials_import(studies=[study])
     assert result.failed == [("NCT00973089", (
@@ -119,30 +113,16 @@ def test_the_importer_refuses_an_over_long_markdown_field():
 
 
 @pytest.mark.django_db
-def test_the_admin_refuses_an_over_long_plain_summary(client, django_user_model):
-    user = django_user_model.objects.create_user("keeper", password="pw", is_staff=True)
-    user.groups.add(Group.objects.get(name=roles.TRIAL_COORDINATORS))
-    trial = Trial.objects.create(nct_id="NCT00000001", brief_title="T",
-                                 overall_status="RECRUITING")
-    trial.coordinators.add(user)
-    client.force_login(user)
+def test_the_admin_refuses_an_over_long_plain_summary(client_a, coordinator_a):
+    trial = make_trial("NCT00000001", [coordinator_a], status=Trial.Status.DRAFT)
     url = reverse("admin:trials_trial_change", args=[trial.pk])
-    page = client.get(url).content.decode()
-    assert f'maxlength="{MAX_MARKDOWN_LENGTH}"' in page
-    form = client.get(url).context["adminform"].form
-    data = {name: value for name, value in form.initial.items() if value is not None}
-    data.update({
-        "nct_id": trial.nct_id, "brief_title": "T", "overall_status": "RECRUITING",
-        "sex": "ALL", "status": trial.status, "coordinators": [user.pk],
-        "plain_summary": "y" * (MAX_MARKDOWN_LENGTH + 1),
-        **{f"{prefix}-{key}": value
-           for prefix in ("primary_outcomes", "interventions", "central_contacts")
-           for key, value in {"TOTAL_FORMS": 0, "INITIAL_FORMS": 0}.items()},
-    })
-    response = client.post(url, data)
+    page = client_a.get(url)
+    assert f'maxlength="{MAX_MARKDOWN_LENGTH}"' in page.content.decode()
+    data = form_data(page, "trial_form")
+    data["plain_summary"] = "y" * (MAX_MARKDOWN_LENGTH + 1)
+    response = client_a.post(url, data)
     assert response.status_code == 200
-    errors = response.context["adminform"].form.errors
-    assert errors["plain_summary"] == [
+    assert response.context["adminform"].form.errors["plain_summary"] == [
         "Ensure this value has at most 20000 characters (it has 20001)."]
     trial.refresh_from_db()
     assert trial.plain_summary == ""
