@@ -7,6 +7,7 @@ from conditions.models import (
     Condition,
     ConditionDueForReview,
     Discussion,
+    GlossaryTerm,
     KeyFact,
     Recognition,
     Reference,
@@ -193,3 +194,12 @@ class StoryAdmin(RevisionAdmin):
     fields = ["title", "slug", "summary", "body", "reading_grade", ("image", "image_alt"),
               "conditions", ("status", "publish_at")]
     readonly_fields = ["reading_grade"]
+
+
+@admin.register(GlossaryTerm)
+class GlossaryTermAdmin(RevisionAdmin):
+    list_display = ["term", "definition", "status", "publish_at", "on_site"]
+    list_filter = ["status"]
+    search_fields = ["term", "other_forms", "definition"]
+    prepopulated_fields = {"slug": ["term"]}
+    fields = ["term", "slug", "definition", "other_forms", ("status", "publish_at")]

@@ -4,6 +4,7 @@ import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -176,6 +177,7 @@ class Section(RenderedMarkdown):
         STAGING = "staging", "Staging"
         TREATMENT = "treatment", "Treatment"
         OUTLOOK = "outlook", "Outlook"
+        QUESTIONS = "questions", "Questions to ask your care team (shown as a checklist)"
         OTHER = "other", "Other"
 
     condition = models.ForeignKey(Condition, on_delete=models.CASCADE, related_name="sections")
@@ -374,6 +376,78 @@ class Story(Publishable, RenderedMarkdown):
             raise ValidationError({"image_alt": "Describe the image for people who cannot see it."})
 
 
+class GlossaryTermQuerySet(PublishableQuerySet):
+    def for_marking(self):
+        """What marking a page needs of each live term, in one query."""
+        return self.published().values_list("slug", "term", "definition", "other_forms")
+
+
+class GlossaryTerm(Publishable):
+    """A word the pages use, explained in plain language on the glossary page and in place."""
+
+    term = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(
+        max_length=100, unique=True,
+        help_text="The term's address on the glossary page: /glossary/#term-slug.",
+    )
+    definition = models.TextField(
+        max_length=600,
+        help_text="One to three short, plain sentences a parent can read at a glance.",
+    )
+    other_forms = models.TextField(
+        "other forms and spellings", blank=True,
+        help_text="One per line, e.g. biopsies, biopsied. A plain plural (an added s or es) "
+                  "is recognised without listing it.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = GlossaryTermQuerySet.as_manager()
+
+    class Meta:
+        ordering = [Lower("term")]
+
+    def __str__(self):
+        return self.term
+
+    def get_absolute_url(self):
+        return f"{reverse('glossary:term-list')}#{self.anchor}"
+
+    @property
+    def anchor(self):
+        return f"term-{self.slug}"
+
+    def forms(self):
+        """The term and its other forms, each once, in the order written."""
+        lines = [self.term, *self.other_forms.splitlines()]
+        return list(dict.fromkeys(line.strip() for line in lines if line.strip()))
+
+    def clean(self):
+        from conditions.glossary import words_of
+
+        errors = {}
+        forms = self.forms()
+        if any(not words_of(form) for form in forms):
+            errors["other_forms"] = "Each form needs at least one letter or digit."
+        elif len(forms) > MAX_GLOSSARY_FORMS:
+            errors["other_forms"] = f"Please list at most {MAX_GLOSSARY_FORMS} other forms."
+        else:
+            mine = {words_of(form) for form in forms}
+            others = GlossaryTerm.objects.exclude(pk=self.pk).values_list("term", "other_forms")
+            for term, other_forms in others:
+                shared = mine & {words_of(form) for form in [term, *other_forms.splitlines()]}
+                if shared:
+                    errors["other_forms"] = (
+                        f"“{' '.join(min(shared))}” already belongs to the term “{term}”. "
+                        "A word or phrase can explain only one term."
+                    )
+                    break
+        if errors:
+            raise ValidationError(errors)
+
+
+MAX_GLOSSARY_FORMS = 20
+
+
 # Revisions: a condition's revision holds everything edited on its admin page.
 reversion.register(Subsection)
 reversion.register(TreatmentOption)
@@ -387,3 +461,4 @@ reversion.register(
             "recognitions", "discussions"],
 )
 reversion.register(Story)
+reversion.register(GlossaryTerm)

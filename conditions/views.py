@@ -6,7 +6,8 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from care_sites.models import CareSite, Location, SupportService
-from conditions.models import Condition, Section, StagingCategory, Story
+from conditions.glossary import Glossary
+from conditions.models import Condition, GlossaryTerm, Section, StagingCategory, Story
 from portal.preview import get_public_or_preview
 from trials.models import Trial
 
@@ -71,6 +72,7 @@ def condition_detail(request, slug):
     condition = get_public_or_preview(request, queryset, slug=slug)
     sections = list(condition.sections.all())
     staging = list(condition.staging_categories.all())
+    explain_terms(sections)
     kinds = {section.kind for section in sections}
     return render(
         request,
@@ -89,6 +91,32 @@ def condition_detail(request, slug):
             "interpreter_service": SupportService.objects.interpreter_service(),
         },
     )
+
+
+def explain_terms(sections):
+    """Mark the first use of each glossary term in the sections' text, in reading order."""
+    glossary = Glossary.from_rows(GlossaryTerm.objects.for_marking())
+    for section in sections:
+        checklist = section.kind == Section.Kind.QUESTIONS
+        section.body_html = glossary.mark(section.body_html, checklist=checklist)
+        for subsection in section.subsections.all():
+            subsection.body_html = glossary.mark(subsection.body_html, checklist=checklist)
+
+
+def glossary(request):
+    terms = sorted(
+        GlossaryTerm.objects.published(),
+        key=lambda term: (index_letter(term.term) != "#", index_letter(term.term),
+                          term.term.casefold()),
+    )
+    groups = [
+        {"letter": letter, "terms": list(items)}
+        for letter, items in groupby(terms, key=lambda term: index_letter(term.term))
+    ]
+    return render(request, "conditions/glossary.html", {
+        "groups": groups,
+        "crumbs": [{"title": "Glossary"}],
+    })
 
 
 def story_detail(request, slug):

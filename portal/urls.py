@@ -33,6 +33,7 @@ urlpatterns = [
     path("care/", include("care_sites.urls")),
     path("support/", include("care_sites.support_urls")),
     path("trials/", include("trials.urls")),
+    path("glossary/", include("conditions.glossary_urls")),
     path("search/", views.search, name="search"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots-txt"),

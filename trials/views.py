@@ -7,7 +7,7 @@ from care_sites.models import CareSite, Location
 from conditions.models import Condition
 from portal.preview import get_public_or_preview
 from trials.filters import TrialFilter
-from trials.models import Trial
+from trials.models import GROUP_ORDER, STATUS_GROUPS, OverallStatus, StatusGroup, Trial
 
 PAGE_SIZE = 20
 
@@ -48,5 +48,42 @@ def trial_detail(request, nct_id):
         "crumbs": [
             {"title": "Clinical trials", "url": reverse("trials:trial-list")},
             {"title": trial.nct_id},
+        ],
+    })
+
+
+STATUS_MEANINGS = {
+    StatusGroup.OPEN: "The trial is looking for patients now. If your child fits the rules for "
+                      "joining, you can ask about taking part.",
+    StatusGroup.ACTIVE: "The trial is still going on: children already in it are being treated "
+                        "or followed up, but it is not taking new patients (or takes only "
+                        "people it invites).",
+    StatusGroup.UPCOMING: "The trial has been planned and approved but has not started to "
+                          "take patients yet. Ask the care team when it is expected to open.",
+    StatusGroup.CLOSED: "The trial is not taking patients and will not take any more: it has "
+                        "finished, was stopped early, or is paused. Its results may help "
+                        "doctors choose treatment for children in the future.",
+}
+
+
+def trial_explained(request):
+    grouped = {status for statuses in STATUS_GROUPS.values() for status in statuses}
+    groups = [
+        {
+            "group": group,
+            "meaning": STATUS_MEANINGS[group],
+            "registry_statuses": [
+                status.label for status in OverallStatus
+                if status in STATUS_GROUPS.get(group, [])
+                or (group == StatusGroup.CLOSED and status not in grouped)
+            ],
+        }
+        for group in GROUP_ORDER
+    ]
+    return render(request, "trials/trial_explained.html", {
+        "status_groups": groups,
+        "crumbs": [
+            {"title": "Clinical trials", "url": reverse("trials:trial-list")},
+            {"title": "What is a clinical trial?"},
         ],
     })

@@ -1,0 +1,191 @@
+"""Glossary terms marked where a page first uses them, over HTML that is already sanitised.
+
+The marker rewrites only text between tags: tags and attributes are copied as written, and
+text inside links, headings, buttons, bold lead-ins and code is left alone. Each term is
+explained once per page, at its first use, by a button that opens a popover (the HTML
+`popover` attribute, so it works without JavaScript) with the definition and a link to the
+glossary page.
+"""
+
+import re
+from dataclasses import dataclass, field
+from html import escape
+from html.parser import HTMLParser
+
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+WORD = re.compile(r"\w+")
+# What may stand between the words of a term written as several words.
+SEPARATOR = re.compile(r"[\s\u00a0-]+")
+# Text inside these elements is never marked (it is a link, a heading or already emphasised).
+SKIP = {
+    "a", "abbr", "b", "button", "code", "dfn", "h1", "h2", "h3", "h4", "h5", "h6", "label",
+    "pre", "script", "select", "strong", "style", "summary", "textarea", "title",
+}
+CHECKBOX = "\u2610"
+
+
+def words_of(text):
+    """The words of a text, case-folded: how terms and page text are compared."""
+    return tuple(word.casefold() for word in WORD.findall(text))
+
+
+def plural(word):
+    if not word.isalpha() or len(word) < 3:
+        return None
+    if word.endswith("y") and word[-2] not in "aeiou":
+        return word[:-1] + "ies"
+    if word.endswith(("s", "x", "z", "ch", "sh")):
+        return word + "es"
+    return word + "s"
+
+
+@dataclass(frozen=True)
+class Term:
+    slug: str
+    term: str
+    definition: str
+
+    @property
+    def element_id(self):
+        # A colon never appears in a slugified heading anchor, so this id cannot collide.
+        return f"glossary:{self.slug}"
+
+
+@dataclass
+class Glossary:
+    """The live terms of one page view, and which of them the page has explained so far."""
+
+    index: dict = field(default_factory=dict)  # first word -> [(words, Term)], longest first
+    seen: set = field(default_factory=set)
+    page_url: str = ""
+    size: int = 0
+
+    @classmethod
+    def from_rows(cls, rows):
+        """rows: (slug, term, definition, other forms) as GlossaryTerm.objects.for_marking()."""
+        index, size = {}, 0
+        for slug, name, definition, other_forms in rows:
+            term = Term(slug, name, definition)
+            size += 1
+            variants = set()
+            for form in [name, *other_forms.splitlines()]:
+                words = words_of(form)
+                if not words:
+                    continue
+                variants.add(words)
+                if (last := plural(words[-1])) is not None:
+                    variants.add((*words[:-1], last))
+            for words in variants:
+                index.setdefault(words[0], []).append((words, term))
+        for candidates in index.values():
+            candidates.sort(key=lambda candidate: -len(candidate[0]))
+        return cls(index=index, page_url=reverse("glossary:term-list"), size=size)
+
+    def mark(self, html, *, checklist=False):
+        """The HTML with the first use of each term not yet explained on the page marked."""
+        marker = _Marker(self, checklist=checklist)
+        marker.feed(html or "")
+        marker.close()
+        # Tags are copied from sanitised input; all text is escaped or built by format_html.
+        return mark_safe("".join(marker.out))
+
+    def mark_text(self, text):
+        if len(self.seen) >= self.size:
+            return escape(text, quote=False)
+        tokens = list(WORD.finditer(text))
+        out, position, i = [], 0, 0
+        while i < len(tokens):
+            match = self._match(text, tokens, i)
+            if match is None:
+                i += 1
+                continue
+            term, length = match
+            start, end = tokens[i].start(), tokens[i + length - 1].end()
+            out.append(escape(text[position:start], quote=False))
+            out.append(self.explain(term, text[start:end]))
+            self.seen.add(term.slug)
+            position, i = end, i + length
+        out.append(escape(text[position:], quote=False))
+        return "".join(out)
+
+    def _match(self, text, tokens, i):
+        for words, term in self.index.get(tokens[i].group().casefold(), ()):
+            if term.slug in self.seen or i + len(words) > len(tokens):
+                continue
+            following = tokens[i + 1:i + len(words)]
+            if all(
+                token.group().casefold() == word
+                and SEPARATOR.fullmatch(text[previous.end():token.start()])
+                for previous, token, word in zip(tokens[i:], following, words[1:], strict=False)
+            ):
+                return term, len(words)
+        return None
+
+    def explain(self, term, shown):
+        return format_html(
+            '<button type="button" class="glossary-term btn btn-link p-0 border-0 '
+            'align-baseline" popovertarget="{id}">{shown}</button>'
+            '<span class="glossary-popover bg-body text-body border rounded-3 shadow p-3 '
+            'col-11 col-md-6 col-lg-4" id="{id}" popover><strong>{term}:</strong> '
+            '{definition} <a href="{url}#term-{slug}">All words explained '
+            'in the glossary</a></span>',
+            id=term.element_id, shown=shown, term=term.term, definition=term.definition,
+            url=self.page_url, slug=term.slug,
+        )
+
+
+class _Marker(HTMLParser):
+    def __init__(self, glossary, *, checklist):
+        super().__init__(convert_charrefs=True)
+        self.glossary = glossary
+        self.checklist = checklist
+        self.out = []
+        self.skipping = 0
+        self.list_depth = 0
+
+    def handle_starttag(self, tag, attrs):
+        if self.checklist and tag in {"ul", "ol"}:
+            self.list_depth += 1
+            if self.list_depth == 1:
+                self.out.append(f'<{tag} class="question-checklist list-unstyled">')
+                return
+        self.out.append(self.get_starttag_text())
+        if tag in SKIP:
+            self.skipping += 1
+        if self.checklist and tag == "li" and self.list_depth == 1:
+            self.out.append(
+                f'<span class="question-checklist__box" aria-hidden="true">{CHECKBOX}</span> '
+            )
+
+    def handle_startendtag(self, tag, attrs):
+        self.out.append(self.get_starttag_text())
+
+    def handle_endtag(self, tag):
+        if tag in SKIP and self.skipping:
+            self.skipping -= 1
+        if self.checklist and tag in {"ul", "ol"} and self.list_depth:
+            self.list_depth -= 1
+        self.out.append(f"</{tag}>")
+
+    def handle_data(self, data):
+        if self.cdata_elem:
+            self.out.append(data)
+        elif self.skipping:
+            self.out.append(escape(data, quote=False))
+        else:
+            self.out.append(self.glossary.mark_text(data))
+
+    def handle_comment(self, data):
+        pass
+
+    def handle_decl(self, decl):
+        pass
+
+    def handle_pi(self, data):
+        pass
+
+    def unknown_decl(self, data):
+        pass
