@@ -74,7 +74,7 @@ CARE_SITES = [
                        "care together at a weekly tumor board.\n\nWhen a tumor such as "
                        "neuroblastoma presses on the spinal cord, this team helps decide "
                        "quickly how to protect your child's nerves.",
-        "phone": "(415) 555-0142", "colours": ("#ffffff", "#4a3b8f"),
+        "phone": "(415) 555-0146", "colours": ("#ffffff", "#4a3b8f"),
     },
     {
         "slug": "infusion-center", "name": "Infusion Center", "kind": "center", "order": 3,
@@ -162,7 +162,8 @@ SUPPORT_SERVICES = [
                        "hearing.\n\nYou never have to ask a family member, or your child, to "
                        "interpret for you.",
         "how_to_access": "Tell the front desk which language you prefer when you book a "
-                         "visit, or call the interpreter office. TDD/TTY: (415) 555-0171.",
+                         "visit, or call the interpreter office. If you use a TDD/TTY, call "
+                         "the same number through the free 711 relay service.",
         "phone": "(415) 555-0170",
     },
     {

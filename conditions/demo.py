@@ -4,9 +4,10 @@ import datetime
 
 import reversion
 from django.utils import timezone
+from django.utils.text import slugify
 
-from conditions.demo_content import NEUROBLASTOMA, OTHER_CONDITIONS
-from conditions.models import Condition, Story
+from conditions.demo_content import GLOSSARY, NEUROBLASTOMA, OTHER_CONDITIONS
+from conditions.models import Condition, GlossaryTerm, Story
 from portal.demo_images import demo_image
 
 PUBLISHED_AT = timezone.make_aware(datetime.datetime(2025, 1, 6, 8, 0))
@@ -69,8 +70,20 @@ def load_story(data, condition):
     story.conditions.add(condition)
 
 
+def load_glossary():
+    for term, other_forms, definition in GLOSSARY:
+        GlossaryTerm.objects.update_or_create(
+            slug=slugify(term),
+            defaults={"term": term, "other_forms": "\n".join(other_forms),
+                      "definition": definition, "status": GlossaryTerm.Status.PUBLISHED,
+                      "publish_at": PUBLISHED_AT},
+        )
+
+
 def load():
     with reversion.create_revision():
         reversion.set_comment("Demo content loaded.")
         conditions = [load_condition(data) for data in [NEUROBLASTOMA, *OTHER_CONDITIONS]]
-    return f"{len(conditions)} conditions ({', '.join(c.name for c in conditions)})"
+        load_glossary()
+    return (f"{len(conditions)} conditions ({', '.join(c.name for c in conditions)}), "
+            f"{len(GLOSSARY)} glossary terms")

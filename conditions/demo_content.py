@@ -36,10 +36,13 @@ NEUROBLASTOMA = {
                 "runs things the body does without thinking, such as heart rate, blood "
                 "pressure and digestion. Most often, neuroblastoma starts in one of the two "
                 "adrenal glands. These small glands sit on top of the kidneys. It can also "
-                "start in nerve tissue along the spine, or in the belly, chest or neck.\n\n"
+                "start in nerve tissue in the neck, chest, belly or pelvis, or along the "
+                "spine.\n\n"
                 "Neuroblastoma affects babies and young children. Most children who get it are "
-                "5 or younger. It can be present at birth. In rare cases, doctors see it on an "
-                "ultrasound before the baby is born.\n\n"
+                "5 or younger. In the United States, about 600 children are diagnosed with it "
+                "each year, and it is the most common cancer in babies younger than 1. It can "
+                "be present at birth. In rare cases, doctors see it on an ultrasound scan "
+                "before the baby is born.\n\n"
                 "Neuroblastoma can act very differently from one child to the next. In some "
                 "babies, the tumor shrinks or goes away on its own. In other children, it "
                 "grows fast and spreads. It can spread to lymph nodes, bones, bone marrow, the "
@@ -48,12 +51,18 @@ NEUROBLASTOMA = {
                 "Treatment depends on how likely the cancer is to grow and spread. It may "
                 "include careful watching, surgery, chemotherapy, radiation therapy, a stem "
                 "cell transplant, immunotherapy or a mix of these.\n\n"
-                "Some childhood cancers have names that sound alike but are different diseases:\n\n"
+                "Several childhood cancers have names that end in *blastoma*. A blast is a "
+                "cell that has not finished developing, and a blastoma is a tumor made of "
+                "such young cells. That is why these names sound alike, even though they are "
+                "different diseases:\n\n"
                 "- **Glioblastoma** is a brain tumor. It starts in glial cells, which support "
                 "and protect nerve cells. It is much more common in adults than in children.\n"
                 "- **Nephroblastoma**, also called **Wilms tumor**, is a kidney cancer of young "
                 "children. It starts inside the kidney itself, not in the adrenal gland on top "
-                "of it."
+                "of it.\n\n"
+                "Other tumors can grow in the adrenal gland too, such as pheochromocytoma. They "
+                "are different diseases, but some of their signs are the same, such as high "
+                "blood pressure. Doctors use tests to tell them apart."
             ),
             "subsections": [],
         },
@@ -62,10 +71,15 @@ NEUROBLASTOMA = {
             "heading": "Symptoms",
             "body": (
                 "The signs of neuroblastoma depend on where the tumor is and whether it has "
-                "spread. Many of these signs are much more often caused by common, less "
-                "serious problems. Still, it helps to know what to look for.\n\n"
+                "spread. A small tumor that has stayed in one place often causes no signs at "
+                "all. Most signs appear when the tumor grows and presses on the organs near it, "
+                "or when it spreads, for example to the bones, where it can hurt. Many of these "
+                "signs are much more often caused by common, less serious problems. Still, it "
+                "helps to know what to look for.\n\n"
                 "Signs are grouped below by the part of the body where the tumor grows. After "
-                "that, you will find the signs doctors see most often and less often."
+                "that come the signs our specialists see most often, less often, and "
+                "sometimes. Hospitals sort these signs in different ways, so other websites "
+                "may list them differently."
             ),
             "subsections": [
                 {
@@ -113,39 +127,35 @@ NEUROBLASTOMA = {
                 {
                     "heading": "Most common signs",
                     "body": (
-                        "These are the signs doctors see most often:\n\n"
-                        "- A lump or swelling in the belly\n"
-                        "- A belly that looks full or swollen, sometimes with pain\n"
-                        "- Fever with no other clear cause\n"
-                        "- Tiredness and low energy\n"
-                        "- Loss of appetite and weight loss\n"
-                        "- Pale skin, from a low number of red blood cells"
+                        "These are the signs our specialists see most often:\n\n"
+                        "- Eyes that bulge forward and dark circles around the eyes, when the "
+                        "cancer has spread to the area behind the eyes\n"
+                        "- Paralysis (not being able to move part of the body, often the legs), "
+                        "when a tumor presses on the spinal cord\n"
+                        "- Fever, anemia (too few red blood cells, which can make a child pale "
+                        "and tired) or high blood pressure"
                     ),
                 },
                 {
                     "heading": "Less common signs",
                     "body": (
                         "These signs are seen less often:\n\n"
-                        "- Bone pain or limping\n"
-                        "- Dark circles or bruising around the eyes, sometimes with eyes that "
-                        "bulge forward\n"
-                        "- Bluish or purplish bumps in the skin of babies\n"
-                        "- Swelling in the legs\n"
-                        "- Trouble breathing or swallowing\n"
-                        "- A drooping eyelid and a smaller pupil on one side"
+                        "- Severe diarrhea that does not go away\n"
+                        "- Jerky muscle movements and trouble with coordination, such as "
+                        "clumsy or unsteady movements\n"
+                        "- Eye movements the child cannot control, such as fast, darting eyes"
                     ),
                 },
                 {
                     "heading": "Signs that may also appear",
                     "body": (
-                        "Some children also have:\n\n"
-                        "- High blood pressure\n"
-                        "- Watery diarrhea that does not go away\n"
-                        "- A fast heartbeat, sweating or a red, flushed face\n"
-                        "- Fast, darting eye movements with sudden muscle jerks or unsteady "
-                        "walking\n"
-                        "- Weakness in the legs, or trouble peeing or having a bowel movement, "
-                        "from pressure on the spinal cord"
+                        "Signs can also include:\n\n"
+                        "- A firm lump in the belly\n"
+                        "- Trouble breathing\n"
+                        "- Weight loss\n"
+                        "- Fever\n"
+                        "- Bone pain\n"
+                        "- Trouble swallowing"
                     ),
                 },
             ],
@@ -218,7 +228,8 @@ NEUROBLASTOMA = {
                 "If a doctor thinks your child may have neuroblastoma, they will start with a "
                 "physical exam and questions about your child's health. Then several kinds of "
                 "tests confirm the diagnosis, show where the cancer is and help predict how it "
-                "will behave. Most children need a few different tests."
+                "will behave. Most children need several tests, including two or more imaging "
+                "tests."
             ),
             "subsections": [
                 {
@@ -229,15 +240,18 @@ NEUROBLASTOMA = {
                         "acid) and HVA (homovanillic acid). These leave the body in the urine. "
                         "Levels are high in 90 to 95 out of every 100 children with "
                         "neuroblastoma. A simple urine sample is enough to check them.\n\n"
-                        "Blood tests check blood counts and how well the liver and kidneys work. "
-                        "They also measure other markers that help doctors plan treatment."
+                        "Blood tests check blood counts, how well the liver and kidneys work, and "
+                        "the balance of salts in the blood (electrolytes). They also measure "
+                        "other markers that help doctors plan treatment. A urinalysis, a "
+                        "routine test of the urine, shows how well the kidneys are working."
                     ),
                 },
                 {
                     "heading": "Imaging tests",
                     "body": (
                         "Imaging tests make pictures of the inside of the body. They show "
-                        "where the tumor is, how big it is and whether it has spread.\n\n"
+                        "where the tumor is, how big it is and whether it has spread. Most "
+                        "children have two or more of these tests.\n\n"
                         "- **X-ray.** A quick picture that can show a mass in the chest or "
                         "changes in the bones.\n"
                         "- **Ultrasound.** Uses sound waves to look inside the belly. It is "
@@ -249,26 +263,31 @@ NEUROBLASTOMA = {
                         "often get medicine to help them sleep and stay still.\n"
                         "- **MIBG scan.** A small amount of a radioactive substance called "
                         "MIBG is given through a vein. Most neuroblastoma cells soak it up. A "
-                        "special camera then shows tumor anywhere in the body, including the "
-                        "bones.\n"
-                        "- **PET scan.** About 1 in 10 neuroblastomas do not take up MIBG. For "
-                        "these tumors, doctors use a PET scan instead. It shows cells that use a "
-                        "lot of energy, as cancer cells often do."
+                        "special camera then shows tumor anywhere in the body. The scan is very "
+                        "good at finding cancer that has spread to bone and soft tissue.\n"
+                        "- **PET scan.** About 1 in 10 neuroblastomas do not show up on an MIBG "
+                        "scan. For these tumors, doctors use a PET scan instead. It shows cells "
+                        "that use a lot of energy, as cancer cells often do."
                     ),
                 },
                 {
                     "heading": "Biopsies",
                     "body": (
                         "A biopsy means taking a small sample of tissue to look at under a "
-                        "microscope. It is the surest way to know that a growth is "
-                        "neuroblastoma.\n\n"
+                        "microscope. A biopsy confirms that a growth is neuroblastoma. "
+                        "There are two ways to be sure:\n\n"
+                        "- Tumor tissue that shows the typical features of neuroblastoma is "
+                        "enough, even when catecholamine levels are normal.\n"
+                        "- High catecholamine levels in the urine, together with cancer cells "
+                        "found in a sample of bone marrow, are also enough.\n\n"
+                        "The samples come from these procedures:\n\n"
                         "- **Bone marrow aspiration and biopsy.** Bone marrow is the soft "
                         "tissue inside bones where blood cells are made. The doctor uses a "
                         "needle to remove a little liquid marrow (aspiration) and a tiny piece "
-                        "of bone with marrow (biopsy). Samples usually come from the back of "
-                        "both hip bones. Your child will be asleep or sedated. In about a "
-                        "quarter of children, the cancer has already reached the bone marrow "
-                        "when it is found.\n"
+                        "of bone with marrow (biopsy). The two are usually done together, and "
+                        "samples often come from the back of both hip bones. Your child will be "
+                        "asleep or sedated. In about a quarter of children, the cancer has "
+                        "already reached the bone marrow when it is found.\n"
                         "- **Tumor biopsy.** A surgeon or a specially trained radiologist "
                         "removes a piece of the tumor. Sometimes the whole tumor is removed at "
                         "this time. The sample is also used for the extra tests described below."
@@ -280,11 +299,14 @@ NEUROBLASTOMA = {
                         "Experts run more tests on the tumor sample. These tests confirm the "
                         "diagnosis and show how the cancer is likely to behave. This guides "
                         "treatment.\n\n"
+                        "When a tumor looks like other childhood cancers under a regular "
+                        "microscope, two tests help tell them apart:\n\n"
                         "- **Immunohistochemistry.** Special stains stick to certain proteins "
-                        "on the cells. This helps tell neuroblastoma apart from other "
-                        "childhood tumors that look alike under a regular microscope.\n"
+                        "on the cells. Neuroblastoma cells carry their own typical proteins.\n"
                         "- **Electron microscopy.** A very powerful microscope shows tiny "
-                        "structures inside the cells that are typical of neuroblastoma.\n"
+                        "structures inside the cells that are typical of neuroblastoma.\n\n"
+                        "Other tests on the same sample help predict how the cancer will "
+                        "behave:\n\n"
                         "- **Histology.** A pathologist looks at how mature the cells are and "
                         "how fast they seem to be dividing.\n"
                         "- **Genetic tests of the tumor.** These look for changes in the tumor's "
@@ -302,7 +324,8 @@ NEUROBLASTOMA = {
             "body": (
                 "After testing, doctors place each child's cancer in a category. The category "
                 "depends on where the tumor is, whether a surgeon can safely remove it, and "
-                "whether it has spread. Doctors also consider the child's age and the results "
+                "whether it has spread. A tumor that can be removed with an operation is "
+                "called resectable; one that cannot be removed completely is unresectable. Doctors also consider the child's age and the results "
                 "of the tissue and genetic tests. Together, these sort children into low-, "
                 "intermediate- or high-risk groups.\n\n"
                 "This helps the team give enough treatment to cure the cancer, without giving "
@@ -316,15 +339,33 @@ NEUROBLASTOMA = {
             "kind": "treatment",
             "heading": "Treatment",
             "body": (
-                "Your child's treatment plan depends on their risk group. Some babies need "
-                "only careful watching. Some children need surgery alone. Children with "
-                "high-risk neuroblastoma need several treatments, one after another, over a "
-                "year or more. A team of specialists plans this care together, and many "
-                "children are treated as part of a clinical trial.\n\n"
+                "Your child's treatment plan depends on several things: your child's age, where "
+                "the tumor is, what its cells and genes look like (the tumor's biology), the "
+                "stage, and whether the cancer is in the lymph nodes. Together, these place "
+                "your child in a risk group. Most children get more than one kind of "
+                "treatment.\n\n"
+                "Some babies need only careful watching. Some children need surgery alone. "
+                "Children with high-risk neuroblastoma need several treatments, one after "
+                "another, over a year or more. A team of specialists plans this care together, "
+                "and many children are treated as part of a clinical trial.\n\n"
+                "Treatment for high-risk neuroblastoma comes in three parts. Induction uses "
+                "chemotherapy and surgery to shrink the cancer as much as possible. "
+                "Consolidation uses high-dose chemotherapy with a stem cell transplant, and "
+                "radiation therapy, to destroy the cancer cells that are left. Maintenance "
+                "helps keep the cancer from coming back.\n\n"
                 "After the main treatment, children with high-risk disease usually get "
                 "immunotherapy. This treatment helps the immune system find and destroy cancer "
-                "cells. It is given along with isotretinoin, a medicine related to vitamin A "
-                "that helps keep the cancer from coming back."
+                "cells. It is given along with isotretinoin (also called 13-cis-retinoic "
+                "acid), a medicine related to vitamin A that helps keep the cancer from coming "
+                "back.\n\n"
+                "Each kind of treatment is described below. After them, under Treatment by "
+                "category, you will find the usual choices for each stage. That list is a "
+                "general guide: your child's team will explain which choices fit your child "
+                "and whether a clinical trial may be a good option.\n\n"
+                "When tests no longer find cancer after treatment, your child is in "
+                "remission. If the cancer comes back later, this is called a relapse. Your "
+                "child's team will explain what to watch for and how often your child needs "
+                "check-ups."
             ),
             "subsections": [
                 {
@@ -333,15 +374,19 @@ NEUROBLASTOMA = {
                         "Surgeons remove as much of the tumor as they safely can. When the "
                         "tumor is small and has not spread, surgery may be the only treatment "
                         "a child needs.\n\n"
-                        "If the tumor is wrapped around blood vessels or organs, the surgeon may "
-                        "first take only a small sample for testing. After other treatments "
-                        "shrink the tumor, the surgeon operates again to take out what is left."
+                        "When the tumor cannot be removed safely, for example because it is "
+                        "wrapped around blood vessels or organs, the operation may only take a "
+                        "small sample for testing (a biopsy). Sometimes the surgeon operates "
+                        "again later, after other treatments have shrunk the tumor, to take out "
+                        "what is left."
                     ),
                 },
                 {
                     "heading": "Radiation therapy",
                     "body": (
                         "Radiation therapy uses strong beams of energy to kill cancer cells. "
+                        "The beams usually come from a machine outside the body. This is called "
+                        "external beam radiation therapy. "
                         "It is mostly used for children with high-risk neuroblastoma. The "
                         "beams are aimed at the place where the tumor started and sometimes at "
                         "places where it has spread. It may also be used to shrink a tumor "
@@ -356,7 +401,10 @@ NEUROBLASTOMA = {
                     "heading": "Chemotherapy",
                     "body": (
                         "Chemotherapy, or chemo, uses medicines to kill cancer cells or stop "
-                        "them from dividing. Most of these medicines go into a vein. Many "
+                        "them from dividing. Some are taken by mouth, most go into a vein, and a "
+                        "few are injected into a muscle. They travel in the blood to reach "
+                        "cancer cells all over the body, so chemotherapy is called a systemic "
+                        "treatment. Many "
                         "children get a central line, a soft tube placed in a large vein, so "
                         "they need fewer needle pokes. Chemo is given in cycles: a few days of "
                         "treatment, then a rest so the body can recover.\n\n"
@@ -387,13 +435,21 @@ NEUROBLASTOMA = {
                 {
                     "heading": "MIBG therapy",
                     "body": (
-                        "MIBG therapy uses the same substance as the MIBG scan, but with a "
-                        "much stronger radioactive part attached. It is given through a vein. "
-                        "Neuroblastoma cells take it up, so the radiation reaches the cancer "
-                        "from the inside, wherever it is in the body.\n\n"
-                        "It is used mostly for neuroblastoma that has come back or has not "
-                        "responded well to other treatment. It is also being studied for "
-                        "children who are newly diagnosed with high-risk disease. For a few days "
+                        "MIBG therapy uses the same substance as the MIBG scan, but joined to a "
+                        "much stronger dose of radioactive iodine (this is called I-131 MIBG). "
+                        "It is given through an IV into a vein. Neuroblastoma cells take it up, "
+                        "so the radiation reaches the cancer from the inside, wherever it is in "
+                        "the body.\n\n"
+                        "It is used mostly for high-risk neuroblastoma that did not respond to "
+                        "chemotherapy or that came back. It is also being studied for "
+                        "children who are newly diagnosed with high-risk disease. Sometimes it "
+                        "is given with chemotherapy or other medicines that make the tumor more "
+                        "sensitive to the radiation.\n\n"
+                        "The main side effect is that the bone marrow makes fewer blood cells "
+                        "for a while (marrow suppression), so blood counts drop. To help the "
+                        "marrow recover, some children are given back their own stem cells, "
+                        "collected and stored before the treatment.\n\n"
+                        "For a few days "
                         "after the treatment, your child gives off radiation. During this time, "
                         "your child stays in a specially shielded hospital room. The team "
                         "teaches parents how to care for their child safely. Only some hospitals "
@@ -408,16 +464,11 @@ NEUROBLASTOMA = {
                         "healthy organs are gently moved out of the way. The radiation is then "
                         "aimed right at the area where the tumor was. This lets doctors treat "
                         "the area most at risk while protecting healthy tissue. Only a few "
-                        "centers offer it."
-                    ),
-                },
-                {
-                    "heading": "Treatment by category",
-                    "body": (
-                        "Below are the usual treatment options for each category of "
-                        "neuroblastoma. This is a general guide. Your child's team will explain "
-                        "which options fit your child and whether a clinical trial may be a good "
-                        "choice."
+                        "centers offer it.\n\n"
+                        "Strong treatments such as high-dose chemotherapy have helped more "
+                        "children with high-risk neuroblastoma survive. Even so, high-risk "
+                        "neuroblastoma is still one of the hardest childhood cancers to treat, "
+                        "and doctors keep looking for better treatments in clinical trials."
                     ),
                 },
             ],
@@ -447,185 +498,155 @@ NEUROBLASTOMA = {
             ),
             "subsections": [],
         },
+        {
+            "kind": "questions",
+            "heading": "Questions to ask your care team",
+            "body": (
+                "It is hard to remember everything during a visit. Print this list, add your "
+                "own questions, and tick each one when it has been answered.\n\n"
+                "- What stage and risk group is my child's neuroblastoma in, and what does "
+                "that mean?\n"
+                "- Has the cancer spread? Where to?\n"
+                "- What did the tests on the tumor show, such as MYCN?\n"
+                "- What treatment do you suggest, and why? What are the other choices?\n"
+                "- How long will treatment last, and how much of it happens in the hospital?\n"
+                "- Which side effects should we watch for? Which ones mean we should call you "
+                "straight away?\n"
+                "- Who do we call with questions at night and on weekends?\n"
+                "- Is there a clinical trial that could be right for my child?\n"
+                "- How could treatment affect my child's growth, hearing and schooling, now "
+                "and later?\n"
+                "- Who can help our family with money, travel, school or an interpreter?\n"
+                "- What check-ups will my child need after treatment ends?"
+            ),
+            "subsections": [],
+        },
     ],
     "staging": [
         {
             "name": "Localized resectable",
             "definition": (
-                "The tumor is in one place, and a surgeon can remove all or nearly all of it."
+                "The tumor is only where it started, and a surgeon can remove all or nearly "
+                "all of it."
             ),
             "options": [
-                {
-                    "text": "Surgery to remove the tumor, followed by careful check-ups",
-                    "age_group": "",
-                },
-                {
-                    "text": (
-                        "Careful watching without surgery, for some young babies with a small "
-                        "tumor in the adrenal gland"
-                    ),
-                    "age_group": "under_1",
-                },
-                {
-                    "text": (
-                        "Chemotherapy if the tumor has high-risk features or grows back after "
-                        "surgery"
-                    ),
-                    "age_group": "",
-                },
+                {"text": "Surgery alone, followed by regular check-ups", "age_group": ""},
+                {"text": "Surgery, then chemotherapy", "age_group": ""},
+                {"text": "Surgery, then radiation therapy", "age_group": ""},
             ],
         },
         {
             "name": "Localized unresectable",
             "definition": (
-                "The tumor has not spread far, but it cannot be safely removed because of its "
-                "size or because it is wrapped around organs or blood vessels."
+                "The tumor has not spread beyond where it started, but surgery cannot remove "
+                "all of it, because of its size or because it is wrapped around organs or "
+                "blood vessels."
             ),
             "options": [
                 {
-                    "text": "A biopsy, then chemotherapy to shrink the tumor",
+                    "text": "First, surgery to remove as much of the tumor as can safely be "
+                            "taken out",
                     "age_group": "",
                 },
+                {"text": "Then chemotherapy", "age_group": ""},
                 {
-                    "text": "Surgery to remove the tumor once it has shrunk",
+                    "text": "Sometimes a second surgery, to remove tumor that is left after "
+                            "chemotherapy",
                     "age_group": "",
                 },
-                {
-                    "text": (
-                        "Radiation therapy if tumor is left after chemotherapy and surgery and "
-                        "keeps growing, or if the tumor has high-risk features"
-                    ),
-                    "age_group": "",
-                },
+                {"text": "Radiation therapy may be added", "age_group": ""},
             ],
         },
         {
             "name": "Regional",
             "definition": (
-                "The cancer has spread to lymph nodes or tissues near where it started, but not "
-                "to distant parts of the body."
+                "The cancer has spread from where it started to nearby lymph nodes or nearby "
+                "organs, but not to distant parts of the body."
             ),
             "options": [
+                {"text": "Surgery", "age_group": "under_1"},
+                {"text": "Chemotherapy", "age_group": "under_1"},
+                {"text": "Surgery alone", "age_group": "1_or_older"},
+                {"text": "Surgery, then chemotherapy", "age_group": "1_or_older"},
                 {
-                    "text": (
-                        "Surgery alone, when the tumor and nearby lymph nodes can be removed and "
-                        "the tumor has favorable features"
-                    ),
-                    "age_group": "",
+                    "text": "Chemotherapy, with or without radiation therapy, then surgery",
+                    "age_group": "1_or_older",
                 },
                 {
-                    "text": "Chemotherapy to shrink the tumor, then surgery",
-                    "age_group": "",
+                    "text": "Chemotherapy with several medicines (multi-drug chemotherapy)",
+                    "age_group": "1_or_older",
                 },
-                {
-                    "text": (
-                        "High-risk treatment if the tumor has unfavorable features, such as MYCN "
-                        "amplification"
-                    ),
-                    "age_group": "",
-                },
-                {
-                    "text": (
-                        "Radiation therapy for tumor that remains after chemotherapy and surgery"
-                    ),
-                    "age_group": "",
-                },
+                {"text": "Radiation therapy", "age_group": "1_or_older"},
+                {"text": "A clinical trial", "age_group": "1_or_older"},
             ],
         },
         {
             "name": "Disseminated",
             "definition": (
-                "The cancer has spread to distant parts of the body, such as the bones, bone "
-                "marrow, liver or distant lymph nodes."
+                "The cancer has spread to distant parts of the body: distant lymph nodes, the "
+                "bones, bone marrow, liver, skin or other organs."
             ),
             "options": [
                 {
-                    "text": "Chemotherapy, then surgery to remove any tumor that remains",
-                    "age_group": "under_1",
+                    "text": "Chemotherapy with several medicines, with or without surgery, "
+                            "radiation therapy or both",
+                    "age_group": "",
                 },
                 {
-                    "text": (
-                        "High-risk treatment, as for older children, if the tumor has MYCN "
-                        "amplification"
-                    ),
-                    "age_group": "under_1",
+                    "text": "Chemotherapy, then a transplant of the child's own stem cells "
+                            "collected from the blood (peripheral stem cell transplant), then "
+                            "13-cis-retinoic acid (isotretinoin)",
+                    "age_group": "",
                 },
-                {
-                    "text": "Intensive chemotherapy, then surgery to remove the main tumor",
-                    "age_group": "1_or_older",
-                },
-                {
-                    "text": (
-                        "High-dose chemotherapy with a stem cell transplant, followed by "
-                        "radiation therapy"
-                    ),
-                    "age_group": "1_or_older",
-                },
-                {
-                    "text": (
-                        "Immunotherapy with isotretinoin (a retinoid) to help keep the cancer "
-                        "from coming back"
-                    ),
-                    "age_group": "1_or_older",
-                },
-                {
-                    "text": "MIBG therapy, often as part of a clinical trial",
-                    "age_group": "1_or_older",
-                },
+                {"text": "A clinical trial", "age_group": ""},
             ],
         },
         {
             "name": "Stage 4S (special)",
             "definition": (
-                "A special form in babies younger than 1 year (up to 18 months in newer systems) "
-                "whose cancer has spread only to the skin, the liver or a small amount of bone "
-                "marrow."
+                "The main tumor is only where it started, and the cancer has spread only to "
+                "the liver, the skin or a small amount of bone marrow. It is found in babies "
+                "younger than 1 year (newer systems call it stage MS and include babies up to "
+                "18 months). It is treated differently from other cancer that has spread, "
+                "because it often shrinks on its own."
             ),
             "options": [
                 {
-                    "text": (
-                        "Careful watching with supportive care, because many of these tumors "
-                        "shrink on their own"
-                    ),
+                    "text": "Often no treatment at all, with careful check-ups",
                     "age_group": "",
                 },
                 {
-                    "text": (
-                        "Low-dose chemotherapy if the baby has symptoms, such as a very large "
-                        "liver that makes breathing hard"
-                    ),
+                    "text": "Gentle treatment, such as low-dose chemotherapy, if the baby has "
+                            "problems such as a very large liver that makes breathing hard",
                     "age_group": "",
                 },
-                {
-                    "text": "High-risk treatment if the tumor has MYCN amplification",
-                    "age_group": "",
-                },
+                {"text": "A clinical trial may be offered", "age_group": ""},
             ],
         },
         {
             "name": "Recurrent",
             "definition": (
-                "The cancer has come back after treatment, either where it started or in another "
-                "part of the body."
+                "The cancer came back after treatment, or it kept growing or spreading after "
+                "treatment. The best choice depends on where it came back, how far it has "
+                "spread and which treatment your child had before."
             ),
             "options": [
                 {
-                    "text": (
-                        "Surgery, sometimes with chemotherapy, when the cancer comes back in one "
-                        "place after low- or intermediate-risk treatment"
-                    ),
+                    "text": "Surgery, sometimes with chemotherapy, when the cancer comes back "
+                            "in one place after lighter treatment",
                     "age_group": "",
                 },
                 {
-                    "text": "Chemotherapy combined with immunotherapy",
+                    "text": "A clinical trial of targeted radiation with I-131 MIBG",
                     "age_group": "",
                 },
                 {
-                    "text": "MIBG therapy",
+                    "text": "A phase 1 trial of new treatments from the New Approaches to "
+                            "Neuroblastoma Therapy (NANT) consortium",
                     "age_group": "",
                 },
                 {
-                    "text": "New treatments offered in clinical trials, such as targeted medicines",
+                    "text": "A phase 1 or phase 2 trial of the Children's Oncology Group (COG)",
                     "age_group": "",
                 },
             ],
@@ -1242,4 +1263,127 @@ OTHER_CONDITIONS = [
         ],
         "stories": [],
     },
+]
+
+# Glossary terms: (term, other forms, definition). Plain words, written for this project.
+GLOSSARY = [
+    ("Adjuvant therapy", ["adjuvant"],
+     "Treatment given after the main treatment, usually surgery, to destroy any cancer cells "
+     "that may be left behind."),
+    ("Adrenal gland", ["adrenal"],
+     "A small gland on top of each kidney. It makes hormones, such as adrenaline, that help "
+     "control blood pressure and how the body reacts to stress."),
+    ("Anemia", ["anaemia"],
+     "Having too few red blood cells. It can make a child pale, tired and short of breath."),
+    ("Assent", [],
+     "A child's own agreement to take part in a clinical trial, asked for in words that fit "
+     "the child's age. Parents give consent; children old enough to understand give assent."),
+    ("Biopsy", ["biopsied"],
+     "Taking a small piece of tissue so that a specialist can look at it under a microscope. "
+     "It shows for certain whether a growth is cancer, and which kind."),
+    ("Bone marrow", ["marrow"],
+     "The soft, spongy tissue inside bones where new blood cells are made."),
+    ("Bone marrow aspiration", ["marrow aspiration"],
+     "Using a thin needle to draw out a little liquid bone marrow, usually from the back of "
+     "the hip bone, to look for cancer cells. The child is asleep or sedated."),
+    ("Catecholamines", ["catecholamine"],
+     "Chemical messengers, such as adrenaline, made by nerve cells and the adrenal glands. "
+     "Most neuroblastomas make too much of them, and their breakdown products can be measured "
+     "in urine."),
+    ("Central line", [],
+     "A thin, soft tube placed in a large vein in the chest, so that medicines can be given "
+     "and blood taken without a new needle each time."),
+    ("Chemotherapy", ["chemo"],
+     "Medicines that kill cancer cells or stop them from dividing. They can be given by "
+     "mouth, into a vein or as an injection."),
+    ("Clinical trial", ["clinical study"],
+     "A carefully planned research study that tests a new way to find or treat an illness. "
+     "Families choose whether to take part and can leave at any time."),
+    ("Consolidation", [],
+     "The second part of treatment for high-risk cancer, after induction. Very strong "
+     "treatment, such as high-dose chemotherapy with a stem cell transplant, destroys the "
+     "cancer cells that are left."),
+    ("CT scan", ["CT", "computed tomography"],
+     "A scan that uses X-rays and a computer to make detailed pictures of the inside of the "
+     "body, slice by slice."),
+    ("Eligibility", ["eligible"],
+     "The rules that say who can join a clinical trial, such as the child's age, the type "
+     "and stage of the cancer and the treatment they have had before."),
+    ("Immunohistochemistry", [],
+     "A lab test that uses special stains to find certain proteins in a tissue sample. It "
+     "helps tell one kind of tumor from another."),
+    ("Immunotherapy", [],
+     "Treatment that helps the body's immune system find and destroy cancer cells."),
+    ("Induction", [],
+     "The first part of treatment for high-risk cancer. Several chemotherapy medicines, and "
+     "often surgery, shrink the cancer as much as possible."),
+    ("Isotretinoin", ["13-cis-retinoic acid"],
+     "A medicine related to vitamin A. After the main treatment for high-risk neuroblastoma, "
+     "it helps any cancer cells that are left to mature, so that they stop dividing."),
+    ("Localized", ["localised"],
+     "Cancer that is still only in the place where it started and has not spread."),
+    ("Lymph nodes", ["lymph node"],
+     "Small, bean-shaped glands all over the body that help fight infection. Cancer can "
+     "spread to them."),
+    ("Maintenance", [],
+     "The last part of treatment for high-risk cancer, given to help keep the cancer from "
+     "coming back."),
+    ("Metastatic", ["metastasis", "metastases", "metastasize", "metastasise"],
+     "Cancer that has spread from where it started to other parts of the body, such as the "
+     "bones or the liver."),
+    ("MIBG", ["metaiodobenzylguanidine"],
+     "A substance that most neuroblastoma cells soak up. With a little radioactivity "
+     "attached, it shows tumors on a scan. With much more, it is used as a treatment (MIBG "
+     "therapy)."),
+    ("MRI", ["magnetic resonance imaging"],
+     "A scan that uses a strong magnet and radio waves, not X-rays, to make detailed "
+     "pictures of the inside of the body."),
+    ("MYCN", ["MYCN amplification"],
+     "A gene that helps control cell growth. When a neuroblastoma has many extra copies of "
+     "it (MYCN amplification), the cancer tends to grow fast and needs stronger treatment."),
+    ("Neoadjuvant therapy", ["neoadjuvant"],
+     "Treatment given before the main treatment, usually surgery, to shrink the tumor first."),
+    ("Neuroblast", [],
+     "A young nerve cell that has not finished developing. Neuroblastoma starts in these "
+     "cells."),
+    ("Paraneoplastic syndrome", [],
+     "Health problems caused by substances a tumor releases, or by the immune system "
+     "reacting to the tumor, in parts of the body the cancer has not reached."),
+    ("PET scan", ["PET"],
+     "A scan that shows which cells use a lot of energy, as cancer cells often do, after a "
+     "small amount of a radioactive sugar is given through a vein."),
+    ("Phase 1 trial", ["phase 1", "phase I", "early phase 1"],
+     "The first step in testing a new treatment in people. A small group takes part, to find "
+     "a safe dose and learn about side effects."),
+    ("Phase 2 trial", ["phase 2", "phase II"],
+     "A study that checks whether a treatment that passed phase 1 works against a certain "
+     "kind of cancer, in a larger group of patients."),
+    ("Phase 3 trial", ["phase 3", "phase III"],
+     "A study that compares a new treatment with the best usual treatment, often in many "
+     "patients at many hospitals."),
+    ("Radiation", ["radiation therapy", "radiotherapy"],
+     "Energy sent out as invisible rays or particles. Strong doses kill cancer cells "
+     "(radiation therapy); small doses are used to take pictures, as in X-rays and CT scans."),
+    ("Randomised", ["randomized", "randomisation", "randomization"],
+     "In a randomised trial, a computer decides by chance which treatment each patient gets, "
+     "so that the treatments can be compared fairly."),
+    ("Relapse", ["relapsed", "recurrence"],
+     "When cancer comes back after treatment."),
+    ("Remission", [],
+     "When tests no longer find signs of cancer after treatment (complete remission), or find "
+     "much less of it (partial remission). It does not always mean the cancer is gone for "
+     "good."),
+    ("Resectable", [],
+     "A tumor that a surgeon can remove completely, or almost completely, with an operation."),
+    ("Stem cell transplant", ["bone marrow transplant", "stem cell transplantation",
+                              "transplant"],
+     "Giving back blood-forming stem cells after very strong chemotherapy has destroyed the "
+     "bone marrow. For neuroblastoma, they are usually the child's own stem cells, collected "
+     "and frozen beforehand (an autologous transplant)."),
+    ("Sympathetic nervous system", ["sympathetic nerve tissue", "sympathetic nerves"],
+     "The part of the nervous system that works without our thinking about it, controlling "
+     "things like heart rate, blood pressure and sweating."),
+    ("Unresectable", [],
+     "A tumor that cannot be removed completely with an operation, for example because it is "
+     "wrapped around blood vessels or organs."),
 ]

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from html import escape
 from html.parser import HTMLParser
+from itertools import pairwise
 
 from django.urls import reverse
 from django.utils.html import format_html
@@ -30,6 +31,14 @@ CHECKBOX = "\u2610"
 def words_of(text):
     """The words of a text, case-folded: how terms and page text are compared."""
     return tuple(word.casefold() for word in WORD.findall(text))
+
+
+def exact_words(text):
+    """For each word of a text, the word itself when it is an acronym (PET, CT), which must
+    then match in capitals, or None when any case matches (pet, Pet)."""
+    return tuple(
+        word if len(word) > 1 and word.isupper() else None for word in WORD.findall(text)
+    )
 
 
 def plural(word):
@@ -58,7 +67,8 @@ class Term:
 class Glossary:
     """The live terms of one page view, and which of them the page has explained so far."""
 
-    index: dict = field(default_factory=dict)  # first word -> [(words, Term)], longest first
+    # first word -> [(words, exact words, Term)], longest first
+    index: dict = field(default_factory=dict)
     seen: set = field(default_factory=set)
     page_url: str = ""
     size: int = 0
@@ -72,14 +82,16 @@ class Glossary:
             size += 1
             variants = set()
             for form in [name, *other_forms.splitlines()]:
-                words = words_of(form)
+                words, exact = words_of(form), exact_words(form)
                 if not words:
                     continue
-                variants.add(words)
+                variants.add((words, exact))
                 if (last := plural(words[-1])) is not None:
-                    variants.add((*words[:-1], last))
-            for words in variants:
-                index.setdefault(words[0], []).append((words, term))
+                    suffix = last[len(words[-1]):]
+                    exact_last = exact[-1] and exact[-1] + suffix
+                    variants.add(((*words[:-1], last), (*exact[:-1], exact_last)))
+            for words, exact in variants:
+                index.setdefault(words[0], []).append((words, exact, term))
         for candidates in index.values():
             candidates.sort(key=lambda candidate: -len(candidate[0]))
         return cls(index=index, page_url=reverse("glossary:term-list"), size=size)
@@ -112,22 +124,24 @@ class Glossary:
         return "".join(out)
 
     def _match(self, text, tokens, i):
-        for words, term in self.index.get(tokens[i].group().casefold(), ()):
+        for words, exact, term in self.index.get(tokens[i].group().casefold(), ()):
             if term.slug in self.seen or i + len(words) > len(tokens):
                 continue
-            following = tokens[i + 1:i + len(words)]
+            found = tokens[i:i + len(words)]
             if all(
-                token.group().casefold() == word
-                and SEPARATOR.fullmatch(text[previous.end():token.start()])
-                for previous, token, word in zip(tokens[i:], following, words[1:], strict=False)
+                token.group().casefold() == word and exact_word in (None, token.group())
+                for token, word, exact_word in zip(found, words, exact, strict=True)
+            ) and all(
+                SEPARATOR.fullmatch(text[previous.end():token.start()])
+                for previous, token in pairwise(found)
             ):
                 return term, len(words)
         return None
 
     def explain(self, term, shown):
         return format_html(
-            '<button type="button" class="glossary-term btn btn-link p-0 border-0 '
-            'align-baseline" popovertarget="{id}">{shown}</button>'
+            '<button type="button" class="glossary-term bg-transparent border-0 p-0 '
+            'link-primary text-decoration-underline" popovertarget="{id}">{shown}</button>'
             '<span class="glossary-popover bg-body text-body border rounded-3 shadow p-3 '
             'col-11 col-md-6 col-lg-4" id="{id}" popover><strong>{term}:</strong> '
             '{definition} <a href="{url}#term-{slug}">All words explained '

@@ -39,7 +39,7 @@ directly. **In an emergency, call 911.**
 
 - New patients and referrals: (415) 555-0142
 - Appointments and scheduling: (415) 555-0158
-- Interpreter services: (415) 555-0176
+- Interpreter services: (415) 555-0170
 - Questions about this website or our newsletter: (415) 555-0191
 
 Our phone lines are open Monday to Friday, 8 am to 5 pm.
