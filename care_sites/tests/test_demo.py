@@ -114,3 +114,39 @@ def test_the_neuroblastoma_page_shows_the_demo_blocks(demo, client):
     assert "Support services (7)" in html
     assert "Oakland / San Francisco / Walnut Creek</p>" in html
     assert "We have interpreters for Cantonese, Mandarin, Spanish" in html
+
+
+def numbers_in(text):
+    return set(ANY_PHONE.findall(text or ""))
+
+
+def test_each_service_has_one_number_everywhere(demo, client):
+    from trials.models import Contact
+
+    owners = {}
+    records = [*Location.objects.all(), *CareSite.objects.all(), *SupportService.objects.all()]
+    for record in records:
+        texts = [record.phone, getattr(record, "how_to_access", ""),
+                 getattr(record, "description", "")]
+        # A service's own texts mention no number but its own.
+        assert set().union(*map(numbers_in, texts)) <= numbers_in(record.phone), record
+        for number in numbers_in(record.phone):
+            owners.setdefault(number, []).append(record.name)
+    for contact in Contact.objects.exclude(phone=""):
+        for number in numbers_in(contact.phone):
+            owners.setdefault(number, []).append(contact.name)
+    shared = {number: names for number, names in owners.items() if len(names) > 1}
+    assert shared == {}
+    # The contact page lists a number for some services: the same as the service's own, and
+    # never a number that belongs to something else.
+    contact_page = client.get("/contact/").content.decode()
+    lines = re.findall(r"<li>([^<:]+): <a href=\"tel:[^\"]*\">([^<]+)</a>|<li>([^<:]+): ([^<]+)</li>",
+                       contact_page)
+    listed = {}
+    for label, linked, plain_label, plain in lines:
+        for number in numbers_in(linked or plain):
+            listed[(label or plain_label).strip()] = number
+    interpreters = SupportService.objects.get(slug="interpreter-services")
+    assert listed["Interpreter services"] == ANY_PHONE.search(interpreters.phone).group()
+    for label, number in listed.items():
+        assert owners.get(number, [label]) in ([label], [interpreters.name]), (label, number)

@@ -194,8 +194,9 @@ def test_sitemap_lists_published_conditions_and_stories(client):
 # categories, their options, references, recognition, discussions, stories, care sites,
 # their locations, support services, trials; two for the interpreter service and its
 # languages; two for the newsletter topics (the condition's and the list); one for the
-# header and footer page links; one for the header's "Call us" number.
-CONDITION_PAGE_QUERIES = 21
+# header and footer page links; one for the header's "Call us" number; one for the glossary
+# terms.
+CONDITION_PAGE_QUERIES = 22
 
 
 def test_condition_page_queries_do_not_grow_with_content(client):
@@ -239,8 +240,8 @@ def test_load_demo_reproduces_both_reference_pages_and_is_idempotent(client):
     assert neuroblastoma.sections.get(kind="diagnosis").subsections.count() == 4
     staging = list(neuroblastoma.staging_categories.values_list("name", flat=True))
     assert len(staging) == 6
-    disseminated = neuroblastoma.staging_categories.get(name="Disseminated")
-    age_groups = set(disseminated.options.values_list("age_group", flat=True))
+    regional = neuroblastoma.staging_categories.get(name="Regional")
+    age_groups = set(regional.options.values_list("age_group", flat=True))
     assert {"under_1", "1_or_older"} <= age_groups
     dois = set(neuroblastoma.references.values_list("doi", flat=True))
     assert {"10.1200/JCO.21.00278", "10.1148/radiol.11101352"} <= dois

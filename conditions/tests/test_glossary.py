@@ -1,0 +1,312 @@
+"""The glossary: its page, its admin, and terms explained at their first use on a condition
+page, without breaking the page's markup."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.urls import reverse
+from reversion.models import Version
+
+from conditions.glossary import Glossary
+from conditions.models import Condition, GlossaryTerm, Section
+from conditions.tests.test_views import CONDITION_PAGE_QUERIES, count_queries, fill
+from conftest import active_content
+from portal import roles
+
+pytestmark = pytest.mark.django_db
+
+
+def term(name, definition="A plain definition.", other_forms="", **fields):
+    defaults = {"slug": re.sub(r"\W+", "-", name.lower()).strip("-"),
+                "status": GlossaryTerm.Status.PUBLISHED}
+    return GlossaryTerm.objects.create(
+        term=name, definition=definition, other_forms=other_forms, **{**defaults, **fields}
+    )
+
+
+def condition_with(*bodies, kind=Section.Kind.OTHER):
+    condition = Condition.objects.create(name="Neuroblastoma", slug="neuroblastoma",
+                                         summary="A summary.",
+                                         status=Condition.Status.PUBLISHED)
+    for order, body in enumerate(bodies):
+        condition.sections.create(order=order, heading=f"Part {order}", body=body, kind=kind)
+    return condition
+
+
+def page(client, slug="neuroblastoma"):
+    response = client.get(f"/conditions/{slug}/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def marks(html):
+    """The marked words, in page order, as (term slug, text shown)."""
+    return re.findall(r'popovertarget="glossary:([^"]+)">([^<]+)</button>', html)
+
+
+POPOVER = re.compile(r'<span class="glossary-popover[^"]*" id="[^"]+" popover>.*?</span>', re.S)
+BUTTON = re.compile(r'<button type="button" class="glossary-term[^"]*" popovertarget="[^"]+">'
+                    r"([^<]*)</button>")
+
+
+def unmarked(html):
+    return BUTTON.sub(r"\1", POPOVER.sub("", html))
+
+
+def glossary(*rows):
+    return Glossary.from_rows([(slug, name, "Defined.", forms) for slug, name, forms in rows])
+
+
+# The glossary page ---------------------------------------------------------------------------
+
+def test_glossary_page_groups_live_terms_by_letter_with_an_anchor_each(client):
+    term("Biopsy", "Taking a small sample of tissue.", "biopsies")
+    term("bone marrow", "Soft tissue inside bones.")
+    term("MIBG", "A substance tumours take up.")
+    term("13-cis-retinoic acid", "A vitamin A medicine.")
+    term("Relapse", "Cancer that comes back.", status=GlossaryTerm.Status.DRAFT)
+    response = client.get("/glossary/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert [group["letter"] for group in response.context["groups"]] == ["#", "B", "M"]
+    assert [t.term for t in response.context["groups"][1]["terms"]] == ["Biopsy", "bone marrow"]
+    assert '<dt id="term-biopsy"><dfn>Biopsy</dfn></dt>' in html
+    assert "Taking a small sample of tissue." in html
+    assert "Also written: biopsies" in html
+    assert '<a href="#letter-B">B</a>' in html
+    assert '<a href="#letter-R">' not in html  # only letters that have entries
+    assert "Relapse" not in html
+    assert reverse("glossary:term-list") == "/glossary/"
+
+
+def test_glossary_page_without_terms_says_so(client):
+    html = client.get("/glossary/").content.decode()
+    assert "No words are explained here yet" in html
+
+
+def test_a_term_links_to_its_anchor_on_the_glossary_page():
+    assert term("Stem cell transplant").get_absolute_url() == "/glossary/#term-stem-cell-transplant"
+
+
+def test_the_glossary_page_queries_do_not_grow_with_terms(client):
+    for i in range(30):
+        term(f"Term {i}")
+    # The terms, and the header and footer page links.
+    assert count_queries(client, "/glossary/") == 2
+
+
+# Editing -------------------------------------------------------------------------------------
+
+def test_a_form_can_belong_to_one_term_only():
+    term("Biopsy", other_forms="biopsies")
+    clash = GlossaryTerm(term="Tissue sample", slug="tissue-sample", definition="d",
+                         other_forms="Biopsies")
+    with pytest.raises(ValidationError, match="already belongs to the term “Biopsy”"):
+        clash.full_clean()
+
+
+def test_a_form_needs_a_letter_or_digit():
+    bad = GlossaryTerm(term="Biopsy", slug="biopsy", definition="d", other_forms="--")
+    with pytest.raises(ValidationError, match="at least one letter or digit"):
+        bad.full_clean()
+
+
+@pytest.fixture
+def editor_client(client, django_user_model):
+    user = django_user_model.objects.create_user("editor", password="pw", is_staff=True)
+    user.groups.add(Group.objects.get(name=roles.CONTENT_EDITORS))
+    client.force_login(user)
+    return client
+
+
+def test_content_editors_hold_every_glossary_permission():
+    codenames = set(Group.objects.get(name=roles.CONTENT_EDITORS)
+                    .permissions.values_list("codename", flat=True))
+    for action in ["add", "change", "delete", "view"]:
+        assert f"{action}_glossaryterm" in codenames
+
+
+def test_an_editor_adds_a_term_in_the_admin_and_it_is_kept_as_a_revision(editor_client, client):
+    response = editor_client.post(reverse("admin:conditions_glossaryterm_add"), {
+        "term": "Remission", "slug": "remission",
+        "definition": "When tests no longer find cancer.", "other_forms": "remissions",
+        "status": "published", "publish_at_0": "2025-01-01", "publish_at_1": "08:00:00",
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    added = GlossaryTerm.objects.get(slug="remission")
+    assert Version.objects.get_for_object(added).count() == 1
+    assert 'id="term-remission"' in client.get("/glossary/").content.decode()
+    assert editor_client.get(reverse("admin:conditions_glossaryterm_changelist")).status_code == 200
+
+
+def test_the_admin_refuses_a_clashing_form_and_saves_nothing(editor_client):
+    term("Biopsy", other_forms="biopsies")
+    response = editor_client.post(reverse("admin:conditions_glossaryterm_add"), {
+        "term": "Sample", "slug": "sample", "definition": "d", "other_forms": "biopsies",
+        "status": "draft", "publish_at_0": "2025-01-01", "publish_at_1": "08:00:00",
+    })
+    assert response.status_code == 200
+    assert "already belongs to the term" in response.content.decode()
+    assert not GlossaryTerm.objects.filter(slug="sample").exists()
+
+
+@pytest.mark.parametrize("role", [roles.TRIAL_COORDINATORS, roles.NEWSLETTER_MANAGERS])
+def test_other_roles_cannot_edit_the_glossary(client, django_user_model, role):
+    user = django_user_model.objects.create_user("someone", password="pw", is_staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    client.force_login(user)
+    assert client.get(reverse("admin:conditions_glossaryterm_add")).status_code == 403
+
+
+# Marking terms on a condition page -----------------------------------------------------------
+
+def test_only_the_first_use_on_the_page_is_marked_and_explained(client):
+    term("Biopsy", "Taking a small sample of tissue.", "biopsies")
+    condition = condition_with("A biopsy is done first.", "Then more biopsies.")
+    condition.sections.get(order=0).subsections.create(heading="More", body="One biopsy.")
+    html = page(client)
+    assert marks(html) == [("biopsy", "biopsy")]
+    assert html.count('id="glossary:biopsy"') == 1
+    assert '<span class="glossary-popover' in html
+    assert "<strong>Biopsy:</strong> Taking a small sample of tissue." in html
+    assert '<a href="/glossary/#term-biopsy">' in html
+    assert "Then more biopsies." in html
+    assert "One biopsy." in html
+
+
+def test_plurals_listed_forms_and_phrases_over_a_line_break_are_found(client):
+    term("Catecholamines", other_forms="catecholamine")
+    term("Bone marrow aspiration")
+    term("Bone marrow", other_forms="marrow")
+    condition_with("One catecholamine level.\n\nA bone\nmarrow aspiration, then the marrow.")
+    assert marks(page(client)) == [
+        ("catecholamines", "catecholamine"),
+        ("bone-marrow-aspiration", "bone\nmarrow aspiration"),
+        ("bone-marrow", "marrow"),
+    ]
+
+
+def test_acronyms_match_in_capitals_only_and_words_only_whole(client):
+    term("PET scan", other_forms="PET")
+    term("Neuroblast")
+    condition_with("Our pet dog. Neuroblastoma is named for them. A PET shows it. Neuroblasts.")
+    assert marks(page(client)) == [("pet-scan", "PET"), ("neuroblast", "Neuroblasts")]
+
+
+def test_links_headings_bold_and_attributes_are_left_alone(client):
+    term("Biopsy", other_forms="biopsies")
+    condition_with(
+        "### Biopsy\n\n"
+        '[biopsy results](https://example.org "biopsy") and **biopsy** and `biopsy`\n\n'
+        "Finally a biopsy."
+    )
+    html = page(client)
+    assert marks(html) == [("biopsy", "biopsy")]
+    assert '<h3>Biopsy</h3>' in html
+    assert ('<a href="https://example.org" title="biopsy" rel="noopener noreferrer">'
+            "biopsy results</a>") in html
+    assert "<strong>biopsy</strong>" in html
+    assert "Finally a <button" in html
+
+
+def test_draft_terms_are_not_marked(client):
+    term("Biopsy", status=GlossaryTerm.Status.DRAFT)
+    condition_with("A biopsy.")
+    assert marks(page(client)) == []
+
+
+PAYLOAD = (
+    "<script>alert(1)</script> biopsy <img src=x onerror=alert(2)> "
+    "[biopsy](javascript:alert(3)) <a href=\"javascript:alert(4)\">biopsy</a> "
+    "\"><svg onload=alert(5)> <iframe src=//evil.example></iframe> "
+    "<abbr title='biopsy \"><script>alert(6)</script>'>biopsy</abbr> &lt;b&gt;biopsy&amp;"
+)
+
+
+def test_hostile_text_and_definitions_stay_inert(client):
+    term("Biopsy", definition="<script>alert(7)</script> sample \"quoted\"")
+    term("Alert", other_forms="<b>alerts</b>")
+    condition_with(PAYLOAD, PAYLOAD)
+    html = page(client)
+    assert active_content(html) == []
+    assert "&lt;script&gt;alert(7)&lt;/script&gt; sample &quot;quoted&quot;" in html
+    assert "<script>alert" not in html
+
+
+@pytest.mark.parametrize("html", [
+    '<p title="a > biopsy">biopsy &amp; <em>biopsy</em></p>',
+    "<p>biopsy &lt;script&gt;alert(1)&lt;/script&gt; &quot;biopsy&quot;</p>",
+    "<p>unclosed <a href='/x'>biopsy <p>biopsy</p>",
+    "<ul><li>biopsy<br>biopsy</li></ul><!-- biopsy --><p>MIBG</p>",
+    "<table><tr><th scope=\"col\">biopsy</th><td>biopsy</td></tr></table>",
+    "biopsy without any tag < or > stray",
+])
+def test_marking_only_adds_its_own_markup(html):
+    marked = glossary(("biopsy", "Biopsy", ""), ("mibg", "MIBG", "")).mark(html)
+    restored = unmarked(str(marked))
+    # Apart from the inserted explanation, the text and tags are the same (comments dropped,
+    # text re-escaped).
+    expected = html.replace("<!-- biopsy -->", "").replace("&quot;", '"').replace(
+        "< or >", "&lt; or &gt;")
+    assert restored == expected
+    assert active_content(str(marked)) == []
+
+
+def test_a_glossary_without_terms_changes_nothing():
+    html = '<p title="x">Text &amp; more</p>'
+    assert Glossary.from_rows([]).mark(html) == html
+
+
+def test_condition_page_queries_do_not_grow_with_glossary_terms(client):
+    condition = Condition.objects.create(name="Small", slug="small", summary="s",
+                                         status=Condition.Status.PUBLISHED)
+    fill(condition, 3)
+    term("Section")
+    term("Text")
+    few = count_queries(client, "/conditions/small/")
+    for i in range(300):
+        term(f"Word{i}", other_forms=f"word {i} form\nwordform{i}")
+    many = count_queries(client, "/conditions/small/")
+    assert few == many == CONDITION_PAGE_QUERIES
+
+
+# The questions checklist ---------------------------------------------------------------------
+
+def test_a_questions_section_is_a_printable_checklist(client):
+    term("Biopsy")
+    condition_with("Tick each one:\n\n- Why a biopsy?\n- What next?", kind=Section.Kind.QUESTIONS)
+    html = page(client)
+    assert '<ul class="question-checklist list-unstyled">' in html
+    assert html.count('<span class="question-checklist__box" aria-hidden="true">\u2610</span>') == 2
+    assert marks(html) == [("biopsy", "biopsy")]
+
+
+def test_other_sections_keep_their_plain_lists(client):
+    condition_with("- One\n- Two")
+    html = page(client)
+    assert "question-checklist" not in html
+    assert "<ul>\n<li>One</li>" in html
+
+
+# The demo ------------------------------------------------------------------------------------
+
+def test_the_demo_glossary_explains_the_words_of_the_neuroblastoma_page(client):
+    call_command("load_demo", verbosity=0)
+    call_command("load_demo", verbosity=0)
+    assert GlossaryTerm.objects.published().count() == 40
+    words = {slug for slug, _ in marks(page(client))}
+    for slug in ["neuroblast", "adrenal-gland", "catecholamines", "mibg", "biopsy", "mycn",
+                 "resectable", "unresectable", "induction", "consolidation", "remission",
+                 "relapse", "stem-cell-transplant", "chemotherapy", "immunotherapy",
+                 "radiation", "metastatic"]:
+        assert slug in words
+    glossary_page = client.get("/glossary/").content.decode()
+    for slug in ["phase-1-trial", "phase-2-trial", "phase-3-trial", "randomised", "eligibility",
+                 "bone-marrow-aspiration"]:
+        assert f'id="term-{slug}"' in glossary_page
+    questions = Condition.objects.get(slug="neuroblastoma").sections.get(kind="questions")
+    assert questions.heading == "Questions to ask your care team"
+    assert questions.body.count("\n- ") >= 8
