@@ -7,7 +7,8 @@ class StaticViewSitemap(Sitemap):
     priority = 0.8
 
     def items(self):
-        return ["home", "pages:privacy", "newsletter:signup"]
+        return ["home", "pages:privacy", "newsletter:signup", "glossary:term-list",
+                "trials:explained"]
 
     def location(self, item):
         return reverse(item)

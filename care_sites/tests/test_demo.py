@@ -140,8 +140,9 @@ def test_each_service_has_one_number_everywhere(demo, client):
     # The contact page lists a number for some services: the same as the service's own, and
     # never a number that belongs to something else.
     contact_page = client.get("/contact/").content.decode()
-    lines = re.findall(r"<li>([^<:]+): <a href=\"tel:[^\"]*\">([^<]+)</a>|<li>([^<:]+): ([^<]+)</li>",
-                       contact_page)
+    lines = re.findall(
+        r'<li>([^<:]+): <a href="tel:[^"]*">([^<]+)</a>|<li>([^<:]+): ([^<]+)</li>', contact_page
+    )
     listed = {}
     for label, linked, plain_label, plain in lines:
         for number in numbers_in(linked or plain):

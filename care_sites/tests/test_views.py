@@ -588,8 +588,8 @@ def test_care_list_queries_do_not_grow_with_sites(client, n):
 # references, recognitions, discussions, stories, care sites, their locations, support
 # services, trials; the interpreter service and its languages; the header/footer page links;
 # the newsletter topic of the condition and the topics of the signup form; the header's
-# "Call us" number.
-CONDITION_PAGE_QUERIES = 19
+# "Call us" number; the glossary terms.
+CONDITION_PAGE_QUERIES = 20
 # Of those, the care_sites blocks: care sites, their locations, support services, the
 # interpreter service and its languages; and the "Call us" number's location.
 CONDITION_PAGE_CARE_SITES_QUERIES = 6

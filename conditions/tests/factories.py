@@ -55,3 +55,15 @@ def make_full_condition():
     condition.discussions.create(order=0, title="Our story", url="https://example.org/t/1",
                                  reply_count=3)
     return condition, overview
+
+
+def make_glossary_term(name, definition="A plain definition.", other_forms="", **fields):
+    """A published glossary term, its slug made from its name."""
+    from django.utils.text import slugify
+
+    from conditions.models import GlossaryTerm
+
+    defaults = {"slug": slugify(name), "status": GlossaryTerm.Status.PUBLISHED}
+    return GlossaryTerm.objects.create(
+        term=name, definition=definition, other_forms=other_forms, **{**defaults, **fields}
+    )

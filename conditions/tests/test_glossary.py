@@ -12,19 +12,11 @@ from reversion.models import Version
 
 from conditions.glossary import Glossary
 from conditions.models import Condition, GlossaryTerm, Section
-from conditions.tests.test_views import CONDITION_PAGE_QUERIES, count_queries, fill
-from conftest import active_content
+from conditions.tests.factories import make_glossary_term as term
 from portal import roles
+from portal.tests.support import active_content, page_queries, staff_user
 
 pytestmark = pytest.mark.django_db
-
-
-def term(name, definition="A plain definition.", other_forms="", **fields):
-    defaults = {"slug": re.sub(r"\W+", "-", name.lower()).strip("-"),
-                "status": GlossaryTerm.Status.PUBLISHED}
-    return GlossaryTerm.objects.create(
-        term=name, definition=definition, other_forms=other_forms, **{**defaults, **fields}
-    )
 
 
 def condition_with(*bodies, kind=Section.Kind.OTHER):
@@ -95,7 +87,7 @@ def test_the_glossary_page_queries_do_not_grow_with_terms(client):
     for i in range(30):
         term(f"Term {i}")
     # The terms, and the header and footer page links.
-    assert count_queries(client, "/glossary/") == 2
+    assert len(page_queries(client, "/glossary/")) == 2
 
 
 # Editing -------------------------------------------------------------------------------------
@@ -112,14 +104,6 @@ def test_a_form_needs_a_letter_or_digit():
     bad = GlossaryTerm(term="Biopsy", slug="biopsy", definition="d", other_forms="--")
     with pytest.raises(ValidationError, match="at least one letter or digit"):
         bad.full_clean()
-
-
-@pytest.fixture
-def editor_client(client, django_user_model):
-    user = django_user_model.objects.create_user("editor", password="pw", is_staff=True)
-    user.groups.add(Group.objects.get(name=roles.CONTENT_EDITORS))
-    client.force_login(user)
-    return client
 
 
 def test_content_editors_hold_every_glossary_permission():
@@ -155,9 +139,7 @@ def test_the_admin_refuses_a_clashing_form_and_saves_nothing(editor_client):
 
 @pytest.mark.parametrize("role", [roles.TRIAL_COORDINATORS, roles.NEWSLETTER_MANAGERS])
 def test_other_roles_cannot_edit_the_glossary(client, django_user_model, role):
-    user = django_user_model.objects.create_user("someone", password="pw", is_staff=True)
-    user.groups.add(Group.objects.get(name=role))
-    client.force_login(user)
+    client.force_login(staff_user(django_user_model, role))
     assert client.get(reverse("admin:conditions_glossaryterm_add")).status_code == 403
 
 
@@ -260,19 +242,6 @@ def test_a_glossary_without_terms_changes_nothing():
     assert Glossary.from_rows([]).mark(html) == html
 
 
-def test_condition_page_queries_do_not_grow_with_glossary_terms(client):
-    condition = Condition.objects.create(name="Small", slug="small", summary="s",
-                                         status=Condition.Status.PUBLISHED)
-    fill(condition, 3)
-    term("Section")
-    term("Text")
-    few = count_queries(client, "/conditions/small/")
-    for i in range(300):
-        term(f"Word{i}", other_forms=f"word {i} form\nwordform{i}")
-    many = count_queries(client, "/conditions/small/")
-    assert few == many == CONDITION_PAGE_QUERIES
-
-
 # The questions checklist ---------------------------------------------------------------------
 
 def test_a_questions_section_is_a_printable_checklist(client):
@@ -310,3 +279,20 @@ def test_the_demo_glossary_explains_the_words_of_the_neuroblastoma_page(client):
     questions = Condition.objects.get(slug="neuroblastoma").sections.get(kind="questions")
     assert questions.heading == "Questions to ask your care team"
     assert questions.body.count("\n- ") >= 8
+
+
+def test_site_search_finds_a_term_by_another_form_and_links_to_its_anchor(client):
+    term("MIBG", "A substance that neuroblastoma cells take up.",
+         other_forms="metaiodobenzylguanidine")
+    term("Hidden word", status=GlossaryTerm.Status.DRAFT, other_forms="metaiodobenzylguanidine2")
+    html = client.get("/search/?q=metaiodobenzylguanidine").content.decode()
+    assert "Words explained" in html
+    assert '<a href="/glossary/#term-mibg">MIBG</a>' in html
+    assert "A substance that neuroblastoma cells take up." in html
+    assert "Hidden word" not in html
+
+
+def test_the_sitemap_lists_the_glossary_and_the_trial_explainer(client):
+    body = client.get("/sitemap.xml").content.decode()
+    assert "http://testserver/glossary/" in body
+    assert "http://testserver/trials/explained/" in body

@@ -8,7 +8,7 @@ from django.utils.html import escape
 
 from care_sites.models import CareSite, Language, Location, SupportService
 from conditions.models import Condition, Section, Story
-from conditions.tests.factories import make_condition
+from conditions.tests.factories import make_condition, make_glossary_term
 from portal import roles
 from portal.tests.support import page_queries
 
@@ -206,6 +206,20 @@ def test_condition_page_queries_do_not_grow_with_content(client):
     fill(large, 40)
     assert len(page_queries(client, "/conditions/small/")) == CONDITION_PAGE_QUERIES
     assert len(page_queries(client, "/conditions/large/")) == CONDITION_PAGE_QUERIES
+
+
+def test_condition_page_queries_do_not_grow_with_glossary_terms(client):
+    condition = Condition.objects.create(name="Small", slug="small", summary="s",
+                                         status=Condition.Status.PUBLISHED)
+    fill(condition, 3)
+    make_glossary_term("Section")
+    make_glossary_term("Text")
+    few = len(page_queries(client, "/conditions/small/"))
+    for i in range(300):
+        make_glossary_term(f"Word{i}", other_forms=f"word {i} form\nwordform{i}")
+    many = len(page_queries(client, "/conditions/small/"))
+    assert few == many == CONDITION_PAGE_QUERIES
+    assert 'popovertarget="glossary:text"' in client.get("/conditions/small/").content.decode()
 
 
 def test_a_to_z_queries_do_not_grow_with_content(client):

@@ -32,6 +32,8 @@ PUBLIC_PAGES = [
     ("trials, no match", "/trials/?status=withdrawn&age=99", 200),
     ("trial", "/trials/NCT99990003/", 200),
     ("closed trial", "/trials/NCT99990005/", 200),
+    ("what is a clinical trial", "/trials/explained/", 200),
+    ("glossary", "/glossary/", 200),
     ("editable page", "/about/", 200),
     ("editable page with phone numbers", "/contact/", 200),
     ("privacy notice", "/privacy/", 200),

@@ -3,8 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from conditions.tests.factories import make_condition
 from trials.models import OverallStatus, StatusGroup
-from trials.tests.test_views import make_condition, make_trial, nct
+from trials.tests.factories import make_trial, nct
 
 pytestmark = pytest.mark.django_db
 
