@@ -9,6 +9,7 @@ glossary page.
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html import escape
 from html.parser import HTMLParser
 from itertools import pairwise
@@ -76,24 +77,7 @@ class Glossary:
     @classmethod
     def from_rows(cls, rows):
         """rows: (slug, term, definition, other forms) as GlossaryTerm.objects.for_marking()."""
-        index, size = {}, 0
-        for slug, name, definition, other_forms in rows:
-            term = Term(slug, name, definition)
-            size += 1
-            variants = set()
-            for form in [name, *other_forms.splitlines()]:
-                words, exact = words_of(form), exact_words(form)
-                if not words:
-                    continue
-                variants.add((words, exact))
-                if (last := plural(words[-1])) is not None:
-                    suffix = last[len(words[-1]):]
-                    exact_last = exact[-1] and exact[-1] + suffix
-                    variants.add(((*words[:-1], last), (*exact[:-1], exact_last)))
-            for words, exact in variants:
-                index.setdefault(words[0], []).append((words, exact, term))
-        for candidates in index.values():
-            candidates.sort(key=lambda candidate: -len(candidate[0]))
+        index, size = build_index(tuple(rows))
         return cls(index=index, page_url=reverse("glossary:term-list"), size=size)
 
     def mark(self, html, *, checklist=False):
@@ -149,6 +133,30 @@ class Glossary:
             id=term.element_id, shown=shown, term=term.term, definition=term.definition,
             url=self.page_url, slug=term.slug,
         )
+
+
+@lru_cache(maxsize=8)
+def build_index(rows):
+    """The lookup table of a set of terms, shared (read-only) by every page view that has the
+    same terms, so a page pays only for reading the terms, not for indexing them again."""
+    index = {}
+    for slug, name, definition, other_forms in rows:
+        term = Term(slug, name, definition)
+        variants = set()
+        for form in [name, *other_forms.splitlines()]:
+            words, exact = words_of(form), exact_words(form)
+            if not words:
+                continue
+            variants.add((words, exact))
+            if (last := plural(words[-1])) is not None:
+                suffix = last[len(words[-1]):]
+                exact_last = exact[-1] and exact[-1] + suffix
+                variants.add(((*words[:-1], last), (*exact[:-1], exact_last)))
+        for words, exact in variants:
+            index.setdefault(words[0], []).append((words, exact, term))
+    for candidates in index.values():
+        candidates.sort(key=lambda candidate: -len(candidate[0]))
+    return index, len(rows)
 
 
 class _Marker(HTMLParser):
