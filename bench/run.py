@@ -75,7 +75,7 @@ def bench_pages():
     from django.core.management import call_command
 
     from care_sites.models import CareSite
-    from conditions.models import Condition
+    from conditions.models import Condition, GlossaryTerm
     from trials.models import Trial
 
     call_command("load_demo", verbosity=0)
@@ -95,15 +95,30 @@ def bench_pages():
     conditions = Trial.conditions.through
     conditions.objects.bulk_create(conditions(trial_id=pk, condition_id=neuroblastoma.pk)
                                    for pk in added[:300])
-    client = Client()
-    for label, url in [
+    time_pages([
         ("GET /trials/ (10,000 trials)", "/trials/"),
         ("GET /trials/?status=open&age=5&condition=neuroblastoma",
          "/trials/?status=open&age=5&condition=neuroblastoma"),
         ("GET /conditions/neuroblastoma/ (300 linked trials)", "/conditions/neuroblastoma/"),
         ("GET /conditions/", "/conditions/"),
         ("GET /care/", "/care/"),
-    ]:
+    ])
+    GlossaryTerm.objects.bulk_create(
+        GlossaryTerm(term=f"Benchmark word {i}", slug=f"benchmark-word-{i}",
+                     definition="A plain definition.", other_forms=f"benchword{i}",
+                     status="published")
+        for i in range(1_000)
+    )
+    time_pages([
+        ("GET /conditions/neuroblastoma/ (and 1,040 glossary terms)",
+         "/conditions/neuroblastoma/"),
+        ("GET /glossary/ (1,040 terms)", "/glossary/"),
+    ])
+
+
+def time_pages(pages):
+    client = Client()
+    for label, url in pages:
         queries = QueryCounter()
         with connection.execute_wrapper(queries):
             assert client.get(url).status_code == 200, url

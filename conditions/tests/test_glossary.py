@@ -296,3 +296,18 @@ def test_the_sitemap_lists_the_glossary_and_the_trial_explainer(client):
     body = client.get("/sitemap.xml").content.decode()
     assert "http://testserver/glossary/" in body
     assert "http://testserver/trials/explained/" in body
+
+
+def test_an_edited_term_is_explained_with_its_new_words_on_the_next_view(client):
+    biopsy = term("Biopsy", "Old words.")
+    condition_with("A biopsy.")
+    assert "Old words." in page(client)
+    biopsy.definition = "New words."
+    biopsy.other_forms = "biopsies"
+    biopsy.save()
+    html = page(client)
+    assert "New words." in html
+    assert "Old words." not in html
+    biopsy.status = GlossaryTerm.Status.DRAFT
+    biopsy.save()
+    assert marks(page(client)) == []
