@@ -5,6 +5,7 @@ import pytest
 from conditions.models import (
     Condition,
     Discussion,
+    GlossaryTerm,
     KeyFact,
     Recognition,
     Reference,
@@ -34,6 +35,13 @@ def test_hostile_text_in_every_field_renders_inert(client):
     hostile(KeyFact, condition=condition)
     section = hostile(Section, condition=condition, kind="staging", anchor="")
     hostile(Section, condition=condition, kind="treatment", anchor="")
+    hostile(Section, condition=condition, kind="questions", anchor="")
+    condition.sections.create(heading="Words", body=f"An alert and a click. {PAYLOAD}")
+    # The payload's words (alert, script, click...) become glossary terms to be marked.
+    hostile(GlossaryTerm, slug="hostile-term", status=GlossaryTerm.Status.PUBLISHED)
+    for word in ["alert", "click", "x", "ok", "d", "evil"]:
+        GlossaryTerm.objects.create(term=word, slug=word, definition=PAYLOAD,
+                                    status=GlossaryTerm.Status.PUBLISHED)
     hostile(Subsection, section=section, anchor="")
     category = hostile(StagingCategory, condition=condition)
     hostile(TreatmentOption, category=category, age_group="")
@@ -43,7 +51,8 @@ def test_hostile_text_in_every_field_renders_inert(client):
     story = hostile(Story, slug="hostile-story", status=Story.Status.PUBLISHED, image="")
     story.conditions.add(condition)
 
-    for url in ["/conditions/hostile/", "/conditions/", "/conditions/stories/hostile-story/"]:
+    for url in ["/conditions/hostile/", "/conditions/", "/conditions/stories/hostile-story/",
+                "/glossary/"]:
         response = client.get(url)
         assert response.status_code == 200, url
         html = response.content.decode()
@@ -51,3 +60,4 @@ def test_hostile_text_in_every_field_renders_inert(client):
     # Plain-text fields are escaped, so the words stay visible but do nothing.
     page = client.get("/conditions/hostile/").content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert 'popovertarget="glossary:alert"' in page
