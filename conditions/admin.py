@@ -198,7 +198,7 @@ class StoryAdmin(RevisionAdmin):
 
 @admin.register(GlossaryTerm)
 class GlossaryTermAdmin(RevisionAdmin):
-    list_display = ["term", "definition", "status", "publish_at", "on_site"]
+    list_display = ["term", "definition", "status", "publish_at"]
     list_filter = ["status"]
     search_fields = ["term", "other_forms", "definition"]
     prepopulated_fields = {"slug": ["term"]}

@@ -125,7 +125,7 @@ class Glossary:
     def explain(self, term, shown):
         return format_html(
             '<button type="button" class="glossary-term bg-transparent border-0 p-0 '
-            'link-primary text-decoration-underline" popovertarget="{id}">{shown}</button>'
+            'text-reset text-decoration-underline" popovertarget="{id}">{shown}</button>'
             '<span class="glossary-popover bg-body text-body border rounded-3 shadow p-3 '
             'col-11 col-md-6 col-lg-4" id="{id}" popover><strong>{term}:</strong> '
             '{definition} <a href="{url}#term-{slug}">All words explained '
