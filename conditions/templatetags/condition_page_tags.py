@@ -8,13 +8,15 @@ from conditions.models import Section
 
 register = template.Library()
 
+VOID_TAGS = {"br", "hr", "img", "wbr"}
 # Words that mark a sign as one to act on at once, not at the next visit.
 URGENT = re.compile(r"\b(right away|immediately|at once|urgent(ly)?|emergency|call 911)\b", re.I)
 
 
 class _Blocks(HTMLParser):
     """The paragraphs and list items of sanitised HTML as plain text, in order:
-    (text, number of the top-level list it is in, or None for a paragraph)."""
+    (text, number of the top-level list it is in, or None for a paragraph). The text of a
+    popover (a glossary explanation) is left out."""
 
     def __init__(self):
         super().__init__()
@@ -22,8 +24,12 @@ class _Blocks(HTMLParser):
         self.open = []
         self.lists = 0
         self.depth = 0
+        self.in_popover = 0
 
     def handle_starttag(self, tag, attrs):
+        if self.in_popover or any(name == "popover" for name, _ in attrs):
+            self.in_popover += tag not in VOID_TAGS
+            return
         if tag in {"ul", "ol"}:
             self.depth += 1
             self.lists += self.depth == 1
@@ -31,6 +37,9 @@ class _Blocks(HTMLParser):
             self.open.append(([], self.lists if self.depth else None))
 
     def handle_endtag(self, tag):
+        if self.in_popover:
+            self.in_popover -= 1
+            return
         if tag in {"ul", "ol"}:
             self.depth = max(self.depth - 1, 0)
         elif tag in {"p", "li"} and self.open:
@@ -40,7 +49,7 @@ class _Blocks(HTMLParser):
                 self.blocks.append((text, list_no))
 
     def handle_data(self, data):
-        if self.open:
+        if self.open and not self.in_popover:
             self.open[-1][0].append(data)
 
 

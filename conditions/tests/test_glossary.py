@@ -311,3 +311,16 @@ def test_an_edited_term_is_explained_with_its_new_words_on_the_next_view(client)
     biopsy.status = GlossaryTerm.Status.DRAFT
     biopsy.save()
     assert marks(page(client)) == []
+
+
+def test_the_get_help_box_shows_marked_words_as_plain_text_without_their_definitions(client):
+    term("Seizure", "A sudden burst of electrical activity in the brain.", "seizures")
+    condition = condition_with()
+    condition.sections.create(order=0, kind=Section.Kind.WHEN_TO_SEE_DOCTOR, heading="When",
+                              body="Call 911 at once if your child has a seizure.")
+    html = page(client)
+    assert marks(html) == [("seizure", "seizure")]
+    start = html.index('class="get-help"')
+    box = html[start:html.index("</aside>", start)]
+    assert "Call 911 at once if your child has a seizure." in box
+    assert "burst of electrical activity" not in box
