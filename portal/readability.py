@@ -7,11 +7,14 @@ import textstat
 LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")  # [text](address): only the text is read
 MARKDOWN_SYNTAX = re.compile(r"[*_`#>\[\]()]")
 MIN_WORDS = 10
+LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(.*?)[.!?:;]?\s*$", re.M)
 
 
 def flesch_kincaid_grade(text):
     """US school grade needed to read the text; None when there is too little text to tell."""
-    text = MARKDOWN_SYNTAX.sub(" ", LINK.sub(r"\1", text or ""))
+    # Each list item reads as a sentence of its own, with or without a full stop.
+    text = LIST_ITEM.sub(r"\1.", LINK.sub(r"\1", text or ""))
+    text = MARKDOWN_SYNTAX.sub(" ", text)
     if textstat.lexicon_count(text) < MIN_WORDS:
         return None
     return round(max(textstat.flesch_kincaid_grade(text), 0.0), 1)

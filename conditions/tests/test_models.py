@@ -129,3 +129,12 @@ def test_reading_grade_is_textstats_and_ignores_markdown_syntax():
               "most often starts in the *adrenal glands*, which sit on top of the kidneys.")
     assert flesch_kincaid_grade(plain) == round(textstat.flesch_kincaid_grade(plain), 1)
     assert flesch_kincaid_grade(marked) == flesch_kincaid_grade(plain)
+
+
+def test_each_list_item_reads_as_a_sentence():
+    items = ["Bulging eyes and dark circles around the eyes", "Weakness in the legs",
+             "A fever that does not go away", "Pale skin from anaemia", "Pain in the bones"]
+    as_list = "\n".join(f"- {item}" for item in items)
+    as_sentences = " ".join(f"{item}." for item in items)
+    assert flesch_kincaid_grade(as_list) == flesch_kincaid_grade(as_sentences)
+    assert flesch_kincaid_grade(as_list) < 8
