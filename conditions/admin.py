@@ -1,9 +1,11 @@
 from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html
 from reversion_compare.helpers import html_diff
 
 from conditions.models import (
+    RESERVED_ANCHORS,
     Condition,
     ConditionDueForReview,
     Discussion,
@@ -17,6 +19,7 @@ from conditions.models import (
     Subsection,
     Synonym,
     TreatmentOption,
+    unique_anchor,
 )
 from portal.revisions import RevisionAdmin
 
@@ -69,8 +72,35 @@ class KeyFactInline(admin.TabularInline):
     extra = 0
 
 
+class AnchoredFormSet(BaseInlineFormSet):
+    """Derives the empty anchors from the headings before the rows are checked for
+    duplicates, each unique among the anchors kept and the ones derived in this save."""
+
+    reserved = frozenset()
+
+    def clean(self):
+        kept = [form for form in self.forms
+                if getattr(form, "cleaned_data", None) and not self._should_delete_form(form)]
+        taken = set(self.reserved) | {form.cleaned_data.get("anchor") for form in kept}
+        for form in kept:
+            heading = form.cleaned_data.get("heading")
+            if heading and not form.cleaned_data.get("anchor"):
+                anchor = unique_anchor(self.anchor_text(form, heading), taken)
+                taken.add(anchor)
+                form.cleaned_data["anchor"] = form.instance.anchor = anchor
+        super().clean()
+
+    def anchor_text(self, form, heading):
+        return heading
+
+
+class SectionFormSet(AnchoredFormSet):
+    reserved = RESERVED_ANCHORS
+
+
 class SectionInline(admin.StackedInline):
     model = Section
+    formset = SectionFormSet
     extra = 0
     fields = [("order", "kind"), "heading", "body", ("reading_grade", "anchor")]
     readonly_fields = ["reading_grade"]

@@ -16,6 +16,10 @@ from portal.validators import validate_image_file
 REVIEW_DUE_SOON_DAYS = 30
 
 
+RESERVED_ANCHORS = frozenset({"staging-categories", "references", "key-facts", "recognition",
+                              "recommended-reading", "page-title"})
+
+
 def unique_anchor(text, taken):
     """A slug for a heading id that is not in `taken` (adds -2, -3...)."""
     base = slugify(text)[:70] or "section"
@@ -203,8 +207,7 @@ class Section(RenderedMarkdown):
             taken = set(
                 Section.objects.filter(condition_id=self.condition_id)
                 .exclude(pk=self.pk).values_list("anchor", flat=True)
-            ) | {"staging-categories", "references", "key-facts", "recognition",
-                 "recommended-reading", "page-title"}
+            ) | RESERVED_ANCHORS
             self.anchor = unique_anchor(self.heading, taken)
         super().save(*args, **kwargs)
 

@@ -2,14 +2,58 @@
 change form: a user reaches an object's history, comparisons and old versions only when they
 may view (or, to restore, change) that object, and only versions of that object."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.core import serializers
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.html import format_html
 from reversion.models import Version
+from reversion.revisions import _follow_relations_recursive
 from reversion_compare.admin import CompareVersionAdmin
+
+# Fields that say when a page is public; restoring old content leaves them as they are.
+PUBLISHING_FIELDS = ("status", "publish_at", "unpublish_at")
+# Fields that change on every save and say nothing about the content.
+NOISE_FIELDS = {"updated_at", "body_html", "reading_grade"}
+
+
+def content_snapshot(obj):
+    """{(model label, pk): {field: value}} for the object and every part its revisions hold."""
+    objects = list(_follow_relations_recursive(obj))
+    return {
+        (item["model"], str(item["pk"])): item["fields"]
+        for item in serializers.serialize("python", objects)
+    }
+
+
+def part_name(model_label, fields):
+    from django.apps import apps
+
+    model = apps.get_model(model_label)
+    title = next((fields[name] for name in ("heading", "name", "title", "text")
+                  if fields.get(name)), "")
+    return f"{model._meta.verbose_name} “{title}”" if title else str(
+        model._meta.verbose_name
+    )
+
+
+def describe_changes(before, after, ignore=()):
+    """Plain sentences naming what differs between two content snapshots."""
+    ignored = NOISE_FIELDS | set(ignore)
+    lines = []
+    for key in after.keys() - before.keys():
+        lines.append(f"brought back {part_name(key[0], after[key])}")
+    for key in before.keys() - after.keys():
+        lines.append(f"removed {part_name(key[0], before[key])}")
+    for key in before.keys() & after.keys():
+        changed = sorted(name for name, value in after[key].items()
+                         if name not in ignored and before[key].get(name) != value)
+        if changed:
+            lines.append(f"changed {', '.join(changed)} of {part_name(key[0], after[key])}")
+    return sorted(lines)
 
 
 class RevisionAdmin(CompareVersionAdmin):
@@ -44,6 +88,14 @@ class RevisionAdmin(CompareVersionAdmin):
         self.allowed_object(request, object_id)
         return super().compare_view(request, object_id, extra_context)
 
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        kept = getattr(request, "_kept_publishing", None)
+        if obj is not None and kept and str(obj.pk) == kept["pk"]:
+            for name, value in kept["values"].items():
+                setattr(obj, name, value)
+        return obj
+
     def revision_view(self, request, object_id, version_id, extra_context=None):
         obj = self.allowed_object(request, object_id, change=True)
         version = get_object_or_404(Version.objects.get_for_object(obj), pk=version_id)
@@ -56,7 +108,25 @@ class RevisionAdmin(CompareVersionAdmin):
             target = self.get_object(request, other.object_id)
             if target is None or not self.has_change_permission(request, target):
                 raise PermissionDenied
-        return super().revision_view(request, object_id, version_id, extra_context)
+        # A restore brings back content; whether and when the page is public stays as it is.
+        request._kept_publishing = {
+            "pk": str(obj.pk),
+            "values": {name: getattr(obj, name) for name in PUBLISHING_FIELDS
+                       if hasattr(obj, name)},
+        }
+        before = content_snapshot(obj) if request.method == "POST" else None
+        response = super().revision_view(request, object_id, version_id, extra_context)
+        if before is not None and response.status_code == 302:
+            after = content_snapshot(self.model._default_manager.get(pk=obj.pk))
+            changes = describe_changes(before, after, ignore=PUBLISHING_FIELDS)
+            date = timezone.localtime(version.revision.date_created)
+            summary = "; ".join(changes) if changes else "nothing differed from the current page"
+            messages.info(
+                request,
+                f"Restored the version saved {date:%d %b %Y %H:%M}: {summary}. "
+                "Publishing was left as it was.",
+            )
+        return response
 
     def may_recover(self, request):
         if self.recover_for_superusers_only and not request.user.is_superuser:
