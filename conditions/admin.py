@@ -1,7 +1,9 @@
+import nested_admin
+from django import forms
 from django.contrib import admin
-from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html
+from nested_admin.formsets import NestedInlineFormSet
 from reversion_compare.helpers import html_diff
 
 from conditions.models import (
@@ -60,19 +62,7 @@ class ReviewFilter(admin.SimpleListFilter):
         return queryset
 
 
-class SynonymInline(admin.TabularInline):
-    model = Synonym
-    extra = 0
-    verbose_name = "also called"
-    verbose_name_plural = "also called (synonyms)"
-
-
-class KeyFactInline(admin.TabularInline):
-    model = KeyFact
-    extra = 0
-
-
-class AnchoredFormSet(BaseInlineFormSet):
+class AnchoredFormSet(NestedInlineFormSet):
     """Derives the empty anchors from the headings before the rows are checked for
     duplicates, each unique among the anchors kept and the ones derived in this save."""
 
@@ -85,56 +75,85 @@ class AnchoredFormSet(BaseInlineFormSet):
         for form in kept:
             heading = form.cleaned_data.get("heading")
             if heading and not form.cleaned_data.get("anchor"):
-                anchor = unique_anchor(self.anchor_text(form, heading), taken)
+                anchor = unique_anchor(heading, taken)
                 taken.add(anchor)
                 form.cleaned_data["anchor"] = form.instance.anchor = anchor
         super().clean()
-
-    def anchor_text(self, form, heading):
-        return heading
 
 
 class SectionFormSet(AnchoredFormSet):
     reserved = RESERVED_ANCHORS
 
 
-class SectionInline(admin.StackedInline):
+class SortableMixin:
+    """Rows ordered by drag and drop (or the move buttons of static/js/inline-order.js):
+    the order field is kept hidden and numbered from the rows' positions on save."""
+
+    sortable_field_name = "order"
+    extra = 0
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == self.sortable_field_name:
+            kwargs["widget"] = forms.HiddenInput
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class SynonymInline(nested_admin.NestedTabularInline):
+    model = Synonym
+    extra = 0
+    verbose_name = "also called"
+    verbose_name_plural = "also called (synonyms)"
+
+
+class KeyFactInline(SortableMixin, nested_admin.NestedTabularInline):
+    model = KeyFact
+
+
+class SubsectionInline(SortableMixin, nested_admin.NestedStackedInline):
+    model = Subsection
+    fields = ["heading", "body", ("reading_grade", "anchor"), "order"]
+    readonly_fields = ["reading_grade"]
+
+
+class SectionInline(SortableMixin, nested_admin.NestedStackedInline):
     model = Section
     formset = SectionFormSet
-    extra = 0
-    fields = [("order", "kind"), "heading", "body", ("reading_grade", "anchor")]
+    fields = ["kind", "heading", "body", ("reading_grade", "anchor"), "order"]
     readonly_fields = ["reading_grade"]
-    show_change_link = True
+    inlines = [SubsectionInline]
 
 
-class StagingCategoryInline(admin.StackedInline):
+class TreatmentOptionInline(SortableMixin, nested_admin.NestedTabularInline):
+    model = TreatmentOption
+
+
+class StagingCategoryInline(SortableMixin, nested_admin.NestedStackedInline):
     model = StagingCategory
-    extra = 0
-    fields = [("order", "name"), "definition"]
-    show_change_link = True
+    fields = ["name", "definition", "order"]
+    inlines = [TreatmentOptionInline]
 
 
-class ReferenceInline(admin.StackedInline):
+class ReferenceInline(SortableMixin, nested_admin.NestedStackedInline):
     model = Reference
-    extra = 0
     fields = [
-        ("order", "year"), "authors", "title", ("source", "volume", "pages"),
-        ("doi", "url", "accessed"),
+        "year", "authors", "title", ("source", "volume", "pages"),
+        ("doi", "url", "accessed"), "order",
     ]
 
 
-class RecognitionInline(admin.TabularInline):
+class RecognitionInline(SortableMixin, nested_admin.NestedTabularInline):
     model = Recognition
-    extra = 0
 
 
-class DiscussionInline(admin.TabularInline):
+class DiscussionInline(SortableMixin, nested_admin.NestedTabularInline):
     model = Discussion
-    extra = 0
+
+
+EDITING_JS = ["js/unsaved-changes.js", "js/inline-order.js"]
 
 
 @admin.register(Condition)
-class ConditionAdmin(RevisionAdmin):
+class ConditionAdmin(nested_admin.NestedModelAdminMixin, RevisionAdmin):
     list_display = ["name", "status", "publish_at", "last_reviewed", "next_review_due",
                     "review_state", "on_site"]
     list_filter = ["status", ReviewFilter]
@@ -149,6 +168,10 @@ class ConditionAdmin(RevisionAdmin):
     ]
     inlines = [SynonymInline, KeyFactInline, SectionInline, StagingCategoryInline,
                RecognitionInline, ReferenceInline, DiscussionInline]
+
+    class Media:
+        js = EDITING_JS
+        css = {"all": ["css/admin-editing.css"]}
 
     def compare_sections(self, obj_compare):
         """Compare the text of the sections and subsections, not just their names."""
@@ -180,38 +203,6 @@ class ConditionDueForReviewAdmin(admin.ModelAdmin):
     def edit_link(self, obj):
         url = reverse("admin:conditions_condition_change", args=[obj.pk])
         return format_html('<a href="{}">Review and edit</a>', url)
-
-
-class SubsectionInline(admin.StackedInline):
-    model = Subsection
-    extra = 0
-    fields = [("order", "heading"), "body", ("reading_grade", "anchor")]
-    readonly_fields = ["reading_grade"]
-
-
-@admin.register(Section)
-class SectionAdmin(RevisionAdmin):
-    list_display = ["heading", "condition", "kind", "order", "reading_grade"]
-    list_filter = ["kind", "condition"]
-    list_select_related = ["condition"]
-    search_fields = ["heading", "body", "condition__name"]
-    fields = ["condition", ("order", "kind"), "heading", "anchor", "body", "reading_grade"]
-    readonly_fields = ["reading_grade"]
-    inlines = [SubsectionInline]
-
-
-class TreatmentOptionInline(admin.TabularInline):
-    model = TreatmentOption
-    extra = 0
-
-
-@admin.register(StagingCategory)
-class StagingCategoryAdmin(RevisionAdmin):
-    list_display = ["name", "condition", "order"]
-    list_filter = ["condition"]
-    list_select_related = ["condition"]
-    search_fields = ["name", "condition__name"]
-    inlines = [TreatmentOptionInline]
 
 
 @admin.register(Story)

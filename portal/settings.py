@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "reversion",
     "reversion_compare",
     "django_tasks_db",
+    "nested_admin",
 ]
 # The portal's feature apps, in dependency order: each app's demo content may use the apps
 # before it, and site search lists results in this order. Only these are asked for their

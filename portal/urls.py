@@ -29,6 +29,7 @@ admin.site.index_title = "Content and settings"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("admin/", admin.site.urls),
+    path("_nested_admin/", include("nested_admin.urls")),
     path("conditions/", include("conditions.urls")),
     path("care/", include("care_sites.urls")),
     path("support/", include("care_sites.support_urls")),

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 import reversion
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from reversion.models import Version
 
@@ -38,6 +38,8 @@ def add_section_rows(data, *headings):
             f"sections-{index}-kind": "other", f"sections-{index}-heading": heading,
             f"sections-{index}-body": "Some text.", f"sections-{index}-anchor": "",
             f"sections-{index}-order": str(index),
+            f"sections-{index}-subsections-TOTAL_FORMS": "0",
+            f"sections-{index}-subsections-INITIAL_FORMS": "0",
         })
     data["sections-TOTAL_FORMS"] = str(len(headings))
 
@@ -125,3 +127,63 @@ def test_restore_form_shows_the_current_publishing_state(editor_client):
 
     assert data["status"] == Condition.Status.PUBLISHED
     assert inline_index(data, "sections", condition.sections.first()) == 0
+
+
+def test_subsections_and_treatment_options_are_edited_on_the_condition_page(editor_client):
+    condition, overview = make_full_condition()
+    subsection = overview.subsections.get()
+    option = TreatmentOption.objects.get()
+    data = form_data(editor_client.get(change_url(condition)), "condition_form")
+    section_row = inline_index(data, "sections", overview)
+    sub_prefix = f"sections-{section_row}-subsections"
+    data[f"{sub_prefix}-{inline_index(data, sub_prefix, subsection)}-body"] = "Edited in place."
+    category_row = inline_index(data, "staging_categories", option.category)
+    option_prefix = f"staging_categories-{category_row}-options"
+    data[f"{option_prefix}-{inline_index(data, option_prefix, option)}-text"] = "Watchful waiting"
+
+    response = editor_client.post(change_url(condition), data)
+
+    assert response.status_code == 302
+    assert response.url == reverse("admin:conditions_condition_changelist")
+    subsection.refresh_from_db()
+    option.refresh_from_db()
+    assert (subsection.body, option.text) == ("Edited in place.", "Watchful waiting")
+    # The change is one revision of the condition, holding the nested parts.
+    latest = revisions_of(condition)[-1].revision
+    stored = {(v.content_type.model, v.object_id): v.field_dict
+              for v in latest.version_set.all()}
+    assert stored[("subsection", str(subsection.pk))]["body"] == "Edited in place."
+    assert stored[("treatmentoption", str(option.pk))]["text"] == "Watchful waiting"
+
+
+def test_sections_are_reordered_without_typed_numbers(editor_client):
+    condition, overview = make_full_condition()
+    symptoms = condition.sections.get(heading="Symptoms")
+    page = editor_client.get(change_url(condition))
+    html = page.content.decode()
+    data = form_data(page, "condition_form")
+    for row in range(2):
+        assert f'<input type="hidden" name="sections-{row}-order"' in html
+    assert html.count('<div class="form-row hidden field-order') == html.count('field-order')
+    # The page's script numbers the rows from their positions; the server keeps that order.
+    data[f"sections-{inline_index(data, 'sections', overview)}-order"] = "1"
+    data[f"sections-{inline_index(data, 'sections', symptoms)}-order"] = "0"
+
+    assert editor_client.post(change_url(condition), data).status_code == 302
+    assert [s.heading for s in condition.sections.all()] == ["Symptoms", "Overview"]
+
+
+def test_sections_and_staging_categories_have_no_separate_admin_pages(editor_client):
+    _condition, overview = make_full_condition()
+    for name in ["section", "subsection", "stagingcategory", "treatmentoption"]:
+        with pytest.raises(NoReverseMatch):
+            reverse(f"admin:conditions_{name}_changelist")
+    assert editor_client.get(f"/admin/conditions/section/{overview.pk}/change/").status_code == 404
+
+
+def test_the_condition_page_asks_before_leaving_with_unsaved_changes(editor_client):
+    condition, _ = make_full_condition()
+    html = editor_client.get(change_url(condition)).content.decode()
+    assert '<script src="/static/js/unsaved-changes.js"' in html
+    assert '<script src="/static/js/inline-order.js"' in html
+    assert "inlinechangelink" not in html

@@ -1,0 +1,24 @@
+// Leaving an admin form with unsaved changes asks first. Saving clears the question.
+(function () {
+  "use strict";
+  var form = document.querySelector("#content-main form[method=post]");
+  if (!form) {
+    return;
+  }
+  var changed = false;
+  function markChanged() {
+    changed = true;
+  }
+  form.addEventListener("input", markChanged);
+  form.addEventListener("change", markChanged);
+  form.addEventListener("portal:reordered", markChanged);
+  form.addEventListener("submit", function () {
+    changed = false;
+  });
+  window.addEventListener("beforeunload", function (event) {
+    if (changed) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+})();
