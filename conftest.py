@@ -131,3 +131,17 @@ def task_queue(settings):
     """Tasks go through the database queue, as in production, instead of running at once."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     return TaskQueue()
+
+
+@pytest.fixture
+def reviewer(django_user_model):
+    """A member of the Medical reviewers role with a reviewer profile."""
+    from portal import roles
+    from portal.models import ReviewerProfile
+
+    user = staff_user(django_user_model, roles.MEDICAL_REVIEWERS, username="reviewer")
+    user.email = "ana.ruiz@example.org"
+    user.save()
+    ReviewerProfile.objects.create(user=user, display_name="Dr Ana Ruiz",
+                                   credentials="MD, Pediatric Oncology")
+    return user

@@ -23,6 +23,7 @@ from conditions.models import (
     TreatmentOption,
     unique_anchor,
 )
+from portal.review_admin import ReviewedAdminMixin
 from portal.revisions import RevisionAdmin
 
 
@@ -153,8 +154,8 @@ EDITING_JS = ["js/unsaved-changes.js", "js/inline-order.js"]
 
 
 @admin.register(Condition)
-class ConditionAdmin(nested_admin.NestedModelAdminMixin, RevisionAdmin):
-    list_display = ["name", "status", "publish_at", "last_reviewed", "next_review_due",
+class ConditionAdmin(nested_admin.NestedModelAdminMixin, ReviewedAdminMixin, RevisionAdmin):
+    list_display = ["name", "publish_at", "last_reviewed", "next_review_due",
                     "review_state", "on_site"]
     list_filter = ["status", ReviewFilter]
     search_fields = ["name", "synonyms__name", "summary"]
@@ -162,10 +163,12 @@ class ConditionAdmin(nested_admin.NestedModelAdminMixin, RevisionAdmin):
     date_hierarchy = "publish_at"
     fieldsets = [
         (None, {"fields": ["name", "slug", "summary", "meta_description"]}),
-        ("Publishing", {"fields": [("status", "publish_at")]}),
+        ("Publishing", {"fields": [("status", "publish_at", "unpublish_at")]}),
         ("Medical review", {"fields": [("last_reviewed", "next_review_due"),
-                                       ("reviewer_name", "reviewer_role"), "owner", "disclaimer"]}),
+                                       "reviewer", "review_interval_months", "owner",
+                                       "disclaimer"]}),
     ]
+    review_fields = ["last_reviewed", "next_review_due", "reviewer"]
     inlines = [SynonymInline, KeyFactInline, SectionInline, StagingCategoryInline,
                RecognitionInline, ReferenceInline, DiscussionInline]
 
@@ -206,14 +209,14 @@ class ConditionDueForReviewAdmin(admin.ModelAdmin):
 
 
 @admin.register(Story)
-class StoryAdmin(RevisionAdmin):
-    list_display = ["title", "status", "publish_at", "reading_grade"]
+class StoryAdmin(ReviewedAdminMixin, RevisionAdmin):
+    list_display = ["title", "publish_at", "reading_grade"]
     list_filter = ["status", "conditions"]
     search_fields = ["title", "summary", "body"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["conditions"]
     fields = ["title", "slug", "summary", "body", "reading_grade", ("image", "image_alt"),
-              "conditions", ("status", "publish_at")]
+              "conditions", ("status", "publish_at", "unpublish_at")]
     readonly_fields = ["reading_grade"]
 
 

@@ -9,7 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from portal.checks import text_checks
 from portal.models import DerivedOnSave, Publishable, PublishableQuerySet
+from portal.publishing import add_months
 from portal.readability import flesch_kincaid_grade
 from portal.validators import validate_image_file
 
@@ -49,6 +51,15 @@ class Condition(Publishable):
         related_name="owned_conditions", limit_choices_to={"is_staff": True},
         help_text="The staff member who keeps this page current; reminded before each review.",
     )
+    reviewer = models.ForeignKey(
+        "portal.ReviewerProfile", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", help_text="Set by a medical reviewer's approval.",
+    )
+    review_interval_months = models.PositiveSmallIntegerField(
+        "review every (months)", default=12,
+        help_text="When a reviewer approves the page, the next review is due this many months "
+                  "later.",
+    )
     disclaimer = models.TextField(
         blank=True,
         help_text="Leave empty to show the site-wide medical review statement.",
@@ -70,10 +81,46 @@ class Condition(Publishable):
         return reverse("conditions:condition-detail", kwargs={"slug": self.slug})
 
     def clean(self):
+        super().clean()
         if self.last_reviewed and self.next_review_due and (
             self.next_review_due <= self.last_reviewed
         ):
             raise ValidationError({"next_review_due": "The next review must come after the last."})
+
+    def mark_reviewed(self, user):
+        """A medical reviewer's approval: reviewed today, by them, next due after the
+        page's review interval."""
+        today = timezone.localdate()
+        self.last_reviewed = today
+        self.next_review_due = add_months(today, self.review_interval_months)
+        profile = getattr(user, "reviewer_profile", None)
+        if profile is not None:
+            self.reviewer = profile
+            self.reviewer_name = profile.display_name
+            self.reviewer_role = profile.credentials
+
+    def publication_checks(self):
+        """What to fix before publishing: [sentence]."""
+        sections = list(self.sections.prefetch_related("subsections"))
+        anchors = set(RESERVED_ANCHORS) | {s.anchor for s in sections} | {
+            sub.anchor for s in sections for sub in s.subsections.all()
+        }
+        problems = []
+        for section in sections:
+            name = f"Section “{section.heading}”"
+            subsections = list(section.subsections.all())
+            if not section.body.strip() and not subsections:
+                problems.append(f"{name} is empty.")
+            problems += text_checks(name, section.body_html, grade=section.reading_grade,
+                                    anchors=anchors)
+            for sub in subsections:
+                problems += text_checks(f"Subsection “{sub.heading}”", sub.body_html,
+                                        grade=sub.reading_grade, anchors=anchors)
+        if not self.references.exists():
+            problems.append("The page has no references.")
+        if not self.last_reviewed:
+            problems.append("The page has no review date yet: approving it sets one.")
+        return problems
 
     @property
     def shown_disclaimer(self):
@@ -374,7 +421,14 @@ class Story(Publishable, RenderedMarkdown):
     def get_absolute_url(self):
         return reverse("conditions:story-detail", kwargs={"slug": self.slug})
 
+    def publication_checks(self):
+        problems = text_checks("The story", self.body_html, grade=self.reading_grade)
+        if self.image and not self.image_alt.strip():
+            problems.append("The story's image has no description.")
+        return problems
+
     def clean(self):
+        super().clean()
         if self.image and not self.image_alt.strip():
             raise ValidationError({"image_alt": "Describe the image for people who cannot see it."})
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from care_sites.models import CareSite, Location, SupportService
 from conditions.glossary import Glossary
 from conditions.models import Condition, GlossaryTerm, Section, StagingCategory, Story
-from portal.preview import get_public_or_preview
+from portal.preview import draft_preview, get_public_or_preview
 from trials.models import Trial
 
 
@@ -41,6 +41,7 @@ def condition_list(request):
     return render(request, "conditions/condition_list.html", context)
 
 
+@draft_preview(Condition)
 def condition_detail(request, slug):
     queryset = Condition.objects.prefetch_related(
         "synonyms",
@@ -119,6 +120,7 @@ def glossary(request):
     })
 
 
+@draft_preview(Story)
 def story_detail(request, slug):
     story = get_public_or_preview(
         request,

@@ -1,8 +1,9 @@
 from django.contrib import admin
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
-from portal.models import ScheduledJob
+from portal.models import Draft, ReviewerProfile, ScheduledJob
+from portal.publishing import publish_due_drafts
 
 
 @admin.register(ScheduledJob)
@@ -29,3 +30,71 @@ class ScheduledJobAdmin(admin.ModelAdmin):
             return "-"
         url = reverse("admin:django_tasks_database_dbtaskresult_change", args=[result.pk])
         return format_html('<a href="{}">{}</a>', url, result.status.lower())
+
+
+@admin.register(ReviewerProfile)
+class ReviewerProfileAdmin(admin.ModelAdmin):
+    list_display = ["display_name", "credentials", "user"]
+    search_fields = ["display_name", "credentials", "user__username"]
+    autocomplete_fields = ["user"]
+
+
+class StateFilter(admin.SimpleListFilter):
+    """Waiting for review unless another state is chosen."""
+
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [*Draft.State.choices, ("all", "All")]
+
+    def choices(self, changelist):
+        value = self.value() or Draft.State.IN_REVIEW
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": value == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        value = self.value() or Draft.State.IN_REVIEW
+        return queryset if value == "all" else queryset.filter(state=value)
+
+
+@admin.register(Draft)
+class ReviewQueueAdmin(admin.ModelAdmin):
+    """The review queue: items waiting for a medical reviewer, oldest first."""
+
+    list_display = ["item_name", "kind", "state", "author", "updated_at", "review_link"]
+    list_display_links = None
+    list_filter = [StateFilter]
+    list_select_related = ["content_type", "author"]
+    search_fields = ["item_name"]
+    ordering = ["updated_at"]
+
+    def changelist_view(self, request, extra_context=None):
+        publish_due_drafts()
+        return super().changelist_view(request, extra_context)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="type")
+    def kind(self, obj):
+        return obj.content_type.model_class()._meta.verbose_name.capitalize()
+
+    @admin.display(description="review")
+    def review_link(self, obj):
+        app_label, model = obj.content_type.app_label, obj.content_type.model
+        try:
+            url = reverse(f"admin:{app_label}_{model}_review", args=[obj.object_id])
+        except NoReverseMatch:
+            return ""
+        return format_html('<a href="{}">Review \u201c{}\u201d</a>', url, obj.item_name)

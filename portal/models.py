@@ -1,5 +1,9 @@
 import re
 
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -8,7 +12,11 @@ from portal.markdown import render_markdown
 
 class PublishableQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(status=Publishable.Status.PUBLISHED, publish_at__lte=timezone.now())
+        now = timezone.now()
+        return self.filter(
+            models.Q(unpublish_at__isnull=True) | models.Q(unpublish_at__gt=now),
+            status=Publishable.Status.PUBLISHED, publish_at__lte=now,
+        )
 
 
 class DerivedOnSave(models.Model):
@@ -54,15 +62,36 @@ class Publishable(models.Model):
         default=timezone.now,
         help_text="Published content appears from this time on.",
     )
+    unpublish_at = models.DateTimeField(
+        "unpublish from", null=True, blank=True,
+        help_text="Leave empty to keep it public; otherwise it disappears at this time.",
+    )
 
     objects = PublishableQuerySet.as_manager()
 
     class Meta:
         abstract = True
 
+    def clean(self):
+        super().clean()
+        if self.unpublish_at and self.publish_at and self.unpublish_at <= self.publish_at:
+            raise ValidationError({"unpublish_at": "Unpublishing must come after publishing."})
+
     @property
     def is_live(self):
-        return self.status == self.Status.PUBLISHED and self.publish_at <= timezone.now()
+        now = timezone.now()
+        return (self.status == self.Status.PUBLISHED and self.publish_at <= now
+                and (self.unpublish_at is None or self.unpublish_at > now))
+
+    @property
+    def publication_state(self):
+        """Draft, Scheduled, Live or Expired, from the status and the two times."""
+        now = timezone.now()
+        if self.status != self.Status.PUBLISHED:
+            return "Draft"
+        if self.unpublish_at is not None and self.unpublish_at <= now:
+            return "Expired"
+        return "Scheduled" if self.publish_at > now else "Live"
 
 
 class MarkdownBody(DerivedOnSave):
@@ -112,3 +141,95 @@ class ScheduledJob(models.Model):
     def last_run_failed(self):
         result = self.last_result()
         return result is not None and result.status == "FAILED"
+
+
+class ReviewerProfile(models.Model):
+    """How a medical reviewer is named on the pages they approve."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviewer_profile"
+    )
+    display_name = models.CharField(max_length=200, help_text="For example: Dr Ana Ruiz.")
+    credentials = models.CharField(
+        max_length=200, blank=True, help_text="For example: MD, Pediatric Oncology."
+    )
+
+    class Meta:
+        ordering = ["display_name"]
+
+    def __str__(self):
+        return f"{self.display_name}, {self.credentials}" if self.credentials else (
+            self.display_name
+        )
+
+
+class Draft(models.Model):
+    """An item's work in progress: the pending change of a live item (its content as
+    serialized data, applied when published) and where the item is in review."""
+
+    class State(models.TextChoices):
+        EDITING = "editing", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        SENT_BACK = "sent_back", "Sent back"
+        APPROVED = "approved", "Approved, scheduled"
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.CharField(max_length=64)
+    item = GenericForeignKey("content_type", "object_id")
+    item_name = models.CharField(max_length=300)
+    data = models.JSONField(
+        null=True, blank=True,
+        help_text="The changed content of a live item; empty when changes are saved in place.",
+    )
+    state = models.CharField(max_length=20, choices=State, default=State.EDITING)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="drafts",
+    )
+    publish_at = models.DateTimeField(
+        null=True, blank=True, help_text="When an approved change goes live."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["updated_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id"], name="one_draft_per_item")
+        ]
+        verbose_name = "item in review"
+        verbose_name_plural = "review queue"
+        permissions = [
+            ("approve_draft", "Can approve and publish condition pages and stories"),
+        ]
+
+    def __str__(self):
+        return f"{self.item_name} ({self.get_state_display()})"
+
+
+class ReviewStep(models.Model):
+    """One step of an item's review, kept for its history."""
+
+    class Action(models.TextChoices):
+        SAVED = "saved", "Saved a draft"
+        SUBMITTED = "submitted", "Submitted for review"
+        SENT_BACK = "sent_back", "Sent back"
+        APPROVED = "approved", "Approved and published"
+        SCHEDULED = "scheduled", "Approved, to publish later"
+        PUBLISHED = "published", "Published"
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.CharField(max_length=64)
+    item = GenericForeignKey("content_type", "object_id")
+    action = models.CharField(max_length=20, choices=Action)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.get_action_display()} by {self.user} on {self.created_at:%Y-%m-%d}"

@@ -1,7 +1,10 @@
 """Public pages show only live content; staff who may view a model also see its drafts."""
 
+from functools import wraps
+
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.cache import patch_cache_control
 
 
 def can_preview(user, obj):
@@ -17,3 +20,35 @@ def get_public_or_preview(request, queryset, **lookup):
     if not obj.is_live and not can_preview(request.user, obj):
         raise Http404("No published page here.")
     return obj
+
+
+def draft_preview(model):
+    """A public view that, given ?preview=draft, shows staff who may preview the item its
+    pending draft (applied in a transaction that is undone after rendering)."""
+    from portal.publishing import apply_data, draft_for, rolled_back
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, slug, **kwargs):
+            if request.GET.get("preview") != "draft":
+                return view(request, slug=slug, **kwargs)
+            obj = model._default_manager.filter(slug=slug).first()
+            draft = draft_for(obj) if obj is not None else None
+            if draft is None or not draft.data or not can_preview(request.user, obj):
+                return view(request, slug=slug, **kwargs)
+            request.draft_preview = True
+
+            def render_draft():
+                apply_data(obj, draft.data)
+                response = view(request, slug=slug, **kwargs)
+                if hasattr(response, "render"):
+                    response.render()
+                return response
+
+            response = rolled_back(render_draft)
+            patch_cache_control(response, private=True, no_store=True)
+            return response
+
+        return wrapped
+
+    return decorator

@@ -8,17 +8,26 @@ its app or models to ROLE_PERMISSIONS.
 from django.contrib.auth.models import Group, Permission
 
 CONTENT_EDITORS = "Content editors"
+MEDICAL_REVIEWERS = "Medical reviewers"
 TRIAL_COORDINATORS = "Trial coordinators"
 NEWSLETTER_MANAGERS = "Newsletter managers"
-MEDICAL_REVIEWERS = "Medical reviewers"
 
-ALL_ROLES = [CONTENT_EDITORS, TRIAL_COORDINATORS, NEWSLETTER_MANAGERS]
+ALL_ROLES = [CONTENT_EDITORS, MEDICAL_REVIEWERS, TRIAL_COORDINATORS, NEWSLETTER_MANAGERS]
 
 # role -> {app label: "__all__" (every model of the app), a list of model names (all their
 # permissions), or {model name: list of actions, e.g. ["view", "export"]}}.
 ROLE_PERMISSIONS = {
     CONTENT_EDITORS: {
         "conditions": "__all__", "care_sites": "__all__", "pages": "__all__",
+        "portal": {"draft": ["view", "change"], "reviewstep": ["view"],
+                   "reviewerprofile": ["view"]},
+    },
+    # Reviewers read and correct what they review; publishing condition pages and stories is
+    # theirs alone (approve_draft).
+    MEDICAL_REVIEWERS: {
+        "conditions": "__all__",
+        "portal": {"draft": ["view", "change", "approve"], "reviewstep": ["view"],
+                   "reviewerprofile": ["view"]},
     },
     TRIAL_COORDINATORS: {"trials": "__all__"},
     NEWSLETTER_MANAGERS: {

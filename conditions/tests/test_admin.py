@@ -136,10 +136,13 @@ def test_editor_group_holds_every_conditions_permission():
 
 # 2. Editing through the admin ----------------------------------------------------------------
 
-def test_editing_a_section_in_the_condition_form_re_renders_it(editor_client, client):
+def test_editing_a_section_in_the_condition_form_re_renders_it(editor_client):
+    # A page that is not live yet is changed in place (a live one gets a draft: see
+    # test_review.py).
     condition, overview = make_full_condition()
+    Condition.objects.filter(pk=condition.pk).update(status=Condition.Status.DRAFT)
     other_sections = {s.pk: s.body_html for s in condition.sections.exclude(pk=overview.pk)}
-    assert NEW_BODY not in public_text(client, condition)
+    assert NEW_BODY not in public_text(editor_client, condition)
 
     edit_section_body(editor_client, condition, overview, f"{NEW_BODY}\n\n**Ask** your team.")
 
@@ -154,7 +157,7 @@ def test_editing_a_section_in_the_condition_form_re_renders_it(editor_client, cl
     assert condition.staging_categories.get().options.count() == 1
     assert condition.references.get().doi == "10.1200/JCO.21.00278"
 
-    html = public_text(client, condition)
+    html = public_text(editor_client, condition)
     assert NEW_BODY in html
     assert "<strong>Ask</strong> your team." in html
     assert OLD_BODY not in html
@@ -182,12 +185,14 @@ def versions_of(condition):
     return list(Version.objects.get_for_object(condition).order_by("pk"))
 
 
-def test_admin_saves_are_recorded_compared_and_can_be_reverted(editor_client, client, editor):
+def test_admin_saves_are_recorded_compared_and_can_be_reverted(editor_client, editor):
     with reversion.create_revision():
         reversion.set_comment("Created for the test.")
         condition, overview = make_full_condition()
+        condition.status = Condition.Status.DRAFT
+        condition.save()
     edit_section_body(editor_client, condition, overview, NEW_BODY)
-    assert NEW_BODY in public_text(client, condition)
+    assert NEW_BODY in public_text(editor_client, condition)
 
     first, second = versions_of(condition)
     assert second.revision.user == editor
@@ -233,7 +238,7 @@ def test_admin_saves_are_recorded_compared_and_can_be_reverted(editor_client, cl
     overview.refresh_from_db()
     assert overview.body == OLD_BODY
     assert overview.body_html == f"<p>{OLD_BODY}</p>"
-    html = public_text(client, condition)
+    html = public_text(editor_client, condition)
     assert OLD_BODY in html
     assert NEW_BODY not in html
     assert "About 800 children a year are diagnosed." in html

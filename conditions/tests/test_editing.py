@@ -9,7 +9,8 @@ from django.utils import timezone
 from reversion.models import Version
 
 from conditions.models import Condition, Subsection, TreatmentOption
-from conditions.tests.factories import OLD_BODY, make_full_condition
+from conditions.tests.factories import make_full_condition
+from portal.publishing import draft_for
 from portal.tests.support import form_data, inline_index
 
 pytestmark = pytest.mark.django_db
@@ -69,19 +70,20 @@ def test_a_derived_anchor_avoids_one_typed_in_the_same_save(editor_client):
     assert anchors == ["treatment-2", "treatment", "references-2"]
 
 
+def make_draft_condition():
+    """A condition that is not live yet, so admin saves change it in place."""
+    condition, overview = make_full_condition()
+    Condition.objects.filter(pk=condition.pk).update(status=Condition.Status.DRAFT)
+    condition.refresh_from_db()
+    return condition, overview
+
+
 def revisions_of(condition):
     return list(Version.objects.get_for_object(condition).order_by("pk"))
 
 
-def test_restoring_an_earlier_revision_brings_back_nested_parts_and_keeps_it_live(
-    editor_client, client
-):
-    with reversion.create_revision():
-        condition, overview = make_full_condition()
-        condition.status = Condition.Status.DRAFT
-        condition.save()
-    first = revisions_of(condition)[0]
-    # Later: published, a subsection and a treatment option rewritten, another option added.
+def later_changes(condition, overview):
+    """Publish the page, rewrite a subsection and a treatment option, add another option."""
     with reversion.create_revision():
         condition.status = Condition.Status.PUBLISHED
         condition.publish_at = timezone.now() - datetime.timedelta(hours=1)
@@ -94,43 +96,64 @@ def test_restoring_an_earlier_revision_brings_back_nested_parts_and_keeps_it_liv
         option.save()
         option.category.options.create(order=1, text="Added later")
 
-    url = reverse("admin:conditions_condition_revision", args=[condition.pk, first.pk])
-    data = form_data(editor_client.get(url), "condition_form")
-    assert data["status"] == Condition.Status.PUBLISHED
-    response = editor_client.post(url, data, follow=True)
 
-    assert response.status_code == 200
-    subsection = Subsection.objects.get()
-    assert subsection.body == "About 800 children a year are diagnosed."
-    assert [o.text for o in TreatmentOption.objects.all()] == ["Observation"]
-    condition.refresh_from_db()
-    assert condition.status == Condition.Status.PUBLISHED
-    assert client.get(condition.get_absolute_url()).status_code == 200
-    message = " ".join(str(m) for m in response.context["messages"])
-    assert "Restored the version saved" in message
-    assert "Publishing was left as it was." in message
-    assert "changed body of subsection \u201cHow common it is\u201d" in message
-    assert "removed treatment option \u201cAdded later\u201d" in message
-    assert OLD_BODY in client.get(condition.get_absolute_url()).content.decode()
-
-
-def test_restore_form_shows_the_current_publishing_state(editor_client):
+def draft_condition_with_history():
     with reversion.create_revision():
-        condition, _ = make_full_condition()
+        condition, overview = make_full_condition()
         condition.status = Condition.Status.DRAFT
         condition.save()
-    first = revisions_of(condition)[0]
-    Condition.objects.filter(pk=condition.pk).update(status=Condition.Status.PUBLISHED)
+    return condition, overview, revisions_of(condition)[0]
+
+
+def test_restoring_a_revision_of_a_draft_brings_back_nested_parts(admin_client):
+    condition, overview, first = draft_condition_with_history()
+    later_changes(condition, overview)
+    Condition.objects.filter(pk=condition.pk).update(status=Condition.Status.DRAFT)
+
     url = reverse("admin:conditions_condition_revision", args=[condition.pk, first.pk])
+    response = admin_client.post(url, form_data(admin_client.get(url), "condition_form"),
+                                 follow=True)
 
-    data = form_data(editor_client.get(url), "condition_form")
+    assert response.status_code == 200
+    assert Subsection.objects.get().body == "About 800 children a year are diagnosed."
+    assert [o.text for o in TreatmentOption.objects.all()] == ["Observation"]
+    message = " ".join(str(m) for m in response.context["messages"])
+    assert "Restored the version saved" in message
+    assert "changed body of subsection \u201cHow common it is\u201d" in message
+    assert "removed treatment option \u201cAdded later\u201d" in message
 
+
+def test_restoring_a_live_page_keeps_it_live_and_makes_a_draft(admin_client, client):
+    condition, overview, first = draft_condition_with_history()
+    later_changes(condition, overview)
+
+    url = reverse("admin:conditions_condition_revision", args=[condition.pk, first.pk])
+    data = form_data(admin_client.get(url), "condition_form")
+    # The restore form shows today's publishing state, not the revision's Draft.
     assert data["status"] == Condition.Status.PUBLISHED
-    assert inline_index(data, "sections", condition.sections.first()) == 0
+    response = admin_client.post(url, data, follow=True)
+
+    assert response.status_code == 200
+    condition.refresh_from_db()
+    assert condition.status == Condition.Status.PUBLISHED
+    # The public still sees the live text until the restored draft is published.
+    assert Subsection.objects.get().body == "Rewritten later."
+    assert "Rewritten later." in client.get(condition.get_absolute_url()).content.decode()
+    message = " ".join(str(m) for m in response.context["messages"])
+    assert "Publishing was left as it was." in message
+    assert "The restored version is a draft" in message
+    draft = draft_for(condition)
+    stored = {(item["model"], item["fields"].get("body")) for item in draft.data}
+    assert ("conditions.subsection", "About 800 children a year are diagnosed.") in stored
+    assert {item["fields"].get("text") for item in draft.data
+            if item["model"] == "conditions.treatmentoption"} == {"Observation"}
+    preview = admin_client.get(condition.get_absolute_url() + "?preview=draft").content.decode()
+    assert "About 800 children a year are diagnosed." in preview
+    assert "Rewritten later." not in preview
 
 
 def test_subsections_and_treatment_options_are_edited_on_the_condition_page(editor_client):
-    condition, overview = make_full_condition()
+    condition, overview = make_draft_condition()
     subsection = overview.subsections.get()
     option = TreatmentOption.objects.get()
     data = form_data(editor_client.get(change_url(condition)), "condition_form")
@@ -157,7 +180,7 @@ def test_subsections_and_treatment_options_are_edited_on_the_condition_page(edit
 
 
 def test_sections_are_reordered_without_typed_numbers(editor_client):
-    condition, overview = make_full_condition()
+    condition, overview = make_draft_condition()
     symptoms = condition.sections.get(heading="Symptoms")
     page = editor_client.get(change_url(condition))
     html = page.content.decode()

@@ -1,0 +1,236 @@
+"""Drafts of live condition pages and their medical review, through the admin's real URLs."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from conditions.models import Condition, Section
+from conditions.tests.factories import NEW_BODY, OLD_BODY, make_condition, make_full_condition
+from portal import roles
+from portal.models import Draft, ReviewStep
+from portal.publishing import add_months, draft_for, publish_due_drafts
+from portal.tests.support import form_data, inline_index
+
+pytestmark = pytest.mark.django_db
+
+
+def change_url(condition):
+    return reverse("admin:conditions_condition_change", args=[condition.pk])
+
+
+def review_url(condition):
+    return reverse("admin:conditions_condition_review", args=[condition.pk])
+
+
+@pytest.fixture
+def public():
+    return Client()
+
+
+@pytest.fixture
+def reviewer_client(reviewer):
+    client = Client()
+    client.force_login(reviewer)
+    return client
+
+
+@pytest.fixture
+def editor_with_mail(editor):
+    editor.email = "editor@example.org"
+    editor.save()
+    return editor
+
+
+def edit_overview(client, condition, overview, body):
+    data = form_data(client.get(change_url(condition)), "condition_form")
+    data[f"sections-{inline_index(data, 'sections', overview)}-body"] = body
+    return client.post(change_url(condition), data, follow=True)
+
+
+def test_editing_a_live_condition_saves_a_draft_and_the_public_keeps_the_live_page(
+    editor_client, public
+):
+    condition, overview = make_full_condition()
+
+    response = edit_overview(editor_client, condition, overview, NEW_BODY)
+
+    assert response.status_code == 200
+    messages = " ".join(str(m) for m in response.context["messages"])
+    assert "as a draft: the public still sees the live page" in messages
+    overview.refresh_from_db()
+    assert overview.body == OLD_BODY
+    html = public.get(condition.get_absolute_url()).content.decode()
+    assert OLD_BODY in html
+    assert NEW_BODY not in html
+    # Anonymous visitors asking for the draft still get the live page.
+    assert NEW_BODY not in public.get(
+        condition.get_absolute_url() + "?preview=draft").content.decode()
+    # Staff preview the draft on the real page, with a banner saying so.
+    preview = editor_client.get(condition.get_absolute_url() + "?preview=draft")
+    html = preview.content.decode()
+    assert NEW_BODY in html
+    assert OLD_BODY not in html
+    assert "This is the draft of a live page" in html
+    assert "no-store" in preview["Cache-Control"]
+    # The edit form shows the draft, so the next save builds on it.
+    data = form_data(editor_client.get(change_url(condition)), "condition_form")
+    assert data[f"sections-{inline_index(data, 'sections', overview)}-body"] == NEW_BODY
+    # The list says the page has unpublished changes.
+    listing = editor_client.get(reverse("admin:conditions_condition_changelist"))
+    assert '<td class="field-state">Live with changes</td>' in listing.content.decode()
+
+
+def test_saving_an_unchanged_live_page_makes_no_draft(editor_client):
+    condition, overview = make_full_condition()
+    response = edit_overview(editor_client, condition, overview, OLD_BODY)
+    assert "is unchanged" in " ".join(str(m) for m in response.context["messages"])
+    assert draft_for(condition) is None
+
+
+def test_editors_cannot_publish_a_condition(editor_client):
+    data = form_data(editor_client.get(reverse("admin:conditions_condition_add")),
+                     "condition_form")
+    assert "status" not in data
+    data.update({"name": "Wilms tumour", "slug": "wilms-tumour", "summary": "A kidney cancer.",
+                 "status": Condition.Status.PUBLISHED})
+    response = editor_client.post(reverse("admin:conditions_condition_add"), data)
+    assert response.status_code == 302
+    condition = Condition.objects.get()
+    assert condition.status == Condition.Status.DRAFT
+    # Nor approve one through the review page.
+    response = editor_client.post(review_url(condition), {"action": "approve"})
+    assert response.status_code == 403
+    assert Condition.objects.get().status == Condition.Status.DRAFT
+
+
+def test_submit_then_approve_publishes_the_draft_with_the_reviewers_name(
+    editor_client, editor_with_mail, reviewer_client, public
+):
+    condition, overview = make_full_condition()
+    edit_overview(editor_client, condition, overview, NEW_BODY)
+
+    response = editor_client.post(review_url(condition),
+                                  {"action": "submit", "comment": "New symptoms text."})
+    assert response.status_code == 302
+    assert draft_for(condition).state == Draft.State.IN_REVIEW
+    assert mail.outbox[-1].to == ["ana.ruiz@example.org", "editor@example.org"]
+    assert "Ready for medical review" in mail.outbox[-1].subject
+    assert "New symptoms text." in mail.outbox[-1].body
+
+    client = reviewer_client
+    queue = client.get(reverse("admin:portal_draft_changelist"))
+    assert queue.status_code == 200
+    assert review_url(condition) in queue.content.decode()
+    page = client.get(review_url(condition)).content.decode()
+    assert f"<ins>{NEW_BODY.split()[0]}" in page
+    assert "<del>" in page
+
+    response = client.post(review_url(condition), {"action": "approve", "publish_at": ""})
+    assert response.status_code == 302
+    html = public.get(condition.get_absolute_url()).content.decode()
+    assert NEW_BODY in html
+    assert OLD_BODY not in html
+    today = timezone.localdate()
+    condition.refresh_from_db()
+    assert condition.last_reviewed == today
+    assert condition.next_review_due == add_months(today, 12)
+    assert condition.reviewer.display_name == "Dr Ana Ruiz"
+    assert "by Dr Ana Ruiz, MD, Pediatric Oncology" in html
+    assert draft_for(condition) is None
+    assert [step.action for step in ReviewStep.objects.all()] == [
+        ReviewStep.Action.SAVED, ReviewStep.Action.SUBMITTED, ReviewStep.Action.APPROVED
+    ]
+    assert "Approved" in mail.outbox[-1].subject
+    assert "editor@example.org" in mail.outbox[-1].to
+    # The history page shows every step, with who did it.
+    history = editor_client.get(
+        reverse("admin:conditions_condition_history", args=[condition.pk])
+    ).content.decode()
+    assert "Submitted for review" in history
+    assert "Approved and published" in history
+    assert "Dr Ana Ruiz, MD, Pediatric Oncology" in history
+
+
+def test_the_review_interval_is_kept_per_condition(reviewer_client):
+    condition = make_condition(status=Condition.Status.DRAFT, review_interval_months=6)
+    reviewer_client.post(review_url(condition), {"action": "approve"})
+    condition.refresh_from_db()
+    assert condition.status == Condition.Status.PUBLISHED
+    assert condition.next_review_due == add_months(timezone.localdate(), 6)
+
+
+def test_send_back_needs_a_comment_and_mails_it_to_the_editor(
+    editor_client, editor_with_mail, reviewer, reviewer_client
+):
+    condition, overview = make_full_condition()
+    edit_overview(editor_client, condition, overview, NEW_BODY)
+    editor_client.post(review_url(condition), {"action": "submit"})
+    client = reviewer_client
+
+    refused = client.post(review_url(condition), {"action": "send_back", "comment": ""})
+    assert refused.status_code == 200
+    assert "Say what needs to change" in refused.content.decode()
+    assert draft_for(condition).state == Draft.State.IN_REVIEW
+
+    client.post(review_url(condition), {"action": "send_back",
+                                        "comment": "Please cite the 2021 guideline."})
+    assert draft_for(condition).state == Draft.State.SENT_BACK
+    sent = mail.outbox[-1]
+    assert "editor@example.org" in sent.to
+    assert "Please cite the 2021 guideline." in sent.body
+    step = ReviewStep.objects.last()
+    assert (step.action, step.user, step.comment) == (
+        ReviewStep.Action.SENT_BACK, reviewer, "Please cite the 2021 guideline."
+    )
+    listing = editor_client.get(reverse("admin:conditions_condition_changelist"))
+    assert '<td class="field-state">Sent back</td>' in listing.content.decode()
+    # The live page is untouched.
+    overview.refresh_from_db()
+    assert overview.body == OLD_BODY
+
+
+def test_an_approval_can_wait_for_a_publishing_time(editor_client, reviewer_client):
+    condition, overview = make_full_condition()
+    edit_overview(editor_client, condition, overview, NEW_BODY)
+    client = reviewer_client
+    when = timezone.localtime() + datetime.timedelta(days=2)
+
+    client.post(review_url(condition), {"action": "approve",
+                                        "publish_at": when.strftime("%Y-%m-%dT%H:%M")})
+
+    assert draft_for(condition).state == Draft.State.APPROVED
+    overview.refresh_from_db()
+    assert overview.body == OLD_BODY
+    assert publish_due_drafts() == 0
+    assert publish_due_drafts(now=timezone.now() + datetime.timedelta(days=3)) == 1
+    assert Section.objects.get(pk=overview.pk).body == NEW_BODY
+
+
+def test_the_review_page_lists_the_checks_before_publishing(editor_client):
+    condition = make_condition(status=Condition.Status.DRAFT)
+    condition.sections.create(heading="Empty", kind="other", body="")
+    condition.sections.create(
+        heading="Links", kind="other",
+        body="See [the clinic](http://example.org) and [risk](#no-such-part).",
+    )
+    html = editor_client.get(review_url(condition)).content.decode()
+    assert "Section \u201cEmpty\u201d is empty." in html
+    assert "links to http://example.org: use an https address." in html
+    assert "links to #no-such-part, which is not on this page." in html
+    assert "The page has no references." in html
+    assert "The page has no review date yet" in html
+
+
+def test_only_medical_reviewers_may_approve():
+    from django.contrib.auth.models import Group
+
+    def codenames(role):
+        return set(Group.objects.get(name=role).permissions.values_list("codename", flat=True))
+
+    assert "approve_draft" in codenames(roles.MEDICAL_REVIEWERS)
+    assert "approve_draft" not in codenames(roles.CONTENT_EDITORS)
+    assert "change_condition" in codenames(roles.MEDICAL_REVIEWERS)

@@ -1,0 +1,78 @@
+"""Readable differences between two versions of an item and its parts: word by word,
+escaped, marked with <ins> and <del>; fields that change on every save are left out."""
+
+import difflib
+
+from django.apps import apps
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+# Computed on save or changed by every save: they say nothing an editor wrote.
+NOISE_FIELDS = {"updated_at", "body_html", "reading_grade", "description_html", "html"}
+
+
+def word_diff(old, new):
+    """The new text with removed words in <del> and added words in <ins>, all escaped."""
+    old_words, new_words = old.split(), new.split()
+    parts = []
+    matcher = difflib.SequenceMatcher(None, old_words, new_words, autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            parts.append(escape(" ".join(new_words[b1:b2])))
+            continue
+        if a2 > a1:
+            parts.append(f"<del>{escape(' '.join(old_words[a1:a2]))}</del>")
+        if b2 > b1:
+            parts.append(f"<ins>{escape(' '.join(new_words[b1:b2]))}</ins>")
+    return mark_safe(" ".join(parts))
+
+
+def as_text(value):
+    if value is None or value == "":
+        return ""
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    return str(value)
+
+
+def describe(model_label, fields):
+    model = apps.get_model(model_label)
+    title = next((fields[name] for name in ("heading", "name", "title", "text")
+                  if fields.get(name)), "")
+    name = model._meta.verbose_name
+    return f"{name.capitalize()} \u201c{title}\u201d" if title else name.capitalize()
+
+
+def field_label(model_label, name):
+    try:
+        return str(apps.get_model(model_label)._meta.get_field(name).verbose_name).capitalize()
+    except LookupError:
+        return name
+
+
+def changes_between(old, new, ignore=()):
+    """[{"part", "field", "html", "kind"}] for two snapshots ({(model, pk): fields}): parts
+    added or removed, and each changed field as a word-level diff."""
+    ignored = NOISE_FIELDS | set(ignore)
+    changes = []
+    for key in [*new, *(key for key in old if key not in new)]:
+        before, after = old.get(key), new.get(key)
+        if before is None or after is None:
+            fields = after or before
+            kind = "added" if before is None else "removed"
+            text = " ".join(as_text(fields.get(name)) for name in ("heading", "name", "title",
+                                                                   "text", "body")
+                            if fields.get(name))
+            html = word_diff("", text) if kind == "added" else word_diff(text, "")
+            changes.append({"part": describe(key[0], fields), "field": kind, "html": html,
+                            "kind": kind})
+            continue
+        for name in after:
+            if name in ignored or as_text(before.get(name)) == as_text(after[name]):
+                continue
+            changes.append({
+                "part": describe(key[0], after), "field": field_label(key[0], name),
+                "html": word_diff(as_text(before.get(name)), as_text(after[name])),
+                "kind": "changed",
+            })
+    return changes

@@ -1,0 +1,248 @@
+"""Drafts of live pages and their medical review.
+
+A live item keeps its content where it is; a change to it is kept as a Draft holding the
+serialized item and every part its revisions follow (sections, subsections...). Applying a
+draft writes that content over the live one; staff preview and compare a draft by applying
+it inside a transaction that is rolled back.
+"""
+
+import datetime
+import json
+
+import reversion
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.core import serializers
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from reversion.revisions import _follow_relations_recursive
+
+from portal.models import Draft, ReviewStep
+
+MEDICAL_REVIEWERS = "Medical reviewers"
+
+
+class _RolledBack(Exception):
+    def __init__(self, result):
+        self.result = result
+
+
+def rolled_back(function):
+    """Run function() in a transaction that is undone afterwards; return its result."""
+    try:
+        with transaction.atomic():
+            raise _RolledBack(function())
+    except _RolledBack as done:
+        return done.result
+
+
+def parts(obj):
+    return list(_follow_relations_recursive(obj))
+
+
+def serialize(obj):
+    """The item and its parts as JSON-ready data (the Draft.data format)."""
+    return json.loads(serializers.serialize("json", parts(obj)))
+
+
+def snapshot(data):
+    """{(model label, pk): fields} of serialized data, for comparing."""
+    return {(item["model"], str(item["pk"])): item["fields"] for item in data}
+
+
+def draft_for(obj):
+    content_type = ContentType.objects.get_for_model(obj)
+    return Draft.objects.filter(content_type=content_type, object_id=str(obj.pk)).first()
+
+
+def apply_data(obj, data):
+    """Write serialized content over the item: parts missing from it are deleted, new parts
+    are created with new ids (the ids they had when the draft was saved may be taken)."""
+    live_keys = {(p._meta.label_lower, str(p.pk)) for p in parts(obj)}
+    wanted = {(item["model"], str(item["pk"])) for item in data}
+    for part in reversed(parts(obj)):
+        if (part._meta.label_lower, str(part.pk)) not in wanted and part.pk is not None:
+            part.delete()
+    new_ids = {}
+    for deserialized in serializers.deserialize("json", json.dumps(data)):
+        instance = deserialized.object
+        key = (instance._meta.label_lower, str(instance.pk))
+        for field in instance._meta.concrete_fields:
+            if field.is_relation and field.many_to_one:
+                target = (field.related_model._meta.label_lower,
+                          str(getattr(instance, field.attname)))
+                if target in new_ids:
+                    setattr(instance, field.attname, new_ids[target])
+        if key not in live_keys:
+            instance.pk = None
+            instance._state.adding = True
+        instance.save()
+        for name, values in deserialized.m2m_data.items():
+            getattr(instance, name).set(values)
+        new_ids[key] = instance.pk
+    return type(obj)._default_manager.get(pk=obj.pk)
+
+
+def with_draft_applied(obj, function):
+    """function(item as its draft would make it), run and then undone."""
+    draft = draft_for(obj)
+
+    def run():
+        current = apply_data(obj, draft.data) if draft and draft.data else obj
+        return function(current)
+
+    return rolled_back(run)
+
+
+# The review workflow --------------------------------------------------------------------------
+
+def record_step(obj, *, action, user, comment=""):
+    return ReviewStep.objects.create(
+        content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk),
+        action=action, user=user, comment=comment,
+    )
+
+
+def steps_for(obj):
+    return ReviewStep.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
+    ).select_related("user")
+
+
+def draft_save(*, obj, user, data=None):
+    """Keep the editor's change (data for a live item, None when saved in place)."""
+    draft, _ = Draft.objects.update_or_create(
+        content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk),
+        defaults={"item_name": str(obj), "author": user, "state": Draft.State.EDITING,
+                  **({"data": data} if data is not None else {})},
+    )
+    record_step(obj, action=ReviewStep.Action.SAVED, user=user)
+    return draft
+
+
+def reviewers():
+    return get_user_model().objects.filter(
+        groups__name=MEDICAL_REVIEWERS, is_active=True
+    ).exclude(email="")
+
+
+def notify(draft, *, subject, message, to_author=True):
+    """Email the item's editor and the medical reviewers about a review step."""
+    recipients = {user.email for user in reviewers()}
+    if to_author and draft.author and draft.author.email:
+        recipients.add(draft.author.email)
+    if not recipients:
+        return
+    url = settings.SITE_URL.rstrip("/") + reverse(
+        f"admin:{draft.content_type.app_label}_{draft.content_type.model}_review",
+        args=[draft.object_id],
+    )
+    send_mail(
+        f"{subject}: {draft.item_name}",
+        f"{message}\n\nOpen the review page: {url}\n",
+        None, sorted(recipients),
+    )
+
+
+@transaction.atomic
+def draft_submit(*, obj, user, comment=""):
+    draft = draft_for(obj) or draft_save(obj=obj, user=user)
+    draft.state = Draft.State.IN_REVIEW
+    draft.author = user
+    draft.save()
+    record_step(obj, action=ReviewStep.Action.SUBMITTED, user=user, comment=comment)
+    notify(draft, subject="Ready for medical review",
+           message=f"{who(user)} asks for a review of {draft.item_name}."
+           + (f"\n\nTheir note: {comment}" if comment else ""))
+    return draft
+
+
+@transaction.atomic
+def draft_send_back(*, obj, user, comment):
+    draft = draft_for(obj)
+    draft.state = Draft.State.SENT_BACK
+    draft.save()
+    record_step(obj, action=ReviewStep.Action.SENT_BACK, user=user, comment=comment)
+    notify(draft, subject="Sent back with a comment",
+           message=f"{who(user)} sent {draft.item_name} back:\n\n{comment}")
+    return draft
+
+
+def add_months(day, months):
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return datetime.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def who(user):
+    if user is None:
+        return "The portal"
+    profile = getattr(user, "reviewer_profile", None)
+    return str(profile) if profile else (user.get_full_name() or user.get_username())
+
+
+@transaction.atomic
+def draft_approve(*, obj, user, publish_at=None, comment=""):
+    """Approve an item: publish it now, or at publish_at. A live item's pending change waits
+    as an approved draft until then; an item that is not live yet is simply scheduled."""
+    draft = draft_for(obj) or draft_save(obj=obj, user=user)
+    later = publish_at is not None and publish_at > timezone.now()
+    when = f"{timezone.localtime(publish_at):%Y-%m-%d %H:%M}" if later else ""
+    if later and draft.data:
+        draft.state = Draft.State.APPROVED
+        draft.publish_at = publish_at
+        draft.save()
+    else:
+        obj = draft_publish(draft=draft, user=user, publish_at=publish_at if later else None)
+    action = ReviewStep.Action.SCHEDULED if later else ReviewStep.Action.APPROVED
+    record_step(obj, action=action, user=user,
+                comment=comment or (f"To publish at {when}." if later else ""))
+    notify(draft, subject="Approved",
+           message=f"{who(user)} approved {draft.item_name}; "
+           + (f"it goes live at {when}." if later else "it is live now."))
+    if not (later and draft.data):
+        draft.delete()
+    return obj
+
+
+def draft_publish(*, draft, user, publish_at=None):
+    """Write the draft over the item, mark it reviewed and published, as one revision."""
+    obj = draft.item
+    now = timezone.now()
+    with reversion.create_revision():
+        reversion.set_user(user)
+        reversion.set_comment(f"Published after review by {who(user)}.")
+        if draft.data:
+            obj = apply_data(obj, draft.data)
+        if hasattr(obj, "mark_reviewed") and user is not None:
+            obj.mark_reviewed(user)
+        obj.status = obj.Status.PUBLISHED
+        if publish_at is not None:
+            obj.publish_at = publish_at
+        elif obj.publish_at > now:
+            obj.publish_at = now
+        obj.save()
+    return obj
+
+
+def publish_due_drafts(now=None):
+    """Publish the approved drafts whose time has come (run on each request of the review
+    queue and by the publish_approved command)."""
+    now = now or timezone.now()
+    published = 0
+    for draft in Draft.objects.filter(state=Draft.State.APPROVED, publish_at__lte=now):
+        with transaction.atomic():
+            step = steps_for(draft.item).filter(action=ReviewStep.Action.SCHEDULED).last()
+            draft_publish(draft=draft, user=step.user if step else None)
+            record_step(draft.item, action=ReviewStep.Action.PUBLISHED, user=None)
+            draft.delete()
+            published += 1
+    return published

@@ -1,0 +1,290 @@
+"""The admin side of drafts and medical review: a live item's changes are saved as a draft,
+each item has a review page (submit, approve or send back, with the checks and the changes
+against the live version), and only medical reviewers publish."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Exists, OuterRef, Subquery
+from django.db.models.functions import Cast
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+
+from portal.diff import changes_between
+from portal.models import Draft, Publishable
+from portal.publishing import (
+    draft_approve,
+    draft_for,
+    draft_save,
+    draft_send_back,
+    draft_submit,
+    rolled_back,
+    serialize,
+    snapshot,
+    steps_for,
+    with_draft_applied,
+)
+
+PUBLISHING_FIELDS = ["status", "publish_at", "unpublish_at"]
+
+
+def may_approve(user):
+    return user.has_perm("portal.approve_draft")
+
+
+class ApproveForm(forms.Form):
+    publish_at = forms.DateTimeField(
+        label="Publish at", required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        help_text="Leave empty to publish now. Format: YYYY-MM-DD HH:MM.",
+    )
+    comment = forms.CharField(label="Note (optional)", required=False, widget=forms.Textarea(
+        attrs={"rows": 3}))
+
+
+class SendBackForm(forms.Form):
+    comment = forms.CharField(
+        label="What needs to change", widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Say what needs to change before sending it back."},
+    )
+
+
+class SubmitForm(forms.Form):
+    comment = forms.CharField(label="Note for the reviewer (optional)", required=False,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+
+def state_label(obj, draft_state=None, has_changes=False):
+    """Draft, Scheduled, Live, Live with changes, Expired, In review or Sent back."""
+    if draft_state == Draft.State.IN_REVIEW:
+        return "In review"
+    if draft_state == Draft.State.SENT_BACK:
+        return "Sent back"
+    state = obj.publication_state
+    if state == "Live" and has_changes:
+        return "Live with changes"
+    return state
+
+
+def draft_state_label(obj, draft):
+    return state_label(obj, draft.state if draft else None, bool(draft and draft.data))
+
+
+class ReviewedAdminMixin:
+    """For a RevisionAdmin of Publishable content that medical reviewers publish."""
+
+    review_fields = []  # fields only a reviewer's approval sets (shown read-only)
+    change_form_template = "admin/portal/reviewed_change_form.html"
+    object_history_template = "admin/portal/reviewed_object_history.html"
+
+    # Lists ---------------------------------------------------------------------------------
+
+    def get_list_display(self, request):
+        return [*super().get_list_display(request), "state"]
+
+    def get_queryset(self, request):
+        content_type = ContentType.objects.get_for_model(self.model)
+        drafts = Draft.objects.filter(
+            content_type=content_type, object_id=Cast(OuterRef("pk"), models.CharField())
+        )
+        return super().get_queryset(request).annotate(
+            draft_state=Subquery(drafts.values("state")[:1]),
+            draft_has_changes=Exists(drafts.filter(data__isnull=False)),
+        )
+
+    def state(self, obj):
+        return state_label(obj, getattr(obj, "draft_state", None),
+                           getattr(obj, "draft_has_changes", False))
+
+    state.short_description = "state"
+
+    # Editing -------------------------------------------------------------------------------
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        readonly += self.review_fields
+        if not may_approve(request.user):
+            readonly += [name for name in PUBLISHING_FIELDS if name not in readonly]
+        return readonly
+
+    def message_user(self, request, message, *args, **kwargs):
+        if getattr(request, "_saving_draft", False):
+            return None
+        return super().message_user(request, message, *args, **kwargs)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        draft_save(obj=obj, user=request.user)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if not getattr(request, "_saving_draft", False) and not getattr(
+            request, "_kept_publishing", None
+        ):
+            draft_save(obj=obj, user=request.user)
+        return super().response_change(request, obj)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        parent = super()
+        obj = self.get_object(request, unquote(object_id)) if object_id else None
+        live = obj is not None and obj.status == Publishable.Status.PUBLISHED
+        extra_context = {**(extra_context or {}), **self.review_context(request, obj)}
+        if not live or getattr(request, "_kept_publishing", None):
+            return parent.changeform_view(request, object_id, form_url, extra_context)
+        # A published item: the form shows and saves its draft; the live content stays.
+        draft = draft_for(obj)
+        captured = {}
+        request._saving_draft = True
+
+        def edit():
+            if draft is not None and draft.data:
+                from portal.publishing import apply_data
+
+                apply_data(obj, draft.data)
+            response = parent.changeform_view(request, object_id, form_url, extra_context)
+            if request.method == "POST" and response.status_code == 302:
+                captured["data"] = serialize(self.model._default_manager.get(pk=obj.pk))
+            if hasattr(response, "render"):
+                response.render()
+            return response
+
+        response = rolled_back(edit)
+        request._saving_draft = False
+        if "data" in captured:
+            self.keep_draft(request, obj, captured["data"])
+        return response
+
+    def keep_draft(self, request, obj, data):
+        if changes_between(snapshot(serialize(obj)), snapshot(data)):
+            draft_save(obj=obj, user=request.user, data=data)
+            messages.success(
+                request,
+                f"Saved your changes to \u201c{obj}\u201d as a draft: the public still sees "
+                "the live page. Submit the draft for review when it is ready.",
+            )
+        else:
+            messages.info(request, f"\u201c{obj}\u201d is unchanged.")
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or obj.status != Publishable.Status.PUBLISHED or request.method != "POST":
+            return super().revision_view(request, object_id, version_id, extra_context)
+        # Restoring a live item's revision makes a draft of it.
+        captured = {}
+
+        def restore():
+            response = super(ReviewedAdminMixin, self).revision_view(
+                request, object_id, version_id, extra_context
+            )
+            if response.status_code == 302:
+                captured["data"] = serialize(self.model._default_manager.get(pk=obj.pk))
+            return response
+
+        response = rolled_back(restore)
+        if "data" in captured:
+            draft_save(obj=obj, user=request.user, data=captured["data"])
+            messages.info(request, "The restored version is a draft until it is reviewed and "
+                                   "published.")
+        return response
+
+    def review_context(self, request, obj):
+        if obj is None:
+            return {}
+        draft = draft_for(obj)
+        return {
+            "review_url": reverse(self.admin_url_name("review"), args=[obj.pk]),
+            "review_state": draft_state_label(obj, draft),
+        }
+
+    # Review --------------------------------------------------------------------------------
+
+    def admin_url_name(self, view):
+        opts = self.model._meta
+        return f"admin:{opts.app_label}_{opts.model_name}_{view}"
+
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path("<path:object_id>/review/", self.admin_site.admin_view(self.review_view),
+                 name=f"{opts.app_label}_{opts.model_name}_review"),
+            *super().get_urls(),
+        ]
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.allowed_object(request, object_id)
+        extra_context = {**(extra_context or {}), "review_steps": steps_for(obj),
+                         **self.review_context(request, obj)}
+        return super().history_view(request, object_id, extra_context)
+
+    def review_view(self, request, object_id):
+        obj = self.allowed_object(request, object_id)
+        url = reverse(self.admin_url_name("review"), args=[obj.pk])
+        forms_ = {"submit": SubmitForm(), "approve": ApproveForm(), "send_back": SendBackForm()}
+        if request.method == "POST":
+            action = request.POST.get("action")
+            if action not in forms_:
+                messages.error(request, "Choose submit, approve or send back.")
+                return redirect(url)
+            form = forms_[action] = type(forms_[action])(request.POST)
+            if form.is_valid():
+                done = self.review_action(request, obj, action, form.cleaned_data)
+                if done:
+                    return redirect(url)
+        draft = draft_for(obj)
+        live = snapshot(serialize(obj))
+        pending = snapshot(draft.data) if draft and draft.data else live
+        checks = with_draft_applied(obj, self.publication_checks)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Review: {obj}",
+            "subtitle": str(obj),
+            "original": obj,
+            "draft": draft,
+            "state": draft_state_label(obj, draft),
+            "changes": changes_between(live, pending) if draft and draft.data else [],
+            "checks": checks,
+            "steps": steps_for(obj),
+            "preview_url": obj.get_absolute_url() + ("?preview=draft"
+                                                     if draft and draft.data else ""),
+            "may_submit": self.has_change_permission(request, obj),
+            "may_approve": may_approve(request.user),
+            "forms": forms_,
+            "now": timezone.now(),
+        }
+        return TemplateResponse(request, "admin/portal/review.html", context)
+
+    def review_action(self, request, obj, action, data):
+        user = request.user
+        if action == "submit":
+            if not self.has_change_permission(request, obj):
+                raise PermissionDenied
+            draft_submit(obj=obj, user=user, comment=data["comment"])
+            messages.success(request, f"Sent \u201c{obj}\u201d to the medical reviewers.")
+            return True
+        if not may_approve(user):
+            raise PermissionDenied
+        if action == "send_back":
+            if draft_for(obj) is None:
+                messages.error(request, "There is nothing waiting for review here.")
+                return False
+            draft_send_back(obj=obj, user=user, comment=data["comment"])
+            messages.success(request, f"Sent \u201c{obj}\u201d back to its editor.")
+            return True
+        if hasattr(obj, "mark_reviewed") and not hasattr(user, "reviewer_profile"):
+            messages.error(request, "Add your reviewer profile (name and credentials) under "
+                                    "Site \u203a Reviewer profiles before approving.")
+            return False
+        draft_approve(obj=obj, user=user, publish_at=data["publish_at"],
+                      comment=data["comment"])
+        messages.success(request, f"Approved \u201c{obj}\u201d.")
+        return True
+
+    def publication_checks(self, obj):
+        """Problems to fix before publishing: [text]. Models add their own."""
+        return obj.publication_checks() if hasattr(obj, "publication_checks") else []
