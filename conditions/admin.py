@@ -99,14 +99,14 @@ class SortableMixin:
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
-class SynonymInline(nested_admin.NestedTabularInline):
+class SynonymInline(nested_admin.NestedStackedInline):
     model = Synonym
     extra = 0
     verbose_name = "also called"
     verbose_name_plural = "also called (synonyms)"
 
 
-class KeyFactInline(SortableMixin, nested_admin.NestedTabularInline):
+class KeyFactInline(SortableMixin, nested_admin.NestedStackedInline):
     model = KeyFact
 
 
@@ -124,7 +124,7 @@ class SectionInline(SortableMixin, nested_admin.NestedStackedInline):
     inlines = [SubsectionInline]
 
 
-class TreatmentOptionInline(SortableMixin, nested_admin.NestedTabularInline):
+class TreatmentOptionInline(SortableMixin, nested_admin.NestedStackedInline):
     model = TreatmentOption
 
 
@@ -142,11 +142,11 @@ class ReferenceInline(SortableMixin, nested_admin.NestedStackedInline):
     ]
 
 
-class RecognitionInline(SortableMixin, nested_admin.NestedTabularInline):
+class RecognitionInline(SortableMixin, nested_admin.NestedStackedInline):
     model = Recognition
 
 
-class DiscussionInline(SortableMixin, nested_admin.NestedTabularInline):
+class DiscussionInline(SortableMixin, nested_admin.NestedStackedInline):
     model = Discussion
 
 

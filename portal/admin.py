@@ -73,6 +73,9 @@ class ReviewQueueAdmin(admin.ModelAdmin):
     search_fields = ["item_name"]
     ordering = ["updated_at"]
 
+    class Media:
+        css = {"all": ["css/admin-editing.css"]}
+
     def changelist_view(self, request, extra_context=None):
         publish_due_drafts()
         return super().changelist_view(request, extra_context)

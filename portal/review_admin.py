@@ -224,13 +224,14 @@ class ReviewedAdminMixin:
     def review_view(self, request, object_id):
         obj = self.allowed_object(request, object_id)
         url = reverse(self.admin_url_name("review"), args=[obj.pk])
-        forms_ = {"submit": SubmitForm(), "approve": ApproveForm(), "send_back": SendBackForm()}
+        kinds = {"submit": SubmitForm, "approve": ApproveForm, "send_back": SendBackForm}
+        forms_ = {action: kind(prefix=action) for action, kind in kinds.items()}
         if request.method == "POST":
             action = request.POST.get("action")
             if action not in forms_:
                 messages.error(request, "Choose submit, approve or send back.")
                 return redirect(url)
-            form = forms_[action] = type(forms_[action])(request.POST)
+            form = forms_[action] = kinds[action](request.POST, prefix=action)
             if form.is_valid():
                 done = self.review_action(request, obj, action, form.cleaned_data)
                 if done:
@@ -243,7 +244,6 @@ class ReviewedAdminMixin:
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": f"Review: {obj}",
-            "subtitle": str(obj),
             "original": obj,
             "draft": draft,
             "state": draft_state_label(obj, draft),

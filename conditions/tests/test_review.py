@@ -114,7 +114,7 @@ def test_submit_then_approve_publishes_the_draft_with_the_reviewers_name(
     edit_overview(editor_client, condition, overview, NEW_BODY)
 
     response = editor_client.post(review_url(condition),
-                                  {"action": "submit", "comment": "New symptoms text."})
+                                  {"action": "submit", "submit-comment": "New symptoms text."})
     assert response.status_code == 302
     assert draft_for(condition).state == Draft.State.IN_REVIEW
     assert mail.outbox[-1].to == ["ana.ruiz@example.org", "editor@example.org"]
@@ -129,7 +129,7 @@ def test_submit_then_approve_publishes_the_draft_with_the_reviewers_name(
     assert f"<ins>{NEW_BODY.split()[0]}" in page
     assert "<del>" in page
 
-    response = client.post(review_url(condition), {"action": "approve", "publish_at": ""})
+    response = client.post(review_url(condition), {"action": "approve", "approve-publish_at": ""})
     assert response.status_code == 302
     html = public.get(condition.get_absolute_url()).content.decode()
     assert NEW_BODY in html
@@ -171,13 +171,13 @@ def test_send_back_needs_a_comment_and_mails_it_to_the_editor(
     editor_client.post(review_url(condition), {"action": "submit"})
     client = reviewer_client
 
-    refused = client.post(review_url(condition), {"action": "send_back", "comment": ""})
+    refused = client.post(review_url(condition), {"action": "send_back", "send_back-comment": ""})
     assert refused.status_code == 200
     assert "Say what needs to change" in refused.content.decode()
     assert draft_for(condition).state == Draft.State.IN_REVIEW
 
     client.post(review_url(condition), {"action": "send_back",
-                                        "comment": "Please cite the 2021 guideline."})
+                                        "send_back-comment": "Please cite the 2021 guideline."})
     assert draft_for(condition).state == Draft.State.SENT_BACK
     sent = mail.outbox[-1]
     assert "editor@example.org" in sent.to
@@ -200,7 +200,7 @@ def test_an_approval_can_wait_for_a_publishing_time(editor_client, reviewer_clie
     when = timezone.localtime() + datetime.timedelta(days=2)
 
     client.post(review_url(condition), {"action": "approve",
-                                        "publish_at": when.strftime("%Y-%m-%dT%H:%M")})
+                                        "approve-publish_at": when.strftime("%Y-%m-%dT%H:%M")})
 
     assert draft_for(condition).state == Draft.State.APPROVED
     overview.refresh_from_db()

@@ -5,7 +5,6 @@
   var status = document.createElement("p");
   status.className = "visually-hidden";
   status.setAttribute("role", "status");
-  document.body.appendChild(status);
 
   function rows(container) {
     return Array.prototype.filter.call(container.children, function (child) {
@@ -54,6 +53,9 @@
   }
 
   function setUp() {
+    if (!status.isConnected) {
+      document.body.appendChild(status);
+    }
     document.querySelectorAll(".djn-group .djn-inline-form").forEach(function (row) {
       if (!row.classList.contains("djn-empty-form") && row.id.indexOf("__prefix__") === -1) {
         addButtons(row);

@@ -1,20 +1,25 @@
 // Leaving an admin form with unsaved changes asks first. Saving clears the question.
 (function () {
   "use strict";
-  var form = document.querySelector("#content-main form[method=post]");
-  if (!form) {
-    return;
-  }
   var changed = false;
+
   function markChanged() {
     changed = true;
   }
-  form.addEventListener("input", markChanged);
-  form.addEventListener("change", markChanged);
-  form.addEventListener("portal:reordered", markChanged);
-  form.addEventListener("submit", function () {
-    changed = false;
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var form = document.querySelector("#content-main form[method=post]");
+    if (!form) {
+      return;
+    }
+    form.addEventListener("input", markChanged);
+    form.addEventListener("change", markChanged);
+    form.addEventListener("portal:reordered", markChanged);
+    form.addEventListener("submit", function () {
+      changed = false;
+    });
   });
+
   window.addEventListener("beforeunload", function (event) {
     if (changed) {
       event.preventDefault();
