@@ -2,6 +2,8 @@
 change form: a user reaches an object's history, comparisons and old versions only when they
 may view (or, to restore, change) that object, and only versions of that object."""
 
+import json
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core import serializers
@@ -14,10 +16,10 @@ from reversion.models import Version
 from reversion.revisions import _follow_relations_recursive
 from reversion_compare.admin import CompareVersionAdmin
 
+from portal.diff import NOISE_FIELDS, changes_between
+
 # Fields that say when a page is public; restoring old content leaves them as they are.
 PUBLISHING_FIELDS = ("status", "publish_at", "unpublish_at")
-# Fields that change on every save and say nothing about the content.
-NOISE_FIELDS = {"updated_at", "body_html", "reading_grade"}
 
 
 def content_snapshot(obj):
@@ -56,10 +58,23 @@ def describe_changes(before, after, ignore=()):
     return sorted(lines)
 
 
+def revision_snapshot(revision):
+    """{(model label, pk): fields} of everything a revision holds (the format of
+    portal.publishing.snapshot)."""
+    snapshot = {}
+    for version in revision.version_set.select_related("content_type"):
+        content_type = version.content_type
+        fields = json.loads(version.serialized_data)[0]["fields"]
+        snapshot[(f"{content_type.app_label}.{content_type.model}", version.object_id)] = fields
+    return snapshot
+
+
 class RevisionAdmin(CompareVersionAdmin):
     """The admin of editorial content: revisions, and a link to the public page or preview."""
 
     recover_for_superusers_only = False
+    compare_template = "admin/portal/compare.html"
+    compare_exclude = sorted(NOISE_FIELDS)
 
     @admin.display(description="on site")
     def on_site(self, obj):
@@ -85,7 +100,14 @@ class RevisionAdmin(CompareVersionAdmin):
         return super().history_view(request, object_id, extra_context)
 
     def compare_view(self, request, object_id, extra_context=None):
-        self.allowed_object(request, object_id)
+        obj = self.allowed_object(request, object_id)
+        ids = [request.GET.get("version_id1"), request.GET.get("version_id2")]
+        versions = list(Version.objects.get_for_object(obj).filter(
+            pk__in=[i for i in ids if i and i.isdigit()]
+        ).select_related("revision").order_by("pk"))
+        if len(versions) == 2:
+            older, newer = (revision_snapshot(v.revision) for v in versions)
+            extra_context = {**(extra_context or {}), "changes": changes_between(older, newer)}
         return super().compare_view(request, object_id, extra_context)
 
     def get_object(self, request, object_id, from_field=None):

@@ -210,3 +210,29 @@ def test_the_condition_page_asks_before_leaving_with_unsaved_changes(editor_clie
     assert '<script src="/static/js/unsaved-changes.js"' in html
     assert '<script src="/static/js/inline-order.js"' in html
     assert "inlinechangelink" not in html
+
+
+def test_the_compare_view_shows_word_changes_in_nested_parts_without_noise(editor_client):
+    condition, overview, first = draft_condition_with_history()
+    with reversion.create_revision():
+        subsection = overview.subsections.get()
+        subsection.body = "About 700 children a year are diagnosed <here>."
+        subsection.save()
+        condition.save()  # touches updated_at only
+    second = revisions_of(condition)[-1]
+
+    response = editor_client.get(
+        reverse("admin:conditions_condition_compare", args=[condition.pk]),
+        {"version_id1": first.pk, "version_id2": second.pk},
+    )
+
+    assert response.status_code == 200
+    changes = response.context["changes"]
+    assert [(c["part"], c["field"]) for c in changes] == [
+        ("Subsection \u201cHow common it is\u201d", "Body")
+    ]
+    assert str(changes[0]["html"]) == (
+        "About <del>800</del> <ins>700</ins> children a year are "
+        "<del>diagnosed.</del> <ins>diagnosed &lt;here&gt;.</ins>"
+    )
+    assert "What changed, word by word" in response.content.decode()
