@@ -1,0 +1,54 @@
+"""The admin index's "Your work" panel: what waits for the signed-in user, per role."""
+
+from django import template
+from django.urls import reverse
+
+from portal.apps import feature_modules
+from portal.models import Draft
+
+register = template.Library()
+
+
+def review_url(draft):
+    app_label, model = draft.content_type.app_label, draft.content_type.model
+    return reverse(f"admin:{app_label}_{model}_review", args=[draft.object_id])
+
+
+def draft_items(drafts):
+    return [{"label": d.item_name, "url": review_url(d),
+             "note": d.updated_at} for d in drafts.select_related("content_type")[:20]]
+
+
+def review_sections(user):
+    sections = []
+    drafts = Draft.objects.order_by("updated_at")
+    if user.has_perm("portal.approve_draft"):
+        sections.append({
+            "title": "Reviews waiting",
+            "items": draft_items(drafts.filter(state=Draft.State.IN_REVIEW)),
+            "empty": "Nothing is waiting for review.",
+            "link": (reverse("admin:portal_draft_changelist"), "Open the review queue"),
+        })
+    if user.has_perm("portal.change_draft"):
+        mine = drafts.filter(author=user)
+        sections.append({
+            "title": "Sent back to you",
+            "items": draft_items(mine.filter(state=Draft.State.SENT_BACK)),
+            "empty": "Nothing has been sent back.",
+        })
+        sections.append({
+            "title": "Your drafts",
+            "items": draft_items(mine.filter(state=Draft.State.EDITING)),
+            "empty": "You have no drafts waiting to be submitted.",
+        })
+    return sections
+
+
+@register.simple_tag(takes_context=True)
+def admin_worklist(context):
+    """[{"title", "items": [{"label", "url", "note"}], "empty", "link"}] for the user."""
+    user = context["request"].user
+    sections = review_sections(user)
+    for module in feature_modules("worklist"):
+        sections.extend(module.sections(user))
+    return sections

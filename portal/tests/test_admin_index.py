@@ -1,0 +1,82 @@
+"""The admin index shows each role its own work."""
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from conditions.models import Condition
+from conditions.tests.factories import make_condition
+from portal import roles
+from portal.models import Draft
+from portal.publishing import draft_save, draft_send_back, draft_submit
+from portal.tests.support import staff_user
+from trials.models import OverallStatus
+from trials.tests.factories import make_trial
+
+pytestmark = pytest.mark.django_db
+
+
+def index_html(user):
+    client = Client()
+    client.force_login(user)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_reviewers_see_reviews_waiting_and_pages_due(reviewer, editor):
+    waiting = make_condition(slug="wilms", name="Wilms tumour", status=Condition.Status.DRAFT)
+    draft_submit(obj=waiting, user=editor)
+    make_condition(slug="due", name="Hepatoblastoma",
+                   next_review_due=timezone.localdate() - datetime.timedelta(days=2))
+
+    html = index_html(reviewer)
+
+    assert "Reviews waiting" in html
+    assert reverse("admin:conditions_condition_review", args=[waiting.pk]) in html
+    assert "Hepatoblastoma (overdue)" in html
+    assert reverse("admin:portal_draft_changelist") in html
+
+
+def test_editors_see_their_drafts_and_what_was_sent_back(editor, reviewer):
+    mine = make_condition(slug="mine", name="Ewing sarcoma", status=Condition.Status.DRAFT)
+    draft_save(obj=mine, user=editor)
+    returned = make_condition(slug="back", name="Osteosarcoma", status=Condition.Status.DRAFT)
+    draft_submit(obj=returned, user=editor)
+    draft_send_back(obj=returned, user=reviewer, comment="Add a reference.")
+
+    html = index_html(editor)
+
+    assert "Reviews waiting" not in html
+    sent_back = html.split("Sent back to you")[1].split("Your drafts")[0]
+    assert "Osteosarcoma" in sent_back
+    assert "Ewing sarcoma" in html.split("Your drafts")[1]
+    assert Draft.objects.get(item_name="Osteosarcoma").state == Draft.State.SENT_BACK
+
+
+def test_coordinators_see_their_closed_or_stale_trials_and_the_import_page(
+    django_user_model,
+):
+    coordinator = staff_user(django_user_model, roles.TRIAL_COORDINATORS)
+    other = staff_user(django_user_model, roles.TRIAL_COORDINATORS, username="other")
+    fresh = timezone.now() - datetime.timedelta(days=2)
+    make_trial("NCT10000001", [coordinator], overall_status=OverallStatus.COMPLETED,
+               last_synced_at=fresh)
+    make_trial("NCT10000002", [coordinator],
+               last_synced_at=timezone.now() - datetime.timedelta(days=45))
+    make_trial("NCT10000003", [coordinator], last_synced_at=fresh)
+    make_trial("NCT10000004", [other], overall_status=OverallStatus.COMPLETED)
+
+    html = index_html(coordinator)
+
+    assert "NCT10000001" in html
+    assert "registry status: Completed" in html
+    assert "NCT10000002" in html
+    assert "not synced for over 30 days" in html
+    assert "NCT10000003" not in html
+    assert "NCT10000004" not in html
+    assert reverse("admin:trials_trial_import") in html
+    assert "Pages due or overdue" not in html

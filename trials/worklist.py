@@ -1,0 +1,38 @@
+"""What the admin index lists for trial coordinators."""
+
+import datetime
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from trials.models import StatusGroup, Trial
+
+STALE_AFTER_DAYS = 30
+
+
+def sections(user):
+    if not user.has_perm("trials.change_trial"):
+        return []
+    stale = timezone.now() - datetime.timedelta(days=STALE_AFTER_DAYS)
+    mine = Trial.objects.coordinated_by(user)
+    closed = mine.in_group(StatusGroup.CLOSED).values_list("pk", flat=True)
+    attention = mine.filter(
+        Q(pk__in=closed) | Q(last_synced_at__lt=stale) | Q(last_synced_at__isnull=True)
+    ).order_by("nct_id")[:20]
+    items = []
+    for trial in attention:
+        reasons = []
+        if trial.status_group == StatusGroup.CLOSED:
+            reasons.append(f"registry status: {trial.get_overall_status_display()}")
+        if trial.last_synced_at is None or trial.last_synced_at < stale:
+            reasons.append("not synced for over 30 days")
+        items.append({"label": f"{trial.nct_id} {trial.brief_title}",
+                      "url": reverse("admin:trials_trial_change", args=[trial.pk]),
+                      "note": "; ".join(reasons)})
+    return [{
+        "title": "Your trials that need a look",
+        "items": items,
+        "empty": "All your trials are open and synced in the last 30 days.",
+        "link": (reverse("admin:trials_trial_import"), "Import from ClinicalTrials.gov"),
+    }]
