@@ -8,6 +8,7 @@ from care_sites.models import (
     OpeningHours,
     SupportService,
 )
+from portal.forms import ADMIN_DATE_FIELDS
 from portal.revisions import RevisionAdmin
 
 
@@ -21,6 +22,7 @@ class ClosureInline(admin.TabularInline):
     extra = 0
     verbose_name = "closed day"
     verbose_name_plural = "closed days (holidays)"
+    formfield_overrides = ADMIN_DATE_FIELDS
 
 
 @admin.register(Location)

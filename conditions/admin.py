@@ -23,6 +23,7 @@ from conditions.models import (
     TreatmentOption,
     unique_anchor,
 )
+from portal.forms import ADMIN_DATE_FIELDS
 from portal.review_admin import ReviewedAdminMixin
 from portal.revisions import RevisionAdmin
 
@@ -92,6 +93,7 @@ class SortableMixin:
 
     sortable_field_name = "order"
     extra = 0
+    formfield_overrides = ADMIN_DATE_FIELDS
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == self.sortable_field_name:

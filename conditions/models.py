@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import reversion
 from django.conf import settings
@@ -351,7 +352,9 @@ class Reference(models.Model):
         return self.title
 
     def clean(self):
-        doi = self.doi.strip().removeprefix("https://doi.org/").removeprefix("doi:").strip()
+        # A DOI pasted as a link or with its "doi:" label keeps only the DOI itself.
+        doi = re.sub(r"^(?:(?:https?://)?(?:dx\.)?doi\.org/|doi:\s*)", "", self.doi.strip(),
+                     flags=re.IGNORECASE).strip()
         if doi and not doi.startswith("10."):
             raise ValidationError({"doi": "A DOI starts with 10., e.g. 10.1200/JCO.21.00278."})
         self.doi = doi

@@ -17,6 +17,7 @@ from reversion.revisions import _follow_relations_recursive
 from reversion_compare.admin import CompareVersionAdmin
 
 from portal.diff import NOISE_FIELDS, changes_between
+from portal.forms import ADMIN_DATE_FIELDS
 
 # Fields that say when a page is public; restoring old content leaves them as they are.
 PUBLISHING_FIELDS = ("status", "publish_at", "unpublish_at")
@@ -75,6 +76,7 @@ class RevisionAdmin(CompareVersionAdmin):
     recover_for_superusers_only = False
     compare_template = "admin/portal/compare.html"
     compare_exclude = sorted(NOISE_FIELDS)
+    formfield_overrides = ADMIN_DATE_FIELDS
 
     @admin.display(description="on site")
     def on_site(self, obj):

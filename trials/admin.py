@@ -1,7 +1,8 @@
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 
 from portal.revisions import RevisionAdmin
@@ -62,6 +63,33 @@ class TrialAdmin(RevisionAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).coordinated_by(request.user)
+
+    def kept_elsewhere(self, request, object_id):
+        """For another coordinator's trial, a redirect that says so (Django would say it
+        "doesn't exist"); None otherwise."""
+        pk = unquote(object_id)
+        if (not self.has_view_or_change_permission(request)
+                or self.get_queryset(request).filter(pk=pk).exists()):
+            return None
+        trial = Trial.objects.filter(pk=pk).first()
+        if trial is None:
+            return None
+        messages.warning(
+            request,
+            f"{trial.nct_id} is kept by another coordinator: ask them, or an administrator, "
+            "to change it or to add you as a coordinator.",
+        )
+        return redirect("admin:trials_trial_changelist")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return self.kept_elsewhere(request, object_id) or super().change_view(
+            request, object_id, form_url, extra_context
+        )
+
+    def delete_view(self, request, object_id, extra_context=None):
+        return self.kept_elsewhere(request, object_id) or super().delete_view(
+            request, object_id, extra_context
+        )
 
     def has_view_permission(self, request, obj=None):
         allowed = super().has_view_permission(request, obj)

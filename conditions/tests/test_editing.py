@@ -236,3 +236,41 @@ def test_the_compare_view_shows_word_changes_in_nested_parts_without_noise(edito
         "<del>diagnosed.</del> <ins>diagnosed &lt;here&gt;.</ins>"
     )
     assert "What changed, word by word" in response.content.decode()
+
+
+@pytest.mark.parametrize("typed", [
+    "doi.org/10.1200/JCO.21.00278", "https://dx.doi.org/10.1200/JCO.21.00278",
+    "http://doi.org/10.1200/JCO.21.00278", "DOI: 10.1200/JCO.21.00278",
+])
+def test_a_doi_typed_as_a_link_is_cleaned(editor_client, typed):
+    condition, _ = make_draft_condition()
+    data = form_data(editor_client.get(change_url(condition)), "condition_form")
+    data[f"references-{inline_index(data, 'references', condition.references.get())}-doi"] = typed
+    response = editor_client.post(change_url(condition), data)
+    assert response.status_code == 302
+    assert condition.references.get().doi == "10.1200/JCO.21.00278"
+
+
+@pytest.mark.parametrize("typed", ["20255-01-01", "2026-02-30"])
+def test_impossible_dates_are_refused_naming_the_format(admin_client, typed):
+    condition, _ = make_draft_condition()
+    data = form_data(admin_client.get(change_url(condition)), "condition_form")
+    row = inline_index(data, "references", condition.references.get())
+    data[f"references-{row}-accessed"] = typed
+    data["publish_at_0"] = typed
+
+    response = admin_client.post(change_url(condition), data)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count("Enter a real date as YYYY-MM-DD, for example 2026-03-14.") == 2
+    assert condition.references.get().accessed is None
+
+
+def test_date_only_fields_use_the_date_picker_without_a_time_zone_note(admin_client):
+    condition, _ = make_draft_condition()
+    html = admin_client.get(change_url(condition)).content.decode()
+    assert '<input type="date" name="references-0-accessed"' in html
+    assert 'class="vDateField" name="references-0-accessed"' not in html
+    # The publish time is a date and time: its time-zone note stays.
+    assert 'name="publish_at_0"' in html

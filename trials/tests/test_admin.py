@@ -66,12 +66,12 @@ def messages_of(response):
 
 
 def assert_not_shown(response, trial):
-    """The admin refused the page: a redirect to the admin index saying the trial doesn't
-    exist, or a 403/404; never the trial itself."""
+    """The admin refused the page: a redirect to the trial list saying another coordinator
+    keeps the trial, or a 403/404; never the trial itself."""
     assert response.status_code in {302, 403, 404}
     if response.status_code == 302:
-        assert response.url == reverse("admin:index")
-        assert any("doesn\N{RIGHT SINGLE QUOTATION MARK}t exist" in message
+        assert response.url == reverse("admin:trials_trial_changelist")
+        assert any(f"{trial.nct_id} is kept by another coordinator" in message
                    for message in messages_of(response))
     assert trial.brief_title not in response.content.decode()
 
@@ -212,7 +212,7 @@ def test_coordinators_cannot_change_another_coordinators_trial(
 
     assert response.status_code in {302, 403, 404}
     if response.status_code == 302:
-        assert response.url == reverse("admin:index")
+        assert response.url == reverse("admin:trials_trial_changelist")
     assert snapshot(trial_b) == before
 
 
