@@ -9,6 +9,7 @@ from care_sites.models import (
     SupportService,
 )
 from portal.forms import ADMIN_DATE_FIELDS
+from portal.review_admin import DraftAdminMixin
 from portal.revisions import RevisionAdmin
 
 
@@ -26,13 +27,13 @@ class ClosureInline(admin.TabularInline):
 
 
 @admin.register(Location)
-class LocationAdmin(RevisionAdmin):
-    list_display = ["name", "city", "phone", "status", "on_site"]
+class LocationAdmin(DraftAdminMixin, RevisionAdmin):
+    list_display = ["name", "city", "phone", "on_site"]
     list_filter = ["status", "city"]
     search_fields = ["name", "city", "street_address", "postal_code"]
     prepopulated_fields = {"slug": ["name"]}
     fieldsets = [
-        (None, {"fields": ["name", "slug", ("status", "publish_at")]}),
+        (None, {"fields": ["name", "slug", ("status", "publish_at", "unpublish_at")]}),
         ("Address", {"fields": ["street_address", ("city", "state", "postal_code"),
                                 ("phone", "is_main"), ("latitude", "longitude")]}),
         ("Visiting", {"fields": ["hours_note", "parking", "transit"]}),
@@ -41,8 +42,8 @@ class LocationAdmin(RevisionAdmin):
 
 
 @admin.register(CareSite)
-class CareSiteAdmin(RevisionAdmin):
-    list_display = ["name", "kind", "cities_list", "accepts_new_patients", "order", "status",
+class CareSiteAdmin(DraftAdminMixin, RevisionAdmin):
+    list_display = ["name", "kind", "cities_list", "accepts_new_patients", "order",
                     "on_site"]
     list_editable = ["order"]
     list_filter = ["status", "kind", "locations", "accepts_new_patients"]
@@ -54,7 +55,7 @@ class CareSiteAdmin(RevisionAdmin):
         ("Image", {"fields": [("image", "image_alt")]}),
         ("Where and who", {"fields": ["locations", "conditions", "accepts_new_patients"]}),
         ("Contact", {"fields": [("phone", "email")]}),
-        ("Publishing", {"fields": [("status", "publish_at"), "order"]}),
+        ("Publishing", {"fields": [("status", "publish_at", "unpublish_at"), "order"]}),
     ]
 
     def get_queryset(self, request):
@@ -66,8 +67,8 @@ class CareSiteAdmin(RevisionAdmin):
 
 
 @admin.register(SupportService)
-class SupportServiceAdmin(RevisionAdmin):
-    list_display = ["name", "category", "order", "status", "on_site"]
+class SupportServiceAdmin(DraftAdminMixin, RevisionAdmin):
+    list_display = ["name", "category", "order", "on_site"]
     list_editable = ["order"]
     list_filter = ["status", "category", "care_sites"]
     search_fields = ["name", "summary", "description", "languages__name"]
@@ -79,7 +80,7 @@ class SupportServiceAdmin(RevisionAdmin):
         ("Contact", {"fields": [("phone", "email"), "website"]}),
         ("Languages (interpreter services)", {"fields": ["languages"]}),
         ("Related", {"fields": ["conditions", "care_sites"]}),
-        ("Publishing", {"fields": [("status", "publish_at"), "order"]}),
+        ("Publishing", {"fields": [("status", "publish_at", "unpublish_at"), "order"]}),
     ]
 
 

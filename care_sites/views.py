@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from care_sites.models import CareSite, Location, SupportService
 from conditions.models import Condition
-from portal.preview import get_public_or_preview
+from portal.preview import draft_preview, get_public_or_preview
 
 
 def published_locations():
@@ -30,6 +30,7 @@ def care_site_list(request):
     })
 
 
+@draft_preview(CareSite)
 def care_site_detail(request, slug):
     care_site = get_public_or_preview(
         request,
@@ -49,6 +50,7 @@ def care_site_detail(request, slug):
     })
 
 
+@draft_preview(Location)
 def location_detail(request, slug):
     location = get_public_or_preview(
         request,
@@ -83,6 +85,7 @@ def service_list(request):
     })
 
 
+@draft_preview(SupportService)
 def service_detail(request, slug):
     service = get_public_or_preview(
         request,

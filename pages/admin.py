@@ -1,18 +1,19 @@
 from django.contrib import admin
 
 from pages.models import Page, PrivacyNotice
+from portal.review_admin import DraftAdminMixin
 from portal.revisions import RevisionAdmin
 
 
 @admin.register(Page)
-class PageAdmin(RevisionAdmin):
-    list_display = ["title", "slug", "status", "publish_at", "placement", "order", "on_site"]
+class PageAdmin(DraftAdminMixin, RevisionAdmin):
+    list_display = ["title", "slug", "publish_at", "placement", "order", "on_site"]
     list_filter = ["status", "placement"]
     search_fields = ["title", "summary", "body"]
     prepopulated_fields = {"slug": ["title"]}
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body", "meta_description"]}),
-        ("Publishing", {"fields": [("status", "publish_at")]}),
+        ("Publishing", {"fields": [("status", "publish_at", "unpublish_at")]}),
         ("Links on every page", {"fields": [("placement", "order")]}),
     ]
 

@@ -3,9 +3,10 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from pages.models import Page, PrivacyNotice
-from portal.preview import can_preview, get_public_or_preview
+from portal.preview import can_preview, draft_preview, get_public_or_preview
 
 
+@draft_preview(Page)
 def page_detail(request, slug):
     page = get_public_or_preview(request, Page.objects.all(), slug=slug)
     crumbs = [{"title": page.title}]

@@ -14,6 +14,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from reversion.admin import VersionAdmin
 
 from portal.diff import changes_between
 from portal.models import Draft, Publishable
@@ -31,10 +32,6 @@ from portal.publishing import (
 )
 
 PUBLISHING_FIELDS = ["status", "publish_at", "unpublish_at"]
-
-
-def may_approve(user):
-    return user.has_perm("portal.approve_draft")
 
 
 class ApproveForm(forms.Form):
@@ -76,9 +73,12 @@ def draft_state_label(obj, draft):
     return state_label(obj, draft.state if draft else None, bool(draft and draft.data))
 
 
-class ReviewedAdminMixin:
-    """For a RevisionAdmin of Publishable content that medical reviewers publish."""
+class DraftAdminMixin:
+    """For a RevisionAdmin of Publishable content: a live item's changes are saved as a draft
+    that someone allowed to publish publishes from the item's review page. By default that is
+    anyone who may change the item; ReviewedAdminMixin narrows it to medical reviewers."""
 
+    publish_permission = None  # a permission name, or None: the change permission
     review_fields = []  # fields only a reviewer's approval sets (shown read-only)
     change_form_template = "admin/portal/reviewed_change_form.html"
     object_history_template = "admin/portal/reviewed_object_history.html"
@@ -106,10 +106,15 @@ class ReviewedAdminMixin:
 
     # Editing -------------------------------------------------------------------------------
 
+    def may_publish(self, request, obj=None):
+        if self.publish_permission:
+            return request.user.has_perm(self.publish_permission)
+        return self.has_change_permission(request, obj)
+
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         readonly += self.review_fields
-        if not may_approve(request.user):
+        if not self.may_publish(request, obj):
             readonly += [name for name in PUBLISHING_FIELDS if name not in readonly]
         return readonly
 
@@ -128,6 +133,15 @@ class ReviewedAdminMixin:
         ):
             draft_save(obj=obj, user=request.user)
         return super().response_change(request, obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None and obj.status == Publishable.Status.PUBLISHED:
+            # A draft is no revision: skip VersionAdmin's, which would keep what the draft
+            # save undoes. Publishing the draft makes the revision.
+            return super(VersionAdmin, self).change_view(request, object_id, form_url,
+                                                         extra_context)
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         parent = super()
@@ -178,7 +192,7 @@ class ReviewedAdminMixin:
         captured = {}
 
         def restore():
-            response = super(ReviewedAdminMixin, self).revision_view(
+            response = super(DraftAdminMixin, self).revision_view(
                 request, object_id, version_id, extra_context
             )
             if response.status_code == 302:
@@ -253,7 +267,8 @@ class ReviewedAdminMixin:
             "preview_url": obj.get_absolute_url() + ("?preview=draft"
                                                      if draft and draft.data else ""),
             "may_submit": self.has_change_permission(request, obj),
-            "may_approve": may_approve(request.user),
+            "may_approve": self.may_publish(request, obj),
+            "needs_review": bool(self.publish_permission),
             "forms": forms_,
             "now": timezone.now(),
         }
@@ -267,7 +282,7 @@ class ReviewedAdminMixin:
             draft_submit(obj=obj, user=user, comment=data["comment"])
             messages.success(request, f"Sent \u201c{obj}\u201d to the medical reviewers.")
             return True
-        if not may_approve(user):
+        if not self.may_publish(request, obj):
             raise PermissionDenied
         if action == "send_back":
             if draft_for(obj) is None:
@@ -288,3 +303,9 @@ class ReviewedAdminMixin:
     def publication_checks(self, obj):
         """Problems to fix before publishing: [text]. Models add their own."""
         return obj.publication_checks() if hasattr(obj, "publication_checks") else []
+
+
+class ReviewedAdminMixin(DraftAdminMixin):
+    """Condition pages and stories: only medical reviewers publish them."""
+
+    publish_permission = "portal.approve_draft"

@@ -7,6 +7,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from reversion.models import Version
 
 from conditions.models import Condition, Section
 from conditions.tests.factories import NEW_BODY, OLD_BODY, make_condition, make_full_condition
@@ -59,6 +60,8 @@ def test_editing_a_live_condition_saves_a_draft_and_the_public_keeps_the_live_pa
     response = edit_overview(editor_client, condition, overview, NEW_BODY)
 
     assert response.status_code == 200
+    # A draft is no revision (publishing it makes one).
+    assert not Version.objects.exists()
     messages = " ".join(str(m) for m in response.context["messages"])
     assert "as a draft: the public still sees the live page" in messages
     overview.refresh_from_db()
@@ -141,6 +144,8 @@ def test_submit_then_approve_publishes_the_draft_with_the_reviewers_name(
     assert condition.reviewer.display_name == "Dr Ana Ruiz"
     assert "by Dr Ana Ruiz, MD, Pediatric Oncology" in html
     assert draft_for(condition) is None
+    published = Version.objects.get_for_object(condition).latest("pk").revision
+    assert published.comment == "Published after review by Dr Ana Ruiz, MD, Pediatric Oncology."
     assert [step.action for step in ReviewStep.objects.all()] == [
         ReviewStep.Action.SAVED, ReviewStep.Action.SUBMITTED, ReviewStep.Action.APPROVED
     ]
@@ -234,3 +239,37 @@ def test_only_medical_reviewers_may_approve():
     assert "approve_draft" in codenames(roles.MEDICAL_REVIEWERS)
     assert "approve_draft" not in codenames(roles.CONTENT_EDITORS)
     assert "change_condition" in codenames(roles.MEDICAL_REVIEWERS)
+
+
+def test_unpublish_at_takes_a_page_off_the_site_and_lists_show_each_state(
+    editor_client, public
+):
+    now = timezone.now()
+    day = datetime.timedelta(days=1)
+    make_condition(slug="draft", name="Draft page", status=Condition.Status.DRAFT)
+    make_condition(slug="scheduled", name="Scheduled page", publish_at=now + day)
+    make_condition(slug="live", name="Live page", unpublish_at=now + day)
+    expired = make_condition(slug="expired", name="Expired page", unpublish_at=now - day)
+    in_review = make_condition(slug="in-review", name="Page in review",
+                               status=Condition.Status.DRAFT)
+    editor_client.post(review_url(in_review), {"action": "submit"})
+
+    assert set(Condition.objects.published().values_list("slug", flat=True)) == {"live"}
+    assert public.get(expired.get_absolute_url()).status_code == 404
+    response = editor_client.get(reverse("admin:conditions_condition_changelist"))
+    states = {obj.name: response.context["cl"].model_admin.state(obj)
+              for obj in response.context["cl"].result_list}
+    assert states == {"Draft page": "Draft", "Scheduled page": "Scheduled",
+                      "Live page": "Live", "Expired page": "Expired",
+                      "Page in review": "In review"}
+    assert '<td class="field-state">Expired</td>' in response.content.decode()
+
+
+def test_unpublishing_must_come_after_publishing(admin_client):
+    condition = make_condition(status=Condition.Status.DRAFT)
+    data = form_data(admin_client.get(change_url(condition)), "condition_form")
+    data.update({"publish_at_0": "2026-05-01", "publish_at_1": "09:00",
+                 "unpublish_at_0": "2026-04-01", "unpublish_at_1": "09:00"})
+    response = admin_client.post(change_url(condition), data)
+    assert response.status_code == 200
+    assert "Unpublishing must come after publishing." in response.content.decode()

@@ -133,6 +133,13 @@ def test_page_edits_are_revisions_that_can_be_compared(editor_client):
     data = form_data(editor_client.get(change_url), "page_form")
     data["body"] = "The second text."
     assert editor_client.post(change_url, data).status_code == 302
+    # A live page's change is a draft until it is published, which makes the revision.
+    page.refresh_from_db()
+    assert page.body == "The first text."
+    assert Version.objects.get_for_object(page).count() == 1
+    review_url = reverse("admin:pages_page_review", args=[page.pk])
+    assert "Approve" not in editor_client.get(review_url).content.decode()
+    assert editor_client.post(review_url, {"action": "approve"}).status_code == 302
     first, second = Version.objects.get_for_object(page).order_by("pk")
     compare = editor_client.get(
         reverse("admin:pages_page_compare", args=[page.pk]),
