@@ -273,3 +273,28 @@ def test_unpublishing_must_come_after_publishing(admin_client):
     response = admin_client.post(change_url(condition), data)
     assert response.status_code == 200
     assert "Unpublishing must come after publishing." in response.content.decode()
+
+
+def test_the_publish_approved_command_publishes_changes_whose_time_has_come(
+    editor_client, reviewer_client
+):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    condition, overview = make_full_condition()
+    edit_overview(editor_client, condition, overview, NEW_BODY)
+    reviewer_client.post(review_url(condition), {"action": "approve"})  # now: no command needed
+    assert Section.objects.get(pk=overview.pk).body == NEW_BODY
+    edit_overview(editor_client, condition, overview, OLD_BODY)
+    soon = timezone.localtime() + datetime.timedelta(minutes=5)
+    reviewer_client.post(review_url(condition), {
+        "action": "approve", "approve-publish_at": soon.strftime("%Y-%m-%dT%H:%M")})
+    Draft.objects.update(publish_at=timezone.now() - datetime.timedelta(minutes=1))
+
+    out = StringIO()
+    call_command("publish_approved", stdout=out)
+
+    assert out.getvalue() == "published: 1\n"
+    assert Section.objects.get(pk=overview.pk).body == OLD_BODY
+    assert ReviewStep.objects.last().action == ReviewStep.Action.PUBLISHED

@@ -161,3 +161,17 @@ def test_rows_move_with_the_keyboard_and_leaving_unsaved_changes_asks_first(
     editor.get_by_role("button", name="Save and continue editing").click()
     assert "changed successfully" in editor.locator(".messagelist").inner_text()
     assert [s.heading for s in condition.sections.all()] == ["Symptoms", "Overview"]
+
+
+@pytest.mark.parametrize("width", [768, 1280])
+def test_lists_fit_the_screen(live_server, browser, people, width):
+    _, reviewer_user = people
+    make_full_condition()
+    page = login(browser, live_server, reviewer_user)
+    page.set_viewport_size({"width": width, "height": 900})
+    for path in ["/admin/conditions/condition/", "/admin/portal/draft/?state=all", "/admin/"]:
+        page.goto(live_server.url + path)
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{path} is {overflow}px too wide at {width}px"

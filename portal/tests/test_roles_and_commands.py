@@ -10,7 +10,8 @@ pytestmark = pytest.mark.django_db
 
 def test_data_migration_creates_the_roles():
     names = set(Group.objects.values_list("name", flat=True))
-    assert {"Content editors", "Trial coordinators", "Newsletter managers"} <= names
+    assert {"Content editors", "Medical reviewers", "Trial coordinators",
+            "Newsletter managers"} <= names
     assert set(roles.ALL_ROLES) <= names
 
 
@@ -30,6 +31,7 @@ def test_local_logins_create_one_user_per_role_and_print_them(settings, capsys):
     assert admin.is_superuser
     assert admin.is_staff
     for username, role in [("editor", roles.CONTENT_EDITORS),
+                           ("reviewer", roles.MEDICAL_REVIEWERS),
                            ("coordinator", roles.TRIAL_COORDINATORS),
                            ("coordinator2", roles.TRIAL_COORDINATORS),
                            ("newsletter", roles.NEWSLETTER_MANAGERS)]:
@@ -37,6 +39,9 @@ def test_local_logins_create_one_user_per_role_and_print_them(settings, capsys):
         assert user.is_staff
         assert not user.is_superuser
         assert list(user.groups.values_list("name", flat=True)) == [role]
-    assert User.objects.count() == 5
+    assert User.objects.count() == 6
+    assert str(User.objects.get(username="reviewer").reviewer_profile) == (
+        "Dr Local Reviewer, MD (a local test login)"
+    )
     last_password = out.strip().splitlines()[-1].split(" / ")[1]
     assert User.objects.get(username="newsletter").check_password(last_password)

@@ -6,10 +6,12 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
 from portal import roles
+from portal.models import ReviewerProfile
 
 LOGINS = [
     ("admin", None),
     ("editor", roles.CONTENT_EDITORS),
+    ("reviewer", roles.MEDICAL_REVIEWERS),
     ("coordinator", roles.TRIAL_COORDINATORS),
     ("coordinator2", roles.TRIAL_COORDINATORS),
     ("newsletter", roles.NEWSLETTER_MANAGERS),
@@ -33,4 +35,9 @@ class Command(BaseCommand):
             user.save()
             if role:
                 user.groups.set([Group.objects.get(name=role)])
+            if role == roles.MEDICAL_REVIEWERS:
+                ReviewerProfile.objects.get_or_create(
+                    user=user, defaults={"display_name": "Dr Local Reviewer",
+                                         "credentials": "MD (a local test login)"},
+                )
             self.stdout.write(f"  {role or 'Superuser':<20} {username} / {password}")
