@@ -136,7 +136,10 @@ class ScheduledJob(models.Model):
 
         if not self.last_result_id:
             return None
-        return DBTaskResult.objects.filter(id=self.last_result_id).first()
+        try:
+            return DBTaskResult.objects.filter(id=self.last_result_id).first()
+        except ValidationError:  # the id of a task that ran at once, not a queue row
+            return None
 
     def last_run_failed(self):
         result = self.last_result()

@@ -14,12 +14,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from reversion.revisions import _follow_relations_recursive
 
+from portal.mail import PortalMessage, send_later
 from portal.models import Draft, ReviewStep
 
 MEDICAL_REVIEWERS = "Medical reviewers"
@@ -140,11 +140,11 @@ def notify(draft, *, subject, message, to_author=True):
         f"admin:{draft.content_type.app_label}_{draft.content_type.model}_review",
         args=[draft.object_id],
     )
-    send_mail(
-        f"{subject}: {draft.item_name}",
-        f"{message}\n\nOpen the review page: {url}\n",
-        None, sorted(recipients),
-    )
+    send_later(PortalMessage(
+        subject=f"{subject}: {draft.item_name}",
+        body=f"{message}\n\nOpen the review page: {url}\n",
+        to=sorted(recipients),
+    ))
 
 
 @transaction.atomic
@@ -234,8 +234,8 @@ def draft_publish(*, draft, user, publish_at=None):
 
 
 def publish_due_drafts(now=None):
-    """Publish the approved drafts whose time has come (run on each request of the review
-    queue and by the publish_approved command)."""
+    """Publish the approved drafts whose time has come (run by the schedule every five
+    minutes, by the publish_approved command and when the review queue is opened)."""
     now = now or timezone.now()
     published = 0
     for draft in Draft.objects.filter(state=Draft.State.APPROVED, publish_at__lte=now):

@@ -1,5 +1,7 @@
 """Housekeeping for the whole site."""
 
+import datetime
+
 from django.contrib.sessions.models import Session
 from django.tasks import task
 from django.utils import timezone
@@ -14,4 +16,16 @@ def clear_expired_sessions():
     return {"deleted": deleted}
 
 
-SCHEDULE = [Job("clear expired sessions", clear_expired_sessions, daily_at=3)]
+@task()
+def publish_approved_changes():
+    """Approved changes to live pages go live when their publishing time comes."""
+    from portal.publishing import publish_due_drafts
+
+    return {"published": publish_due_drafts()}
+
+
+SCHEDULE = [
+    Job("clear expired sessions", clear_expired_sessions, daily_at=3),
+    Job("publish approved changes", publish_approved_changes,
+        interval=datetime.timedelta(minutes=5)),
+]

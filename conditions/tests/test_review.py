@@ -298,3 +298,24 @@ def test_the_publish_approved_command_publishes_changes_whose_time_has_come(
     assert out.getvalue() == "published: 1\n"
     assert Section.objects.get(pk=overview.pk).body == OLD_BODY
     assert ReviewStep.objects.last().action == ReviewStep.Action.PUBLISHED
+
+
+def test_a_scheduled_job_publishes_approved_changes_when_their_time_comes(
+    editor_client, reviewer_client
+):
+    from portal.schedule import scheduled_jobs
+    from portal.tasks import publish_approved_changes
+
+    [job] = [job for job in scheduled_jobs() if job.name == "publish approved changes"]
+    assert job.interval == datetime.timedelta(minutes=5)
+    condition, overview = make_full_condition()
+    edit_overview(editor_client, condition, overview, NEW_BODY)
+    later = timezone.localtime() + datetime.timedelta(minutes=3)
+    reviewer_client.post(review_url(condition), {
+        "action": "approve", "approve-publish_at": later.strftime("%Y-%m-%dT%H:%M")})
+
+    publish_approved_changes.enqueue()  # tasks run at once in tests
+    assert Section.objects.get(pk=overview.pk).body == OLD_BODY
+    Draft.objects.update(publish_at=timezone.now() - datetime.timedelta(seconds=1))
+    publish_approved_changes.enqueue()
+    assert Section.objects.get(pk=overview.pk).body == NEW_BODY
