@@ -3,7 +3,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
 from portal.models import Draft, ReviewerProfile, ScheduledJob
-from portal.publishing import publish_due_drafts
+from portal.publishing import publish_due_drafts, with_draft_applied
 
 
 @admin.register(ScheduledJob)
@@ -66,7 +66,8 @@ class StateFilter(admin.SimpleListFilter):
 class ReviewQueueAdmin(admin.ModelAdmin):
     """The review queue: items waiting for a medical reviewer, oldest first."""
 
-    list_display = ["item_name", "kind", "state", "author", "updated_at", "review_link"]
+    list_display = ["item_name", "kind", "state", "author", "updated_at", "checks",
+                    "review_link"]
     list_display_links = None
     list_filter = [StateFilter]
     list_select_related = ["content_type", "author"]
@@ -92,6 +93,14 @@ class ReviewQueueAdmin(admin.ModelAdmin):
     @admin.display(description="type")
     def kind(self, obj):
         return obj.content_type.model_class()._meta.verbose_name.capitalize()
+
+    @admin.display(description="checks before publishing")
+    def checks(self, obj):
+        item = obj.item
+        if item is None or not hasattr(item, "publication_checks"):
+            return "-"
+        problems = with_draft_applied(item, lambda current: current.publication_checks())
+        return f"{len(problems)} to look at" if problems else "none"
 
     @admin.display(description="review")
     def review_link(self, obj):

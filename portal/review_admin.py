@@ -213,6 +213,8 @@ class DraftAdminMixin:
         return {
             "review_url": reverse(self.admin_url_name("review"), args=[obj.pk]),
             "review_state": draft_state_label(obj, draft),
+            "publication_checks": with_draft_applied(obj, self.publication_checks)
+            if request.method == "GET" else [],
         }
 
     # Review --------------------------------------------------------------------------------

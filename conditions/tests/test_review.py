@@ -319,3 +319,15 @@ def test_a_scheduled_job_publishes_approved_changes_when_their_time_comes(
     Draft.objects.update(publish_at=timezone.now() - datetime.timedelta(seconds=1))
     publish_approved_changes.enqueue()
     assert Section.objects.get(pk=overview.pk).body == NEW_BODY
+
+
+def test_checks_show_on_the_edit_page_and_in_the_review_queue(editor_client, reviewer_client):
+    condition = make_condition(status=Condition.Status.DRAFT)
+    condition.sections.create(heading="Empty", kind="other", body="")
+    editor_client.post(review_url(condition), {"action": "submit"})
+
+    edit = editor_client.get(change_url(condition)).content.decode()
+    assert "Checks before publishing" in edit
+    assert "Section \u201cEmpty\u201d is empty." in edit
+    queue = reviewer_client.get(reverse("admin:portal_draft_changelist")).content.decode()
+    assert '<td class="field-checks">3 to look at</td>' in queue
