@@ -81,6 +81,9 @@ class DraftAdminMixin:
     publish_permission = None  # a permission name, or None: the change permission
     review_fields = []  # fields only a reviewer's approval sets (shown read-only)
     change_form_template = "admin/portal/reviewed_change_form.html"
+
+    class Media:
+        css = {"all": ["css/admin-editing.css"]}
     object_history_template = "admin/portal/reviewed_object_history.html"
 
     # Lists ---------------------------------------------------------------------------------
