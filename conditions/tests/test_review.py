@@ -331,3 +331,25 @@ def test_checks_show_on_the_edit_page_and_in_the_review_queue(editor_client, rev
     assert "Section \u201cEmpty\u201d is empty." in edit
     queue = reviewer_client.get(reverse("admin:portal_draft_changelist")).content.decode()
     assert '<td class="field-checks">3 to look at</td>' in queue
+
+
+def test_a_live_storys_change_waits_for_a_reviewer(editor_client, reviewer_client, public):
+    from conditions.models import Story
+
+    story = Story.objects.create(
+        title="Maya rings the bell", slug="maya", summary="Maya finished treatment.",
+        body="Maya and her family share what helped.", status=Story.Status.PUBLISHED,
+        publish_at=timezone.now() - datetime.timedelta(days=1),
+    )
+    url = reverse("admin:conditions_story_change", args=[story.pk])
+    data = form_data(editor_client.get(url), "story_form")
+    assert "status" not in data
+    data["body"] = "Maya, her brother and her parents share what helped."
+    assert editor_client.post(url, data).status_code == 302
+    assert "her brother" not in public.get(story.get_absolute_url()).content.decode()
+
+    story_review = reverse("admin:conditions_story_review", args=[story.pk])
+    assert editor_client.post(story_review, {"action": "approve"}).status_code == 403
+    editor_client.post(story_review, {"action": "submit"})
+    assert reviewer_client.post(story_review, {"action": "approve"}).status_code == 302
+    assert "her brother" in public.get(story.get_absolute_url()).content.decode()
