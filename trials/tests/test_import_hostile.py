@@ -3,6 +3,7 @@ clear message, each study all or nothing, never a 500 or a traceback, and a boun
 work per request."""
 
 import copy
+import functools
 import io
 import json
 
@@ -14,7 +15,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from trials.models import NCT_ID, Contact, ImportJob, Outcome, RegistrySite, Trial
-from trials.registry import TrialImportError, studies_from_json
+from trials.registry import PoliteFetcher, TrialImportError, studies_from_json
 from trials.services import trials_import
 from trials.tests.factories import study_of
 
@@ -367,9 +368,8 @@ def test_an_import_job_fetches_every_number_politely(client_a, monkeypatch):
     def sleep(seconds):
         clock[0] += seconds
 
-    monkeypatch.setattr("trials.registry.trial_fetch", fetch)
-    monkeypatch.setattr("trials.registry.time.monotonic", lambda: clock[0])
-    monkeypatch.setattr("trials.registry.time.sleep", sleep)
+    monkeypatch.setattr("trials.services.PoliteFetcher", functools.partial(
+        PoliteFetcher, clock=lambda: clock[0], sleep=sleep, fetch=fetch))
     response = client_a.post(IMPORT_URL, {"nct_ids": "NCT00000001 NCT00000002 NCT00000003"},
                              follow=True)
 
