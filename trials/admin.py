@@ -153,7 +153,8 @@ class TrialAdmin(RevisionAdmin):
             upload = request.FILES.get("file")
             job = ImportJob.objects.create(
                 user=request.user, kind=ImportJob.Kind.FILE if studies else ImportJob.Kind.NCT_IDS,
-                studies=studies, nct_ids=nct_ids, total=len(studies) + len(nct_ids),
+                upload=form.upload_text if studies else "", nct_ids=nct_ids,
+                total=len(studies) + len(nct_ids),
                 file_name=upload.name[:255] if upload and studies else "",
             )
             return job_start(job)
@@ -201,7 +202,7 @@ class ImportJobAdmin(ReadOnlyAdmin):
         return [*shown, "user"] if request.user.is_superuser else shown
 
     def get_queryset(self, request):
-        jobs = super().get_queryset(request).select_related("user").defer("studies")
+        jobs = super().get_queryset(request).select_related("user").defer("upload")
         return jobs if request.user.is_superuser else jobs.filter(user=request.user)
 
     def has_view_permission(self, request, obj=None):
@@ -221,6 +222,8 @@ class ImportJobAdmin(ReadOnlyAdmin):
         ]
 
     def job_for(self, request, object_id):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         job = self.get_queryset(request).filter(pk=object_id).first()
         if job is None:
             raise Http404("No such import job.")

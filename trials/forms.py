@@ -1,3 +1,4 @@
+import json
 import re
 
 from django import forms
@@ -73,10 +74,12 @@ class TrialImportForm(forms.Form):
             return None
         if upload.size > MAX_UPLOAD_BYTES:
             raise ValidationError("This file is larger than 20 MB.")
+        body = upload.read()
         try:
-            studies = studies_from_json(upload.read())
+            studies = studies_from_json(body)
         except TrialImportError as error:
             raise ValidationError(str(error)) from error
+        self.upload_text = body.decode(json.detect_encoding(body))  # as json.loads reads it
         if len(studies) > MAX_STUDIES_PER_JOB:
             raise ValidationError(
                 f"This file holds {len(studies):,} studies: import at most "

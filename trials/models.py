@@ -430,7 +430,9 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     kind = models.CharField(max_length=10, choices=Kind)
     nct_ids = models.JSONField("NCT numbers", default=list, blank=True)
-    studies = models.JSONField("uploaded studies", default=list, blank=True, editable=False)
+    # The uploaded file as it came (validated when it was uploaded), read again by the worker:
+    # a large file is not decoded and encoded again inside the request.
+    upload = models.TextField("uploaded file", blank=True, editable=False)
     file_name = models.CharField(max_length=255, blank=True)
     status = models.CharField(max_length=10, choices=State, default=State.QUEUED)
     total = models.PositiveIntegerField(default=0)

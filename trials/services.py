@@ -207,8 +207,9 @@ def import_job_run(job_id, *, fetcher=None):
     job = ImportJob.objects.select_related("user").get(pk=job_id)
     if job.status != ImportJob.State.QUEUED:
         return job  # already run (a task is run once, but a job is never run twice)
+    studies = registry.studies_from_json(job.upload) if job.upload else []
     job.status = ImportJob.State.RUNNING
-    job.total = len(job.studies) + len(job.nct_ids)
+    job.total = len(studies) + len(job.nct_ids)
     job.done, job.results, job.errors = 0, [], []
     job.save(update_fields=["status", "total", "done", "results", "errors"])
     user = job.user
@@ -230,7 +231,7 @@ def import_job_run(job_id, *, fetcher=None):
 
     fetcher = fetcher or PoliteFetcher()
     try:
-        result = trials_import(studies=job.studies, nct_ids=job.nct_ids, user=user,
+        result = trials_import(studies=studies, nct_ids=job.nct_ids, user=user,
                                progress=progress, fetch=fetcher.fetch)
     except Exception:
         job_finish(job, ImportJob.State.FAILED,

@@ -305,7 +305,7 @@ def test_the_import_page_queues_a_job_of_2000_studies(client_a, task_queue):
     job = ImportJob.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:trials_importjob_change", args=[job.pk])
-    assert (job.status, job.total, len(job.studies)) == ("queued", 2000, 2000)
+    assert (job.status, job.total, len(studies_from_json(job.upload))) == ("queued", 2000, 2000)
     assert Trial.objects.count() == 0  # the worker imports them, not the request
 
 
