@@ -506,6 +506,7 @@ class RefreshRun(models.Model):
     class Meta:
         ordering = ["-started_at"]
         verbose_name = "nightly refresh"
+        verbose_name_plural = "nightly refreshes"
 
     def __str__(self):
         return f"Refresh of {timezone.localtime(self.started_at):%Y-%m-%d %H:%M}"
