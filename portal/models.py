@@ -1,4 +1,5 @@
 import re
+import uuid
 
 from django.db import models
 from django.utils import timezone
@@ -106,6 +107,10 @@ class ScheduledJob(models.Model):
         from django_tasks_db.models import DBTaskResult
 
         if not self.last_result_id:
+            return None
+        try:
+            uuid.UUID(self.last_result_id)
+        except ValueError:  # run by another backend (at once): never in the queue
             return None
         return DBTaskResult.objects.filter(id=self.last_result_id).first()
 
