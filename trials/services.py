@@ -238,6 +238,7 @@ def import_job_run(job_id, *, fetcher=None):
                    errors=[*job.errors, "The import stopped unexpectedly; the studies listed "
                                         "above were imported. Run it again for the rest."])
         raise
+    job.upload = ""  # imported: the report is what is kept, not a copy of the file
     return job_finish(job, ImportJob.State.DONE, summary=result.summary,
                       errors=result.failure_lines())
 
@@ -247,7 +248,8 @@ def job_finish(job, status, *, errors, summary=""):
     job.errors = errors
     job.summary = summary
     job.finished_at = timezone.now()
-    job.save(update_fields=["status", "done", "results", "errors", "summary", "finished_at"])
+    job.save(update_fields=["status", "done", "results", "errors", "summary", "finished_at",
+                            "upload"])
     return job
 
 

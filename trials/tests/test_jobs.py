@@ -89,6 +89,7 @@ def test_a_1200_study_file_imports_through_a_job(client_a, coordinator_a, task_q
     assert job.summary == "created: 1200, updated: 0, failed: 0"
     assert job.errors == []
     assert job.finished_at is not None
+    assert job.upload == ""  # the file is not kept once imported; its report is
     assert [row["label"] for row in job.results] == [f"NCT6{i:07d}" for i in range(1200)]
     assert {row["outcome"] for row in job.results} == {"created"}
     assert Trial.objects.count() == 1200
