@@ -1,4 +1,5 @@
 import re
+import uuid
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -137,9 +138,10 @@ class ScheduledJob(models.Model):
         if not self.last_result_id:
             return None
         try:
-            return DBTaskResult.objects.filter(id=self.last_result_id).first()
-        except ValidationError:  # the id of a task that ran at once, not a queue row
+            uuid.UUID(self.last_result_id)
+        except ValueError:  # run by another backend (at once): never in the queue
             return None
+        return DBTaskResult.objects.filter(id=self.last_result_id).first()
 
     def last_run_failed(self):
         result = self.last_result()

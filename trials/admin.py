@@ -2,18 +2,24 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.html import format_html
 
 from portal.revisions import RevisionAdmin
 from portal.roles import TRIAL_COORDINATORS
-from trials.forms import MAX_STUDIES_PER_REQUEST, TrialAdminForm, TrialImportForm
-from trials.models import Contact, Intervention, Outcome, Trial
-from trials.services import trials_import
-
-# Seconds one admin request may spend fetching from the registry, well inside the server's
-# 30-second limit; NCT numbers left over are reported as not fetched.
-REQUEST_TIME_LIMIT = 20
+from trials.forms import MAX_STUDIES_PER_JOB, TrialAdminForm, TrialImportForm
+from trials.models import (
+    Contact,
+    ImportJob,
+    Intervention,
+    Outcome,
+    RefreshRun,
+    RegistryChange,
+    Trial,
+)
+from trials.tasks import run_import_job
 
 
 class OutcomeInline(admin.StackedInline):
@@ -38,11 +44,14 @@ class TrialAdmin(RevisionAdmin):
     recover_for_superusers_only = True  # a deleted trial's coordinators are not known
     change_list_template = "admin/trials/trial/change_list.html"
     list_display = ["nct_id", "brief_title", "overall_status", "group", "status", "source",
-                    "last_synced_at", "on_site"]
-    list_filter = ["overall_status", "status", "source", "conditions", "care_sites"]
+                    "last_synced_at", "in_registry", "on_site"]
+    list_filter = ["overall_status", "status", "source",
+                   ("registry_missing_since", admin.EmptyFieldListFilter),
+                   "conditions", "care_sites"]
     search_fields = ["nct_id", "brief_title", "acronym", "official_title"]
     filter_horizontal = ["conditions", "care_sites", "coordinators"]
-    readonly_fields = ["source", "last_synced_at", "registry_sites_count"]
+    readonly_fields = ["source", "last_synced_at", "registry_missing_since",
+                       "registry_sites_count", "registry_changes_link"]
     actions = ["refresh_from_registry"]
     inlines = [OutcomeInline, InterventionInline, ContactInline]
     fieldsets = [
@@ -54,7 +63,8 @@ class TrialAdmin(RevisionAdmin):
             "study_type", "registry_conditions", "keywords", "lead_sponsor",
             ("start_date", "start_date_type"),
             ("primary_completion_date", "primary_completion_date_type"), "last_update_posted",
-            ("source", "last_synced_at"), "registry_sites_count",
+            ("source", "last_synced_at"), "registry_missing_since", "registry_sites_count",
+            "registry_changes_link",
         ]}),
         ("Eligibility", {"fields": ["eligibility_criteria", ("minimum_age", "maximum_age"),
                                     "sex", "healthy_volunteers", "std_ages"]}),
@@ -123,15 +133,35 @@ class TrialAdmin(RevisionAdmin):
     def registry_sites_count(self, obj):
         return obj.registry_sites.count() if obj.pk else 0
 
+    @admin.display(description="in the registry")
+    def in_registry(self, obj):
+        if obj.registry_missing_since:
+            return f"Missing since {obj.registry_missing_since:%Y-%m-%d}"
+        return "Yes" if obj.source == Trial.Source.CTGOV else "-"
+
+    @admin.display(description="changed by the registry")
+    def registry_changes_link(self, obj):
+        if not obj.pk:
+            return "-"
+        count = obj.registry_changes.count()
+        url = reverse("admin:trials_registrychange_changelist") + f"?trial__id__exact={obj.pk}"
+        return format_html('<a href="{}">{} change{} recorded by refreshes</a>', url, count,
+                           "" if count == 1 else "s")
+
     @admin.action(description="Refresh from ClinicalTrials.gov", permissions=["change"])
     def refresh_from_registry(self, request, queryset):
-        if queryset.count() > MAX_STUDIES_PER_REQUEST:
-            messages.error(request, f"Refresh at most {MAX_STUDIES_PER_REQUEST} trials at a time: "
+        if queryset.count() > MAX_STUDIES_PER_JOB:
+            messages.error(request, f"Refresh at most {MAX_STUDIES_PER_JOB:,} trials at a time: "
                                     f"select fewer and run the action again.")
-            return
-        trials = [t for t in queryset if t.may_be_changed_by(request.user)]
-        report(request, trials_import(nct_ids=[t.nct_id for t in trials], user=request.user,
-                                      time_limit=REQUEST_TIME_LIMIT))
+            return None
+        nct_ids = [t.nct_id for t in queryset.order_by("nct_id")
+                   if t.may_be_changed_by(request.user)]
+        if not nct_ids:
+            messages.error(request, "None of the selected trials is yours to refresh.")
+            return None
+        job = ImportJob.objects.create(user=request.user, kind=ImportJob.Kind.REFRESH,
+                                       nct_ids=nct_ids, total=len(nct_ids))
+        return job_start(job)
 
     def get_urls(self):
         return [
@@ -145,30 +175,160 @@ class TrialAdmin(RevisionAdmin):
             raise PermissionDenied
         posted = request.method == "POST"
         form = TrialImportForm(request.POST if posted else None, request.FILES if posted else None)
-        result = None
         if posted and form.is_valid():
-            result = trials_import(studies=form.cleaned_data["file"] or [],
-                                   nct_ids=form.cleaned_data["nct_ids"], user=request.user,
-                                   time_limit=REQUEST_TIME_LIMIT)
-            report(request, result)
+            studies = form.cleaned_data["file"] or []
+            nct_ids = form.cleaned_data["nct_ids"]
+            upload = request.FILES.get("file")
+            job = ImportJob.objects.create(
+                user=request.user, kind=ImportJob.Kind.FILE if studies else ImportJob.Kind.NCT_IDS,
+                upload=form.upload_text if studies else "", nct_ids=nct_ids,
+                total=len(studies) + len(nct_ids),
+                file_name=upload.name[:255] if upload and studies else "",
+            )
+            return job_start(job)
         context = {
             **self.admin_site.each_context(request),
             "title": "Import trials from ClinicalTrials.gov",
             "opts": self.model._meta,
             "form": form,
-            "result": result,
-            "progress": result.steps if result else None,
             "changelist_url": reverse("admin:trials_trial_changelist"),
+            "jobs_url": reverse("admin:trials_importjob_changelist"),
         }
         return render(request, "admin/trials/trial/import.html", context)
 
 
-def report(request, result):
-    if result.created or result.updated:
-        messages.success(
-            request,
-            f"Created {len(result.created)}, updated {len(result.updated)} "
-            f"from ClinicalTrials.gov. New trials are drafts: publish them when ready.",
-        )
-    for line in result.failure_lines():
-        messages.error(request, line)
+def job_start(job):
+    """Queue an import job for a task worker, and show its page."""
+    run_import_job.enqueue(job.pk)
+    return HttpResponseRedirect(job.get_absolute_url())
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records written by the portal itself: nobody adds or edits them here; superusers may
+    delete them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(ReadOnlyAdmin):
+    """Import jobs: each person sees only their own (superusers see all)."""
+
+    list_display = ["__str__", "kind", "status", "progress", "created_at", "finished_at"]
+    list_filter = ["status", "kind"]
+    change_form_template = "admin/trials/importjob/job.html"
+
+    def get_list_display(self, request):
+        shown = super().get_list_display(request)
+        return [*shown, "user"] if request.user.is_superuser else shown
+
+    def get_queryset(self, request):
+        jobs = super().get_queryset(request).select_related("user").defer("upload")
+        return jobs if request.user.is_superuser else jobs.filter(user=request.user)
+
+    def has_view_permission(self, request, obj=None):
+        allowed = super().has_view_permission(request, obj)
+        return allowed and (obj is None or request.user.is_superuser
+                            or obj.user_id == request.user.pk)
+
+    @admin.display(description="studies done")
+    def progress(self, obj):
+        return f"{obj.done} / {obj.total}"
+
+    def get_urls(self):
+        return [
+            path("<int:object_id>/progress/", self.admin_site.admin_view(self.progress_view),
+                 name="trials_importjob_progress"),
+            *super().get_urls(),
+        ]
+
+    def job_for(self, request, object_id):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        job = self.get_queryset(request).filter(pk=object_id).first()
+        if job is None:
+            raise Http404("No such import job.")
+        if not self.has_view_permission(request, job):
+            raise PermissionDenied
+        return job
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        job = self.job_for(request, object_id)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Import {job.pk}",
+            "subtitle": None,
+            "opts": self.model._meta,
+            "job": job,
+            "progress_url": reverse("admin:trials_importjob_progress", args=[job.pk]),
+            "import_url": reverse("admin:trials_trial_import"),
+            "created": job.created_trials(),
+            "updated": job.updated_trials(),
+        }
+        return render(request, self.change_form_template, context)
+
+    def progress_view(self, request, object_id):
+        job = self.job_for(request, object_id)
+        return JsonResponse({
+            "status": job.status, "status_label": job.get_status_display(),
+            "finished": job.finished, "done": job.done, "total": job.total,
+            "errors": len(job.errors), "summary": job.summary,
+        }, headers={"Cache-Control": "no-store"})
+
+
+@admin.register(RegistryChange)
+class RegistryChangeAdmin(ReadOnlyAdmin):
+    """The registry's changes to what families see; coordinators see their own trials'."""
+
+    list_display = ["changed_at", "trial_link", "field", "before", "after"]
+    list_filter = ["field"]
+    search_fields = ["trial__nct_id", "trial__brief_title"]
+    date_hierarchy = "changed_at"
+
+    def get_queryset(self, request):
+        changes = super().get_queryset(request).select_related("trial")
+        if request.user.is_superuser:
+            return changes
+        return changes.filter(trial__coordinators=request.user)
+
+    def has_view_permission(self, request, obj=None):
+        allowed = super().has_view_permission(request, obj)
+        return allowed and (obj is None or obj.trial.is_kept_by(request.user))
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # The link on a trial's change page: its changes alone.
+        return lookup == "trial__id__exact" or super().lookup_allowed(lookup, value, request)
+
+    @admin.display(description="trial", ordering="trial__nct_id")
+    def trial_link(self, obj):
+        return format_html('<a href="{}">{}</a>',
+                           reverse("admin:trials_trial_change", args=[obj.trial_id]),
+                           obj.trial.nct_id)
+
+
+@admin.register(RefreshRun)
+class RefreshRunAdmin(ReadOnlyAdmin):
+    """The nightly refreshes, for superusers: counts, and the errors of a failed night."""
+
+    list_display = ["__str__", "finished_at", "total", "updated", "changed", "missing", "failed"]
+    list_filter = ["failed"]
+    fields = ["started_at", "finished_at", "total", "updated", "changed", "missing", "failed",
+              "error_lines"]
+    readonly_fields = fields
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    @admin.display(description="errors")
+    def error_lines(self, obj):
+        return "\n".join(obj.errors) or "-"

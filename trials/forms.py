@@ -1,3 +1,4 @@
+import json
 import re
 
 from django import forms
@@ -8,10 +9,10 @@ from trials.models import Phase, StdAge, Trial, is_nct_id
 from trials.registry import TrialImportError, studies_from_json
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-# What one request may import: more studies would run past the server's time limit. The
-# import_trials command has no such limit.
-MAX_STUDIES_PER_REQUEST = 50
-MAX_ROWS_PER_REQUEST = 10_000  # outcomes, interventions, contacts and registry locations
+# What one import job may hold. A task worker runs it, not the web request, but a job is still
+# bounded; the import_trials command has no limit.
+MAX_STUDIES_PER_JOB = 2_000
+MAX_ROWS_PER_JOB = 200_000  # outcomes, interventions, contacts and registry locations
 
 
 class TrialAdminForm(forms.ModelForm):
@@ -62,9 +63,9 @@ class TrialImportForm(forms.Form):
             raise ValidationError(
                 f"Not an NCT number: {', '.join(wrong[:5])}. Use NCT followed by 8 digits.{hint}"
             )
-        if len(ids) > MAX_STUDIES_PER_REQUEST:
+        if len(ids) > MAX_STUDIES_PER_JOB:
             raise ValidationError(
-                f"Import at most {MAX_STUDIES_PER_REQUEST} NCT numbers at a time.")
+                f"Import at most {MAX_STUDIES_PER_JOB:,} NCT numbers at a time.")
         return list(dict.fromkeys(ids))
 
     def clean_file(self):
@@ -73,21 +74,23 @@ class TrialImportForm(forms.Form):
             return None
         if upload.size > MAX_UPLOAD_BYTES:
             raise ValidationError("This file is larger than 20 MB.")
+        body = upload.read()
         try:
-            studies = studies_from_json(upload.read())
+            studies = studies_from_json(body)
         except TrialImportError as error:
             raise ValidationError(str(error)) from error
-        if len(studies) > MAX_STUDIES_PER_REQUEST:
+        self.upload_text = body.decode(json.detect_encoding(body))  # as json.loads reads it
+        if len(studies) > MAX_STUDIES_PER_JOB:
             raise ValidationError(
                 f"This file holds {len(studies):,} studies: import at most "
-                f"{MAX_STUDIES_PER_REQUEST} at a time here. Split the file, or run the "
+                f"{MAX_STUDIES_PER_JOB:,} at a time here. Split the file, or run the "
                 "import_trials command, which has no limit."
             )
         rows = sum(study_rows(study) for study in studies)
-        if rows > MAX_ROWS_PER_REQUEST:
+        if rows > MAX_ROWS_PER_JOB:
             raise ValidationError(
                 f"This file lists {rows:,} outcomes, interventions, contacts and locations: "
-                f"import at most {MAX_ROWS_PER_REQUEST:,} at a time here. Split the file, or "
+                f"import at most {MAX_ROWS_PER_JOB:,} at a time here. Split the file, or "
                 "run the import_trials command, which has no limit."
             )
         return studies
@@ -99,9 +102,9 @@ class TrialImportForm(forms.Form):
         studies, nct_ids = cleaned.get("file") or [], cleaned.get("nct_ids") or []
         if not studies and not nct_ids:
             raise ValidationError("Enter at least one NCT number, or choose a file.")
-        if len(studies) + len(nct_ids) > MAX_STUDIES_PER_REQUEST:
+        if len(studies) + len(nct_ids) > MAX_STUDIES_PER_JOB:
             raise ValidationError(
-                f"Import at most {MAX_STUDIES_PER_REQUEST} studies at a time: this file holds "
+                f"Import at most {MAX_STUDIES_PER_JOB:,} studies at a time: this file holds "
                 f"{len(studies)} and you typed {len(nct_ids)} NCT numbers."
             )
         return cleaned

@@ -8,6 +8,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.urls import reverse
+from django.utils import timezone
 
 from portal.markdown import MAX_MARKDOWN_LENGTH, markdown_length, render_markdown
 from portal.models import DerivedOnSave, Publishable, PublishableQuerySet
@@ -234,6 +235,11 @@ class Trial(Publishable, DerivedOnSave):
     )
     source = models.CharField(max_length=10, choices=Source, default=Source.LOCAL)
     last_synced_at = models.DateTimeField("last synced", null=True, blank=True)
+    registry_missing_since = models.DateTimeField(
+        "missing from the registry since", null=True, blank=True,
+        help_text="Set when ClinicalTrials.gov no longer returns this study; cleared when it "
+                  "does again. The trial is kept.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = TrialQuerySet.as_manager()
@@ -402,3 +408,109 @@ reversion.register(
     Trial, follow=["primary_outcomes", "interventions", "central_contacts"],
     exclude=["coordinators"],
 )
+
+
+class ImportJob(models.Model):
+    """An import from the admin (NCT numbers, a saved file, or the refresh action), run by a
+    task worker; the job page shows its progress and report."""
+
+    class Kind(models.TextChoices):
+        NCT_IDS = "nct_ids", "NCT numbers"
+        FILE = "file", "Saved file"
+        REFRESH = "refresh", "Refresh"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                             blank=True, related_name="trial_import_jobs")
+    created_at = models.DateTimeField(auto_now_add=True)
+    kind = models.CharField(max_length=10, choices=Kind)
+    nct_ids = models.JSONField("NCT numbers", default=list, blank=True)
+    # The uploaded file as it came (validated when it was uploaded), read again by the worker:
+    # a large file is not decoded and encoded again inside the request.
+    upload = models.TextField("uploaded file", blank=True, editable=False)
+    file_name = models.CharField(max_length=255, blank=True)
+    status = models.CharField(max_length=10, choices=State, default=State.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    results = models.JSONField(default=list, blank=True)  # [{"label": ..., "outcome": ...}]
+    errors = models.JSONField(default=list, blank=True)  # one line per failed study
+    summary = models.CharField(max_length=200, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"Import {self.pk} ({self.get_kind_display()}, {self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return reverse("admin:trials_importjob_change", args=[self.pk])
+
+    @property
+    def finished(self):
+        return self.status in (self.State.DONE, self.State.FAILED)
+
+    def created_trials(self):
+        return self.trials_with("created")
+
+    def updated_trials(self):
+        return self.trials_with("updated")
+
+    def trials_with(self, outcome):
+        ids = [row["label"] for row in self.results if row["outcome"] == outcome]
+        return Trial.objects.filter(nct_id__in=ids).order_by("nct_id")
+
+
+class RegistryChange(models.Model):
+    """A change the registry made to what families see of a trial, found by a refresh."""
+
+    class Field(models.TextChoices):
+        STATUS = "status", "Status"
+        AGES = "ages", "Age limits"
+        CONTACTS = "contacts", "Contacts"
+        SITES = "sites", "Locations"
+
+    trial = models.ForeignKey(Trial, on_delete=models.CASCADE, related_name="registry_changes")
+    changed_at = models.DateTimeField(default=timezone.now, db_index=True)
+    field = models.CharField(max_length=10, choices=Field)
+    before = models.TextField(blank=True)
+    after = models.TextField(blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-changed_at", "trial", "field"]
+        verbose_name = "change by the registry"
+        verbose_name_plural = "changes by the registry"
+
+    def __str__(self):
+        return f"{self.trial.nct_id}: {self.get_field_display()}"
+
+
+class RefreshRun(models.Model):
+    """One nightly refresh of the trials imported from ClinicalTrials.gov."""
+
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    total = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    changed = models.PositiveIntegerField("with changes for families", default=0)
+    missing = models.PositiveIntegerField("no longer in the registry", default=0)
+    failed = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = "nightly refresh"
+        verbose_name_plural = "nightly refreshes"
+
+    def __str__(self):
+        return f"Refresh of {timezone.localtime(self.started_at):%Y-%m-%d %H:%M}"
+
+    @property
+    def succeeded(self):
+        return self.finished_at is not None and not self.failed

@@ -89,3 +89,10 @@ def test_expired_sessions_are_cleared():
 
     clear_expired_sessions.enqueue()
     assert list(Session.objects.values_list("session_key", flat=True)) == [current.session_key]
+
+
+def test_runs_of_tasks_that_ran_at_once_are_not_looked_up_in_the_queue():
+    """Tasks run at once (as in make run's tests) have ids the database queue never issued."""
+    assert "newsletter retention purge" in run_schedule(now=at(6, 3))
+    assert ScheduledJob.objects.get(name="newsletter retention purge").last_result() is None
+    assert "newsletter retention purge" not in run_schedule(now=at(6, 4))

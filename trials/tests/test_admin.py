@@ -16,7 +16,7 @@ from conditions.models import Condition
 from portal import roles
 from portal.tests.support import form_data, staff_user
 from trials import registry
-from trials.models import OverallStatus, Trial
+from trials.models import ImportJob, OverallStatus, Trial
 from trials.services import ImportResult
 from trials.tests.factories import make_trial
 
@@ -136,8 +136,10 @@ def test_the_admin_index_shows_coordinators_only_the_trials_app(client_a):
     index = client_a.get(reverse("admin:index"))
     assert index.status_code == 200
     assert [app["app_label"] for app in index.context["app_list"]] == ["trials"]
+    # Their trials, their import jobs and the registry's changes to their trials; the nightly
+    # refresh runs are for superusers.
     assert [model["object_name"] for model in index.context["app_list"][0]["models"]] == [
-        "Trial"
+        "RegistryChange", "ImportJob", "Trial"
     ]
     html = index.content.decode()
     assert reverse("admin:trials_trial_changelist") in html
@@ -527,11 +529,12 @@ def fetch_calls(monkeypatch):
     """Replace the registry fetch of the admin; record the NCT numbers it is asked for."""
     calls = []
 
-    def fake_import(*, studies=(), nct_ids=(), user=None, progress=None, time_limit=None):
+    def fake_import(*, studies=(), nct_ids=(), user=None, progress=None, time_limit=None,
+                    fetch=None):
         calls.append(list(nct_ids))
         return ImportResult()
 
-    monkeypatch.setattr("trials.admin.trials_import", fake_import)
+    monkeypatch.setattr("trials.services.trials_import", fake_import)
     return calls
 
 
@@ -541,13 +544,26 @@ def refresh(client, *trials):
     })
 
 
+def job_page(client, response):
+    """The page of the import job a request started (tests run its task at once)."""
+    job = ImportJob.objects.latest("pk")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:trials_importjob_change", args=[job.pk])
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    return page
+
+
 def test_refresh_only_fetches_the_coordinators_own_trials(client_a, trial_a, trial_b,
                                                           fetch_calls):
     assert refresh(client_a, trial_a, trial_b).status_code == 302
     assert fetch_calls == [["NCT00000001"]]
     # B's trial alone: nothing of A's to refresh, and B's NCT number is never fetched.
-    assert refresh(client_a, trial_b).status_code == 302
+    response = refresh(client_a, trial_b)
+    assert response.status_code == 302
+    assert messages_of(response) == ["None of the selected trials is yours to refresh."]
     assert {nct_id for call in fetch_calls for nct_id in call} == {"NCT00000001"}
+    assert ImportJob.objects.count() == 1
 
 
 def test_superusers_refresh_every_selected_trial(admin_client, trial_a, trial_b, fetch_calls):
@@ -559,8 +575,8 @@ def test_refresh_reports_a_network_failure(client_a, trial_a, trial_b, settings)
     settings.CTGOV_API_URL = DEAD_API
     settings.CTGOV_TIMEOUT = 2
     before = snapshot(trial_b)
-    response = refresh(client_a, trial_a, trial_b)
-    [message] = messages_of(response)
+    response = job_page(client_a, refresh(client_a, trial_a, trial_b))
+    [message] = response.context["job"].errors
     assert "NCT00000001" in message
     assert "Could not reach ClinicalTrials.gov" in message
     assert "NCT00000002" not in message
@@ -573,11 +589,9 @@ def test_refresh_updates_own_trial_from_the_registry(client_a, coordinator_a, mo
     body = (FIXTURES / "NCT03281889.json").read_bytes()
     monkeypatch.setattr(registry, "trial_fetch",
                         lambda *, nct_id, timeout=None: registry.studies_from_json(body))
-    response = refresh(client_a, trial)
-    assert messages_of(response) == [
-        "Created 0, updated 1 from ClinicalTrials.gov. New trials are drafts: publish them "
-        "when ready."
-    ]
+    response = job_page(client_a, refresh(client_a, trial))
+    assert response.context["job"].summary == "created: 0, updated: 1, failed: 0"
+    assert progress(response) == ["[1/1] NCT03281889: updated"]
     trial.refresh_from_db()
     assert trial.brief_title.startswith("Proton Craniospinal Irradiation")
     assert trial.plain_summary == "Our words."
@@ -595,7 +609,7 @@ def upload(name):
 
 
 def progress(response):
-    """The lines of the import page's progress list."""
+    """The lines of the job page's list of studies."""
     assert response.status_code == 200
     html = response.content.decode()
     if '<ol class="import-progress">' not in html:
@@ -625,7 +639,7 @@ def test_coordinators_and_superusers_open_the_import_page(client_a, admin_client
 
 
 def test_a_coordinator_imports_a_saved_response(client_a, coordinator_a):
-    response = client_a.post(IMPORT_URL, {"file": upload("NCT03281889.json")})
+    response = job_page(client_a, client_a.post(IMPORT_URL, {"file": upload("NCT03281889.json")}))
     assert progress(response) == ["[1/1] NCT03281889: created"]
     html = response.content.decode()
     trial = Trial.objects.get(nct_id="NCT03281889")
@@ -634,14 +648,12 @@ def test_a_coordinator_imports_a_saved_response(client_a, coordinator_a):
     assert trial.overall_status == OverallStatus.RECRUITING
     assert list(trial.coordinators.all()) == [coordinator_a]
     assert f'href="{change_url(trial)}"' in html
-    assert messages_of(response) == [
-        "Created 1, updated 0 from ClinicalTrials.gov. New trials are drafts: publish them "
-        "when ready."
-    ]
+    assert "created: 1, updated: 0, failed: 0" in html
+    assert "New trials are drafts: publish them when ready." in html
     # The new trial is A's to edit.
     assert client_a.get(change_url(trial)).status_code == 200
 
-    again = client_a.post(IMPORT_URL, {"file": upload("NCT03281889.json")})
+    again = job_page(client_a, client_a.post(IMPORT_URL, {"file": upload("NCT03281889.json")}))
     assert progress(again) == ["[1/1] NCT03281889: updated"]
     assert Trial.objects.count() == 1
 
@@ -652,12 +664,12 @@ def test_a_coordinator_cannot_import_over_another_coordinators_trial(client_a, c
     trial_b.primary_outcomes.create(measure="B's outcome")
     before = snapshot(trial_b)
 
-    response = client_a.post(IMPORT_URL, {"file": upload("NCT03281889.json")})
+    response = job_page(client_a, client_a.post(IMPORT_URL, {"file": upload("NCT03281889.json")}))
 
     [step] = progress(response)
     assert step.startswith("[1/1] NCT03281889: failed: ")
     assert "kept by another coordinator" in step
-    [message] = messages_of(response)
+    [message] = response.context["job"].errors
     assert "NCT03281889" in message
     assert "kept by another coordinator" in message
     assert snapshot(trial_b) == before
@@ -672,7 +684,7 @@ def test_a_coordinator_cannot_fetch_over_another_coordinators_trial(client_a, co
     monkeypatch.setattr(registry, "trial_fetch",
                         lambda *, nct_id, timeout=None: registry.studies_from_json(body))
 
-    response = client_a.post(IMPORT_URL, {"nct_ids": "NCT03281889"})
+    response = job_page(client_a, client_a.post(IMPORT_URL, {"nct_ids": "NCT03281889"}))
 
     [step] = progress(response)
     assert step.startswith("[1/1] NCT03281889: failed: ")
@@ -683,7 +695,7 @@ def test_a_coordinator_cannot_fetch_over_another_coordinators_trial(client_a, co
 def test_importing_by_nct_number_reports_a_network_failure(client_a, settings):
     settings.CTGOV_API_URL = DEAD_API
     settings.CTGOV_TIMEOUT = 2
-    response = client_a.post(IMPORT_URL, {"nct_ids": "nct03281889"})
+    response = job_page(client_a, client_a.post(IMPORT_URL, {"nct_ids": "nct03281889"}))
     [step] = progress(response)
     assert step.startswith("[1/1] NCT03281889: failed: ")
     assert "Could not reach ClinicalTrials.gov" in step
@@ -691,7 +703,7 @@ def test_importing_by_nct_number_reports_a_network_failure(client_a, settings):
 
 
 def test_importing_a_page_of_studies_shows_progress(client_a):
-    response = client_a.post(IMPORT_URL, {"file": upload("search_page.json")})
+    response = job_page(client_a, client_a.post(IMPORT_URL, {"file": upload("search_page.json")}))
     steps = progress(response)
     total = Trial.objects.count()
     assert total > 1
@@ -709,9 +721,9 @@ def test_the_classic_format_is_refused_and_nothing_written(client_a):
         "This is the retired classic ClinicalTrials.gov format; "
         "download the study again from the API v2 (/api/v2/studies/NCT...)."
     ]}
-    assert response.context["progress"] is None
     assert progress(response) == []
     assert Trial.objects.count() == 0
+    assert ImportJob.objects.count() == 0
 
 
 @pytest.mark.parametrize(("text", "message"), [
@@ -738,7 +750,7 @@ def test_an_empty_import_form_asks_for_something(client_a, fetch_calls, data):
 def test_several_nct_numbers_are_fetched_once_each(client_a, fetch_calls):
     response = client_a.post(IMPORT_URL,
                              {"nct_ids": "NCT03281889, nct04431453\nNCT03281889"})
-    assert response.status_code == 200
+    assert response.status_code == 302
     assert fetch_calls == [["NCT03281889", "NCT04431453"]]
 
 

@@ -3,6 +3,7 @@ clear message, each study all or nothing, never a 500 or a traceback, and a boun
 work per request."""
 
 import copy
+import functools
 import io
 import json
 
@@ -13,8 +14,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from trials.models import NCT_ID, Contact, Outcome, RegistrySite, Trial
-from trials.registry import TrialImportError, studies_from_json
+from trials.models import NCT_ID, Contact, ImportJob, Outcome, RegistrySite, Trial
+from trials.registry import PoliteFetcher, TrialImportError, studies_from_json
 from trials.services import trials_import
 from trials.tests.factories import study_of
 
@@ -91,14 +92,15 @@ def test_the_command_imports_the_good_study_and_names_the_bad_one(tmp_path):
 
 def test_the_import_page_imports_the_good_study_and_names_the_bad_one(client_a):
     bad = changed(BASE, "identificationModule", "nctId", ["NCT03281889"])
-    response = client_a.post(IMPORT_URL, {"file": SimpleUploadedFile("p.json", page(GOOD, bad))})
+    response = client_a.post(IMPORT_URL, {"file": SimpleUploadedFile("p.json", page(GOOD, bad))},
+                             follow=True)
     assert response.status_code == 200
     html = response.content.decode()
     assert "[1/2] NCT00973089: created" in html
     assert "[2/2] a study without an NCT number: failed: A study: the record has no valid" in html
-    assert [str(m) for m in get_messages(response.wsgi_request)][1] == (
+    assert response.context["job"].errors == [
         "A study: the record has no valid NCT number "
-        "(identificationModule.nctId: expected text, got a list).")
+        "(identificationModule.nctId: expected text, got a list)."]
     assert_only_good_written()
 
 
@@ -275,7 +277,7 @@ def test_the_trial_finder_search_answers_lookalike_digits(client):
     assert response.status_code == 200
 
 
-# What one request may import ----------------------------------------------------------------
+# What one import job may hold ----------------------------------------------------------------
 
 def numbered(count):
     studies = []
@@ -286,21 +288,25 @@ def numbered(count):
     return studies
 
 
-def test_the_import_page_refuses_a_file_of_more_than_50_studies(client_a):
+def test_the_import_page_refuses_a_file_of_more_than_2000_studies(client_a):
     response = client_a.post(IMPORT_URL, {
-        "file": SimpleUploadedFile("many.json", page(*numbered(51)))})
+        "file": SimpleUploadedFile("many.json", page(*numbered(2001)))})
     assert response.status_code == 200
     assert response.context["form"].errors["file"] == [
-        "This file holds 51 studies: import at most 50 at a time here. Split the file, or run "
-        "the import_trials command, which has no limit."]
+        "This file holds 2,001 studies: import at most 2,000 at a time here. Split the file, "
+        "or run the import_trials command, which has no limit."]
     assert Trial.objects.count() == 0
+    assert ImportJob.objects.count() == 0
 
 
-def test_the_import_page_takes_50_studies(client_a):
+def test_the_import_page_queues_a_job_of_2000_studies(client_a, task_queue):
     response = client_a.post(IMPORT_URL, {
-        "file": SimpleUploadedFile("fifty.json", page(*numbered(50)))})
-    assert response.status_code == 200
-    assert Trial.objects.count() == 50
+        "file": SimpleUploadedFile("many.json", page(*numbered(2000)))})
+    job = ImportJob.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:trials_importjob_change", args=[job.pk])
+    assert (job.status, job.total, len(studies_from_json(job.upload))) == ("queued", 2000, 2000)
+    assert Trial.objects.count() == 0  # the worker imports them, not the request
 
 
 def test_a_file_and_nct_numbers_together_count_towards_the_limit(client_a, monkeypatch):
@@ -309,11 +315,13 @@ def test_a_file_and_nct_numbers_together_count_towards_the_limit(client_a, monke
                         lambda *args, **kwargs: fetched.append(args))
     numbers = " ".join(f"NCT7{i:07d}" for i in range(11))
     response = client_a.post(IMPORT_URL, {
-        "file": SimpleUploadedFile("forty.json", page(*numbered(40))), "nct_ids": numbers})
+        "file": SimpleUploadedFile("many.json", page(*numbered(1990))), "nct_ids": numbers})
     assert response.context["form"].errors["__all__"] == [
-        "Import at most 50 studies at a time: this file holds 40 and you typed 11 NCT numbers."]
+        "Import at most 2,000 studies at a time: this file holds 1990 and you typed 11 NCT "
+        "numbers."]
     assert fetched == []
     assert Trial.objects.count() == 0
+    assert ImportJob.objects.count() == 0
 
 
 def test_the_import_box_takes_at_most_2000_characters(client_a):
@@ -322,19 +330,21 @@ def test_the_import_box_takes_at_most_2000_characters(client_a):
         "Ensure this value has at most 2000 characters (it has 2399)."]
 
 
-def test_the_refresh_action_refuses_more_than_50_trials(admin_client, monkeypatch):
+def test_the_refresh_action_refuses_more_than_2000_trials(admin_client, monkeypatch):
     fetched = []
     monkeypatch.setattr("trials.registry.urllib.request.urlopen",
                         lambda *args, **kwargs: fetched.append(args))
     trials = Trial.objects.bulk_create(
         Trial(nct_id=f"NCT8{i:07d}", brief_title=f"T{i}", overall_status="RECRUITING")
-        for i in range(51))
+        for i in range(2001))
     response = admin_client.post(reverse("admin:trials_trial_changelist"), {
-        "action": "refresh_from_registry", "_selected_action": [t.pk for t in trials]})
+        "action": "refresh_from_registry", "select_across": "1",  # "select all 2,001"
+        "_selected_action": [trials[0].pk]})
     assert response.status_code == 302
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
-        "Refresh at most 50 trials at a time: select fewer and run the action again."]
+        "Refresh at most 2,000 trials at a time: select fewer and run the action again."]
     assert fetched == []
+    assert ImportJob.objects.count() == 0
 
 
 def test_the_command_has_no_such_limit(tmp_path):
@@ -346,34 +356,36 @@ def test_the_command_has_no_such_limit(tmp_path):
     assert Trial.objects.count() == 60
 
 
-def test_an_admin_import_stops_fetching_when_its_time_runs_out(client_a, monkeypatch):
+def test_an_import_job_fetches_every_number_politely(client_a, monkeypatch):
+    """No time limit in a job (a worker runs it), but at most 3 requests a second."""
     clock = [1000.0]
     fetched = []
 
-    def slow_fetch(*, nct_id, timeout=None):
-        fetched.append((nct_id, timeout))
-        clock[0] += timeout  # the registry answers only when the timeout is up
-        raise TrialImportError(f"ClinicalTrials.gov has no study {nct_id}.")
+    def fetch(*, nct_id, timeout=None):
+        fetched.append((nct_id, clock[0]))
+        raise TrialImportError(f"ClinicalTrials.gov has no study {nct_id}.", status=404)
 
-    monkeypatch.setattr("trials.services.monotonic", lambda: clock[0])
-    monkeypatch.setattr("trials.registry.trial_fetch", slow_fetch)
-    response = client_a.post(IMPORT_URL, {"nct_ids": "NCT00000001 NCT00000002 NCT00000003"})
+    def sleep(seconds):
+        clock[0] += seconds
+
+    monkeypatch.setattr("trials.services.PoliteFetcher", functools.partial(
+        PoliteFetcher, clock=lambda: clock[0], sleep=sleep, fetch=fetch))
+    response = client_a.post(IMPORT_URL, {"nct_ids": "NCT00000001 NCT00000002 NCT00000003"},
+                             follow=True)
 
     assert response.status_code == 200
-    # 20 seconds: two fetches, the second given only the 5 seconds left.
-    assert fetched == [("NCT00000001", 15), ("NCT00000002", 5)]
-    assert [str(m) for m in get_messages(response.wsgi_request)][-1] == (
-        "NCT00000003 was not fetched: time ran out. Import it again.")
-    assert "[3/3] NCT00000003: failed: NCT00000003 was not fetched" in response.content.decode()
+    assert [nct_id for nct_id, _ in fetched] == ["NCT00000001", "NCT00000002", "NCT00000003"]
+    assert [round(at - 1000.0, 3) for _, at in fetched] == [0, 0.333, 0.667]
+    assert "[3/3] NCT00000003: failed: ClinicalTrials.gov has no study" in (
+        response.content.decode())
 
 
-def test_the_import_page_refuses_a_file_listing_more_than_10000_rows(client_a):
+def test_the_import_page_refuses_a_file_listing_more_than_200000_rows(client_a):
     study = copy.deepcopy(GOOD)
-    site = study["protocolSection"]["contactsLocationsModule"]["locations"][0]
-    study["protocolSection"]["contactsLocationsModule"]["locations"] = [site] * 10_000
+    study["protocolSection"]["contactsLocationsModule"]["locations"] = [{}] * 200_000
     response = client_a.post(IMPORT_URL, {"file": SimpleUploadedFile("big.json", page(study))})
     assert response.context["form"].errors["file"] == [
-        "This file lists 10,002 outcomes, interventions, contacts and locations: import at "
-        "most 10,000 at a time here. Split the file, or run the import_trials command, which "
+        "This file lists 200,002 outcomes, interventions, contacts and locations: import at "
+        "most 200,000 at a time here. Split the file, or run the import_trials command, which "
         "has no limit."]
     assert Trial.objects.count() == 0
