@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from care_sites.models import CareSite, Location, SupportService
 from conditions.models import Condition
+from portal import cache as page_cache
 from portal.preview import draft_preview, get_public_or_preview
 
 
@@ -61,6 +62,7 @@ def location_detail(request, slug):
         ),
         slug=slug,
     )
+    page_cache.expires_by(request, location.next_open_change())
     return render(request, "care_sites/location_detail.html", {
         "location": location,
         "open_now": location.is_open(),

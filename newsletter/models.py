@@ -53,6 +53,8 @@ class Subscriber(models.Model):
     confirmed_at = models.DateTimeField(null=True, blank=True)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
 
+    page_content = False  # shown on no public page: a signup leaves the page cache alone
+
     class Meta:
         ordering = ["email"]
         constraints = [
@@ -81,6 +83,8 @@ class Consent(models.Model):
     confirmed_at = models.DateTimeField(null=True, blank=True)
     ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
     user_agent = models.CharField("browser", max_length=300, blank=True)
+
+    page_content = False
 
     class Meta:
         ordering = ["-given_at", "-pk"]

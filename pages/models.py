@@ -1,3 +1,4 @@
+import datetime
 import re
 
 import reversion
@@ -75,6 +76,15 @@ class PrivacyNoticeQuerySet(PublishableQuerySet):
 
     def in_force(self, on=None):
         return self.effective(on).first()
+
+    def next_change(self, now):
+        """The local midnight a published version next takes effect (for the page cache)."""
+        today = timezone.localdate(now)
+        upcoming = self.published().filter(effective_date__gt=today).order_by("effective_date")
+        day = upcoming.values_list("effective_date", flat=True).first()
+        if day is None:
+            return None
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
 
 
 class PrivacyNotice(Publishable, MarkdownBody):

@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from pages.models import Page, PrivacyNotice
+from portal.cache import mark_private
 from portal.preview import can_preview, draft_preview, get_public_or_preview
 
 
@@ -24,6 +25,7 @@ def privacy_notice(request, version=None):
             notice = get_object_or_404(PrivacyNotice, version=version)
             if not can_preview(request.user, notice):
                 raise Http404("No privacy notice of that version is in force yet.")
+            mark_private(request)
     later = [v.effective_date for v in versions
              if notice and v.effective_date > notice.effective_date]
     crumbs = [{"title": "Privacy notice"}]

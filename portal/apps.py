@@ -21,6 +21,9 @@ class PortalConfig(AppConfig):
     verbose_name = "Site"
 
     def ready(self):
+        from portal.cache import connect_signals
         from portal.roles import sync_role_permissions
+
+        connect_signals()
 
         post_migrate.connect(sync_role_permissions, dispatch_uid="portal-role-permissions")

@@ -6,6 +6,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control
 
+from portal.cache import mark_private
+
 
 def can_preview(user, obj):
     """Staff who may view the model in the admin; a model may narrow it (preview_allowed)."""
@@ -17,8 +19,10 @@ def can_preview(user, obj):
 
 def get_public_or_preview(request, queryset, **lookup):
     obj = get_object_or_404(queryset, **lookup)
-    if not obj.is_live and not can_preview(request.user, obj):
-        raise Http404("No published page here.")
+    if not obj.is_live:
+        if not can_preview(request.user, obj):
+            raise Http404("No published page here.")
+        mark_private(request)
     return obj
 
 

@@ -57,6 +57,8 @@ INSTALLED_APPS += ["portal", *FEATURE_APPS]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
+    "portal.cache.PageCacheMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -104,6 +106,17 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Whole public pages cached for anonymous visitors (README.md, "Caching"). DJANGO_PAGE_CACHE=off
+# renders every request afresh; the headers below are sent either way. A stored page lives at
+# most PAGE_CACHE_TIMEOUT seconds (content changes and publishing schedules end it sooner);
+# browsers and a CDN may keep it PAGE_CACHE_MAX_AGE seconds and serve it stale while they
+# fetch a fresh one for PAGE_CACHE_STALE_WHILE_REVALIDATE more.
+PAGE_CACHE = env.bool("DJANGO_PAGE_CACHE", default=True)
+PAGE_CACHE_TIMEOUT = 60 * 60
+PAGE_CACHE_MAX_AGE = 60
+PAGE_CACHE_STALE_WHILE_REVALIDATE = 300
+PAGE_CACHE_EXCLUDE = ["/admin/", "/newsletter/", "/healthz"]
 
 # Email: one URL (smtp://, smtp+tls://, console:, file:///dir) becomes the default mailer.
 MAILERS = {"default": mailer_from_url(env.str("EMAIL_URL", default="console:"))}

@@ -72,8 +72,10 @@ def test_search_uses_one_query_per_kind_of_content_however_many_words(client, de
     from django.test.utils import CaptureQueriesContext
 
     from portal.search import searchables
+    from portal.tests.support import schedule_known
 
     def queries(q):
+        schedule_known()
         with CaptureQueriesContext(connection) as captured:
             assert client.get("/search/", {"q": q}).status_code == 200
         return captured.captured_queries

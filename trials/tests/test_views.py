@@ -16,7 +16,7 @@ from care_sites.tests.factories import make_site
 from conditions.models import Condition
 from conditions.tests.factories import make_condition
 from portal import roles
-from portal.tests.support import active_content
+from portal.tests.support import active_content, schedule_known
 from trials.filters import PHASE_CHOICES
 from trials.models import Contact, Intervention, OverallStatus, Phase, Trial
 from trials.tests.factories import PAST, make_trial, nct
@@ -637,6 +637,7 @@ def published_trials(count, condition, sites):
 
 
 def count_queries(client, url):
+    schedule_known()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200
@@ -664,6 +665,7 @@ def test_listing_queries_do_not_grow_with_trials(client, count):
 
 
 def condition_page_queries(client, slug):
+    schedule_known()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(f"/conditions/{slug}/")
     assert response.status_code == 200

@@ -1,0 +1,262 @@
+"""Whole-page caching for anonymous visitors, invalidated exactly by content changes.
+
+Every content model of every feature app (settings.FEATURE_APPS) bumps one site-wide content
+version when it is saved or deleted or a many-to-many relation of it changes. A cached page
+remembers the version it was rendered at and is served only while that is still the current
+version, and never past the next scheduled publishing change (`publish_at`, `unpublish_at`,
+or a model's own `next_change()` queryset method), so scheduled content appears on time.
+
+Only requests without a session or messages cookie are served from or stored in the cache:
+staff (who always carry a session) and their previews never are. A response is stored only
+if it is a 200 to a GET, sets no cookie (a CSRF token used by the page sets one), and is not
+marked private. README.md, "Caching", describes it for operators.
+"""
+
+import threading
+import time
+from hashlib import md5
+from urllib.parse import parse_qsl, urlencode
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.db import models, transaction
+from django.db.models import F
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control, set_response_etag
+
+KEY_PREFIX = "page-cache:"
+VERSION_KEY = KEY_PREFIX + "content-version"
+SCHEDULE_FIELDS = ("publish_at", "unpublish_at")
+# Headers that belong to one response and are never replayed from the cache.
+UNSTORED_HEADERS = {"set-cookie", "date", "expires", "cache-control"}
+
+
+# The content version ------------------------------------------------------------------------
+
+def content_version():
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = _start_version()
+    return version
+
+
+def _start_version():
+    # A fresh start (empty or evicted cache) must never reuse an earlier number, or pages
+    # stored under it could come back: start from the clock.
+    cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+    return cache.get(VERSION_KEY)
+
+
+def _bump():
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        _start_version()
+
+
+_pending = threading.local()
+
+
+def content_changed(**kwargs):
+    """Make every cached page stale. Signals call it; code that writes content without
+    signals (QuerySet.update(), bulk_create()) calls it itself.
+
+    The version moves at once and again when the transaction commits, so a page rendered by
+    another request from the data as it was before the commit is never kept."""
+    _bump()
+    if getattr(_pending, "flag", False):
+        return
+    _pending.flag = True
+
+    def after_commit():
+        _pending.flag = False
+        _bump()
+
+    transaction.on_commit(after_commit)
+    if not transaction.get_connection().in_atomic_block:
+        _pending.flag = False
+
+
+def content_models():
+    """The models of the feature apps whose rows appear on public pages: all of them except
+    those that say otherwise with `page_content = False` (e.g. newsletter subscribers)."""
+    found = []
+    for app_name in settings.FEATURE_APPS:
+        app_config = apps.get_app_config(app_name.rpartition(".")[2])
+        for model in app_config.get_models(include_auto_created=True):
+            owner = model._meta.auto_created or model  # a many-to-many's table: its model
+            if getattr(owner, "page_content", True):
+                found.append(model)
+    return found
+
+
+def connect_signals():
+    for model in content_models():
+        uid = f"page-cache-{model._meta.label_lower}"
+        post_save.connect(content_changed, sender=model, dispatch_uid=uid + "-save")
+        post_delete.connect(content_changed, sender=model, dispatch_uid=uid + "-delete")
+        if model._meta.auto_created:
+            m2m_changed.connect(content_changed, sender=model, dispatch_uid=uid + "-m2m")
+
+
+# Scheduled changes --------------------------------------------------------------------------
+
+def _scheduled_times(now):
+    """One query for the earliest future publish_at/unpublish_at of every content model,
+    then one for each model with a schedule of its own (a `next_change(now)` queryset method)."""
+    branches = []
+    for model in content_models():
+        if model._meta.proxy:
+            continue
+        for field in model._meta.concrete_fields:
+            if field.name in SCHEDULE_FIELDS and isinstance(field, models.DateTimeField):
+                branches.append(model._default_manager.filter(**{f"{field.name}__gt": now})
+                                .order_by().annotate(moment=F(field.name))
+                                .values_list("moment", flat=True))
+        next_change = getattr(model._default_manager.all(), "next_change", None)
+        if next_change is not None:
+            yield next_change(now)
+    if branches:
+        yield branches[0].union(*branches[1:], all=True).order_by("moment").first()
+
+
+def next_scheduled_change(version):
+    """The earliest future moment a publishing schedule changes what the public sees, as a
+    timestamp (None if nothing is scheduled). Cached under the content version."""
+    now = timezone.now()
+    key = f"{KEY_PREFIX}schedule:{version}"
+    cached = cache.get(key)
+    if cached is not None and (cached == 0 or cached > now.timestamp()):
+        return cached or None
+    times = [moment for moment in _scheduled_times(now) if moment is not None]
+    upcoming = min(times).timestamp() if times else None
+    cache.set(key, upcoming or 0, timeout=settings.PAGE_CACHE_TIMEOUT)
+    return upcoming
+
+
+def expires_by(request, moment):
+    """A view's own limit: the page it renders must not be served after `moment` (e.g. a
+    location's "Open now")."""
+    if moment is None:
+        return
+    current = getattr(request, "page_expires_at", None)
+    stamp = moment.timestamp()
+    request.page_expires_at = stamp if current is None else min(current, stamp)
+
+
+def mark_private(request):
+    """Never cache this response and tell browsers and proxies not to keep it (previews)."""
+    request.page_private = True
+
+
+# The middleware -----------------------------------------------------------------------------
+
+def page_key(request):
+    query = urlencode(sorted(parse_qsl(request.META.get("QUERY_STRING", ""),
+                                       keep_blank_values=True)))
+    url = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
+    return KEY_PREFIX + md5(url.encode(), usedforsecurity=False).hexdigest()
+
+
+class PageCacheMiddleware:
+    """Serves and stores whole pages for anonymous visitors; sets Cache-Control on pages.
+
+    Sits after SecurityMiddleware and ConditionalGetMiddleware (which answer 304 from the
+    ETag it sets) and before the session, CSRF, authentication and messages middleware, so
+    a cached page is served without them and a stored page shows every cookie they set."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.cookies = {settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name}
+
+    def __call__(self, request):
+        if not self.may_use_cache(request):
+            response = self.get_response(request)
+            if request.method in ("GET", "HEAD") and self.is_private(request, response):
+                patch_cache_control(response, private=True, no_store=True)
+            return response
+
+        key = page_key(request)
+        if settings.PAGE_CACHE:
+            found = cache.get_many([VERSION_KEY, key])
+            version = found.get(VERSION_KEY)
+            if version is None:
+                version = _start_version()
+            entry = found.get(key)
+            now = timezone.now().timestamp()
+            if entry and entry["version"] == version and entry["expires"] > now:
+                return self.replay(entry, now)
+        else:
+            version = content_version()
+
+        response = self.get_response(request)
+        if not self.is_storable(request, response):
+            if self.is_private(request, response):
+                patch_cache_control(response, private=True, no_store=True)
+            return response
+
+        now = timezone.now().timestamp()
+        limits = [now + settings.PAGE_CACHE_TIMEOUT, next_scheduled_change(version),
+                  getattr(request, "page_expires_at", None)]
+        expires = min(limit for limit in limits if limit is not None)
+        if expires <= now:
+            patch_cache_control(response, no_cache=True)
+            return response
+        set_response_etag(response)
+        self.set_public(response, expires - now)
+        if settings.PAGE_CACHE and request.method == "GET":
+            headers = [(name, value) for name, value in response.items()
+                       if name.lower() not in UNSTORED_HEADERS]
+            entry = {"version": version, "expires": expires, "headers": headers,
+                     "status": response.status_code, "body": response.content}
+            cache.set(key, entry, timeout=max(1, int(expires - now)))
+        return response
+
+    def may_use_cache(self, request):
+        """A GET or HEAD of a public page by a visitor without a session or messages cookie
+        (so not signed in, and with no message waiting to be shown)."""
+        return (
+            request.method in ("GET", "HEAD")
+            and not any(request.path.startswith(prefix)
+                        for prefix in settings.PAGE_CACHE_EXCLUDE)
+            and not any(name in request.COOKIES for name in self.cookies)
+        )
+
+    def is_private(self, request, response):
+        user = getattr(request, "user", None)
+        return bool(
+            (user is not None and user.is_authenticated)
+            or response.cookies
+            or getattr(request, "page_private", False)
+        )
+
+    def is_storable(self, request, response):
+        csp = response.get("Content-Security-Policy", "")
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not response.has_header("Cache-Control")
+            and not self.is_private(request, response)
+            and "nonce-" not in csp
+            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        )
+
+    @staticmethod
+    def set_public(response, seconds_left):
+        patch_cache_control(
+            response, public=True,
+            max_age=max(0, min(settings.PAGE_CACHE_MAX_AGE, int(seconds_left))),
+            stale_while_revalidate=settings.PAGE_CACHE_STALE_WHILE_REVALIDATE,
+        )
+
+    def replay(self, entry, now):
+        response = HttpResponse(entry["body"], status=entry["status"])
+        for name, value in entry["headers"]:
+            response[name] = value
+        self.set_public(response, entry["expires"] - now)
+        return response
