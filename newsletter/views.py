@@ -3,9 +3,12 @@ import re
 
 from django.conf import settings
 from django.contrib import messages
-from django.middleware.csrf import CsrfViewMiddleware
+from django.http import JsonResponse
+from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.csrf import csrf_failure as default_csrf_failure
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -66,6 +69,25 @@ def signup(request):
     return render(request, "newsletter/signup.html", {
         "form": form, "crumbs": [{"title": "Newsletter"}],
     })
+
+
+@never_cache
+@require_GET
+def csrf_token(request):
+    """A CSRF token of the visitor's own for the signup form on cached pages (and its cookie)."""
+    return JsonResponse({"token": get_token(request)})
+
+
+def csrf_failure(request, reason=""):
+    """A signup sent without a valid token (from a cached page, without JavaScript, or after
+    the cookie expired) shows the form again, filled in, with a fresh token: one more press
+    sends it. Every other request gets Django's own answer."""
+    if request.method == "POST" and request.path == reverse("newsletter:signup"):
+        form = SignupForm(request.POST)
+        return render(request, "newsletter/signup.html", {
+            "form": form, "csrf_retry": True, "crumbs": [{"title": "Newsletter"}],
+        }, status=403)
+    return default_csrf_failure(request, reason)
 
 
 @require_GET

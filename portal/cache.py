@@ -32,7 +32,7 @@ KEY_PREFIX = "page-cache:"
 VERSION_KEY = KEY_PREFIX + "content-version"
 SCHEDULE_FIELDS = ("publish_at", "unpublish_at")
 # Headers that belong to one response and are never replayed from the cache.
-UNSTORED_HEADERS = {"set-cookie", "date", "expires", "cache-control"}
+UNSTORED_HEADERS = {"set-cookie", "date", "expires", "cache-control", "age"}
 
 
 # The content version ------------------------------------------------------------------------
@@ -211,7 +211,7 @@ class PageCacheMiddleware:
         if settings.PAGE_CACHE and request.method == "GET":
             headers = [(name, value) for name, value in response.items()
                        if name.lower() not in UNSTORED_HEADERS]
-            entry = {"version": version, "expires": expires, "headers": headers,
+            entry = {"version": version, "stored": now, "expires": expires, "headers": headers,
                      "status": response.status_code, "body": response.content}
             cache.set(key, entry, timeout=max(1, int(expires - now)))
         return response
@@ -259,4 +259,5 @@ class PageCacheMiddleware:
         for name, value in entry["headers"]:
             response[name] = value
         self.set_public(response, entry["expires"] - now)
+        response["Age"] = str(int(now - entry["stored"]))  # how a cache says it answered
         return response

@@ -1,0 +1,366 @@
+"""The whole-page cache: what it serves, to whom, and how every content change ends it."""
+
+import datetime
+import re
+from unittest import mock
+
+import pytest
+from django.db import connection
+from django.db.models.signals import post_save
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from care_sites.models import CareSite
+from care_sites.tests.factories import hours, make_location, make_site
+from conditions.models import Condition, Section
+from conditions.tests.factories import make_condition, make_section
+from newsletter.models import Subscriber
+from newsletter.tests.factories import make_topic
+from pages.tests.factories import make_notice
+from portal import cache as page_cache
+from portal.tests.support import staff_user
+
+pytestmark = pytest.mark.django_db
+
+
+def get(client, url, **extra):
+    """The response and how many queries it took (0: served from the page cache)."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, **extra)
+    return response, len(queries)
+
+
+def html(response):
+    return response.content.decode()
+
+
+def cached_twice(client, url):
+    """Requests the page twice and checks the second answer came from the cache."""
+    first, rendered = get(client, url)
+    second, again = get(client, url)
+    assert first.status_code == second.status_code == 200
+    assert rendered > 0
+    assert again == 0
+    assert second.content == first.content
+    assert "Age" not in first
+    assert second["Age"] == "0"
+    return second
+
+
+# Serving from the cache ----------------------------------------------------------------------
+
+def test_anonymous_pages_are_served_from_the_cache_with_public_headers(client):
+    make_condition(name="Neuroblastoma", slug="neuroblastoma")
+    for url in ["/", "/conditions/", "/conditions/neuroblastoma/", "/trials/", "/care/",
+                "/support/", "/search/?q=neuroblastoma"]:
+        response = cached_twice(client, url)
+        assert response["Cache-Control"] == "public, max-age=60, stale-while-revalidate=300", url
+        assert response.has_header("ETag"), url
+        assert "Set-Cookie" not in str(response.cookies.output()), url
+        assert response["Content-Security-Policy"], url  # headers survive the cache
+
+
+def test_query_strings_in_any_order_share_one_cached_page(client):
+    make_condition()
+    cached_twice(client, "/trials/?status=open&age=5")
+    _, queries = get(client, "/trials/?age=5&status=open")
+    assert queries == 0
+    _, queries = get(client, "/trials/?age=6&status=open")
+    assert queries > 0
+
+
+def test_a_cached_page_answers_304_to_its_etag_until_content_changes(client):
+    condition = make_condition()
+    first = client.get("/conditions/neuroblastoma/")
+    etag = first["ETag"]
+    not_modified, queries = get(client, "/conditions/neuroblastoma/", HTTP_IF_NONE_MATCH=etag)
+    assert not_modified.status_code == 304
+    assert queries == 0
+    assert not_modified.content == b""
+
+    condition.summary = "A newer summary."
+    condition.save()
+    changed = client.get("/conditions/neuroblastoma/", HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+    assert "A newer summary." in html(changed)
+
+
+def test_pages_answer_304_with_the_page_cache_off(client, settings):
+    settings.PAGE_CACHE = False
+    make_condition()
+    first = client.get("/conditions/")
+    again, queries = get(client, "/conditions/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    assert queries > 0  # rendered again: nothing is stored
+
+
+def test_with_the_page_cache_off_every_request_renders(client, settings):
+    settings.PAGE_CACHE = False
+    make_condition()
+    client.get("/conditions/")
+    _, queries = get(client, "/conditions/")
+    assert queries > 0
+
+
+# Exact invalidation ---------------------------------------------------------------------------
+
+def test_a_save_shows_on_the_next_request(client):
+    condition = make_condition()
+    cached_twice(client, "/conditions/neuroblastoma/")
+    condition.summary = "Summary changed by an editor."
+    condition.save()
+    assert "Summary changed by an editor." in html(client.get("/conditions/neuroblastoma/"))
+
+
+def test_a_delete_shows_on_the_next_request(client):
+    condition = make_condition()
+    section = make_section(condition, heading="Soon gone")
+    assert "Soon gone" in html(cached_twice(client, "/conditions/neuroblastoma/"))
+    section.delete()
+    assert "Soon gone" not in html(client.get("/conditions/neuroblastoma/"))
+
+
+def test_publishing_and_unpublishing_show_on_the_next_request(client):
+    make_condition(name="Listed", slug="listed")
+    draft = make_condition(name="Wilms tumour", slug="wilms", status=Condition.Status.DRAFT)
+    assert "Wilms tumour" not in html(cached_twice(client, "/conditions/"))
+
+    draft.status = Condition.Status.PUBLISHED
+    draft.save()
+    assert "Wilms tumour" in html(cached_twice(client, "/conditions/"))
+
+    draft.status = Condition.Status.DRAFT
+    draft.save(update_fields=["status"])
+    assert "Wilms tumour" not in html(client.get("/conditions/"))
+
+
+def test_reordering_shows_on_the_next_request(client):
+    condition = make_condition()
+    first = make_section(condition, order=0, heading="Alpha heading")
+    second = make_section(condition, order=1, kind=Section.Kind.SYMPTOMS, heading="Beta heading")
+    page = html(cached_twice(client, "/conditions/neuroblastoma/"))
+    assert page.index("Alpha heading") < page.index("Beta heading")
+    first.order = 2
+    first.save(update_fields=["order"])
+    page = html(cached_twice(client, "/conditions/neuroblastoma/"))
+    assert page.index("Beta heading") < page.index("Alpha heading")
+    # A bulk update sends no signals: code that uses one says so itself.
+    first.order, second.order = 0, 1
+    Section.objects.bulk_update([first, second], ["order"])
+    page_cache.content_changed()
+    page = html(client.get("/conditions/neuroblastoma/"))
+    assert page.index("Alpha heading") < page.index("Beta heading")
+
+
+def test_a_relation_change_shows_on_the_next_request(client):
+    condition = make_condition()
+    site = make_site("oncology-clinic", name="Oncology Clinic")
+    assert "Oncology Clinic" not in html(cached_twice(client, "/conditions/neuroblastoma/"))
+    site.conditions.add(condition)
+    assert "Oncology Clinic" in html(cached_twice(client, "/conditions/neuroblastoma/"))
+    condition.care_sites.remove(site)  # from the other side of the relation
+    assert "Oncology Clinic" not in html(client.get("/conditions/neuroblastoma/"))
+
+
+def test_every_content_model_of_every_feature_app_ends_cached_pages():
+    models = page_cache.content_models()
+    labels = {model._meta.label for model in models}
+    assert {"conditions.Condition", "conditions.Section", "care_sites.CareSite",
+            "trials.Trial", "pages.Page", "pages.PrivacyNotice", "newsletter.Topic",
+            "care_sites.CareSite_conditions"} <= labels
+    assert not {"newsletter.Subscriber", "newsletter.Consent",
+                "newsletter.Subscriber_topics"} & labels
+    for model in models:
+        if not model._meta.auto_created:
+            assert post_save.has_listeners(model), model
+
+
+def test_a_newsletter_signup_leaves_cached_pages_alone(client):
+    make_condition()
+    cached_twice(client, "/conditions/neuroblastoma/")
+    subscriber = Subscriber.objects.create(email="someone@example.org")
+    subscriber.topics.add(make_topic(slug="other"))  # a topic is content: the page changes
+    cached_twice(client, "/conditions/neuroblastoma/")
+    Subscriber.objects.create(email="another@example.org").topics.add(*subscriber.topics.all())
+    _, queries = get(client, "/conditions/neuroblastoma/")
+    assert queries == 0
+
+
+def test_a_version_lost_from_the_cache_never_brings_back_older_pages(client):
+    condition = make_condition()
+    cached_twice(client, "/conditions/neuroblastoma/")
+    from django.core.cache import cache
+
+    cache.delete(page_cache.VERSION_KEY)  # evicted, say
+    condition.summary = "Changed after the eviction."
+    condition.save()
+    assert "Changed after the eviction." in html(client.get("/conditions/neuroblastoma/"))
+
+
+# Scheduled publishing -------------------------------------------------------------------------
+
+def later(seconds):
+    moved = timezone.now() + datetime.timedelta(seconds=seconds)
+    return mock.patch("django.utils.timezone.now", return_value=moved)
+
+
+def test_scheduled_content_appears_on_time_from_a_cached_page(client):
+    make_condition(name="Listed", slug="listed")
+    make_condition(name="Ewing sarcoma", slug="ewing",
+                   publish_at=timezone.now() + datetime.timedelta(minutes=10))
+    first = client.get("/conditions/")
+    assert "Ewing sarcoma" not in html(first)
+    assert int(re.search(r"max-age=(\d+)", first["Cache-Control"])[1]) <= 60
+
+    with later(9 * 60):
+        _, queries = get(client, "/conditions/")
+        assert queries == 0  # still before the scheduled time: cached
+    with later(10 * 60 + 1):
+        assert "Ewing sarcoma" in html(client.get("/conditions/"))
+
+
+def test_browsers_are_told_to_keep_a_page_no_longer_than_the_next_scheduled_change(client):
+    make_condition(publish_at=timezone.now() - datetime.timedelta(days=1))
+    make_condition(name="Soon", slug="soon",
+                   publish_at=timezone.now() + datetime.timedelta(seconds=20))
+    max_age = int(re.search(r"max-age=(\d+)", client.get("/")["Cache-Control"])[1])
+    assert 0 < max_age <= 20
+
+
+def test_a_privacy_notice_taking_effect_at_midnight_ends_cached_pages(client):
+    today = timezone.localdate()
+    make_notice("2025-01", today - datetime.timedelta(days=30), body="The old notice.")
+    make_notice("2026-01", today + datetime.timedelta(days=1), body="The new notice.")
+    assert "The old notice." in html(cached_twice(client, "/privacy/"))
+    midnight = timezone.make_aware(datetime.datetime.combine(
+        today + datetime.timedelta(days=1), datetime.time()))
+    with mock.patch("django.utils.timezone.now", return_value=midnight):
+        assert "The new notice." in html(client.get("/privacy/"))
+
+
+def test_a_location_page_is_kept_only_until_it_opens_or_closes(client):
+    location = make_location(slug="oakland")
+    for weekday in range(7):
+        hours(location, weekday, datetime.time(8), datetime.time(17))
+    local = timezone.localtime()
+    noon = timezone.make_aware(datetime.datetime.combine(local.date(), datetime.time(12)))
+    five = noon + datetime.timedelta(hours=5)
+    with mock.patch("django.utils.timezone.now", return_value=noon):
+        assert "Open now" in html(client.get("/care/locations/oakland/"))
+        _, queries = get(client, "/care/locations/oakland/")
+        assert queries == 0
+    with mock.patch("django.utils.timezone.now", return_value=five):
+        assert "Closed now" in html(client.get("/care/locations/oakland/"))
+
+
+# Never cached --------------------------------------------------------------------------------
+
+def test_staff_are_never_served_from_or_stored_in_the_cache(client, django_user_model):
+    make_condition()
+    cached_twice(client, "/conditions/")
+    client.force_login(staff_user(django_user_model, "Content editors"))
+    response, queries = get(client, "/conditions/")
+    assert queries > 0
+    assert response["Cache-Control"] == "private, no-store"
+    _, queries = get(client, "/conditions/")
+    assert queries > 0
+
+
+def test_a_page_first_seen_by_staff_is_not_stored_for_anonymous_visitors(
+        client, django_user_model):
+    make_condition()
+    staff = staff_user(django_user_model, "Content editors")
+    client.force_login(staff)
+    client.get("/conditions/neuroblastoma/")
+    client.logout()
+    _, queries = get(client, "/conditions/neuroblastoma/")
+    assert queries > 0
+
+
+def test_previews_are_never_cached(client, django_user_model):
+    make_condition(name="Draft condition", slug="draft", status=Condition.Status.DRAFT)
+    client.force_login(staff_user(django_user_model, "Content editors"))
+    preview = client.get("/conditions/draft/")
+    assert preview.status_code == 200
+    assert "Draft condition" in html(preview)
+    assert preview["Cache-Control"] == "private, no-store"
+    client.logout()
+    assert client.get("/conditions/draft/").status_code == 404
+
+
+def test_posts_errors_and_pages_with_messages_are_never_cached(client):
+    make_condition()
+    assert client.post("/conditions/").status_code in (200, 405)
+    assert client.get("/no-such-page/").status_code == 404
+    _, queries = get(client, "/no-such-page/")
+    assert queries > 0
+    client.cookies["messages"] = "anything"
+    cached_twice_without_messages = client.get("/conditions/")
+    assert cached_twice_without_messages.status_code == 200
+    _, queries = get(client, "/conditions/")
+    assert queries > 0
+
+
+def test_the_newsletter_form_page_carries_a_token_and_is_private(client):
+    response = client.get("/newsletter/")
+    assert "csrfmiddlewaretoken" in html(response)
+    assert response["Cache-Control"] == "private, no-store"
+
+
+# Tokens on cached pages ------------------------------------------------------------------------
+
+def test_a_cached_condition_page_carries_no_token_and_sets_no_cookie(client):
+    make_condition()
+    make_topic(condition=Condition.objects.get())
+    response = cached_twice(client, "/conditions/neuroblastoma/")
+    assert 'name="csrfmiddlewaretoken" value=""' in html(response)
+    assert not response.cookies
+
+
+def test_the_token_address_gives_each_visitor_a_token_of_their_own(client):
+    response = client.get("/newsletter/token/")
+    assert response["Cache-Control"].startswith("max-age=0")
+    assert "private" in response["Cache-Control"]
+    assert "no-store" in response["Cache-Control"]
+    assert response.json()["token"]
+    assert response.cookies["csrftoken"].value
+
+
+def test_without_javascript_a_signup_from_a_cached_page_takes_one_more_press(
+        client, mailoutbox):
+    from django.test import Client
+
+    condition = make_condition()
+    topic = make_topic(condition=condition)
+    browser = Client(enforce_csrf_checks=True)
+    page = html(browser.get("/conditions/neuroblastoma/"))
+    assert 'name="csrfmiddlewaretoken" value=""' in page
+    data = {"email": "family@example.org", "topics": [topic.pk], "consent": "on",
+            "csrfmiddlewaretoken": ""}
+    retry = browser.post("/newsletter/", data)
+    assert retry.status_code == 403
+    assert "One more step" in html(retry)
+    assert 'value="family@example.org"' in html(retry)
+    assert not Subscriber.objects.exists()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html(retry))[1]
+    sent = browser.post("/newsletter/", {**data, "csrfmiddlewaretoken": token})
+    assert sent.status_code == 302
+    assert Subscriber.objects.get().email == "family@example.org"
+
+
+def test_other_csrf_failures_get_djangos_answer(client):
+    from django.test import Client
+
+    make_condition()
+    browser = Client(enforce_csrf_checks=True)
+    response = browser.post("/newsletter/preferences/not-a-token/", {})
+    assert response.status_code == 403
+    assert "One more step" not in html(response)
+
+
+def test_care_site_list_shows_a_new_site(client):
+    make_location(slug="campus")
+    cached_twice(client, "/care/")
+    CareSite.objects.create(name="New clinic", slug="new-clinic", status="published")
+    assert "New clinic" in html(client.get("/care/"))
