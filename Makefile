@@ -9,13 +9,15 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/portal
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/1
 PYENV_VERSIONS := $(or $(PYENV_ROOT),$(HOME)/.pyenv)/versions
 
-.PHONY: help run test lint bench clean
+.PHONY: help run test lint bench bench-timings clean
 
 help:
 	@echo "make run    serve the portal with demo content on http://127.0.0.1:8000"
 	@echo "make test   run the whole test suite"
 	@echo "make lint   ruff and the migrations check"
-	@echo "make bench  time the trial import and the busiest pages"
+	@echo "make bench  serve the portal as in production and measure its pages (needs wrk,"
+	@echo "            PostgreSQL and Redis; BENCH_ARGS=--soak for the 5-minute soak)"
+	@echo "make bench-timings  time the trial import and the busiest pages in-process"
 	@echo "make clean  remove the virtualenv, node_modules and local data"
 
 # The first interpreter that really runs and is 3.12 or newer. pyenv shims exist for
@@ -78,8 +80,14 @@ test: $(VENV)/.dev-installed node_modules/.installed lint
 	    $(PY) -m pytest; \
 	fi
 
-bench: $(VENV)/.dev-installed
-	$(PY) bench/run.py
+bench: $(VENV)/.installed
+	@command -v wrk >/dev/null 2>&1 || { \
+	  echo "wrk is not installed; the benchmark needs it (Debian/Ubuntu: sudo apt-get install -y wrk)." >&2; \
+	  exit 2; }
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+bench-timings: $(VENV)/.installed
+	$(PY) bench/timings.py
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .test-media

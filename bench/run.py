@@ -1,139 +1,426 @@
-"""Benchmarks (make bench): importing a large study, and the busiest pages with much content.
+"""The benchmark as shipped (make bench): the portal in production settings (debug off) on
+PostgreSQL and Redis, behind gunicorn with 2 sync workers pinned to one core, loaded by wrk
+pinned to the other, with 1,000 conditions, 10,000 trials and 200 care sites.
 
-Runs against a throw-away test database (SQLite by default, PostgreSQL with DATABASE_URL).
+Each round measures a bare Django view (the ceiling) and the busiest pages, with the page
+cache on and off (alternating which goes first), and reports every page as a fraction of
+the ceiling measured in the same round. The table is printed and written to
+docs/benchmarks.md. --soak runs 5 minutes over all pages and reports errors and each
+worker's memory. In-process timings of the importer and pages: bench/timings.py.
 """
 
-import copy
-import json
+import argparse
+import datetime
 import os
+import platform
+import re
+import shutil
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.test_settings")
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
-
-FIXTURES = BASE_DIR / "trials" / "tests" / "fixtures"
-SITES = 450
-RUNS = 7
-
-
-def timed(function, runs=RUNS):
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return times
+PORT = 8765
+BASE_URL = f"http://127.0.0.1:{PORT}"
+CEILING = ("ceiling (bare Django view)", "/bench/ceiling/")
+PAGES = [
+    ("home", "/"),
+    ("conditions A-Z", "/conditions/"),
+    ("condition", "/conditions/neuroblastoma/"),
+    ("trials, filtered", "/trials/?status=open&age=5"),
+    ("search", "/search/?q=neuroblastoma"),
+    ("trial", "/trials/NCT80000000/"),
+]
+# (page, cache on?) -> the smallest fraction of the ceiling the page must reach.
+TARGET_CACHED = 0.70
+TARGETS_UNCACHED = {"condition": 0.12, "trials, filtered": 0.20, "search": 0.20}
+TARGET_P99_MS = 100
+REPORT = BASE_DIR / "docs" / "benchmarks.md"
+NOTES_MARKER = "<!-- Notes below this line are kept when the benchmark rewrites the file. -->"
 
 
-def report(label, times, extra=""):
-    print(f"{label:<58} median {statistics.median(times) * 1000:7.1f} ms  "
-          f"min {min(times) * 1000:7.1f} ms  max {max(times) * 1000:7.1f} ms{extra}")
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cache", choices=["both", "on", "off"], default="both",
+                        help="measure with the page cache on, off, or both (default)")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--duration", type=int, default=8, help="seconds per page and round")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--soak", action="store_true",
+                        help="instead: run all pages for --soak-seconds and report memory")
+    parser.add_argument("--soak-seconds", type=int, default=300)
+    parser.add_argument("--fresh", action="store_true",
+                        help="drop and rebuild the benchmark database even if it is complete")
+    parser.add_argument("--no-report", action="store_true", help="do not write the docs file")
+    return parser.parse_args()
 
 
-class QueryCounter:
-    count = 0
-
-    def __call__(self, execute, *args):
-        self.count += 1
-        return execute(*args)
+def fail(message):
+    print(message, file=sys.stderr)
+    sys.exit(2)
 
 
-def big_study():
-    study = json.loads((FIXTURES / "NCT04431453.json").read_text())
-    module = study["protocolSection"]["contactsLocationsModule"]
-    sites = module["locations"]
-    module["locations"] = [
-        {**copy.deepcopy(sites[i % len(sites)]), "facility": f"Site {i} hospital"}
-        for i in range(SITES)
-    ]
-    return study
+def environment():
+    database = os.environ.get("BENCH_DATABASE_URL",
+                              "postgres://postgres@127.0.0.1:5432/portal_bench")
+    if not database.startswith("postgres"):
+        fail("BENCH_DATABASE_URL must be a PostgreSQL URL: the benchmark measures production.")
+    os.environ.update({
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "benchmark-only-secret-key"),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_URL": database,
+        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/8"),
+    })
 
 
-def bench_import():
-    from trials.services import trial_import
+def check_tools():
+    if shutil.which("wrk") is None:
+        fail("wrk is not installed; the benchmark needs it. On Debian or Ubuntu: "
+             "sudo apt-get install -y wrk")
+    cores = os.cpu_count() or 1
+    if shutil.which("taskset") is None or cores < 2:
+        print(f"Note: {cores} core(s) or no taskset: server and wrk are not pinned apart, "
+              "so the results are not comparable with a pinned run.", file=sys.stderr)
+        return False
+    return True
 
-    study = big_study()
-    first = timed(lambda: trial_import(study=study), runs=1)
-    report(f"import a study with {SITES} registry locations (create)", first)
-    report(f"import a study with {SITES} registry locations (update)",
-           timed(lambda: trial_import(study=study)))
+
+def pinned(core, command, pin):
+    return ["taskset", "-c", str(core), *command] if pin else command
 
 
-def bench_pages():
+# Preparing the database, static files and cache -----------------------------------------------
+
+def ensure_database(fresh):
+    import psycopg
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    admin = psycopg.connect(host=db["HOST"], port=db["PORT"] or 5432, user=db["USER"],
+                            password=db["PASSWORD"] or None, dbname="postgres",
+                            autocommit=True)
+    with admin:
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                               [db["NAME"]]).fetchone()
+        if exists and fresh:
+            admin.execute(f'DROP DATABASE "{db["NAME"]}" WITH (FORCE)')
+            exists = None
+        if not exists:
+            admin.execute(f'CREATE DATABASE "{db["NAME"]}"')
+
+
+def prepare(fresh):
+    import django
+
+    django.setup()
+    from django.core.cache import cache
     from django.core.management import call_command
 
-    from care_sites.models import CareSite
-    from conditions.models import Condition, GlossaryTerm
+    from bench.content import CONDITIONS, TRIALS, generate
+    from conditions.models import Condition
     from trials.models import Trial
 
-    call_command("load_demo", verbosity=0)
-    neuroblastoma = Condition.objects.get(slug="neuroblastoma")
-    site = CareSite.objects.get(slug="oncology-clinic")
-    statuses = ["RECRUITING", "ACTIVE_NOT_RECRUITING", "NOT_YET_RECRUITING", "COMPLETED"]
-    Trial.objects.bulk_create(
-        Trial(nct_id=f"NCT8{i:07d}", brief_title=f"Benchmark trial {i}",
-              overall_status=statuses[i % 4], minimum_age=f"{i % 5} Years",
-              minimum_age_years=i % 5, maximum_age="21 Years", maximum_age_years=21,
-              phases="PHASE2", status="published")
-        for i in range(10_000)
-    )
-    added = Trial.objects.filter(nct_id__startswith="NCT8").values_list("pk", flat=True)
-    through = Trial.care_sites.through
-    through.objects.bulk_create(through(trial_id=pk, caresite_id=site.pk) for pk in added)
-    conditions = Trial.conditions.through
-    conditions.objects.bulk_create(conditions(trial_id=pk, condition_id=neuroblastoma.pk)
-                                   for pk in added[:300])
-    time_pages([
-        ("GET /trials/ (10,000 trials)", "/trials/"),
-        ("GET /trials/?status=open&age=5&condition=neuroblastoma",
-         "/trials/?status=open&age=5&condition=neuroblastoma"),
-        ("GET /conditions/neuroblastoma/ (300 linked trials)", "/conditions/neuroblastoma/"),
-        ("GET /conditions/", "/conditions/"),
-        ("GET /care/", "/care/"),
-    ])
-    GlossaryTerm.objects.bulk_create(
-        GlossaryTerm(term=f"Benchmark word {i}", slug=f"benchmark-word-{i}",
-                     definition="A plain definition.", other_forms=f"benchword{i}",
-                     status="published")
-        for i in range(1_000)
-    )
-    time_pages([
-        ("GET /conditions/neuroblastoma/ (and 1,040 glossary terms)",
-         "/conditions/neuroblastoma/"),
-        ("GET /glossary/ (1,040 terms)", "/glossary/"),
-    ])
+    ensure_database(fresh)
+    call_command("migrate", verbosity=0, interactive=False)
+    if Condition.objects.count() >= CONDITIONS and Trial.objects.count() >= TRIALS:
+        counts = {"conditions": Condition.objects.count(), "trials": Trial.objects.count()}
+        print(f"content: reusing the benchmark database ({counts})")
+    else:
+        started = time.perf_counter()
+        counts = generate()
+        print(f"content: generated in {time.perf_counter() - started:.1f} s: {counts}")
+    call_command("collectstatic", verbosity=0, interactive=False)
+    cache.clear()
+    from django.db import connections
+
+    connections.close_all()
+    return counts
 
 
-def time_pages(pages):
-    client = Client()
-    for label, url in pages:
-        queries = QueryCounter()
-        with connection.execute_wrapper(queries):
-            assert client.get(url).status_code == 200, url
-        report(label, timed(lambda url=url: client.get(url)), f"  {queries.count} queries")
+# The server and wrk --------------------------------------------------------------------------
+
+class Server:
+    def __init__(self, page_cache, pin, log):
+        env = {**os.environ, "DJANGO_PAGE_CACHE": "on" if page_cache else "off"}
+        command = [sys.executable, "-m", "gunicorn", "portal.wsgi:application",
+                   "--workers", "2", "--worker-class", "sync", "--bind", f"127.0.0.1:{PORT}",
+                   "--chdir", str(BASE_DIR)]
+        self.process = subprocess.Popen(pinned(0, command, pin), env=env, cwd=BASE_DIR,
+                                        stdout=log, stderr=log)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                fail(f"gunicorn exited with {self.process.returncode}; see {log.name}")
+            try:
+                with urllib.request.urlopen(BASE_URL + "/healthz", timeout=10) as answer:
+                    if answer.status == 200:
+                        return
+            except OSError:  # not listening yet, or still booting
+                time.sleep(0.3)
+        self.stop()
+        fail(f"gunicorn did not answer within 60 s; see {log.name}")
+
+    def workers(self):
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in children.read_text().split()]
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def rss_kib(pid):
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def check_page(path):
+    try:
+        with urllib.request.urlopen(BASE_URL + path, timeout=30) as answer:
+            status = answer.status
+    except urllib.error.HTTPError as error:
+        status = error.code
+    if status != 200:
+        fail(f"{path} answered {status}, not 200: the benchmark content is incomplete")
+
+
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def wrk(path, seconds, connections, pin, script=None):
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds:g}s", "--latency", "--timeout", "10s"]
+    if script:
+        command += ["-s", script]
+    output = subprocess.run(pinned(1, [*command, BASE_URL + path], pin), capture_output=True,
+                            text=True, check=True).stdout
+
+    def latency(percent):
+        found = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE)
+        return float(found[1]) * UNITS[found[2]] if found else float("nan")
+
+    socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)",
+                       output)
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1]),
+        "requests": int(re.search(r"(\d+) requests in", output)[1]),
+        "p50": latency(50),
+        "p99": latency(99),
+        "errors": (sum(int(n) for n in socket.groups()) if socket else 0)
+                  + (int(non_2xx[1]) if non_2xx else 0),
+    }
+
+
+# Rounds and the report -----------------------------------------------------------------------
+
+def run_rounds(args, pin, log):
+    modes = {"both": [True, False], "on": [True], "off": [False]}[args.cache]
+    results = {}  # (page, cache on?) -> [measurement with "fraction"]
+    for round_number in range(args.rounds):
+        order = modes if round_number % 2 == 0 else list(reversed(modes))
+        for page_cache in order:
+            server = Server(page_cache, pin, log)
+            try:
+                for _, path in [CEILING, *PAGES]:
+                    check_page(path)
+                    wrk(path, 2, args.connections, pin)  # warm up (and fill the cache)
+                for name, path in PAGES:
+                    # The ceiling just before and just after the page: other load on the
+                    # machine shifts both alike, so the fraction stays fair.
+                    before = wrk(CEILING[1], args.duration / 2, args.connections, pin)
+                    measured = wrk(path, args.duration, args.connections, pin)
+                    after = wrk(CEILING[1], args.duration / 2, args.connections, pin)
+                    ceiling = (before["rps"] + after["rps"]) / 2
+                    measured["fraction"] = measured["rps"] / ceiling
+                    results.setdefault((name, page_cache), []).append(measured)
+                    results.setdefault((CEILING[0], page_cache), []).extend(
+                        [{**before, "fraction": 1.0}, {**after, "fraction": 1.0}])
+                    print(f"round {round_number + 1} cache {'on ' if page_cache else 'off'} "
+                          f"{name:<18} {measured['rps']:7.0f} req/s, "
+                          f"{measured['fraction']:.3f} of {ceiling:.0f}, "
+                          f"p99 {measured['p99']:.1f} ms", flush=True)
+            finally:
+                server.stop()
+    return results
+
+
+def target_for(name, page_cache):
+    if name == CEILING[0]:
+        return None
+    return TARGET_CACHED if page_cache else TARGETS_UNCACHED.get(name)
+
+
+def table(results):
+    lines = ["| page | page cache | req/s | fraction of ceiling | p50 ms | p99 ms | errors "
+             "| target (fraction, p99 < 100 ms) |",
+             "|---|---|---:|---:|---:|---:|---:|---|"]
+    shortfalls = []
+    for (name, page_cache), runs in sorted(results.items(), key=lambda item: (
+            not item[0][1], item[0][0] != CEILING[0])):
+        rps = statistics.median(run["rps"] for run in runs)
+        fraction = statistics.median(run["fraction"] for run in runs)
+        p50 = statistics.median(run["p50"] for run in runs)
+        p99 = statistics.median(run["p99"] for run in runs)
+        errors = sum(run["errors"] for run in runs)
+        target = target_for(name, page_cache)
+        verdict = []
+        if target is not None:
+            verdict.append(f">= {target:.2f}: {'met' if fraction >= target else 'NOT met'}")
+            if fraction < target:
+                shortfalls.append(f"{name} (cache {'on' if page_cache else 'off'}): "
+                                  f"{fraction:.3f} of the ceiling, target {target:.2f}")
+        if name != CEILING[0]:
+            verdict.append(f"p99 {'met' if p99 < TARGET_P99_MS else 'NOT met'}")
+            if p99 >= TARGET_P99_MS:
+                shortfalls.append(f"{name} (cache {'on' if page_cache else 'off'}): "
+                                  f"p99 {p99:.0f} ms")
+        lines.append(f"| {name} | {'on' if page_cache else 'off'} | {rps:,.0f} | "
+                     f"{fraction:.3f} | {p50:.1f} | {p99:.1f} | {errors} | "
+                     f"{'; '.join(verdict)} |")
+    return "\n".join(lines), shortfalls
+
+
+def machine():
+    cpu = next((line.split(":", 1)[1].strip()
+                for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor() or "unknown")
+    memory = next((int(line.split()[1]) for line in Path("/proc/meminfo").read_text()
+                   .splitlines() if line.startswith("MemTotal:")), 0)
+    return f"{os.cpu_count()} cores (nproc), {cpu}, {memory / 1024 / 1024:.1f} GiB memory, " \
+           f"{platform.system()} {platform.release()}, Python {platform.python_version()}"
+
+
+def commit():
+    found = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=BASE_DIR,
+                           capture_output=True, text=True)
+    return found.stdout.strip() or "unknown"
+
+
+def write_report(section_title, body):
+    """Replaces one section (## title) of docs/benchmarks.md, keeping the others and the
+    notes after NOTES_MARKER."""
+    REPORT.parent.mkdir(exist_ok=True)
+    old = REPORT.read_text() if REPORT.exists() else ""
+    head, _, notes = old.partition(NOTES_MARKER)
+    sections = re.split(r"(?m)^(?=## )", head)
+    intro = sections[0] if sections and not sections[0].startswith("## ") else (
+        "# Benchmarks\n\nWritten by `make bench` (bench/run.py); README.md, \"Speed\", says "
+        "how to run it.\n\n")
+    kept = [s for s in sections[1:] if not s.startswith(f"## {section_title}\n")]
+    new = f"## {section_title}\n\n{body.strip()}\n\n"
+    order = ["## Pages", "## Soak"]
+    parts = sorted([*kept, new], key=lambda s: next(
+        (i for i, prefix in enumerate(order) if s.startswith(prefix)), len(order)))
+    REPORT.write_text(intro + "".join(parts) + NOTES_MARKER + (notes or "\n"))
+
+
+def describe(args, counts, pin):
+    return (f"Run of {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC at commit "
+            f"`{commit()}` on {machine()}.\n\n"
+            f"gunicorn with 2 sync workers {'pinned to core 0' if pin else '(not pinned)'}, "
+            f"wrk with 1 thread and {args.connections} connections "
+            f"{'pinned to core 1' if pin else '(not pinned)'}; PostgreSQL and Redis are the "
+            f"machine's own services (not pinned). Content: {counts}.")
+
+
+def load_average():
+    return Path("/proc/loadavg").read_text().split()[0]
+
+
+def pages(args, counts, pin, log):
+    load_before = load_average()
+    results = run_rounds(args, pin, log)
+    text, shortfalls = table(results)
+    summary = "All targets met." if not shortfalls else (
+        "Short of target: " + "; ".join(shortfalls) + ".")
+    body = (f"{describe(args, counts, pin)} {args.rounds} alternating rounds of "
+            f"{args.duration} s per page; medians over the rounds. Each fraction is the "
+            f"page's requests per second divided by the mean of the ceiling's measured "
+            f"just before and just after it ({args.duration / 2:g} s each), same round and "
+            f"mode. Load average (1 min) at the start {load_before}, at the end "
+            f"{load_average()}.\n\n{text}\n\n{summary}")
+    print("\n" + text + "\n\n" + summary)
+    if not args.no_report:
+        write_report("Pages", body)
+
+
+SOAK_SCRIPT = """
+local paths = {%s}
+local i = 0
+request = function()
+  i = i %% #paths + 1
+  return wrk.format("GET", paths[i])
+end
+"""
+
+
+def soak(args, counts, pin, log):
+    page_cache = args.cache != "off"
+    server = Server(page_cache, pin, log)
+    try:
+        for _, path in PAGES:
+            check_page(path)
+            wrk(path, 2, args.connections, pin)
+        workers = server.workers()
+        before = {pid: rss_kib(pid) for pid in workers}
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+            script.write(SOAK_SCRIPT % ", ".join(f'"{path}"' for _, path in PAGES))
+        measured = wrk("/", args.soak_seconds, args.connections, pin, script=script.name)
+        os.unlink(script.name)
+        after = {pid: rss_kib(pid) for pid in server.workers()}
+    finally:
+        server.stop()
+    lines = ["| worker | RSS at start (MiB) | RSS at end (MiB) | growth |", "|---|---:|---:|---:|"]
+    growths = []
+    for pid in workers:
+        end = after.get(pid)
+        if end is None:
+            lines.append(f"| {pid} | {before[pid] / 1024:.1f} | (restarted) | - |")
+            continue
+        growth = (end - before[pid]) / before[pid]
+        growths.append(growth)
+        lines.append(f"| {pid} | {before[pid] / 1024:.1f} | {end / 1024:.1f} | "
+                     f"{growth:+.1%} |")
+    met = measured["errors"] == 0 and all(growth < 0.10 for growth in growths) and growths
+    body = (f"{describe(args, counts, pin)} {args.soak_seconds} s over all pages in turn "
+            f"with the page cache {'on' if page_cache else 'off'}: {measured['requests']:,} "
+            f"requests ({measured['rps']:,.0f} req/s), {measured['errors']} errors, p50 "
+            f"{measured['p50']:.1f} ms, p99 {measured['p99']:.1f} ms.\n\n"
+            + "\n".join(lines) + "\n\n"
+            + ("Target (no errors, memory growth under 10%) met." if met else
+               "Target (no errors, memory growth under 10%) NOT met."))
+    print(body)
+    if not args.no_report:
+        write_report("Soak", body)
 
 
 def main():
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0)
-    try:
-        print(f"database: {connection.vendor}")
-        bench_import()
-        bench_pages()
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+    args = parse_args()
+    pin = check_tools()
+    environment()
+    counts = prepare(args.fresh)
+    with tempfile.NamedTemporaryFile("w", prefix="bench-gunicorn-", suffix=".log",
+                                     delete=False) as log:
+        print(f"gunicorn log: {log.name}")
+        if args.soak:
+            soak(args, counts, pin, log)
+        else:
+            pages(args, counts, pin, log)
 
 
 if __name__ == "__main__":
