@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.models import DerivedOnSave, Publishable, PublishableQuerySet
+from portal.related import attach_rows, with_rows
 from portal.validators import validate_image_file
 
 WEEKDAYS = [(0, "Monday"), (1, "Tuesday"), (2, "Wednesday"), (3, "Thursday"), (4, "Friday"),
@@ -226,13 +227,13 @@ class Language(models.Model):
 class SupportServiceQuerySet(PublishableQuerySet):
     def interpreter_service(self):
         """The published language-access service that lists languages, if any."""
-        return (
-            self.published()
+        service = (
+            with_rows(self.published(), "languages")
             .filter(category=SupportService.Category.LANGUAGE_ACCESS, languages__isnull=False)
             .distinct()
-            .prefetch_related("languages")
             .first()
         )
+        return service and attach_rows(service, "languages")
 
 
 class SupportService(DescribedModel):

@@ -9,6 +9,7 @@ from care_sites.models import CareSite, Location, SupportService
 from conditions.glossary import Glossary
 from conditions.models import Condition, GlossaryTerm, Section, StagingCategory, Story
 from portal.preview import draft_preview, get_public_or_preview
+from portal.related import attach_rows, with_rows
 from trials.models import Trial
 
 
@@ -41,18 +42,15 @@ def condition_list(request):
     return render(request, "conditions/condition_list.html", context)
 
 
+CONDITION_LISTS = ["synonyms", "key_facts", "references", "recognitions", "discussions"]
+
+
 @draft_preview(Condition)
 def condition_detail(request, slug):
-    queryset = Condition.objects.prefetch_related(
-        "synonyms",
-        "key_facts",
-        Prefetch("sections", queryset=Section.objects.prefetch_related("subsections")),
-        Prefetch(
-            "staging_categories", queryset=StagingCategory.objects.prefetch_related("options")
-        ),
-        "references",
-        "recognitions",
-        "discussions",
+    queryset = with_rows(Condition.objects.all(), *CONDITION_LISTS).prefetch_related(
+        Prefetch("sections", queryset=with_rows(Section.objects.all(), "subsections")),
+        Prefetch("staging_categories",
+                 queryset=with_rows(StagingCategory.objects.all(), "options")),
         Prefetch("stories", queryset=Story.objects.published(), to_attr="published_stories"),
         Prefetch(
             "care_sites",
@@ -70,9 +68,11 @@ def condition_detail(request, slug):
             "trials", queryset=Trial.objects.published().by_group(), to_attr="published_trials"
         ),
     )
-    condition = get_public_or_preview(request, queryset, slug=slug)
-    sections = list(condition.sections.all())
-    staging = list(condition.staging_categories.all())
+    condition = attach_rows(get_public_or_preview(request, queryset, slug=slug),
+                            *CONDITION_LISTS)
+    sections = [attach_rows(section, "subsections") for section in condition.sections.all()]
+    staging = [attach_rows(category, "options")
+               for category in condition.staging_categories.all()]
     explain_terms(sections)
     kinds = {section.kind for section in sections}
     return render(

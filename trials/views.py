@@ -6,10 +6,13 @@ from django.urls import reverse
 from care_sites.models import CareSite, Location
 from conditions.models import Condition
 from portal.preview import get_public_or_preview
+from portal.related import attach_rows, with_rows
 from trials.filters import TrialFilter
 from trials.models import GROUP_ORDER, STATUS_GROUPS, OverallStatus, StatusGroup, Trial
 
 PAGE_SIZE = 20
+# Short lists fetched with the trial itself (portal.related).
+TRIAL_LISTS = ["primary_outcomes", "interventions", "central_contacts"]
 
 
 def trial_list(request):
@@ -35,14 +38,15 @@ def trial_detail(request, nct_id):
         return redirect("trials:trial-detail", nct_id=nct_id.upper(), permanent=True)
     trial = get_public_or_preview(
         request,
-        Trial.objects.prefetch_related(
-            "primary_outcomes", "interventions", "central_contacts", "registry_sites",
+        with_rows(Trial.objects.all(), *TRIAL_LISTS).prefetch_related(
+            "registry_sites",
             Prefetch("care_sites", queryset=CareSite.objects.published().prefetch_related(
                 Prefetch("locations", queryset=Location.objects.published()))),
             Prefetch("conditions", queryset=Condition.objects.published()),
         ),
         nct_id=nct_id,
     )
+    attach_rows(trial, *TRIAL_LISTS)
     return render(request, "trials/trial_detail.html", {
         "trial": trial,
         "crumbs": [

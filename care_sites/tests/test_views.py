@@ -584,15 +584,14 @@ def test_care_list_queries_do_not_grow_with_sites(client, n):
         assert len(care_sites_queries(queries)) == CARE_LIST_CARE_SITES_QUERIES, url
 
 
-# The condition, then one query each: synonyms, key facts, sections, staging categories,
-# references, recognitions, discussions, stories, care sites, their locations, support
-# services, trials; the interpreter service and its languages; the header/footer page links;
-# the newsletter topic of the condition and the topics of the signup form; the header's
+# The condition (with its short lists), then one query each: sections, staging categories,
+# stories, care sites, their locations, support services, trials; the interpreter service
+# with its languages; the header/footer page links; the newsletter topics; the header's
 # "Call us" number; the glossary terms.
-CONDITION_PAGE_QUERIES = 20
+CONDITION_PAGE_QUERIES = 13
 # Of those, the care_sites blocks: care sites, their locations, support services, the
-# interpreter service and its languages; and the "Call us" number's location.
-CONDITION_PAGE_CARE_SITES_QUERIES = 6
+# interpreter service with its languages, and the "Call us" number's location.
+CONDITION_PAGE_CARE_SITES_QUERIES = 5
 
 
 @pytest.mark.parametrize("n", [2, 30])

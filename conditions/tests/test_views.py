@@ -190,13 +190,12 @@ def test_sitemap_lists_published_conditions_and_stories(client):
     assert "hidden" not in body
 
 
-# The condition, then one query each: synonyms, key facts, sections, subsections, staging
-# categories, their options, references, recognition, discussions, stories, care sites,
-# their locations, support services, trials; two for the interpreter service and its
-# languages; two for the newsletter topics (the condition's and the list); one for the
-# header and footer page links; one for the header's "Call us" number; one for the glossary
-# terms.
-CONDITION_PAGE_QUERIES = 22
+# The condition (with its synonyms, key facts, references, recognition and discussions as
+# columns of its own row), its sections (with their subsections), staging categories (with
+# their options), stories, care sites, their locations, support services, trials, the
+# interpreter service (with its languages), the newsletter topics, the header and footer
+# page links, the header's "Call us" number and the glossary terms.
+CONDITION_PAGE_QUERIES = 13
 
 
 def test_condition_page_queries_do_not_grow_with_content(client):
