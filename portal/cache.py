@@ -12,7 +12,6 @@ if it is a 200 to a GET, sets no cookie (a CSRF token used by the page sets one)
 marked private. README.md, "Caching", describes it for operators.
 """
 
-import threading
 import time
 from hashlib import md5
 from urllib.parse import parse_qsl, urlencode
@@ -58,7 +57,8 @@ def _bump():
         _start_version()
 
 
-_pending = threading.local()
+def _bump_after_commit():
+    _bump()
 
 
 def content_changed(**kwargs):
@@ -68,17 +68,11 @@ def content_changed(**kwargs):
     The version moves at once and again when the transaction commits, so a page rendered by
     another request from the data as it was before the commit is never kept."""
     _bump()
-    if getattr(_pending, "flag", False):
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
         return
-    _pending.flag = True
-
-    def after_commit():
-        _pending.flag = False
-        _bump()
-
-    transaction.on_commit(after_commit)
-    if not transaction.get_connection().in_atomic_block:
-        _pending.flag = False
+    if not any(entry[1] is _bump_after_commit for entry in connection.run_on_commit):
+        transaction.on_commit(_bump_after_commit)
 
 
 def content_models():

@@ -364,3 +364,18 @@ def test_care_site_list_shows_a_new_site(client):
     cached_twice(client, "/care/")
     CareSite.objects.create(name="New clinic", slug="new-clinic", status="published")
     assert "New clinic" in html(client.get("/care/"))
+
+
+def test_the_version_moves_again_when_the_transaction_commits(
+        django_capture_on_commit_callbacks):
+    before = page_cache.content_version()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        condition = make_condition()
+        for summary in ["One.", "Two.", "Three."]:
+            condition.summary = summary
+            condition.save()
+        during = page_cache.content_version()
+    assert during > before
+    # However many saves, one more move at the commit.
+    assert [callback.__name__ for callback in callbacks].count("_bump_after_commit") == 1
+    assert page_cache.content_version() > during
