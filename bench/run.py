@@ -15,6 +15,8 @@ import os
 import platform
 import re
 import shutil
+import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -148,14 +150,32 @@ def prepare(fresh):
 
 # The server and wrk --------------------------------------------------------------------------
 
+def port_in_use():
+    try:
+        with socket.create_connection(("127.0.0.1", PORT), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
 class Server:
     def __init__(self, page_cache, pin, log):
+        if port_in_use():
+            fail(f"Something already listens on port {PORT}: stop it first (the benchmark "
+                 "would measure it too).")
         env = {**os.environ, "DJANGO_PAGE_CACHE": "on" if page_cache else "off"}
         command = [sys.executable, "-m", "gunicorn", "portal.wsgi:application",
                    "--workers", "2", "--worker-class", "sync", "--bind", f"127.0.0.1:{PORT}",
                    "--chdir", str(BASE_DIR)]
         self.process = subprocess.Popen(pinned(0, command, pin), env=env, cwd=BASE_DIR,
                                         stdout=log, stderr=log)
+        try:
+            self.wait_until_ready(log)
+        except BaseException:
+            self.stop()
+            raise
+
+    def wait_until_ready(self, log):
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -166,7 +186,6 @@ class Server:
                         return
             except OSError:  # not listening yet, or still booting
                 time.sleep(0.3)
-        self.stop()
         fail(f"gunicorn did not answer within 60 s; see {log.name}")
 
     def workers(self):
@@ -174,6 +193,8 @@ class Server:
         return [int(pid) for pid in children.read_text().split()]
 
     def stop(self):
+        if self.process.poll() is not None:
+            return
         self.process.terminate()
         try:
             self.process.wait(timeout=20)
@@ -189,14 +210,18 @@ def rss_kib(pid):
     return 0
 
 
-def check_page(path):
+def check_page(path, page_cache=None):
+    """The page answers 200; once warm, from the page cache exactly when it is on."""
     try:
         with urllib.request.urlopen(BASE_URL + path, timeout=30) as answer:
-            status = answer.status
+            status, cached = answer.status, answer.headers.get("Age") is not None
     except urllib.error.HTTPError as error:
-        status = error.code
+        status, cached = error.code, False
     if status != 200:
         fail(f"{path} answered {status}, not 200: the benchmark content is incomplete")
+    if page_cache is not None and cached != page_cache:
+        fail(f"{path} came {'from' if cached else 'not from'} the page cache with the cache "
+             f"{'on' if page_cache else 'off'}: is another server answering on port {PORT}?")
 
 
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
@@ -239,6 +264,8 @@ def run_rounds(args, pin, log):
                 for _, path in [CEILING, *PAGES]:
                     check_page(path)
                     wrk(path, 2, args.connections, pin)  # warm up (and fill the cache)
+                    if path != CEILING[1]:
+                        check_page(path, page_cache)
                 for name, path in PAGES:
                     # The ceiling just before and just after the page: other load on the
                     # machine shifts both alike, so the fraction stays fair.
@@ -410,6 +437,8 @@ def soak(args, counts, pin, log):
 
 
 def main():
+    # Stopped from outside: still run the finally blocks that stop gunicorn.
+    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(1))
     args = parse_args()
     pin = check_tools()
     environment()
