@@ -39,9 +39,13 @@ def _media_in_tmp(settings, tmp_path_factory):
 def _clear_cache():
     from django.core.cache import cache
 
+    from portal.cache import local_pages
+
     cache.clear()
+    local_pages.clear()
     yield
     cache.clear()
+    local_pages.clear()
 
 
 CHROMIUM = "/usr/bin/chromium"

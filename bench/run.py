@@ -369,8 +369,22 @@ def load_average():
     return Path("/proc/loadavg").read_text().split()[0]
 
 
+def redis_round_trip():
+    """The median time of a small GET from Redis, in microseconds: a cached page costs one."""
+    import redis
+
+    client = redis.Redis.from_url(os.environ["REDIS_URL"])
+    times = []
+    for _ in range(200):
+        started = time.perf_counter()
+        client.get("bench:round-trip")
+        times.append(time.perf_counter() - started)
+    client.close()
+    return statistics.median(times) * 1e6
+
+
 def pages(args, counts, pin, log):
-    load_before = load_average()
+    load_before, redis_before = load_average(), redis_round_trip()
     results = run_rounds(args, pin, log)
     text, shortfalls = table(results)
     summary = "All targets met." if not shortfalls else (
@@ -380,7 +394,9 @@ def pages(args, counts, pin, log):
             f"page's requests per second divided by the mean of the ceiling's measured "
             f"just before and just after it ({args.duration / 2:g} s each), same round and "
             f"mode. Load average (1 min) at the start {load_before}, at the end "
-            f"{load_average()}.\n\n{text}\n\n{summary}")
+            f"{load_average()}; a small Redis GET took {redis_before:.0f} µs at the start and "
+            f"{redis_round_trip():.0f} µs at the end (median of 200).\n\n{text}\n\n"
+            f"{summary}")
     print("\n" + text + "\n\n" + summary)
     if not args.no_report:
         write_report("Pages", body)

@@ -12,7 +12,9 @@ if it is a 200 to a GET, sets no cookie (a CSRF token used by the page sets one)
 marked private. README.md, "Caching", describes it for operators.
 """
 
+import threading
 import time
+from collections import OrderedDict
 from hashlib import md5
 from urllib.parse import parse_qsl, urlencode
 
@@ -156,6 +158,50 @@ def page_key(request):
     return KEY_PREFIX + md5(url.encode(), usedforsecurity=False).hexdigest()
 
 
+class LocalPages:
+    """The most recently used pages, also kept in this process's memory (at most
+    PAGE_CACHE_LOCAL_BYTES of bodies): a hit then fetches only the small content version
+    from the shared cache, not the whole page. The version check keeps it exact."""
+
+    def __init__(self):
+        self.entries = OrderedDict()
+        self.size = 0
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is not None:
+                self.entries.move_to_end(key)
+            return entry
+
+    def put(self, key, entry):
+        budget = settings.PAGE_CACHE_LOCAL_BYTES
+        if len(entry["body"]) > budget:
+            return
+        with self.lock:
+            old = self.entries.pop(key, None)
+            if old is not None:
+                self.size -= len(old["body"])
+            self.entries[key] = entry
+            self.size += len(entry["body"])
+            while self.size > budget:
+                _, dropped = self.entries.popitem(last=False)
+                self.size -= len(dropped["body"])
+
+    def clear(self):
+        with self.lock:
+            self.entries.clear()
+            self.size = 0
+
+
+local_pages = LocalPages()
+
+
+def is_current(entry, version, now):
+    return entry is not None and entry["version"] == version and entry["expires"] > now
+
+
 class PageCacheMiddleware:
     """Serves and stores whole pages for anonymous visitors; sets Cache-Control on pages.
 
@@ -176,13 +222,14 @@ class PageCacheMiddleware:
 
         key = page_key(request)
         if settings.PAGE_CACHE:
-            found = cache.get_many([VERSION_KEY, key])
-            version = found.get(VERSION_KEY)
-            if version is None:
-                version = _start_version()
-            entry = found.get(key)
+            version = content_version()
             now = timezone.now().timestamp()
-            if entry and entry["version"] == version and entry["expires"] > now:
+            entry = local_pages.get(key)
+            if is_current(entry, version, now):
+                return self.replay(entry, now)
+            entry = cache.get(key)
+            if is_current(entry, version, now):
+                local_pages.put(key, entry)
                 return self.replay(entry, now)
         else:
             version = content_version()
@@ -208,6 +255,7 @@ class PageCacheMiddleware:
             entry = {"version": version, "stored": now, "expires": expires, "headers": headers,
                      "status": response.status_code, "body": response.content}
             cache.set(key, entry, timeout=max(1, int(expires - now)))
+            local_pages.put(key, entry)
         return response
 
     def may_use_cache(self, request):

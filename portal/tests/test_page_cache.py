@@ -379,3 +379,23 @@ def test_the_version_moves_again_when_the_transaction_commits(
     # However many saves, one more move at the commit.
     assert [callback.__name__ for callback in callbacks].count("_bump_after_commit") == 1
     assert page_cache.content_version() > during
+
+
+def test_a_page_kept_in_process_memory_follows_a_change_made_by_another_process(client):
+    from django.core.cache import cache
+
+    make_condition()
+    cached_twice(client, "/conditions/")
+    cache.incr(page_cache.VERSION_KEY)  # what a save in another server process does
+    _, queries = get(client, "/conditions/")
+    assert queries > 0
+
+
+def test_process_memory_holds_at_most_its_budget_of_pages(client, settings):
+    make_condition()
+    settings.PAGE_CACHE_LOCAL_BYTES = len(client.get("/conditions/").content) + 10
+    client.get("/conditions/neuroblastoma/")
+    assert page_cache.local_pages.size <= settings.PAGE_CACHE_LOCAL_BYTES
+    assert len(page_cache.local_pages.entries) == 1
+    _, queries = get(client, "/conditions/")  # dropped here, still in the shared cache
+    assert queries == 0
