@@ -345,7 +345,7 @@ def write_report(section_title, body):
     old = REPORT.read_text() if REPORT.exists() else ""
     head, _, notes = old.partition(NOTES_MARKER)
     sections = re.split(r"(?m)^(?=## )", head)
-    intro = sections[0] if sections and not sections[0].startswith("## ") else (
+    intro = sections[0] if sections[0].strip() and not sections[0].startswith("## ") else (
         "# Benchmarks\n\nWritten by `make bench` (bench/run.py); README.md, \"Speed\", says "
         "how to run it.\n\n")
     kept = [s for s in sections[1:] if not s.startswith(f"## {section_title}\n")]
