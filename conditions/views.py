@@ -9,7 +9,7 @@ from care_sites.models import CareSite, Location, SupportService
 from conditions.glossary import Glossary
 from conditions.models import Condition, GlossaryTerm, Section, StagingCategory, Story
 from portal.preview import draft_preview, get_public_or_preview
-from portal.related import attach_rows, with_rows
+from portal.related import Rows, attach_rows, with_rows
 from trials.models import Trial
 
 
@@ -42,16 +42,18 @@ def condition_list(request):
     return render(request, "conditions/condition_list.html", context)
 
 
-CONDITION_LISTS = ["synonyms", "key_facts", "references", "recognitions", "discussions"]
+def condition_lists():
+    return ["synonyms", "key_facts", "references", "recognitions", "discussions",
+            Rows("stories", Story.objects.published(), to_attr="published_stories")]
 
 
 @draft_preview(Condition)
 def condition_detail(request, slug):
-    queryset = with_rows(Condition.objects.all(), *CONDITION_LISTS).prefetch_related(
+    lists = condition_lists()
+    queryset = with_rows(Condition.objects.all(), *lists).prefetch_related(
         Prefetch("sections", queryset=with_rows(Section.objects.all(), "subsections")),
         Prefetch("staging_categories",
                  queryset=with_rows(StagingCategory.objects.all(), "options")),
-        Prefetch("stories", queryset=Story.objects.published(), to_attr="published_stories"),
         Prefetch(
             "care_sites",
             queryset=CareSite.objects.published().prefetch_related(
@@ -68,8 +70,7 @@ def condition_detail(request, slug):
             "trials", queryset=Trial.objects.published().by_group(), to_attr="published_trials"
         ),
     )
-    condition = attach_rows(get_public_or_preview(request, queryset, slug=slug),
-                            *CONDITION_LISTS)
+    condition = attach_rows(get_public_or_preview(request, queryset, slug=slug), *lists)
     sections = [attach_rows(section, "subsections") for section in condition.sections.all()]
     staging = [attach_rows(category, "options")
                for category in condition.staging_categories.all()]

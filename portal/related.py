@@ -7,11 +7,13 @@ to the parent's query, and `attach_rows()` turns each column into model instance
 Only for short lists of plain fields (text, numbers, booleans).
 """
 
+import datetime
 import json
 
-from django.db.models import F, OuterRef, Subquery, TextField, Value
+from django.db.models import DateTimeField, F, OuterRef, Subquery, TextField, Value
 from django.db.models.aggregates import StringAgg
 from django.db.models.functions import Cast, JSONObject
+from django.utils import timezone
 
 
 def _column(relation):
@@ -23,16 +25,29 @@ def _related(model, relation):
     return field.related_model, field.remote_field.name
 
 
+class Rows:
+    """A relation narrowed by a queryset (e.g. only published rows), kept in `to_attr` the
+    way Prefetch(..., to_attr=...) does."""
+
+    def __init__(self, relation, queryset, to_attr):
+        self.relation, self.queryset, self.to_attr = relation, queryset, to_attr
+
+    def __str__(self):
+        return self.relation
+
+
 def with_rows(queryset, *relations):
-    """The queryset with one JSON text column for each of the given relations."""
+    """The queryset with one JSON text column for each of the given relations (names, or
+    Rows for a narrowed relation)."""
     columns = {}
     for relation in relations:
-        related, back = _related(queryset.model, relation)
+        related, back = _related(queryset.model, str(relation))
         fields = [field.attname for field in related._meta.concrete_fields]
         row = Cast(JSONObject(**{name: F(name) for name in fields}), TextField())
-        rows = (related._base_manager.filter(**{back: OuterRef("pk")}).order_by()
+        source = relation.queryset if isinstance(relation, Rows) else related._base_manager
+        rows = (source.filter(**{back: OuterRef("pk")}).order_by()
                 .values(back).annotate(rows=StringAgg(row, Value(","))).values("rows"))
-        columns[_column(relation)] = Subquery(rows, output_field=TextField())
+        columns[_column(str(relation))] = Subquery(rows, output_field=TextField())
     return queryset.annotate(**columns)
 
 
@@ -45,18 +60,29 @@ def _ordered(model, rows):
     return rows
 
 
+def _value(field, value):
+    value = field.to_python(value)
+    # SQLite keeps date-times as text in UTC without an offset.
+    if isinstance(field, DateTimeField) and value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value, datetime.UTC)
+    return value
+
+
 def attach_rows(obj, *relations):
     """Makes `obj.<relation>.all()` return the rows fetched by with_rows(), without a query."""
     for relation in relations:
-        related, _ = _related(type(obj), relation)
+        related, _ = _related(type(obj), str(relation))
         fields = related._meta.concrete_fields
-        text = getattr(obj, _column(relation))
-        rows = [
-            related(**{field.attname: field.to_python(data[field.attname]) for field in fields})
+        text = getattr(obj, _column(str(relation)))
+        rows = _ordered(related, [
+            related(**{field.attname: _value(field, data[field.attname]) for field in fields})
             for data in (json.loads(f"[{text}]") if text else [])
-        ]
+        ])
+        if isinstance(relation, Rows):
+            setattr(obj, relation.to_attr, rows)
+            continue
         queryset = getattr(obj, relation).all()  # builds the query, does not run it
-        queryset._result_cache = _ordered(related, rows)
+        queryset._result_cache = rows
         queryset._prefetch_done = True
         # Where prefetch_related() keeps its results: by the relation's accessor name.
         obj._prefetched_objects_cache = getattr(obj, "_prefetched_objects_cache", {})

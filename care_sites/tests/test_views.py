@@ -588,7 +588,7 @@ def test_care_list_queries_do_not_grow_with_sites(client, n):
 # stories, care sites, their locations, support services, trials; the interpreter service
 # with its languages; the header/footer page links; the newsletter topics; the header's
 # "Call us" number; the glossary terms.
-CONDITION_PAGE_QUERIES = 13
+CONDITION_PAGE_QUERIES = 12
 # Of those, the care_sites blocks: care sites, their locations, support services, the
 # interpreter service with its languages, and the "Call us" number's location.
 CONDITION_PAGE_CARE_SITES_QUERIES = 5

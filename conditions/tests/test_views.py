@@ -195,7 +195,7 @@ def test_sitemap_lists_published_conditions_and_stories(client):
 # their options), stories, care sites, their locations, support services, trials, the
 # interpreter service (with its languages), the newsletter topics, the header and footer
 # page links, the header's "Call us" number and the glossary terms.
-CONDITION_PAGE_QUERIES = 13
+CONDITION_PAGE_QUERIES = 12
 
 
 def test_condition_page_queries_do_not_grow_with_content(client):

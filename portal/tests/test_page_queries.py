@@ -25,36 +25,37 @@ from trials.tests.factories import make_trial
 
 pytestmark = pytest.mark.django_db
 
-# page -> (URL, queries). The header and footer page links are one query on every page.
+# page -> (URL, queries). On every page, the header and footer page links are one query and
+# the header's "Call us" number another.
 PAGES = {
     # published conditions, locations, the open-trials count, page links
-    "home": ("/", 4),
+    "home": ("/", 5),
     # conditions, their synonyms, page links
-    "conditions A-Z": ("/conditions/", 3),
-    # conditions/tests/test_views.py lists them
-    "condition": ("/conditions/c-0/", 11),
+    "conditions A-Z": ("/conditions/", 4),
+    # conditions/tests/test_views.py lists them (with the glossary terms)
+    "condition": ("/conditions/c-0/", 12),
     # the story, its published conditions, page links
-    "story": ("/conditions/stories/story-0/", 3),
+    "story": ("/conditions/stories/story-0/", 4),
     # count, page links, filter choices (conditions, care sites), the page, its care sites
-    "trials": ("/trials/", 6),
-    "trials, filtered": ("/trials/?status=open&age=5", 6),
+    "trials": ("/trials/", 7),
+    "trials, filtered": ("/trials/?status=open&age=5", 7),
     # the trial with its short lists, registry sites, care sites, their locations,
     # conditions, page links
-    "trial": ("/trials/NCT00000000/", 6),
+    "trial": ("/trials/NCT00000000/", 7),
     # locations, care sites, their locations, page links
-    "care sites": ("/care/", 4),
+    "care sites": ("/care/", 5),
     # the site, its locations, conditions, support services, page links
-    "care site": ("/care/site-0/", 5),
+    "care site": ("/care/site-0/", 6),
     # the location, opening hours, closures, care sites, page links
-    "location": ("/care/locations/location-0/", 5),
+    "location": ("/care/locations/location-0/", 6),
     # services, page links
-    "support services": ("/support/", 2),
+    "support services": ("/support/", 3),
     # the service, languages, care sites, conditions, page links
-    "support service": ("/support/service-0/", 5),
+    "support service": ("/support/service-0/", 6),
     # the page, page links
-    "page": ("/page-0/", 2),
+    "page": ("/page-0/", 3),
     # the notices in force, page links
-    "privacy": ("/privacy/", 2),
+    "privacy": ("/privacy/", 3),
 }
 
 
