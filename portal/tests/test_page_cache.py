@@ -220,6 +220,18 @@ def test_scheduled_content_appears_on_time_from_a_cached_page(client):
         assert "Ewing sarcoma" in html(client.get("/conditions/"))
 
 
+def test_scheduled_unpublishing_takes_effect_on_time_from_a_cached_page(client):
+    make_condition(name="Listed", slug="listed")
+    make_condition(name="Leaving soon", slug="leaving",
+                   unpublish_at=timezone.now() + datetime.timedelta(minutes=5))
+    assert "Leaving soon" in html(cached_twice(client, "/conditions/"))
+    with later(4 * 60):
+        _, queries = get(client, "/conditions/")
+        assert queries == 0
+    with later(5 * 60 + 1):
+        assert "Leaving soon" not in html(client.get("/conditions/"))
+
+
 def test_browsers_are_told_to_keep_a_page_no_longer_than_the_next_scheduled_change(client):
     make_condition(publish_at=timezone.now() - datetime.timedelta(days=1))
     make_condition(name="Soon", slug="soon",
