@@ -22,5 +22,7 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from portal.roles import sync_role_permissions
+        from portal.search import connect_signals
 
         post_migrate.connect(sync_role_permissions, dispatch_uid="portal-role-permissions")
+        connect_signals()

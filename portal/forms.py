@@ -1,14 +1,6 @@
 from django import forms
 from django.db import models
 
-
-class SearchForm(forms.Form):
-    q = forms.CharField(
-        label="Search the site", max_length=200, strip=True,
-        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
-    )
-
-
 DATE_HELP = "YYYY-MM-DD, for example 2026-03-14"
 
 

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -11,7 +12,6 @@ from django.views.generic import TemplateView
 from care_sites.models import Location
 from conditions.models import Condition
 from portal import search as site_search
-from portal.forms import SearchForm
 from trials.models import StatusGroup, Trial
 
 
@@ -29,14 +29,35 @@ class HomeView(TemplateView):
 
 @require_GET
 def search(request):
-    form = SearchForm(request.GET or None)
-    query = form.cleaned_data["q"] if form.is_valid() else ""
-    results = site_search.search(query)
+    query, shortened = site_search.normalise(request.GET.get("q", ""))
+    kinds = site_search.searchable_kinds()
+    kind = request.GET.get("type", "")
+    kind = kind if kind in kinds else ""
+    number = site_search.nct_number(query)
+    if number:
+        document = site_search.find_code(number)
+        if document is not None:
+            site_search.record(number, 1)
+            return redirect(document.url)
+    paginator = Paginator(site_search.search(query, kind), site_search.PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    found = site_search.results(page.object_list, query)
+    counts = site_search.counts_by_kind(query) if query else {}
+    if query and page.number == 1:
+        site_search.record(query, paginator.count)
     return render(request, "portal/search.html", {
-        "form": form,
         "query": query,
-        "results": results,
-        "total": sum(len(matches) for _, matches, _ in results),
+        "shortened": shortened,
+        "kind": kind,
+        "types": [(searchable.kind, searchable.plural, counts.get(searchable.kind, 0))
+                  for searchable in kinds.values()],
+        "all_count": sum(counts.values()),
+        "page_obj": page,
+        "paginator": paginator,
+        "found": found,
+        "go_to": site_search.go_to(found, query) if page.number == 1 else None,
+        "suggestion": site_search.suggestion(query) if query and not paginator.count else "",
+        "max_length": site_search.MAX_QUERY_LENGTH,
         "crumbs": [{"title": "Search"}],
     })
 
