@@ -11,6 +11,9 @@ class PublishedSitemap(Sitemap):
     def items(self):
         return self.model.objects.published()
 
+    def lastmod(self, obj):
+        return obj.updated_at
+
 
 class CareSiteSitemap(PublishedSitemap):
     model = CareSite

@@ -9,3 +9,6 @@ class PageSitemap(Sitemap):
 
     def items(self):
         return Page.objects.published()
+
+    def lastmod(self, page):
+        return page.updated_at

@@ -12,6 +12,7 @@ from django.views.generic import TemplateView
 from care_sites.models import Location
 from conditions.models import Condition
 from portal import search as site_search
+from portal.structured_data import organization, website
 from trials.models import StatusGroup, Trial
 
 
@@ -24,16 +25,18 @@ class HomeView(TemplateView):
             "conditions": Condition.objects.published(),
             "locations": Location.objects.published(),
             "open_trials": Trial.objects.published().in_group(StatusGroup.OPEN).count(),
+            "structured_data": [organization(), website()],
         }
 
 
 @require_GET
 def search(request):
-    query, shortened = site_search.normalise(request.GET.get("q", ""))
+    raw = request.GET.get("q", "")
+    query, shortened = site_search.normalise(raw)
     kinds = site_search.searchable_kinds()
     kind = request.GET.get("type", "")
     kind = kind if kind in kinds else ""
-    number = site_search.nct_number(query)
+    number = site_search.nct_number(raw[: site_search.MAX_QUERY_LENGTH])
     if number:
         document = site_search.find_code(number)
         if document is not None:
@@ -43,7 +46,7 @@ def search(request):
     page = paginator.get_page(request.GET.get("page"))
     found = site_search.results(page.object_list, query)
     counts = site_search.counts_by_kind(query) if query else {}
-    if query and page.number == 1:
+    if query and request.GET.get("page", "1") in ("", "1"):  # paging is not a new search
         site_search.record(query, paginator.count)
     return render(request, "portal/search.html", {
         "query": query,

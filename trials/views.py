@@ -8,6 +8,7 @@ from conditions.models import Condition
 from portal.preview import get_public_or_preview
 from trials.filters import TrialFilter
 from trials.models import GROUP_ORDER, STATUS_GROUPS, OverallStatus, StatusGroup, Trial
+from trials.structured_data import trial_page
 
 PAGE_SIZE = 20
 
@@ -45,6 +46,7 @@ def trial_detail(request, nct_id):
     )
     return render(request, "trials/trial_detail.html", {
         "trial": trial,
+        "structured_data": [trial_page(trial)],
         "crumbs": [
             {"title": "Clinical trials", "url": reverse("trials:trial-list")},
             {"title": trial.nct_id},
