@@ -1,9 +1,8 @@
-from django.contrib.sitemaps import Sitemap
-
 from care_sites.models import CareSite, Location, SupportService
+from portal.sitemaps import SiteSitemap
 
 
-class PublishedSitemap(Sitemap):
+class PublishedSitemap(SiteSitemap):
     changefreq = "monthly"
     priority = 0.6
     model = None

@@ -1,9 +1,8 @@
-from django.contrib.sitemaps import Sitemap
-
 from pages.models import Page
+from portal.sitemaps import SiteSitemap
 
 
-class PageSitemap(Sitemap):
+class PageSitemap(SiteSitemap):
     changefreq = "monthly"
     priority = 0.5
 
