@@ -226,8 +226,9 @@ def assert_site_layout(response):
     assert ["/newsletter/", "Newsletter"] in page.links
     assert "<footer" in html
     assert "<header" in html
-    # No inline scripts or styles: the CSP forbids them.
-    assert all("src" in attrs for attrs in page.find("script"))
+    # No inline scripts or styles: the CSP forbids them. JSON-LD data blocks never run.
+    assert all("src" in attrs or attrs.get("type") == "application/ld+json"
+               for attrs in page.find("script"))
     assert not page.find("style")
     assert not any("style" in attrs for _, attrs in page.tags)
     assert not any(name.startswith("on") for _, attrs in page.tags for name in attrs)
