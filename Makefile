@@ -15,7 +15,7 @@ help:
 	@echo "make run    serve the portal with demo content on http://127.0.0.1:8000"
 	@echo "make test   run the whole test suite"
 	@echo "make lint   ruff and the migrations check"
-	@echo "make bench  time the trial import and the busiest pages"
+	@echo "make bench  time the trial import, the busiest pages and site search"
 	@echo "make clean  remove the virtualenv, node_modules and local data"
 
 # The first interpreter that really runs and is 3.12 or newer. pyenv shims exist for
@@ -80,6 +80,7 @@ test: $(VENV)/.dev-installed node_modules/.installed lint
 
 bench: $(VENV)/.dev-installed
 	$(PY) bench/run.py
+	$(PY) bench/search.py
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .test-media

@@ -256,7 +256,9 @@ class SearchDocument(models.Model):
     its parts) is saved. Feature apps describe their documents in their `search` modules.
 
     Weights: A = title, other names and identifiers; B = summary; C = body text. The body's
-    parts (sections, parking, transit...) are kept with their anchors for deep links."""
+    parts (sections, parking, transit...) are kept with their anchors for deep links.
+    On PostgreSQL `search_vector` (A, B and C) finds the matches and `head_vector` (A and B)
+    ranks them."""
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
     object_id = models.PositiveBigIntegerField()
@@ -274,7 +276,13 @@ class SearchDocument(models.Model):
     publish_at = models.DateTimeField(db_index=True)
     unpublish_at = models.DateTimeField(null=True, blank=True)
     modified = models.DateTimeField(null=True, blank=True)
+    fuzzy_names = models.TextField(
+        blank=True, help_text="The names that tolerate misspellings (trigram-indexed); empty "
+                              "for kinds with very many documents, such as trials.")
     search_vector = SearchVectorField(null=True, editable=False)
+    head_vector = SearchVectorField(
+        null=True, editable=False,
+        help_text="Names and summary only: small, so ranking thousands of matches stays fast.")
     indexed_at = models.DateTimeField(auto_now=True)
 
     objects = SearchDocumentQuerySet.as_manager()

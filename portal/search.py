@@ -75,7 +75,9 @@ class Searchable:
     # that include it, e.g. (Synonym, "synonyms"), (Language, "languages").
     depends_on: tuple = ()
     boost: float = 0.0  # a small lift among equal matches (condition pages first)
-    suggest: bool = True  # its names are offered in "Did you mean"
+    # Its names tolerate misspellings (trigram similarity) and are offered in "Did you
+    # mean"; off for kinds with very many documents of their own (trials).
+    suggest: bool = True
 
     def indexable(self):
         """Published objects, scheduled ones included (the query filters by time)."""
@@ -110,10 +112,11 @@ def build(searchable, content_type, obj):
     names = [document.title, *document.names]
     parts = [[part.anchor, part.heading, plain(part.text)] for part in document.parts
              if plain(part.text)]
+    names = "\n".join(dict.fromkeys(name.strip() for name in names if name.strip()))
     return SearchDocument(
         content_type=content_type, object_id=obj.pk, kind=searchable.kind,
-        title=document.title[:500], names="\n".join(dict.fromkeys(n.strip() for n in names
-                                                                  if n.strip())),
+        title=document.title[:500], names=names,
+        fuzzy_names=names if searchable.suggest else "",
         code=document.code, summary=plain(document.summary),
         body="\n".join(f"{heading} {text}" for _, heading, text in parts)[:MAX_BODY_LENGTH],
         parts=parts, url=document.url, boost=searchable.boost, publish_at=obj.publish_at,
@@ -127,11 +130,10 @@ def update_vectors(documents):
         return
     from django.contrib.postgres.search import SearchVector
 
-    documents.update(search_vector=(
-        SearchVector("names", "code", weight="A", config=CONFIG)
-        + SearchVector("summary", weight="B", config=CONFIG)
-        + SearchVector("body", weight="C", config=CONFIG)
-    ))
+    head = (SearchVector("names", "code", weight="A", config=CONFIG)
+            + SearchVector("summary", weight="B", config=CONFIG))
+    documents.update(head_vector=head,
+                     search_vector=head + SearchVector("body", weight="C", config=CONFIG))
 
 
 def index(searchable, pks):
@@ -170,6 +172,9 @@ def rebuild(batch=500):
             SearchDocument.objects.bulk_create(documents)
             counts[searchable.kind] = SearchDocument.objects.filter(kind=searchable.kind).count()
         update_vectors(SearchDocument.objects.all())
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # fresh statistics for the query planner
+            cursor.execute("ANALYZE portal_searchdocument")
     return counts
 
 
@@ -289,23 +294,23 @@ def search(query, kind=""):
 
 
 def ranked_postgresql(documents, query):
-    from django.contrib.postgres.search import (
-        SearchQuery,
-        SearchRank,
-        TrigramSimilarity,
-        TrigramWordSimilarity,
-    )
+    from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 
     terms = SearchQuery(query, config=CONFIG, search_type="websearch")
-    vector = F("search_vector")
-    return documents.annotate(
-        name_rank=SearchRank(vector, terms, weights=[0.0, 0.0, 0.0, 1.0]),
-        rank=SearchRank(vector, terms),
-        similarity=TrigramWordSimilarity(query, "names"),
-        title_similarity=TrigramSimilarity("title", query),
-    ).filter(Q(search_vector=terms) | Q(names__trigram_word_similar=query)).annotate(
+    # Matching reads the whole document; ranking only its names and summary (head_vector),
+    # which keeps a search that matches thousands of documents fast.
+    # The two ways to match are separate subqueries, so that each is answered by its GIN
+    # index; one OR of both lets the planner scan and decompress every stored vector.
+    head = F("head_vector")
+    matching = SearchDocument.objects.filter(search_vector=terms).values("pk")
+    similar = SearchDocument.objects.filter(fuzzy_names__trigram_word_similar=query).values("pk")
+    return documents.filter(Q(pk__in=matching) | Q(pk__in=similar)).annotate(
+        name_rank=SearchRank(head, terms, weights=[0.0, 0.0, 0.0, 1.0]),
+        rank=SearchRank(head, terms),
+        similarity=TrigramWordSimilarity(query, "fuzzy_names"),
+    ).annotate(
         score=Case(When(name_rank__gt=0, then=Value(NAME_MATCH)), default=Value(0.0))
-        + F("rank") + F("similarity") + F("title_similarity") + F("boost"),
+        + F("rank") + F("similarity") + F("boost"),
     ).order_by("-score", "title", "pk")
 
 
@@ -337,7 +342,7 @@ def vocabulary(query):
         from django.contrib.postgres.search import TrigramWordSimilarity
 
         documents = documents.annotate(
-            similarity=TrigramWordSimilarity(query, "names")
+            similarity=TrigramWordSimilarity(query, "fuzzy_names")
         ).filter(similarity__gt=0.2).order_by("-similarity")
     names = documents.values_list("names", flat=True)[:2000]
     return [name for lines in names for name in lines.splitlines()]
