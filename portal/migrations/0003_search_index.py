@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('portal', '0001_roles'),
+        ('portal', '0002_scheduled_jobs'),
     ]
 
     operations = [
