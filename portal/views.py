@@ -42,11 +42,13 @@ def search(request):
         if document is not None:
             site_search.record(number, 1)
             return redirect(document.url)
-    counts = site_search.counts_by_kind(query) if query else {}
-    paginator = Paginator(site_search.search(query, kind), site_search.PER_PAGE)
-    paginator.count = counts.get(kind, 0) if kind else sum(counts.values())  # no 2nd count
-    page = paginator.get_page(request.GET.get("page"))
-    found = site_search.results(page.object_list, query)
+    with site_search.planner_settings():
+        counts = site_search.counts_by_kind(query) if query else {}
+        paginator = Paginator(site_search.search(query, kind), site_search.PER_PAGE)
+        paginator.count = counts.get(kind, 0) if kind else sum(counts.values())  # no 2nd count
+        page = paginator.get_page(request.GET.get("page"))
+        found = site_search.results(page.object_list, query)
+        suggestion = site_search.suggestion(query) if query and not paginator.count else ""
     if query and request.GET.get("page", "1") in ("", "1"):  # paging is not a new search
         site_search.record(query, paginator.count)
     return render(request, "portal/search.html", {
@@ -60,7 +62,7 @@ def search(request):
         "paginator": paginator,
         "found": found,
         "go_to": site_search.go_to(found, query) if page.number == 1 else None,
-        "suggestion": site_search.suggestion(query) if query and not paginator.count else "",
+        "suggestion": suggestion,
         "max_length": site_search.MAX_QUERY_LENGTH,
         "crumbs": [{"title": "Search"}],
     })
