@@ -24,6 +24,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, Count, F, FloatField, Q, Value, When
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
@@ -108,7 +109,12 @@ def html_text(html):
 
 
 def build(searchable, content_type, obj):
-    document = searchable.document(obj)
+    """The stored document of `obj`; None when it has no public address (e.g. a record
+    written past validation), so that indexing never breaks a save."""
+    try:
+        document = searchable.document(obj)
+    except NoReverseMatch:
+        return None
     names = [document.title, *document.names]
     parts = [[part.anchor, part.heading, plain(part.text)] for part in document.parts
              if plain(part.text)]
@@ -146,8 +152,8 @@ def index(searchable, pks):
         stack[-1].setdefault(searchable, set()).update(pks)
         return
     content_type = ContentType.objects.get_for_model(searchable.model)
-    documents = [build(searchable, content_type, obj)
-                 for obj in searchable.indexable().filter(pk__in=pks)]
+    documents = [document for obj in searchable.indexable().filter(pk__in=pks)
+                 if (document := build(searchable, content_type, obj)) is not None]
     with transaction.atomic():
         SearchDocument.objects.filter(content_type=content_type, object_id__in=pks).delete()
         SearchDocument.objects.bulk_create(documents)
@@ -165,7 +171,9 @@ def rebuild(batch=500):
             objects = searchable.indexable().order_by("pk")
             documents = []
             for obj in objects.iterator(chunk_size=batch):
-                documents.append(build(searchable, content_type, obj))
+                document = build(searchable, content_type, obj)
+                if document is not None:
+                    documents.append(document)
                 if len(documents) >= batch:
                     SearchDocument.objects.bulk_create(documents)
                     documents = []
