@@ -38,6 +38,7 @@ PER_PAGE = 20
 MAX_STAT_LENGTH = 100
 MAX_BODY_LENGTH = 200_000
 CONFIG = "english"
+MIN_PREFIX = 3  # shorter words are not searched as beginnings of words
 NAME_MATCH = 2.0  # added to the score when the title or another name matches
 SUGGEST_CUTOFF = 0.75
 # An NCT number: ASCII digits only (a full-width or Arabic-Indic digit is not one).
@@ -319,6 +320,12 @@ def ranked_postgresql(documents, query):
     from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 
     terms = SearchQuery(query, config=CONFIG, search_type="websearch")
+    words = re.findall(r"\w+", query)
+    if words and all(len(word) >= MIN_PREFIX for word in words):
+        # Also the words as beginnings of words ("osteo" finds osteosarcoma): built from
+        # letters and digits only, so nothing typed can be read as an operator.
+        prefixes = " & ".join(f"{word}:*" for word in words)
+        terms = terms | SearchQuery(prefixes, config=CONFIG, search_type="raw")
     # Matching reads the whole document; ranking only its names and summary (head_vector),
     # which keeps a search that matches thousands of documents fast.
     # The two ways to match are a union of two subqueries, each answered by its GIN index;

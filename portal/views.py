@@ -1,3 +1,5 @@
+from contextlib import nullcontext
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
@@ -42,7 +44,7 @@ def search(request):
         if document is not None:
             site_search.record(number, 1)
             return redirect(document.url)
-    with site_search.planner_settings():
+    with site_search.planner_settings() if query else nullcontext():
         counts = site_search.counts_by_kind(query) if query else {}
         paginator = Paginator(site_search.search(query, kind), site_search.PER_PAGE)
         paginator.count = counts.get(kind, 0) if kind else sum(counts.values())  # no 2nd count
