@@ -212,7 +212,10 @@ def concurrent():
                 ["wrk", "-t", "2", "-c", str(CONNECTIONS), "-d", f"{WRK_SECONDS}s", "--latency",
                  target], capture_output=True, text=True, check=True).stdout
             latency = {percent: wrk_millis(value, unit) for percent, value, unit in
-                       re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)$", output, re.M)}
+                       re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", output, re.M)}
+            if set(latency) != {"50", "99"}:
+                print(f"  {query!r:<26} no latency figures from wrk:\n{output}")
+                continue
             rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
             errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
             print(f"  {query!r:<26} median {latency['50']:6.1f} ms  p99 {latency['99']:6.1f} ms"
