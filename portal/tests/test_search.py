@@ -444,6 +444,7 @@ def test_only_the_portals_feature_apps_are_asked_for_search_and_demo_modules(set
 
 def test_every_public_model_of_the_index_is_a_searchable(demo):
     kinds = {searchable.kind for searchable in site_search.searchables()}
-    assert kinds == {"condition", "story", "care_site", "support", "location", "trial", "page"}
+    assert kinds == {"condition", "story", "glossary", "care_site", "support", "location",
+                     "trial", "page"}
     assert SupportService.objects.published().count() == SearchDocument.objects.filter(
         kind="support").count()
