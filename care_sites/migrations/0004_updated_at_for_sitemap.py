@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('care_sites', '0002_location_main_number'),
+        ('care_sites', '0003_unpublish_at'),
     ]
 
     operations = [

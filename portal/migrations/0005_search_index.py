@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('portal', '0002_scheduled_jobs'),
+        ('portal', '0004_medical_reviewers_role'),
     ]
 
     operations = [
