@@ -150,11 +150,13 @@ def test_scheduled_items_are_found_when_their_time_comes(client, monkeypatch):
     assert result_links(page(client, "osteosarcoma")) == ["/conditions/osteosarcoma/"]
 
 
-def test_unpublish_time_is_respected_when_a_model_has_one(client):
-    condition = make_condition(slug="ewing-sarcoma", name="Ewing sarcoma")
-    SearchDocument.objects.filter(object_id=condition.pk, kind="condition").update(
-        unpublish_at=timezone.now() - datetime.timedelta(minutes=1))
-    assert "/conditions/ewing-sarcoma/" not in page(client, "ewing")
+def test_items_leave_the_results_when_their_unpublish_time_passes(client, monkeypatch):
+    make_condition(slug="ewing-sarcoma", name="Ewing sarcoma",
+                   unpublish_at=timezone.now() + datetime.timedelta(hours=2))
+    assert result_links(page(client, "ewing")) == ["/conditions/ewing-sarcoma/"]
+    real_now = timezone.now
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + datetime.timedelta(hours=3))
+    assert result_links(page(client, "ewing")) == []
 
 
 def test_saving_and_deleting_parts_updates_the_index(client):
