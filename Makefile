@@ -15,8 +15,8 @@ help:
 	@echo "make run    serve the portal with demo content on http://127.0.0.1:8000"
 	@echo "make test   run the whole test suite"
 	@echo "make lint   ruff and the migrations check"
-	@echo "make bench  serve the portal as in production and measure its pages (needs wrk,"
-	@echo "            PostgreSQL and Redis; BENCH_ARGS=--soak for the 5-minute soak)"
+	@echo "make bench  serve the portal as in production and measure its pages and site search"
+	@echo "            (needs wrk, PostgreSQL and Redis; BENCH_ARGS=--soak for the 5-minute soak)"
 	@echo "make bench-timings  time the trial import and the busiest pages in-process"
 	@echo "make clean  remove the virtualenv, node_modules and local data"
 
@@ -85,6 +85,7 @@ bench: $(VENV)/.installed
 	  echo "wrk is not installed; the benchmark needs it (Debian/Ubuntu: sudo apt-get install -y wrk)." >&2; \
 	  exit 2; }
 	$(PY) bench/run.py $(BENCH_ARGS)
+	$(PY) bench/search.py
 
 bench-timings: $(VENV)/.installed
 	$(PY) bench/timings.py

@@ -20,6 +20,7 @@ class DescribedModel(Publishable, DerivedOnSave):
 
     description = models.TextField(blank=True, help_text="Markdown: paragraphs, lists, links.")
     description_html = models.TextField(blank=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
 
     markdown_fields = {"description": "description_html"}
 
@@ -53,6 +54,7 @@ class Location(Publishable):
         help_text="Its phone number is the one the site header's \"Call us\" button dials. "
                   "Only one location can have this.",
     )
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]

@@ -1,11 +1,59 @@
-from care_sites.models import CareSite, Location, SupportService
-from portal.search import Searchable
+"""What site search finds of care sites, locations and support services."""
+
+from care_sites.models import CareSite, Language, Location, SupportService
+from conditions.models import Condition
+from portal.search import Document, Part, Searchable, html_text
+
+
+def care_site_document(site):
+    locations = [f"{location.name}, {location.city}" for location in site.locations.all()]
+    return Document(
+        title=site.name, url=site.get_absolute_url(), summary=site.summary,
+        parts=(
+            Part("", "", html_text(site.description_html)),
+            Part("treats-title", "Conditions treated",
+                 ", ".join(condition.name for condition in site.conditions.all())),
+            Part("where-title", "Where", "; ".join(locations)),
+        ),
+    )
+
+
+def support_service_document(service):
+    return Document(
+        title=service.name, url=service.get_absolute_url(), summary=service.summary,
+        parts=(
+            Part("", "", html_text(service.description_html)),
+            Part("how-to-access", "How to get it", service.how_to_access),
+            Part("contact-title", "Languages",
+                 ", ".join(language.name for language in service.languages.all())),
+            Part("", "For", ", ".join(condition.name for condition in service.conditions.all())),
+        ),
+    )
+
+
+def location_document(location):
+    return Document(
+        title=location.name, url=location.get_absolute_url(),
+        summary=f"{location.street_address}, {location.city}, {location.state} "
+                f"{location.postal_code}",
+        parts=(
+            Part("parking", "Parking", location.parking),
+            Part("transit", "Public transit", location.transit),
+            Part("", "Hours", location.hours_note),
+        ),
+    )
+
 
 SEARCHES = [
-    Searchable("Clinics and programs", CareSite.objects.published,
-               ("name", "summary", "description", "locations__city", "conditions__name")),
-    Searchable("Support services", SupportService.objects.published,
-               ("name", "summary", "description", "languages__name", "conditions__name")),
-    Searchable("Locations", Location.objects.published,
-               ("name", "city", "street_address"), summary="city"),
+    Searchable(
+        CareSite, "care_site", "Clinic or program", "Clinics and programs", care_site_document,
+        prefetch=("locations", "conditions"),
+        depends_on=((Location, "locations"), (Condition, "conditions")),
+    ),
+    Searchable(
+        SupportService, "support", "Support service", "Support services",
+        support_service_document, prefetch=("languages", "conditions"),
+        depends_on=((Language, "languages"), (Condition, "conditions")),
+    ),
+    Searchable(Location, "location", "Location", "Locations", location_document),
 ]

@@ -1,15 +1,17 @@
-from django.contrib.sitemaps import Sitemap
-
 from care_sites.models import CareSite, Location, SupportService
+from portal.sitemaps import SiteSitemap
 
 
-class PublishedSitemap(Sitemap):
+class PublishedSitemap(SiteSitemap):
     changefreq = "monthly"
     priority = 0.6
     model = None
 
     def items(self):
         return self.model.objects.published()
+
+    def lastmod(self, obj):
+        return obj.updated_at
 
 
 class CareSiteSitemap(PublishedSitemap):

@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from care_sites.models import CareSite, Location, SupportService
+from care_sites.structured_data import care_site_page, location_page, support_service_page
 from conditions.models import Condition
 from portal import cache as page_cache
 from portal.preview import draft_preview, get_public_or_preview
@@ -36,7 +37,8 @@ def care_site_detail(request, slug):
     care_site = get_public_or_preview(
         request,
         CareSite.objects.prefetch_related(
-            Prefetch("locations", queryset=Location.objects.published()),
+            Prefetch("locations",
+                     queryset=Location.objects.published().prefetch_related("opening_hours")),
             Prefetch("conditions", queryset=Condition.objects.published()),
             Prefetch("support_services", queryset=SupportService.objects.published()),
         ),
@@ -44,6 +46,7 @@ def care_site_detail(request, slug):
     )
     return render(request, "care_sites/caresite_detail.html", {
         "care_site": care_site,
+        "structured_data": [care_site_page(care_site)],
         "crumbs": [
             {"title": "Where to get care", "url": reverse("care_sites:care-site-list")},
             {"title": care_site.name},
@@ -65,6 +68,7 @@ def location_detail(request, slug):
     page_cache.expires_by(request, location.next_open_change())
     return render(request, "care_sites/location_detail.html", {
         "location": location,
+        "structured_data": [location_page(location)],
         "open_now": location.is_open(),
         "upcoming_closures": [day for day in location.closures.all() if day.is_upcoming][:5],
         "crumbs": [
@@ -100,6 +104,7 @@ def service_detail(request, slug):
     )
     return render(request, "care_sites/supportservice_detail.html", {
         "service": service,
+        "structured_data": [support_service_page(service)],
         "crumbs": [
             {"title": "Support services", "url": reverse("support:service-list")},
             {"title": service.name},

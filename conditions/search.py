@@ -1,10 +1,64 @@
-from conditions.models import Condition, GlossaryTerm, Story
-from portal.search import Searchable
+"""What site search finds of condition pages, stories and glossary terms."""
+
+from conditions.models import (
+    Condition,
+    GlossaryTerm,
+    KeyFact,
+    Section,
+    StagingCategory,
+    Story,
+    Subsection,
+    Synonym,
+    TreatmentOption,
+)
+from portal.search import Document, Part, Searchable, html_text
+
+
+def condition_document(condition):
+    parts = []
+    facts = [fact.text for fact in condition.key_facts.all()]
+    if facts:
+        parts.append(Part("key-facts", "Key facts", " ".join(facts)))
+    for section in condition.sections.all():
+        parts.append(Part(section.anchor, section.heading, html_text(section.body_html)))
+        for subsection in section.subsections.all():
+            parts.append(Part(subsection.anchor or section.anchor, subsection.heading,
+                              html_text(subsection.body_html)))
+    for category in condition.staging_categories.all():
+        options = " ".join(option.text for option in category.options.all())
+        parts.append(Part("staging-categories", category.name,
+                          f"{category.name}. {category.definition} {options}"))
+    return Document(
+        title=condition.name, url=condition.get_absolute_url(),
+        names=tuple(synonym.name for synonym in condition.synonyms.all()),
+        summary=condition.summary, parts=tuple(parts),
+    )
+
+
+def glossary_document(term):
+    return Document(title=term.term, url=term.get_absolute_url(),
+                    names=tuple(term.forms()[1:]), summary=term.definition)
+
+
+def story_document(story):
+    return Document(
+        title=story.title, url=story.get_absolute_url(), summary=story.summary,
+        parts=(Part("", "", html_text(story.body_html)),),
+    )
+
 
 SEARCHES = [
-    Searchable("Conditions", Condition.objects.published,
-               ("name", "synonyms__name", "summary", "sections__body")),
-    Searchable("Stories", Story.objects.published, ("title", "summary", "body")),
-    Searchable("Words explained", GlossaryTerm.objects.published,
-               ("term", "other_forms", "definition"), summary="definition"),
+    Searchable(
+        Condition, "condition", "Condition", "Conditions", condition_document,
+        prefetch=("synonyms", "key_facts", "sections__subsections",
+                  "staging_categories__options"),
+        depends_on=((Synonym, "synonyms"), (KeyFact, "key_facts"), (Section, "sections"),
+                    (Subsection, "sections__subsections"),
+                    (StagingCategory, "staging_categories"),
+                    (TreatmentOption, "staging_categories__options")),
+        boost=0.5,
+    ),
+    Searchable(Story, "story", "Story", "Stories", story_document, suggest=False),
+    Searchable(GlossaryTerm, "glossary", "Word explained", "Words explained",
+               glossary_document),
 ]

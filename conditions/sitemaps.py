@@ -1,9 +1,8 @@
-from django.contrib.sitemaps import Sitemap
-
 from conditions.models import Condition, Story
+from portal.sitemaps import SiteSitemap
 
 
-class ConditionSitemap(Sitemap):
+class ConditionSitemap(SiteSitemap):
     changefreq = "monthly"
     priority = 0.9
 
@@ -14,7 +13,7 @@ class ConditionSitemap(Sitemap):
         return condition.updated_at
 
 
-class StorySitemap(Sitemap):
+class StorySitemap(SiteSitemap):
     changefreq = "yearly"
     priority = 0.5
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from care_sites.models import CareSite, Location, SupportService
 from conditions.glossary import Glossary
 from conditions.models import Condition, GlossaryTerm, Section, StagingCategory, Story
+from conditions.structured_data import condition_page, story_page
 from portal.preview import draft_preview, get_public_or_preview
 from portal.related import Rows, attach_rows, with_rows
 from trials.models import Trial
@@ -91,6 +92,8 @@ def condition_detail(request, slug):
             "staging_in_section": Section.Kind.STAGING in kinds,
             "treatment_in_section": Section.Kind.TREATMENT in kinds,
             "interpreter_service": SupportService.objects.interpreter_service(),
+            "structured_data": [condition_page(condition, sections, staging)],
+            "og_type": "article",
         },
     )
 
@@ -134,4 +137,7 @@ def story_detail(request, slug):
         {"title": "Conditions", "url": reverse("conditions:condition-list")},
         {"title": story.title},
     ]
-    return render(request, "conditions/story_detail.html", {"story": story, "crumbs": crumbs})
+    return render(request, "conditions/story_detail.html", {
+        "story": story, "crumbs": crumbs, "structured_data": [story_page(story)],
+        "og_type": "article",
+    })

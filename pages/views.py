@@ -5,13 +5,18 @@ from django.urls import reverse
 from pages.models import Page, PrivacyNotice
 from portal.cache import mark_private
 from portal.preview import can_preview, draft_preview, get_public_or_preview
+from portal.structured_data import web_page
 
 
 @draft_preview(Page)
 def page_detail(request, slug):
     page = get_public_or_preview(request, Page.objects.all(), slug=slug)
     crumbs = [{"title": page.title}]
-    return render(request, "pages/page_detail.html", {"page": page, "crumbs": crumbs})
+    return render(request, "pages/page_detail.html", {
+        "page": page, "crumbs": crumbs,
+        "structured_data": [web_page(page.title, page.get_absolute_url(),
+                                     page.meta_description or page.summary)],
+    })
 
 
 def privacy_notice(request, version=None):

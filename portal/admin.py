@@ -1,8 +1,9 @@
 from django.contrib import admin
+from django.db.models import Sum
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
-from portal.models import Draft, ReviewerProfile, ScheduledJob
+from portal.models import Draft, ReviewerProfile, ScheduledJob, SearchQueryStat
 from portal.publishing import publish_due_drafts, with_draft_applied
 
 
@@ -110,3 +111,54 @@ class ReviewQueueAdmin(admin.ModelAdmin):
         except NoReverseMatch:
             return ""
         return format_html('<a href="{}">Review \u201c{}\u201d</a>', url, obj.item_name)
+
+
+TOP = 20
+
+
+class FoundFilter(admin.SimpleListFilter):
+    title = "results"
+    parameter_name = "found"
+
+    def lookups(self, request, model_admin):
+        return [("nothing", "Found nothing"), ("something", "Found something")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "nothing":
+            return queryset.filter(results=0)
+        if self.value() == "something":
+            return queryset.filter(results__gt=0)
+        return queryset
+
+
+@admin.register(SearchQueryStat)
+class SearchQueryStatAdmin(admin.ModelAdmin):
+    """What visitors search for, per day: read-only, for deciding which pages or synonyms
+    to add. The totals above the list add up the days the filters select."""
+
+    list_display = ["query", "count", "results", "day"]
+    list_filter = [FoundFilter, ("day", admin.DateFieldListFilter)]
+    search_fields = ["query"]
+    ordering = ["-count", "query"]
+    date_hierarchy = "day"
+    change_list_template = "admin/portal/searchquerystat/change_list.html"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None:
+            selected = changelist.queryset.order_by()
+            totals = selected.values("query").annotate(searches=Sum("count"))
+            response.context_data["most_frequent"] = totals.order_by("-searches", "query")[:TOP]
+            nothing = selected.filter(results=0).values("query").annotate(searches=Sum("count"))
+            response.context_data["found_nothing"] = nothing.order_by("-searches", "query")[:TOP]
+        return response

@@ -21,9 +21,9 @@ class PortalConfig(AppConfig):
     verbose_name = "Site"
 
     def ready(self):
-        from portal.cache import connect_signals
+        from portal import cache, search
         from portal.roles import sync_role_permissions
 
-        connect_signals()
-
         post_migrate.connect(sync_role_permissions, dispatch_uid="portal-role-permissions")
+        cache.connect_signals()  # content changes empty the page cache
+        search.connect_signals()  # and rewrite the search index

@@ -4,14 +4,6 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-
-class SearchForm(forms.Form):
-    q = forms.CharField(
-        label="Search the site", max_length=200, strip=True,
-        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
-    )
-
-
 DATE_HELP = "YYYY-MM-DD, for example 2026-03-14"
 
 

@@ -4,6 +4,7 @@ import uuid
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -238,3 +239,80 @@ class ReviewStep(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} by {self.user} on {self.created_at:%Y-%m-%d}"
+
+
+class SearchDocumentQuerySet(models.QuerySet):
+    def live(self, at=None):
+        """Documents the public may find now: scheduled ones join when their time comes and
+        leave when their unpublish time passes."""
+        at = at or timezone.now()
+        return self.filter(publish_at__lte=at).filter(
+            models.Q(unpublish_at__isnull=True) | models.Q(unpublish_at__gt=at)
+        )
+
+
+class SearchDocument(models.Model):
+    """What site search reads for one published object, written when the object (or one of
+    its parts) is saved. Feature apps describe their documents in their `search` modules.
+
+    Weights: A = title, other names and identifiers; B = summary; C = body text. The body's
+    parts (sections, parking, transit...) are kept with their anchors for deep links.
+    On PostgreSQL `search_vector` (A, B and C) finds the matches and `head_vector` (A and B)
+    ranks them."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    kind = models.CharField(max_length=30, db_index=True)
+    title = models.CharField(max_length=500)
+    names = models.TextField(blank=True, help_text="The title and other names, one per line.")
+    code = models.CharField(max_length=30, blank=True, db_index=True,
+                            help_text="An identifier that leads straight to the page.")
+    summary = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    parts = models.JSONField(default=list, blank=True,
+                             help_text="[[anchor, heading, text], ...] of the body.")
+    url = models.CharField(max_length=500)
+    boost = models.FloatField(default=0)
+    publish_at = models.DateTimeField(db_index=True)
+    unpublish_at = models.DateTimeField(null=True, blank=True)
+    modified = models.DateTimeField(null=True, blank=True)
+    fuzzy_names = models.TextField(
+        blank=True, help_text="The names that tolerate misspellings (trigram-indexed); empty "
+                              "for kinds with very many documents, such as trials.")
+    search_vector = SearchVectorField(null=True, editable=False)
+    head_vector = SearchVectorField(
+        null=True, editable=False,
+        help_text="Names and summary only: small, so ranking thousands of matches stays fast.")
+    indexed_at = models.DateTimeField(auto_now=True)
+
+    objects = SearchDocumentQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id"],
+                                    name="unique_search_document"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind}: {self.title}"
+
+
+class SearchQueryStat(models.Model):
+    """How often a normalised search was made on a day, and how many results it found.
+    Nothing about who searched is kept."""
+
+    query = models.CharField(max_length=100)
+    day = models.DateField()
+    count = models.PositiveIntegerField("searches", default=0)
+    results = models.PositiveIntegerField("results found", default=0)
+
+    class Meta:
+        ordering = ["-day", "-count"]
+        verbose_name = "search made"
+        verbose_name_plural = "searches made"
+        constraints = [
+            models.UniqueConstraint(fields=["query", "day"], name="unique_search_query_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.query} ({self.day})"

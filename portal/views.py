@@ -1,4 +1,7 @@
+from contextlib import nullcontext
+
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -11,7 +14,7 @@ from django.views.generic import TemplateView
 from care_sites.models import Location
 from conditions.models import Condition
 from portal import search as site_search
-from portal.forms import SearchForm
+from portal.structured_data import organization, website
 from trials.models import StatusGroup, Trial
 
 
@@ -24,19 +27,45 @@ class HomeView(TemplateView):
             "conditions": Condition.objects.published(),
             "locations": Location.objects.published(),
             "open_trials": Trial.objects.published().in_group(StatusGroup.OPEN).count(),
+            "structured_data": [organization(), website()],
         }
 
 
 @require_GET
 def search(request):
-    form = SearchForm(request.GET or None)
-    query = form.cleaned_data["q"] if form.is_valid() else ""
-    results = site_search.search(query)
+    raw = request.GET.get("q", "")
+    query, shortened = site_search.normalise(raw)
+    kinds = site_search.searchable_kinds()
+    kind = request.GET.get("type", "")
+    kind = kind if kind in kinds else ""
+    number = site_search.nct_number(raw[: site_search.MAX_QUERY_LENGTH])
+    if number:
+        document = site_search.find_code(number)
+        if document is not None:
+            site_search.record(number, 1)
+            return redirect(document.url)
+    with site_search.planner_settings() if query else nullcontext():
+        counts = site_search.counts_by_kind(query) if query else {}
+        paginator = Paginator(site_search.search(query, kind), site_search.PER_PAGE)
+        paginator.count = counts.get(kind, 0) if kind else sum(counts.values())  # no 2nd count
+        page = paginator.get_page(request.GET.get("page"))
+        found = site_search.results(page.object_list, query)
+        suggestion = site_search.suggestion(query) if query and not paginator.count else ""
+    if query and request.GET.get("page", "1") in ("", "1"):  # paging is not a new search
+        site_search.record(query, paginator.count)
     return render(request, "portal/search.html", {
-        "form": form,
         "query": query,
-        "results": results,
-        "total": sum(len(matches) for _, matches, _ in results),
+        "shortened": shortened,
+        "kind": kind,
+        "types": [(searchable.kind, searchable.plural, counts.get(searchable.kind, 0))
+                  for searchable in kinds.values()],
+        "all_count": sum(counts.values()),
+        "page_obj": page,
+        "paginator": paginator,
+        "found": found,
+        "go_to": site_search.go_to(found, query) if page.number == 1 else None,
+        "suggestion": suggestion,
+        "max_length": site_search.MAX_QUERY_LENGTH,
         "crumbs": [{"title": "Search"}],
     })
 

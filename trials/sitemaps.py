@@ -1,9 +1,8 @@
-from django.contrib.sitemaps import Sitemap
-
+from portal.sitemaps import SiteSitemap
 from trials.models import Trial
 
 
-class TrialSitemap(Sitemap):
+class TrialSitemap(SiteSitemap):
     changefreq = "weekly"
     priority = 0.7
 

@@ -9,6 +9,7 @@ from portal.preview import get_public_or_preview
 from portal.related import attach_rows, with_rows
 from trials.filters import TrialFilter
 from trials.models import GROUP_ORDER, STATUS_GROUPS, OverallStatus, StatusGroup, Trial
+from trials.structured_data import trial_page
 
 PAGE_SIZE = 20
 # Short lists fetched with the trial itself (portal.related).
@@ -49,6 +50,7 @@ def trial_detail(request, nct_id):
     attach_rows(trial, *TRIAL_LISTS)
     return render(request, "trials/trial_detail.html", {
         "trial": trial,
+        "structured_data": [trial_page(trial)],
         "crumbs": [
             {"title": "Clinical trials", "url": reverse("trials:trial-list")},
             {"title": trial.nct_id},

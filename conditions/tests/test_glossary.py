@@ -292,10 +292,11 @@ def test_site_search_finds_a_term_by_another_form_and_links_to_its_anchor(client
     assert "Hidden word" not in html
 
 
-def test_the_sitemap_lists_the_glossary_and_the_trial_explainer(client):
+def test_the_sitemap_lists_the_glossary_and_the_trial_explainer(client, settings):
+    settings.SITE_URL = "https://portal.example.org"
     body = client.get("/sitemap.xml").content.decode()
-    assert "http://testserver/glossary/" in body
-    assert "http://testserver/trials/explained/" in body
+    assert "<loc>https://portal.example.org/glossary/</loc>" in body
+    assert "<loc>https://portal.example.org/trials/explained/</loc>" in body
 
 
 def test_an_edited_term_is_explained_with_its_new_words_on_the_next_view(client):

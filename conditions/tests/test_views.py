@@ -99,6 +99,7 @@ def test_condition_page_shows_every_part(client):
     response = client.get("/conditions/neuroblastoma/")
     assert response.status_code == 200
     html = response.content.decode()
+    html = html[html.index("<body"):]  # the page itself, not the head's structured data
     assert '<h1 id="page-title">Neuroblastoma</h1>' in html
     assert "Also called <span>NB</span>" in html
     assert '<a href="#overview">Overview</a>' in html
@@ -180,13 +181,14 @@ def test_story_page_and_its_drafts(client):
     assert client.get("/conditions/stories/baby-theo/").status_code == 404
 
 
-def test_sitemap_lists_published_conditions_and_stories(client):
+def test_sitemap_lists_published_conditions_and_stories(client, settings):
+    settings.SITE_URL = "https://portal.example.org"
     make_condition()
     make_condition(name="Hidden", slug="hidden", status=Condition.Status.DRAFT)
     Story.objects.create(title="T", slug="baby-theo", summary="s", status=Story.Status.PUBLISHED)
     body = client.get("/sitemap.xml").content.decode()
-    assert "http://testserver/conditions/neuroblastoma/" in body
-    assert "http://testserver/conditions/stories/baby-theo/" in body
+    assert "<loc>https://portal.example.org/conditions/neuroblastoma/</loc>" in body
+    assert "<loc>https://portal.example.org/conditions/stories/baby-theo/</loc>" in body
     assert "hidden" not in body
 
 

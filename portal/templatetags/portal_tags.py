@@ -2,6 +2,7 @@ from html import unescape
 
 from django import template
 from django.conf import settings
+from django.template.loader_tags import BLOCK_CONTEXT_KEY
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 
@@ -40,3 +41,40 @@ def plain_text(html):
 def attribute(obj, name):
     """obj.<name>, for a field chosen in code (e.g. which field is a search result's summary)."""
     return getattr(obj, name, "")
+
+
+@register.simple_tag(takes_context=True)
+def structured_data(context):
+    """The page's JSON-LD: a BreadcrumbList for the breadcrumbs it shows, then the blocks
+    its view gave in `structured_data`."""
+    from portal.structured_data import breadcrumb_list, compact, script
+
+    request = context.get("request")
+    blocks = list(context.get("structured_data") or [])
+    crumbs = context.get("crumbs")
+    if crumbs:
+        blocks.append(breadcrumb_list(crumbs, request.path if request else "/"))
+    return mark_safe("".join(script(compact(block)) for block in blocks))
+
+
+def block_text(context, name):
+    """The text of one of the page's blocks (its title or description), for the meta tags
+    that repeat it."""
+    block_context = context.render_context.get(BLOCK_CONTEXT_KEY)
+    block = block_context.get_block(name) if block_context else None
+    if block is None:
+        return ""
+    return " ".join(unescape(strip_tags(block.render(context))).split())
+
+
+@register.inclusion_tag("includes/page_meta.html", takes_context=True)
+def page_meta(context):
+    """Canonical link and Open Graph tags: the address without its query string."""
+    request = context.get("request")
+    return {
+        "canonical_url": settings.SITE_URL + (request.path if request else "/"),
+        "title": block_text(context, "title"),
+        "description": block_text(context, "meta_description"),
+        "site_name": settings.PORTAL_NAME,
+        "og_type": context.get("og_type", "website"),
+    }

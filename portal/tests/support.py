@@ -226,8 +226,9 @@ def assert_site_layout(response):
     assert ["/newsletter/", "Newsletter"] in page.links
     assert "<footer" in html
     assert "<header" in html
-    # No inline scripts or styles: the CSP forbids them.
-    assert all("src" in attrs for attrs in page.find("script"))
+    # No inline scripts or styles: the CSP forbids them. JSON-LD data blocks never run.
+    assert all("src" in attrs or attrs.get("type") == "application/ld+json"
+               for attrs in page.find("script"))
     assert not page.find("style")
     assert not any("style" in attrs for _, attrs in page.tags)
     assert not any(name.startswith("on") for _, attrs in page.tags for name in attrs)
@@ -262,7 +263,8 @@ def hostile(model, **fixed):
 
 class _ActiveContentFinder(HTMLParser):
     """Finds what could run script in a page: inline or foreign scripts, event handlers,
-    javascript:/data: URLs, and embedding tags."""
+    javascript:/data: URLs, and embedding tags. JSON-LD data blocks never run; what they
+    hold is checked by json.loads in the structured data tests."""
 
     def __init__(self):
         super().__init__()
@@ -271,7 +273,9 @@ class _ActiveContentFinder(HTMLParser):
     def handle_starttag(self, tag, attrs):
         if tag in {"script", "iframe", "object", "embed", "svg", "math", "base", "form"}:
             src = dict(attrs).get("src") or ""
-            if not (tag == "script" and src.startswith("/static/")) and tag != "form":
+            data_block = tag == "script" and dict(attrs).get("type") == "application/ld+json"
+            if not (tag == "script" and src.startswith("/static/")) and tag != "form" \
+                    and not data_block:
                 self.found.append(f"<{tag}>")
         for name, value in attrs:
             if name.startswith("on"):

@@ -94,10 +94,11 @@ def test_robots_txt_points_to_the_sitemap(client, settings):
     assert "Sitemap: https://portal.example.org/sitemap.xml" in body
 
 
-def test_sitemap_lists_the_home_page(client):
+def test_sitemap_lists_the_home_page_on_site_url(client, settings):
+    settings.SITE_URL = "https://portal.example.org"
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
-    assert b"<loc>http://testserver/</loc>" in response.content
+    assert b"<loc>https://portal.example.org/</loc>" in response.content
 
 
 def test_favicon_ico_redirects_to_the_svg_icon(client):

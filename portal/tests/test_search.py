@@ -1,14 +1,27 @@
+import datetime
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from care_sites.models import Language, SupportService
+from care_sites.tests.factories import make_location, make_service
 from conditions.models import Condition
-from portal.search import PER_TYPE
-from portal.tests.support import active_content
+from conditions.tests.factories import make_condition, make_section
+from portal import roles
+from portal import search as site_search
+from portal.models import SearchDocument, SearchQueryStat
+from portal.tests.support import active_content, staff_user
+from trials.models import Trial
+from trials.tests.factories import make_trial
 
 pytestmark = pytest.mark.django_db
+POSTGRESQL = pytest.mark.postgresql
 
 
 @pytest.fixture
@@ -16,76 +29,392 @@ def demo():
     call_command("load_demo", verbosity=0)
 
 
-def test_search_finds_every_kind_of_content(client, demo):
-    html = client.get("/search/", {"q": "neuroblastoma"}).content.decode()
-    for heading in ["Conditions", "Stories", "Clinics and programs", "Support services",
-                    "Clinical trials"]:
-        assert f'class="h4">{heading}</h2>' in html, heading
-    assert '<a href="/conditions/neuroblastoma/">Neuroblastoma</a>' in html
+def page(client, q, **params):
+    response = client.get("/search/", {"q": q, **params})
+    assert response.status_code == 200, (q, response.status_code)
+    return response.content.decode()
 
 
-def test_search_matches_synonyms_and_every_word(client, demo):
-    html = client.get("/search/", {"q": "wilms"}).content.decode()
-    assert '<a href="/conditions/nephroblastoma/">Nephroblastoma</a>' in html
-    both = client.get("/search/", {"q": "interpreter Spanish"}).content.decode()
-    assert '<a href="/support/interpreter-services/">Interpreter services</a>' in both
-    assert "Summer camp" not in both
+def result_links(html):
+    return re.findall(r'<h2 class="h5 mb-1"><a href="([^"]*)">', html)
 
 
-def test_search_leaves_out_drafts(client, demo):
-    Condition.objects.filter(slug="retinoblastoma").update(status="draft")
-    html = client.get("/search/", {"q": "retinoblastoma"}).content.decode()
-    assert '<a href="/conditions/retinoblastoma/">' not in html
+def on_postgresql():
+    return connection.vendor == "postgresql"
 
 
-def test_search_without_matches_suggests_where_to_look(client, demo):
-    html = client.get("/search/", {"q": "qwertyuiop"}).content.decode()
-    assert "Nothing matches “qwertyuiop”." in html
-    assert '<a href="/conditions/">Conditions A to Z</a>' in html
+# What families type (the issue's examples) -------------------------------------------------
+
+@pytest.mark.parametrize(("query", "link"), [
+    ("MIBG", "/conditions/neuroblastoma/#diagnosis"),
+    ("wheezing", "/conditions/neuroblastoma/#symptoms"),
+    ("catecholamines", "/conditions/neuroblastoma/#diagnosis"),
+    ("tandem transplant", "/conditions/neuroblastoma/#"),
+    ("4S", "/conditions/neuroblastoma/#staging-categories"),
+    ("parking", "/care/locations/oakland-campus/#parking"),
+    ("BART", "/care/locations/oakland-campus/#transit"),
+    ("interpreter Spanish", "/support/interpreter-services/"),
+    ("naxitamab", "/trials/NCT99990003/"),
+])
+def test_words_inside_pages_find_their_section(client, demo, query, link):
+    links = result_links(page(client, query))
+    assert any(found.startswith(link) for found in links), (query, links)
 
 
-def test_empty_and_overlong_searches_are_handled(client):
-    empty = client.get("/search/")
-    assert empty.status_code == 200
-    assert "result-count" not in empty.content.decode()
-    long = client.get("/search/", {"q": "x" * 500})
-    assert long.status_code == 200
-    assert "Ensure this value has at most 200 characters" in long.content.decode()
+def test_a_condition_name_lists_its_page_first_and_offers_to_go_there(client, demo):
+    html = page(client, "neuroblastoma")
+    links = result_links(html)
+    assert links[0] == "/conditions/neuroblastoma/"
+    assert "/conditions/nephroblastoma/" not in links[:1]
+    assert re.search(r'Go to <a href="/conditions/neuroblastoma/">Neuroblastoma</a>', html)
+    assert "<mark>Neuroblastoma</mark>" in html
 
 
-def test_search_shows_at_most_a_page_of_each_kind(client):
-    for i in range(PER_TYPE + 5):
-        Condition.objects.create(name=f"Sarcoma {i}", slug=f"sarcoma-{i}", summary="s",
-                                 status="published")
-    html = client.get("/search/", {"q": "sarcoma"}).content.decode()
-    assert html.count('href="/conditions/sarcoma-') == PER_TYPE
-    assert "Only the first matches are shown" in html
+def test_a_synonym_offers_its_condition(client, demo):
+    html = page(client, "  Wilms   TUMOR ")
+    assert result_links(html)[0] == "/conditions/nephroblastoma/"
+    assert 'Go to <a href="/conditions/nephroblastoma/">Nephroblastoma</a>' in html
+    assert 'value="Wilms TUMOR"' in html  # the query stays in the page's own box
 
 
-def test_search_terms_are_shown_inert(client):
-    html = client.get("/search/", {"q": '<script>alert(1)</script>"><img src=x onerror=alert(2)>'})
-    assert active_content(html.content.decode()) == []
+def test_a_body_mention_alone_does_not_offer_go_to(client, demo):
+    assert "Go to <a" not in page(client, "wheezing")
+    # A glossary term is an item of its own: its exact name offers it.
+    assert 'Go to <a href="/glossary/#term-catecholamines">' in page(client, "catecholamines")
 
 
-def test_search_uses_one_query_per_kind_of_content_however_many_words(client, demo):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+def test_misspelling_and_british_spelling(client, demo):
+    typo, british = page(client, "neuroblastomma"), page(client, "wilms tumour")
+    if on_postgresql():  # trigram similarity finds the page itself
+        assert result_links(typo)[0] == "/conditions/neuroblastoma/"
+        assert result_links(british)[0] == "/conditions/nephroblastoma/"
+    else:  # the simple search offers the close name instead
+        assert 'Did you mean <a href="?q=Neuroblastoma">Neuroblastoma</a>?' in typo
+        assert 'Did you mean <a href="?q=Wilms%20tumor">Wilms tumor</a>?' in british
 
-    from portal.search import searchables
-    from portal.tests.support import schedule_known
 
-    def queries(q):
-        schedule_known()
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get("/search/", {"q": q}).status_code == 200
-        return captured.captured_queries
+def test_did_you_mean_when_nothing_is_found(client, demo):
+    html = page(client, "tumours")
+    assert "Nothing matches “tumours”." in html
+    assert 'Did you mean <a href="?q=tumor">tumor</a>?' in html
+    nothing = page(client, "qwertyuiop")
+    assert "Did you mean" not in nothing
+    assert '<a href="/conditions/">Conditions A to Z</a>' in nothing
 
-    one, eight = queries("zzqx"), queries("a a a a a a a zzqx")
-    assert len(one) == len(eight)
-    # The words are subqueries of one query per kind: a word adds no join to the outer query.
-    search_sql = [q["sql"] for q in eight if " IN (SELECT " in q["sql"]]
-    assert len(search_sql) == len(searchables())
 
+def test_name_match_ranks_above_body_match(client):
+    mention = make_condition(slug="aaa-mentions", name="Aaa mentions",
+                             summary="Not about it.")
+    make_section(mention, body="Zebrafish zebrafish zebrafish are used in research. " * 5)
+    named = make_condition(slug="zebrafish-tumour", name="Zebrafish tumour",
+                           summary="A made-up page.")
+    links = result_links(page(client, "zebrafish"))
+    assert links[0] == named.get_absolute_url()
+    assert links[1].startswith(mention.get_absolute_url())
+
+
+def test_one_ranked_list_with_type_filters(client, demo):
+    html = page(client, "neuroblastoma")
+    assert re.search(r'href="\?q=neuroblastoma&amp;type=trial">Clinical trials \(\d+\)</a>', html)
+    trials_only = page(client, "neuroblastoma", type="trial")
+    links = result_links(trials_only)
+    assert links
+    assert all(link.startswith("/trials/") for link in links)
+    assert '<strong aria-current="page">Clinical trials' in trials_only
+    # An unknown type is ignored rather than an error.
+    assert result_links(page(client, "neuroblastoma", type="nonsense"))[0] == (
+        "/conditions/neuroblastoma/")
+
+
+# Only live content ---------------------------------------------------------------------------
+
+def test_drafts_are_never_found(client, demo):
+    condition = Condition.objects.get(slug="retinoblastoma")
+    condition.status = Condition.Status.DRAFT
+    condition.save()
+    assert "/conditions/retinoblastoma/" not in page(client, "retinoblastoma")
+    trial = Trial.objects.get(nct_id="NCT99990003")
+    trial.status = Trial.Status.DRAFT
+    trial.save()
+    assert "/trials/NCT99990003/" not in page(client, "naxitamab")
+    # Nor does a draft's NCT number lead anywhere.
+    assert client.get("/search/", {"q": "NCT99990003"}).status_code == 200
+
+
+def test_scheduled_items_are_found_when_their_time_comes(client, monkeypatch):
+    later = timezone.now() + datetime.timedelta(hours=2)
+    make_condition(slug="osteosarcoma", name="Osteosarcoma", publish_at=later)
+    assert "/conditions/osteosarcoma/" not in page(client, "osteosarcoma")
+    real_now = timezone.now
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + datetime.timedelta(hours=3))
+    assert result_links(page(client, "osteosarcoma")) == ["/conditions/osteosarcoma/"]
+
+
+def test_items_leave_the_results_when_their_unpublish_time_passes(client, monkeypatch):
+    make_condition(slug="ewing-sarcoma", name="Ewing sarcoma",
+                   unpublish_at=timezone.now() + datetime.timedelta(hours=2))
+    assert result_links(page(client, "ewing")) == ["/conditions/ewing-sarcoma/"]
+    real_now = timezone.now
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + datetime.timedelta(hours=3))
+    assert result_links(page(client, "ewing")) == []
+
+
+def test_saving_and_deleting_parts_updates_the_index(client):
+    condition = make_condition(slug="hepatoblastoma", name="Hepatoblastoma")
+    synonym = condition.synonyms.create(name="Liver blastoma")
+    assert result_links(page(client, "liver blastoma")) == ["/conditions/hepatoblastoma/"]
+    synonym.delete()
+    assert result_links(page(client, "liver blastoma")) == []
+
+    section = make_section(condition, heading="Diagnosis", body="An AFP blood test helps.")
+    assert result_links(page(client, "AFP")) == ["/conditions/hepatoblastoma/#diagnosis"]
+    subsection = section.subsections.create(heading="Scans", body="A PRETEXT review.")
+    assert result_links(page(client, "PRETEXT"))[0].startswith("/conditions/hepatoblastoma/#")
+    subsection.body = "Nothing special."
+    subsection.save()
+    assert result_links(page(client, "PRETEXT")) == []
+
+    category = condition.staging_categories.create(name="Very low risk", definition="Small.")
+    category.options.create(text="Surgery alone")
+    assert result_links(page(client, "surgery alone")) == [
+        "/conditions/hepatoblastoma/#staging-categories"]
+
+    condition.delete()
+    assert not SearchDocument.objects.filter(kind="condition").exists()
+
+
+def test_languages_and_locations_are_kept_current(client):
+    service = make_service(slug="interpreters", name="Interpreters")
+    tagalog = Language.objects.create(name="Tagalog")
+    service.languages.add(tagalog)
+    assert result_links(page(client, "tagalog")) == ["/support/interpreters/#contact-title"]
+    tagalog.name = "Filipino"
+    tagalog.save()
+    assert result_links(page(client, "tagalog")) == []
+    assert result_links(page(client, "filipino")) == ["/support/interpreters/#contact-title"]
+    service.languages.clear()
+    assert result_links(page(client, "filipino")) == []
+    location = make_location(slug="berkeley", transit="Bus line 51B stops outside.")
+    assert result_links(page(client, "51B")) == ["/care/locations/berkeley/#transit"]
+    location.status = location.Status.DRAFT
+    location.save()
+    assert result_links(page(client, "51B")) == []
+
+
+def test_rebuild_command_and_load_demo_leave_a_complete_index(demo):
+    expected = {searchable.kind: searchable.indexable().count()
+                for searchable in site_search.searchables()}
+    counts = {kind: SearchDocument.objects.filter(kind=kind).count() for kind in expected}
+    assert counts == expected
+    assert all(counts.values())
+    SearchDocument.objects.all().delete()
+    call_command("rebuild_search_index", verbosity=0)
+    assert {kind: SearchDocument.objects.filter(kind=kind).count()
+            for kind in expected} == expected
+    call_command("load_demo", verbosity=0)  # again: no duplicates
+    assert SearchDocument.objects.count() == sum(expected.values())
+
+
+# Results page and bad input ------------------------------------------------------------------
+
+def test_empty_search_is_a_helpful_page(client):
+    for params in [{}, {"q": ""}, {"q": "   "}]:
+        response = client.get("/search/", params)
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "This field is required" not in html
+        assert "NCT03281889" in html  # explains what can be searched
+        assert '<a href="/conditions/">Conditions A to Z</a>' in html
+        assert "result-count" not in html
+
+
+def test_highlighting_escapes_html(client):
+    make_condition(slug="escaped", name="Escaped",
+                   summary='Text with <b>bold</b> & "quotes" <script>x()</script> inside.')
+    html = page(client, "bold")
+    assert "&lt;b&gt;<mark>bold</mark>&lt;/b&gt; &amp; &quot;quotes&quot;" in html
+    assert "<script>x()" not in html
+    assert active_content(html) == []
+    crafted = page(client, "<mark>bold</mark>")
+    assert "&lt;mark&gt;" in crafted
+    assert active_content(crafted) == []
+
+
+HOSTILE = [
+    '"', "'", '"unclosed phrase', "a & b | !c :*", "!!!", "(((", "neuro:* & !", "-", "or",
+    "<script>alert(1)</script>\"><img src=x onerror=alert(2)>", "\x00", "neuro\x00blastoma",
+    "😀 ünïcödé 日本語 العربية", "\uff05", "\\", "%_%", "' OR 1=1 --", "x" * 10_000,
+    " ".join(["word"] * 500), "\u202e\u200b\ufeff",
+]
+
+
+@pytest.mark.parametrize("query", HOSTILE)
+def test_hostile_queries_never_fail(client, demo, query):
+    response = client.get("/search/", {"q": query, "page": "2"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert active_content(html) == []
+    own_box = re.search(r'<input type="search" name="q" id="search-q"[^>]*>', html)[0]
+    assert "\x00" not in own_box
+
+
+def test_long_queries_are_shortened_with_a_notice(client):
+    html = page(client, "x" * 10_000)
+    assert "only its first 200 characters or 12 words were searched" in html
+    own_box = re.search(r'<input type="search" name="q" id="search-q"[^>]*>', html)[0]
+    assert 'value="' + "x" * 200 + '"' in own_box
+    many = page(client, " ".join(f"w{i}" for i in range(40)))
+    assert 'value="w0 w1 w2 w3 w4 w5 w6 w7 w8 w9 w10 w11"' in many
+
+
+def test_pagination_is_bounded(client):
+    for i in range(site_search.PER_PAGE + 5):
+        make_condition(slug=f"sarcoma-{i}", name=f"Sarcoma {i}")
+    first = page(client, "sarcoma")
+    assert first.count('href="/conditions/sarcoma-') == site_search.PER_PAGE
+    assert "(page 1 of 2)" in first
+    assert "&amp;page=2\">Next</a>" in first
+    second = page(client, "sarcoma", page="2")
+    assert second.count('href="/conditions/sarcoma-') == 5
+    for bad in ["abc", "99999", "-1", "0", "1e9", ""]:
+        assert client.get("/search/", {"q": "sarcoma", "page": bad}).status_code == 200
+    assert page(client, "sarcoma", page="99999").count('href="/conditions/sarcoma-') == 5
+
+
+# NCT numbers --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("query", ["NCT99990003", "nct99990003", "  Nct99990003  "])
+def test_nct_number_goes_straight_to_the_trial(client, demo, query):
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 302
+    assert response["Location"] == "/trials/NCT99990003/"
+
+
+@pytest.mark.parametrize("query", [
+    "NCT" + "".join(chr(0xFF10 + int(d)) for d in "99990003"),  # full-width digits
+    "NCT" + "".join(chr(0x0660 + int(d)) for d in "99990003"),  # Arabic-Indic digits
+    "NCT9999000",  # too short
+    "NCT99990003 extra",
+    "NCT12345678",  # not on the site
+])
+def test_only_an_exact_ascii_nct_number_of_a_published_trial_redirects(client, demo, query):
+    assert client.get("/search/", {"q": query}).status_code == 200
+
+
+# Statistics --------------------------------------------------------------------------------
+
+def test_each_search_is_counted_without_anything_personal(client, demo):
+    page(client, "Neuroblastoma")
+    page(client, "  neuroblastoma ")
+    page(client, "neuroblastoma", page="2")  # paging is not a new search
+    page(client, "qwertyuiop")
+    client.get("/search/", {"q": ""})
+    client.get("/search/")
+    client.get("/search/", {"q": "nct99990003"})
+    stats = {stat.query: stat for stat in SearchQueryStat.objects.all()}
+    assert set(stats) == {"neuroblastoma", "qwertyuiop", "nct99990003"}
+    assert stats["neuroblastoma"].count == 2
+    assert stats["neuroblastoma"].results > 1
+    assert stats["qwertyuiop"].results == 0
+    assert stats["neuroblastoma"].day == timezone.localdate()
+    field_names = {field.name for field in SearchQueryStat._meta.get_fields()}
+    assert field_names == {"id", "query", "day", "count", "results"}
+
+
+def test_stored_queries_are_capped(client):
+    page(client, "y" * 190)
+    assert SearchQueryStat.objects.get().query == "y" * site_search.MAX_STAT_LENGTH
+
+
+def test_editors_see_frequent_and_zero_result_searches_read_only(client, django_user_model):
+    for query, count, results in [("parking", 7, 3), ("mibg", 2, 1), ("hotel", 4, 0),
+                                  ("wifi", 1, 0)]:
+        SearchQueryStat.objects.create(query=query, day=timezone.localdate(), count=count,
+                                       results=results)
+    client.force_login(staff_user(django_user_model, roles.CONTENT_EDITORS))
+    url = "/admin/portal/searchquerystat/"
+    html = client.get(url).content.decode()
+    frequent = html[html.index('id="most-frequent"'):html.index('id="found-nothing"')]
+    assert frequent.index("parking") < frequent.index("hotel") < frequent.index("mibg")
+    nothing = html[html.index('id="found-nothing"'):]
+    nothing = nothing[:nothing.index("</table>")]
+    assert "hotel" in nothing
+    assert "wifi" in nothing
+    assert "parking" not in nothing
+    filtered = client.get(url, {"found": "nothing"}).content.decode()
+    listed = filtered[filtered.index('id="result_list"'):]
+    assert "hotel" in listed
+    assert "parking" not in listed
+    stat = SearchQueryStat.objects.get(query="parking")
+    assert client.get(f"{url}add/").status_code == 403
+    assert client.post(f"{url}{stat.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert SearchQueryStat.objects.filter(pk=stat.pk).exists()
+    assert client.get(f"{url}{stat.pk}/change/").status_code == 200  # view only
+
+
+def test_other_roles_do_not_see_search_statistics(client, django_user_model):
+    client.force_login(staff_user(django_user_model, roles.TRIAL_COORDINATORS))
+    assert client.get("/admin/portal/searchquerystat/").status_code == 403
+
+
+# Query count --------------------------------------------------------------------------------
+
+def search_queries(client, q):
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/search/", {"q": q}).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_a_search_runs_the_same_queries_for_few_or_many_documents(
+        client, django_assert_num_queries):
+    make_condition(slug="lymphoma-0", name="Lymphoma 0")
+    page(client, "lymphoma")  # counted once, so the next searches only update the count
+    # The page's own queries (the layout's), then: counts by type (also the total), the
+    # page of results, the statistics update; on PostgreSQL also the planner setting and the
+    # savepoint around it.
+    expected = search_queries(client, "") + 3 + (3 if on_postgresql() else 0)
+    with django_assert_num_queries(expected):
+        page(client, "lymphoma")
+    for i in range(1, 60):
+        condition = make_condition(slug=f"lymphoma-{i}", name=f"Lymphoma {i}")
+        make_section(condition, body="Lymphoma lymphoma.")
+        make_trial(f"NCT{i:08d}", brief_title=f"Lymphoma trial {i}")
+    with django_assert_num_queries(expected):
+        page(client, "lymphoma")
+    assert search_queries(client, "lymphoma trial one two three") == search_queries(
+        client, "lymphoma trial")
+
+
+# PostgreSQL: full text and trigram ---------------------------------------------------------
+
+@POSTGRESQL
+def test_postgresql_stems_words(client, demo):
+    assert "/conditions/neuroblastoma/" in " ".join(result_links(page(client, "transplants")))
+    assert result_links(page(client, "diagnosed"))
+
+
+@POSTGRESQL
+def test_postgresql_has_the_indexes_and_stored_vectors(demo):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = "
+                       "'portal_searchdocument'")
+        indexes = " ".join(row[0] for row in cursor.fetchall())
+        cursor.execute("SELECT extname FROM pg_extension")
+        extensions = {row[0] for row in cursor.fetchall()}
+    assert "pg_trgm" in extensions
+    assert "USING gin (search_vector)" in indexes
+    assert "USING gin (fuzzy_names gin_trgm_ops)" in indexes
+    assert not SearchDocument.objects.filter(search_vector__isnull=True).exists()
+
+
+@POSTGRESQL
+@pytest.mark.parametrize("query", ["a & b | !c :*", "neuro:*", "!neuroblastoma", "'\"",
+                                   "(neuroblastoma", "neuroblastoma <-> surgery"])
+def test_postgresql_treats_operators_as_words(client, demo, query):
+    assert client.get("/search/", {"q": query}).status_code == 200
+
+
+# Registry -----------------------------------------------------------------------------------
 
 def test_only_the_portals_feature_apps_are_asked_for_search_and_demo_modules(settings,
                                                                               monkeypatch):
@@ -115,3 +444,11 @@ def test_only_the_portals_feature_apps_are_asked_for_search_and_demo_modules(set
         "conditions.search", "care_sites.search", "trials.search", "pages.search",
     ]
     shutil.rmtree(tmp_path)
+
+
+def test_every_public_model_of_the_index_is_a_searchable(demo):
+    kinds = {searchable.kind for searchable in site_search.searchables()}
+    assert kinds == {"condition", "story", "glossary", "care_site", "support", "location",
+                     "trial", "page"}
+    assert SupportService.objects.published().count() == SearchDocument.objects.filter(
+        kind="support").count()

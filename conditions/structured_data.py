@@ -1,0 +1,107 @@
+"""schema.org descriptions of condition pages and stories."""
+
+import re
+from html import unescape
+
+from django.utils.html import strip_tags
+
+from conditions.models import Section
+from portal.structured_data import CONTEXT, absolute
+
+LIST_ITEM = re.compile(r"<li>(.*?)</li>", re.DOTALL)
+
+
+def list_items(html, limit=120):
+    """The text of each list item of sanitised HTML, shortened to its first phrase."""
+    items = []
+    for item in LIST_ITEM.findall(html or ""):
+        text = " ".join(unescape(strip_tags(item)).split())
+        text = re.split(r"(?<=\w)[.:;(]", text, maxsplit=1)[0].strip()
+        if text and len(text) <= limit:
+            items.append(text)
+    return items
+
+
+def section_items(sections, kind):
+    items = []
+    for section in sections:
+        if section.kind == kind:
+            items += list_items(section.body_html)
+            for subsection in section.subsections.all():
+                items += list_items(subsection.body_html)
+    return list(dict.fromkeys(items))
+
+
+def treatments(sections, staging):
+    """Named treatments: the treatment section's subsection headings and list items, and
+    the options of the staging categories."""
+    names = []
+    for section in sections:
+        if section.kind == Section.Kind.TREATMENT:
+            names += [subsection.heading for subsection in section.subsections.all()]
+            names += list_items(section.body_html)
+    for category in staging:
+        names += [option.text for option in category.options.all()]
+    return list(dict.fromkeys(names))
+
+
+def citation(reference):
+    return {
+        "@type": "ScholarlyArticle" if reference.doi else "CreativeWork",
+        "name": reference.title,
+        "author": reference.authors,
+        "datePublished": str(reference.year) if reference.year else "",
+        "isPartOf": {"@type": "Periodical", "name": reference.source} if reference.source
+        else None,
+        "url": reference.doi_url or reference.url,
+        "sameAs": reference.doi_url,
+        "identifier": {"@type": "PropertyValue", "propertyID": "DOI", "value": reference.doi}
+        if reference.doi else None,
+    }
+
+
+def condition_page(condition, sections, staging):
+    """MedicalWebPage about the MedicalCondition (the view's prefetched parts only)."""
+    url = absolute(condition.get_absolute_url())
+    return {
+        "@context": CONTEXT,
+        "@type": "MedicalWebPage",
+        "@id": url,
+        "url": url,
+        "name": condition.name,
+        "description": condition.meta_description or condition.summary,
+        "inLanguage": "en",
+        "audience": {"@type": "MedicalAudience", "audienceType": "Patient"},
+        "lastReviewed": condition.last_reviewed.isoformat() if condition.last_reviewed else "",
+        "reviewedBy": {"@type": "Person", "name": condition.reviewer_name,
+                       "jobTitle": condition.reviewer_role} if condition.reviewer_name else None,
+        "publisher": {"@id": absolute("/#organization")},
+        "about": {
+            "@type": "MedicalCondition",
+            "name": condition.name,
+            "alternateName": [synonym.name for synonym in condition.synonyms.all()],
+            "description": condition.summary,
+            "url": url,
+            "signOrSymptom": [{"@type": "MedicalSignOrSymptom", "name": name}
+                              for name in section_items(sections, Section.Kind.SYMPTOMS)],
+            "riskFactor": [{"@type": "MedicalRiskFactor", "name": name}
+                           for name in section_items(sections, Section.Kind.RISK_FACTORS)],
+            "possibleTreatment": [{"@type": "MedicalTherapy", "name": name}
+                                  for name in treatments(sections, staging)],
+        },
+        "citation": [citation(reference) for reference in condition.references.all()],
+    }
+
+
+def story_page(story):
+    url = absolute(story.get_absolute_url())
+    return {
+        "@context": CONTEXT, "@type": "Article", "@id": url, "url": url,
+        "headline": story.title, "description": story.summary,
+        "datePublished": story.publish_at.isoformat(),
+        "dateModified": story.updated_at.isoformat(),
+        "publisher": {"@id": absolute("/#organization")},
+        "about": [{"@type": "MedicalCondition", "name": condition.name,
+                   "url": absolute(condition.get_absolute_url())}
+                  for condition in story.conditions.all()],
+    }

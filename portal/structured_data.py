@@ -1,0 +1,97 @@
+"""schema.org data (JSON-LD) for search engines, and the helpers the feature apps use to
+describe their own pages. Each block is rendered by the `structured_data` template tag,
+escaped so that no text from the database can end the script element."""
+
+import json
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+
+CONTEXT = "https://schema.org"
+# Characters that could close the element or start markup inside it, written as JSON escapes.
+JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
+
+
+def absolute(path):
+    return path if path.startswith(("http://", "https://")) else settings.SITE_URL + path
+
+
+def script(data):
+    """A <script type="application/ld+json"> element for one block."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(JSON_ESCAPES)
+    return mark_safe(f'<script type="application/ld+json">{text}</script>')
+
+
+def compact(data):
+    """The block without empty values (schema.org readers expect absent, not empty)."""
+    if isinstance(data, dict):
+        cleaned = {key: compact(value) for key, value in data.items()}
+        return {key: value for key, value in cleaned.items() if value not in ("", None, [], {})}
+    if isinstance(data, list):
+        return [item for item in (compact(value) for value in data)
+                if item not in ("", None, [], {})]
+    return data
+
+
+def breadcrumb_list(crumbs, path):
+    """BreadcrumbList for the breadcrumbs a page shows (Home, then `crumbs`)."""
+    items = [("Home", reverse("home"))]
+    items += [(crumb["title"], crumb.get("url") or path) for crumb in crumbs]
+    return {
+        "@context": CONTEXT, "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": position, "name": str(name),
+             "item": absolute(url)}
+            for position, (name, url) in enumerate(items, start=1)
+        ],
+    }
+
+
+def organization():
+    return {
+        "@context": CONTEXT, "@type": "Organization", "@id": absolute("/#organization"),
+        "name": settings.PORTAL_NAME, "url": absolute("/"),
+        "logo": absolute(settings.STATIC_URL + "img/favicon.svg"),
+    }
+
+
+def website():
+    return {
+        "@context": CONTEXT, "@type": "WebSite", "@id": absolute("/#website"),
+        "name": settings.PORTAL_NAME, "url": absolute("/"),
+        "publisher": {"@id": absolute("/#organization")},
+        "potentialAction": {
+            "@type": "SearchAction",
+            "target": {"@type": "EntryPoint",
+                       "urlTemplate": absolute(reverse("search")) + "?q={search_term_string}"},
+            "query-input": "required name=search_term_string",
+        },
+    }
+
+
+def web_page(title, path, description=""):
+    return {"@context": CONTEXT, "@type": "WebPage", "@id": absolute(path),
+            "url": absolute(path), "name": title, "description": description,
+            "publisher": {"@id": absolute("/#organization")}}
+
+
+def postal_address(street, city, region, postal_code, country="US"):
+    return {"@type": "PostalAddress", "streetAddress": street, "addressLocality": city,
+            "addressRegion": region, "postalCode": postal_code, "addressCountry": country}
+
+
+def geo(latitude, longitude):
+    if latitude is None or longitude is None:
+        return None
+    return {"@type": "GeoCoordinates", "latitude": float(latitude),
+            "longitude": float(longitude)}
+
+
+def opening_hours(intervals):
+    """OpeningHoursSpecification for [(weekday name, opens, closes)]."""
+    return [
+        {"@type": "OpeningHoursSpecification", "dayOfWeek": f"{CONTEXT}/{day}",
+         "opens": opens.strftime("%H:%M"), "closes": closes.strftime("%H:%M")}
+        for day, opens, closes in intervals
+    ]

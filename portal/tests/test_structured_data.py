@@ -1,0 +1,234 @@
+"""JSON-LD, canonical links, meta descriptions, Open Graph tags and the sitemap."""
+
+import datetime
+import json
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from care_sites.models import CareSite, Location
+from conditions.models import Condition
+from conditions.tests.factories import make_condition
+from portal.sitemaps import StaticViewSitemap
+from portal.tests.support import active_content
+from trials.models import OverallStatus, Trial
+from trials.structured_data import STUDY_STATUS
+from trials.tests.factories import make_trial
+
+pytestmark = pytest.mark.django_db
+SITE = "https://portal.example.org"
+
+# Every page type of the demo, with the JSON-LD types it carries.
+PAGES = [
+    ("/", {"Organization", "WebSite"}),
+    ("/conditions/", {"BreadcrumbList"}),
+    ("/conditions/neuroblastoma/", {"MedicalWebPage", "BreadcrumbList"}),
+    ("/conditions/stories/a-first-birthday-for-baby-theo/", {"Article", "BreadcrumbList"}),
+    ("/care/", {"BreadcrumbList"}),
+    ("/care/oncology-clinic/", {"MedicalClinic", "BreadcrumbList"}),
+    ("/care/locations/oakland-campus/", {"Hospital", "BreadcrumbList"}),
+    ("/support/", {"BreadcrumbList"}),
+    ("/support/interpreter-services/", {"Service", "BreadcrumbList"}),
+    ("/trials/", {"BreadcrumbList"}),
+    ("/trials/NCT99990003/", {"MedicalTrial", "BreadcrumbList"}),
+    ("/search/?q=neuroblastoma", {"BreadcrumbList"}),
+    ("/search/", {"BreadcrumbList"}),
+    ("/about/", {"WebPage", "BreadcrumbList"}),
+    ("/privacy/", {"BreadcrumbList"}),
+    ("/newsletter/", set()),
+]
+
+
+@pytest.fixture
+def demo(settings):
+    settings.SITE_URL = SITE
+    call_command("load_demo", verbosity=0)
+
+
+def blocks(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    html = response.content.decode()
+    found = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL)
+    return [json.loads(text) for text in found], html
+
+
+def by_type(data, kind):
+    matches = [block for block in data if block["@type"] == kind]
+    assert len(matches) == 1, (kind, [block["@type"] for block in data])
+    return matches[0]
+
+
+@pytest.mark.parametrize(("url", "types"), PAGES)
+def test_every_page_has_parsing_json_ld_canonical_description_and_open_graph(
+        client, demo, url, types):
+    data, html = blocks(client, url)
+    assert {block["@type"] for block in data} >= types
+    assert all(block["@context"] == "https://schema.org" for block in data)
+    path = url.split("?")[0]
+    assert f'<link rel="canonical" href="{SITE}{path}">' in html
+    assert f'<meta property="og:url" content="{SITE}{path}">' in html
+    title = re.search(r"<title>(.*?)</title>", html, re.DOTALL)[1].strip()
+    assert f'<meta property="og:title" content="{title}">' in html
+    description = re.search(r'<meta name="description" content="([^"]+)">', html)[1]
+    assert f'<meta property="og:description" content="{description}">' in html
+    assert '<meta property="og:site_name"' in html
+
+
+def test_breadcrumb_list_matches_the_breadcrumbs(client, demo):
+    data, _ = blocks(client, "/conditions/neuroblastoma/")
+    crumbs = by_type(data, "BreadcrumbList")["itemListElement"]
+    assert [(c["position"], c["name"], c["item"]) for c in crumbs] == [
+        (1, "Home", f"{SITE}/"),
+        (2, "Conditions", f"{SITE}/conditions/"),
+        (3, "Neuroblastoma", f"{SITE}/conditions/neuroblastoma/"),
+    ]
+
+
+def test_canonical_leaves_out_tracking_query_strings(client, demo):
+    html = client.get("/conditions/neuroblastoma/?utm_source=mail&fbclid=x").content.decode()
+    assert f'<link rel="canonical" href="{SITE}/conditions/neuroblastoma/">' in html
+
+
+def test_condition_page_is_a_medical_web_page_about_the_condition(client, demo):
+    data, _ = blocks(client, "/conditions/neuroblastoma/")
+    page = by_type(data, "MedicalWebPage")
+    condition = Condition.objects.get(slug="neuroblastoma")
+    assert page["url"] == f"{SITE}/conditions/neuroblastoma/"
+    assert page["lastReviewed"] == condition.last_reviewed.isoformat()
+    assert page["reviewedBy"] == {"@type": "Person", "name": condition.reviewer_name,
+                                  "jobTitle": condition.reviewer_role}
+    about = page["about"]
+    assert about["@type"] == "MedicalCondition"
+    assert about["name"] == "Neuroblastoma"
+    assert set(about.get("alternateName", [])) == set(
+        condition.synonyms.values_list("name", flat=True))
+    symptoms = [item["name"] for item in about["signOrSymptom"]]
+    assert "Wheezing" in symptoms
+    assert all(item["@type"] == "MedicalSignOrSymptom" for item in about["signOrSymptom"])
+    assert about["riskFactor"]
+    assert all(item["@type"] == "MedicalRiskFactor" for item in about["riskFactor"])
+    assert about["possibleTreatment"]
+    assert all(item["@type"] == "MedicalTherapy" for item in about["possibleTreatment"])
+    dois = [ref for ref in condition.references.all() if ref.doi]
+    cited = [item for item in page["citation"] if "identifier" in item]
+    assert dois
+    assert len(cited) == len(dois)
+    for item, reference in zip(cited, dois, strict=True):
+        assert item["identifier"] == {"@type": "PropertyValue", "propertyID": "DOI",
+                                      "value": reference.doi}
+        assert item["sameAs"] == f"https://doi.org/{reference.doi}"
+
+
+def test_trial_page_is_a_medical_trial(client, demo):
+    data, _ = blocks(client, "/trials/NCT99990003/")
+    trial = Trial.objects.get(nct_id="NCT99990003")
+    block = by_type(data, "MedicalTrial")
+    assert block["identifier"] == "NCT99990003"
+    assert block["status"] == "https://schema.org/Recruiting"
+    assert trial.phases == "PHASE2"
+    assert block["phase"] == ["Phase 2"]
+    assert block["sponsor"] == {"@type": "Organization", "name": trial.lead_sponsor}
+    assert {"@type": "MedicalCondition", "name": "Neuroblastoma",
+            "url": f"{SITE}/conditions/neuroblastoma/"} in block["healthCondition"]
+
+
+@pytest.mark.parametrize(("status", "last_known", "expected"), [
+    *[(status, "", f"https://schema.org/{value}") for status, value in STUDY_STATUS.items()],
+    (OverallStatus.UNKNOWN, OverallStatus.RECRUITING, "https://schema.org/Recruiting"),
+    (OverallStatus.UNKNOWN, "", None),
+    (OverallStatus.AVAILABLE, "", None),
+    (OverallStatus.NO_LONGER_AVAILABLE, "", None),
+    (OverallStatus.TEMPORARILY_NOT_AVAILABLE, "", None),
+    (OverallStatus.APPROVED_FOR_MARKETING, "", None),
+    (OverallStatus.WITHHELD, "", None),
+])
+def test_trial_status_mapping(client, status, last_known, expected):
+    make_trial("NCT00000042", overall_status=status, last_known_status=last_known)
+    block = by_type(blocks(client, "/trials/NCT00000042/")[0], "MedicalTrial")
+    assert block.get("status") == expected
+
+
+def test_every_registry_status_has_a_stated_rule():
+    unmapped = set(OverallStatus) - set(STUDY_STATUS)
+    assert unmapped == {OverallStatus.UNKNOWN, OverallStatus.AVAILABLE,
+                        OverallStatus.NO_LONGER_AVAILABLE, OverallStatus.TEMPORARILY_NOT_AVAILABLE,
+                        OverallStatus.APPROVED_FOR_MARKETING, OverallStatus.WITHHELD}
+
+
+def assert_place(block, location):
+    assert block["address"]["streetAddress"] == location.street_address
+    assert block["address"]["postalCode"] == location.postal_code
+    assert block["geo"] == {"@type": "GeoCoordinates", "latitude": float(location.latitude),
+                            "longitude": float(location.longitude)}
+    hours = block["openingHoursSpecification"]
+    assert len(hours) == location.opening_hours.count()
+    assert hours[0]["dayOfWeek"].startswith("https://schema.org/")
+    assert re.fullmatch(r"\d\d:\d\d", hours[0]["opens"])
+
+
+def test_location_page_is_a_hospital(client, demo):
+    location = Location.objects.get(slug="oakland-campus")
+    block = by_type(blocks(client, "/care/locations/oakland-campus/")[0], "Hospital")
+    assert_place(block, location)
+    assert block["telephone"] == location.phone
+    assert {"@type": "MedicalClinic", "name": "Oncology Clinic",
+            "url": f"{SITE}/care/oncology-clinic/"} in block["department"]
+
+
+def test_care_site_page_is_a_medical_clinic(client, demo):
+    site = CareSite.objects.get(slug="oncology-clinic")
+    block = by_type(blocks(client, "/care/oncology-clinic/")[0], "MedicalClinic")
+    # Address, geo and hours are those of the first location listed.
+    assert_place(block, site.locations.get(name=block["location"][0]["name"]))
+    assert {place["name"] for place in block["location"]} == set(
+        site.locations.values_list("name", flat=True))
+    assert block["telephone"]
+
+
+def test_home_page_has_organization_and_search_action(client, demo):
+    data, _ = blocks(client, "/")
+    organization = by_type(data, "Organization")
+    assert organization["url"] == f"{SITE}/"
+    action = by_type(data, "WebSite")["potentialAction"]
+    assert action["@type"] == "SearchAction"
+    assert action["target"]["urlTemplate"] == f"{SITE}/search/?q={{search_term_string}}"
+    assert action["query-input"] == "required name=search_term_string"
+
+
+def test_json_ld_cannot_be_broken_out_of(client, settings):
+    make_condition(slug="hostile", name='</script><script>alert(1)</script> & <!--',
+                   summary="</SCRIPT><img src=x onerror=alert(2)>")
+    data, html = blocks(client, "/conditions/hostile/")
+    page = by_type(data, "MedicalWebPage")
+    assert page["name"] == '</script><script>alert(1)</script> & <!--'
+    assert page["description"] == "</SCRIPT><img src=x onerror=alert(2)>"
+    assert "\\u003c/script\\u003e" in html
+    assert active_content(html) == []
+
+
+def test_sitemap_has_lastmod_for_published_pages_only(client, demo):
+    Condition.objects.filter(slug="retinoblastoma").update(status=Condition.Status.DRAFT)
+    later = timezone.now() + datetime.timedelta(days=1)
+    Trial.objects.filter(nct_id="NCT99990003").update(publish_at=later)
+    CareSite.objects.filter(slug="oncology-clinic").update(status=CareSite.Status.DRAFT)
+    root = ET.fromstring(client.get("/sitemap.xml").content)
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    entries = {url.find("s:loc", ns).text: url.find("s:lastmod", ns)
+               for url in root.findall("s:url", ns)}
+    locations = set(entries)
+    assert f"{SITE}/conditions/neuroblastoma/" in locations
+    assert f"{SITE}/conditions/retinoblastoma/" not in locations
+    assert f"{SITE}/trials/NCT99990003/" not in locations
+    assert f"{SITE}/care/oncology-clinic/" not in locations
+    static = {SITE + reverse(name) for name in StaticViewSitemap().items()}
+    objects = {loc: lastmod for loc, lastmod in entries.items() if loc not in static}
+    assert len(objects) >= 20
+    missing = [loc for loc, lastmod in objects.items() if lastmod is None]
+    assert missing == []
+    for kind in ["/care/locations/", "/support/", "/conditions/stories/", "/about/"]:
+        assert any(kind in loc for loc in objects), kind
