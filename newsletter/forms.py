@@ -1,7 +1,9 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 
+from newsletter.addresses import normalise
 from newsletter.models import Subscriber, Topic
 
 CONSENT_WORDING = (
@@ -22,8 +24,24 @@ class TopicsField(forms.ModelMultipleChoiceField):
         )
 
 
+class NewsletterEmailField(forms.EmailField):
+    """An address in its one stored form (newsletter.addresses), refusing local hosts and IP
+    addresses, which cannot be a subscriber's mailbox."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return value
+        try:
+            return normalise(value)
+        except ValidationError as error:
+            if error.code == "invalid":
+                raise ValidationError(self.error_messages["invalid"], code="invalid") from error
+            raise
+
+
 class SignupForm(forms.Form):
-    email = forms.EmailField(
+    email = NewsletterEmailField(
         label="Your email address", max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={"invalid": "Please enter a whole email address, like name@example.org."},

@@ -1,6 +1,7 @@
 from django.db import models
-from django.db.models.functions import Lower
 from django.utils import timezone
+
+from newsletter.addresses import address_key
 
 
 class TopicQuerySet(models.QuerySet):
@@ -43,6 +44,10 @@ class Subscriber(models.Model):
         UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
 
     email = models.EmailField(max_length=254)
+    email_key = models.CharField(
+        max_length=254, unique=True, editable=False,
+        help_text="The address as compared: one per mailbox, however it was typed.",
+    )
     state = models.CharField(max_length=20, choices=State, default=State.PENDING)
     topics = models.ManyToManyField(Topic, blank=True, related_name="subscribers")
     created_at = models.DateTimeField(default=timezone.now)
@@ -55,13 +60,17 @@ class Subscriber(models.Model):
 
     class Meta:
         ordering = ["email"]
-        constraints = [
-            models.UniqueConstraint(Lower("email"), name="unique_subscriber_email_any_case"),
-        ]
         permissions = [("export_subscriber", "Can export subscribers as CSV")]
 
     def __str__(self):
         return self.email
+
+    def save(self, *args, **kwargs):
+        self.email_key = address_key(self.email)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "email" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "email_key"}
+        super().save(*args, **kwargs)
 
 
 class Consent(models.Model):

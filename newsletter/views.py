@@ -10,6 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from newsletter import services, tokens
+from newsletter.addresses import address_key
 from newsletter.forms import PreferencesForm, SignupForm
 from newsletter.models import Subscriber, Topic
 from portal import ratelimit
@@ -48,7 +49,7 @@ def signup(request):
             return redirect("newsletter:thanks")
         if form.is_valid():
             email = form.cleaned_data["email"]
-            if ratelimit.limit_exceeded("signup-address", email.lower(),
+            if ratelimit.limit_exceeded("signup-address", address_key(email),
                                         settings.NEWSLETTER_SIGNUPS_PER_ADDRESS):
                 return too_many_requests(request)
             services.subscription_request(
