@@ -1,3 +1,5 @@
+import uuid
+
 from django.db import models
 from django.utils import timezone
 
@@ -43,6 +45,10 @@ class Subscriber(models.Model):
         CONFIRMED = "confirmed", "Subscribed"
         UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
 
+    public_id = models.UUIDField(
+        default=uuid.uuid4, unique=True, editable=False,
+        help_text="Names the subscriber in emailed links, which never show the row number.",
+    )
     email = models.EmailField(max_length=254)
     email_key = models.CharField(
         max_length=254, unique=True, editable=False,
@@ -76,6 +82,10 @@ class Subscriber(models.Model):
 class Consent(models.Model):
     """What a person agreed to when they asked for the newsletter, kept as evidence."""
 
+    public_id = models.UUIDField(
+        default=uuid.uuid4, unique=True, editable=False,
+        help_text="Names the signup in its confirmation link, which never shows the row number.",
+    )
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="consents")
     given_at = models.DateTimeField(default=timezone.now)
     wording = models.TextField(help_text="The consent statement exactly as the form showed it.")
