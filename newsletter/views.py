@@ -7,7 +7,7 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from newsletter import services, tokens
 from newsletter.addresses import address_key
@@ -37,7 +37,7 @@ def link_problem(request, error):
                   status=error.status)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def signup(request):
     if request.method == "POST":
         ip_address = client_ip(request)
@@ -69,7 +69,7 @@ def signup(request):
     })
 
 
-@require_GET
+@require_safe
 def thanks(request):
     return render(request, "newsletter/thanks.html", {
         "days": settings.NEWSLETTER_CONFIRM_DAYS,
@@ -78,7 +78,7 @@ def thanks(request):
     })
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request, token):
     try:
         consent = tokens.consent_from_token(token)
@@ -101,7 +101,7 @@ def confirm(request, token):
     })
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def preferences(request, token):
     try:
         subscriber = tokens.subscriber_from_token(token)
@@ -126,7 +126,7 @@ def one_click(request):
 
 
 @csrf_exempt
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request, token):
     try:
         subscriber = tokens.subscriber_from_token(token)

@@ -21,6 +21,7 @@ class PortalConfig(AppConfig):
     verbose_name = "Site"
 
     def ready(self):
+        from portal import deploy_checks  # noqa: F401  (registers the deployment checks)
         from portal.roles import sync_role_permissions
 
         post_migrate.connect(sync_role_permissions, dispatch_uid="portal-role-permissions")

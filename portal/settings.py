@@ -9,7 +9,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from portal.conf import mailer_from_url
+from portal.conf import DEVELOPMENT_SECRET_KEY, mailer_from_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PORTAL_NAME = "Bayside Children's Cancer Program"
@@ -24,7 +24,7 @@ if not SECRET_KEY:
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off."
         )
-    SECRET_KEY = "insecure-local-development-key-only-used-with-debug-on"
+    SECRET_KEY = DEVELOPMENT_SECRET_KEY
 
 ALLOWED_HOSTS = env.list(
     "DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else []

@@ -10,6 +10,8 @@ from trials.filters import TrialFilter
 from trials.models import GROUP_ORDER, STATUS_GROUPS, OverallStatus, StatusGroup, Trial
 
 PAGE_SIZE = 20
+# A registry may list thousands of sites for one trial: the page shows this many and a count.
+REGISTRY_SITES_SHOWN = 50
 
 
 def trial_list(request):
@@ -36,15 +38,24 @@ def trial_detail(request, nct_id):
     trial = get_public_or_preview(
         request,
         Trial.objects.prefetch_related(
-            "primary_outcomes", "interventions", "central_contacts", "registry_sites",
+            "primary_outcomes", "interventions", "central_contacts",
             Prefetch("care_sites", queryset=CareSite.objects.published().prefetch_related(
                 Prefetch("locations", queryset=Location.objects.published()))),
             Prefetch("conditions", queryset=Condition.objects.published()),
         ),
         nct_id=nct_id,
     )
+    registry_sites = list(trial.registry_sites.all()[:REGISTRY_SITES_SHOWN + 1])
+    registry_site_count = (
+        trial.registry_sites.count() if len(registry_sites) > REGISTRY_SITES_SHOWN
+        else len(registry_sites)
+    )
     return render(request, "trials/trial_detail.html", {
         "trial": trial,
+        "registry_sites": registry_sites[:REGISTRY_SITES_SHOWN],
+        "registry_site_count": registry_site_count,
+        "registry_sites_more": registry_site_count - min(registry_site_count,
+                                                         REGISTRY_SITES_SHOWN),
         "crumbs": [
             {"title": "Clinical trials", "url": reverse("trials:trial-list")},
             {"title": trial.nct_id},

@@ -185,8 +185,8 @@ def test_sitemap_lists_published_conditions_and_stories(client):
     make_condition(name="Hidden", slug="hidden", status=Condition.Status.DRAFT)
     Story.objects.create(title="T", slug="baby-theo", summary="s", status=Story.Status.PUBLISHED)
     body = client.get("/sitemap.xml").content.decode()
-    assert "http://testserver/conditions/neuroblastoma/" in body
-    assert "http://testserver/conditions/stories/baby-theo/" in body
+    assert "http://127.0.0.1:8000/conditions/neuroblastoma/" in body
+    assert "http://127.0.0.1:8000/conditions/stories/baby-theo/" in body
     assert "hidden" not in body
 
 

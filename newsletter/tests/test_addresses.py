@@ -7,6 +7,7 @@ from django.core import mail
 from django.db import IntegrityError, transaction
 
 from newsletter import tokens
+from newsletter.addresses import address_key
 from newsletter.models import Subscriber
 from newsletter.tests.factories import make_topic
 
@@ -17,9 +18,9 @@ ONE_MAILBOX = [
     "idn@bücher.example",
     "idn@xn--bcher-kva.example",
     "idn@BÜCHER.example",
-    "idn@ＢÜＣＨＥＲ.example",  # fullwidth letters
+    "idn@\uff22Ü\uff23\uff28\uff25\uff32.example",  # fullwidth letters
     NFD,
-    "ｉｄｎ@bücher.example",
+    "\uff49\uff44\uff4e@bücher.example",
 ]
 
 
@@ -47,7 +48,7 @@ def test_fullwidth_letters_become_ascii():
     topic = make_topic()
     from django.test import Client
 
-    signup(Client(), "confirmed0@ｅｘａｍｐｌｅ.org", topic)
+    signup(Client(), "confirmed0@\uff45\uff58\uff41\uff4d\uff50\uff4c\uff45.org", topic)
     signup(Client(), "confirmed0@example.org", topic)
     assert list(Subscriber.objects.values_list("email", flat=True)) == ["confirmed0@example.org"]
 
@@ -69,16 +70,17 @@ def test_all_spellings_share_one_rate_limit_bucket(client, settings):
     assert len(mail.outbox) == 3
 
 
-def test_unsubscribing_through_one_spelling_covers_all(client):
+def test_unsubscribing_through_one_spelling_covers_all(client, settings):
+    settings.NEWSLETTER_SIGNUPS_PER_ADDRESS = len(ONE_MAILBOX)
     topic = make_topic()
-    signup(client, "IDN@BÜCHER.example", topic)
+    for address in ONE_MAILBOX:
+        signup(client, address, topic)
     subscriber = Subscriber.objects.get()
     client.post(f"/newsletter/unsubscribe/{tokens.manage_token(subscriber)}/",
                 {"List-Unsubscribe": "One-Click"})
     for address in ONE_MAILBOX:
-        subscriber.refresh_from_db()
-        assert subscriber.state == Subscriber.State.UNSUBSCRIBED
-    assert Subscriber.objects.count() == 1
+        found = Subscriber.objects.get(email_key=address_key(address))
+        assert found.state == Subscriber.State.UNSUBSCRIBED
 
 
 @pytest.mark.parametrize("second", ONE_MAILBOX[1:])
@@ -88,7 +90,7 @@ def test_the_database_refuses_a_second_row_for_another_spelling(second):
         Subscriber.objects.create(email=second)
 
 
-@pytest.mark.parametrize("address, message", [
+@pytest.mark.parametrize(("address", "message"), [
     ("sam@localhost", "can receive mail from the internet"),
     ("sam@LOCALHOST", "can receive mail from the internet"),
     ("sam@mailhost", "can receive mail from the internet"),

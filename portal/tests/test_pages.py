@@ -97,7 +97,7 @@ def test_robots_txt_points_to_the_sitemap(client, settings):
 def test_sitemap_lists_the_home_page(client):
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
-    assert b"<loc>http://testserver/</loc>" in response.content
+    assert b"<loc>http://127.0.0.1:8000/</loc>" in response.content
 
 
 def test_favicon_ico_redirects_to_the_svg_icon(client):
