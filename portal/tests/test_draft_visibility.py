@@ -10,6 +10,7 @@ from newsletter.models import Topic
 from newsletter.tests.factories import make_topic
 from portal import roles
 from portal.tests.support import form_data, staff_user
+from portal.tests.support import superuser as make_superuser
 from trials.tests.factories import make_trial, nct
 
 pytestmark = pytest.mark.django_db
@@ -73,7 +74,7 @@ def test_saving_a_trial_keeps_links_to_drafts_the_coordinator_cannot_see(
 
 
 def test_editors_still_see_and_pick_drafts(client, content, django_user_model):
-    superuser = django_user_model.objects.create_superuser("root", "r@example.org", "pw")
+    superuser = make_superuser(django_user_model)
     make_trial(nct(1))
     client.force_login(superuser)
     assert DRAFT_CONDITION in client.get("/admin/trials/trial/").content.decode()

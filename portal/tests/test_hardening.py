@@ -13,7 +13,7 @@ from conditions.models import Condition
 from conditions.tests.factories import make_condition
 from portal import roles
 from portal.conf import DEVELOPMENT_SECRET_KEY
-from portal.tests.support import BASE_DIR, PRODUCTION_ENV, clean_env, staff_user
+from portal.tests.support import BASE_DIR, PRODUCTION_ENV, clean_env, staff_user, superuser
 from trials.models import RegistrySite
 from trials.tests.factories import make_trial, nct
 
@@ -102,7 +102,7 @@ def test_check_deploy_warns_when_redis_is_not_configured():
 ])
 def test_autocomplete_for_a_reverse_relation_is_refused_not_an_error(
         client, app_label, model_name, field_name):
-    client.force_login(get_user_model().objects.create_superuser("root", "r@example.org", "pw"))
+    client.force_login(superuser(get_user_model()))
     response = client.get("/admin/autocomplete/", {
         "app_label": app_label, "model_name": model_name, "field_name": field_name, "term": "a",
     })
@@ -111,7 +111,7 @@ def test_autocomplete_for_a_reverse_relation_is_refused_not_an_error(
 
 def test_autocomplete_still_works_for_real_fields(client):
     make_condition(slug="neuroblastoma", name="Neuroblastoma")
-    client.force_login(get_user_model().objects.create_superuser("root", "r@example.org", "pw"))
+    client.force_login(superuser(get_user_model()))
     response = client.get("/admin/autocomplete/", {
         "app_label": "trials", "model_name": "trial", "field_name": "conditions",
         "term": "neuro",
