@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_tasks_db.models import DBTaskResult
 
 from care_sites.models import Language
 from care_sites.tests.factories import make_location, make_service, make_site
@@ -25,6 +26,7 @@ from newsletter.models import Subscriber
 from newsletter.tests.factories import make_topic
 from pages.tests.factories import make_notice, make_page
 from portal import roles
+from portal.models import ScheduledJob
 from portal.tests.support import staff_user, superuser
 from trials.tests.factories import make_trial, nct
 
@@ -76,6 +78,11 @@ SAMPLES = {
     "pages.privacynotice": lambda: make_notice("2025-01", timezone.localdate()),
     "newsletter.topic": lambda: make_topic(),
     "newsletter.subscriber": lambda: Subscriber.objects.create(email="sam@example.org"),
+    "portal.scheduledjob": lambda: ScheduledJob.objects.create(name="sample-job"),
+    "django_tasks_database.dbtaskresult": lambda: DBTaskResult.objects.create(
+        args_kwargs={"args": [], "kwargs": {}}, task_path="portal.tasks.sample",
+        backend_name="default", run_after=timezone.now(), exception_class_path="",
+        traceback=""),
 }
 
 # Where the answer is not what the role table alone says: (model, permission) -> nobody may,
@@ -88,6 +95,13 @@ EXCEPTIONS = {
     ("conditions.conditiondueforreview", "add"),  # a list to work through, nothing more
     ("conditions.conditiondueforreview", "change"),
     ("conditions.conditiondueforreview", "delete"),
+    # Records of background work: read only.
+    ("portal.scheduledjob", "add"),
+    ("portal.scheduledjob", "change"),
+    ("portal.scheduledjob", "delete"),
+    ("django_tasks_database.dbtaskresult", "add"),
+    ("django_tasks_database.dbtaskresult", "change"),
+    ("django_tasks_database.dbtaskresult", "delete"),
 }
 
 
