@@ -21,7 +21,7 @@ from django_tasks_db.models import DBTaskResult
 from care_sites.models import Language
 from care_sites.tests.factories import make_location, make_service, make_site
 from conditions.models import Story
-from conditions.tests.factories import make_condition, make_section
+from conditions.tests.factories import make_condition, make_glossary_term, make_section
 from newsletter.models import Subscriber
 from newsletter.tests.factories import make_topic
 from pages.tests.factories import make_notice, make_page
@@ -67,6 +67,7 @@ SAMPLES = {
     "conditions.section": lambda: make_section(make_condition(slug="with-section")),
     "conditions.stagingcategory": lambda: make_condition(slug="staged").staging_categories
         .create(order=0, name="Low risk", definition="Not spread."),
+    "conditions.glossaryterm": lambda: make_glossary_term("Biopsy"),
     "conditions.story": lambda: Story.objects.create(title="A story", slug="a-story",
                                                      summary="s"),
     "care_sites.location": lambda: make_location(slug="campus"),
