@@ -294,8 +294,8 @@ def test_site_search_finds_a_term_by_another_form_and_links_to_its_anchor(client
 
 def test_the_sitemap_lists_the_glossary_and_the_trial_explainer(client):
     body = client.get("/sitemap.xml").content.decode()
-    assert "http://testserver/glossary/" in body
-    assert "http://testserver/trials/explained/" in body
+    assert "http://127.0.0.1:8000/glossary/" in body
+    assert "http://127.0.0.1:8000/trials/explained/" in body
 
 
 def test_an_edited_term_is_explained_with_its_new_words_on_the_next_view(client):
