@@ -11,6 +11,7 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.admin.utils import quote
 from django.contrib.auth.models import AnonymousUser, Group
+from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -24,10 +25,12 @@ from conditions.models import Story
 from conditions.tests.factories import make_condition, make_glossary_term, make_section
 from newsletter.models import Subscriber
 from newsletter.tests.factories import make_topic
+from pages.models import Page
 from pages.tests.factories import make_notice, make_page
 from portal import roles
-from portal.models import ScheduledJob
+from portal.models import Draft, ReviewerProfile, ScheduledJob
 from portal.tests.support import staff_user, superuser
+from trials.models import ImportJob, RefreshRun, RegistryChange
 from trials.tests.factories import make_trial, nct
 
 pytestmark = pytest.mark.django_db
@@ -75,6 +78,17 @@ SAMPLES = {
     "care_sites.supportservice": lambda: make_service(slug="service"),
     "care_sites.language": lambda: Language.objects.create(name="Tagalog", order=0),
     "trials.trial": None,  # made per role below: coordinators keep their own
+    "trials.importjob": lambda owner: ImportJob.objects.create(
+        user=owner, kind=ImportJob.Kind.values[0]),
+    "trials.registrychange": lambda owner: RegistryChange.objects.create(
+        trial=make_trial(nct(55555555), coordinators=[owner]),
+        field=RegistryChange.Field.values[0], before="a", after="b"),
+    "trials.refreshrun": lambda: RefreshRun.objects.create(),
+    "portal.reviewerprofile": lambda: ReviewerProfile.objects.create(
+        user=staff_user_model().objects.create_user("dr-ruiz"), display_name="Dr Ana Ruiz"),
+    "portal.draft": lambda: Draft.objects.create(
+        content_type=ContentType.objects.get_for_model(Page), object_id="1",
+        item_name="About us", data={}),
     "pages.page": lambda: make_page(),
     "pages.privacynotice": lambda: make_notice("2025-01", timezone.localdate()),
     "newsletter.topic": lambda: make_topic(),
@@ -96,7 +110,11 @@ EXCEPTIONS = {
     ("conditions.conditiondueforreview", "add"),  # a list to work through, nothing more
     ("conditions.conditiondueforreview", "change"),
     ("conditions.conditiondueforreview", "delete"),
-    # Records of background work: read only.
+    # Records of background work, imports and reviews: read only.
+    ("trials.importjob", "add"), ("trials.importjob", "change"),
+    ("trials.registrychange", "add"), ("trials.registrychange", "change"),
+    ("trials.refreshrun", "add"), ("trials.refreshrun", "change"),
+    ("portal.draft", "add"), ("portal.draft", "change"), ("portal.draft", "delete"),
     ("portal.scheduledjob", "add"),
     ("portal.scheduledjob", "change"),
     ("portal.scheduledjob", "delete"),
@@ -129,7 +147,19 @@ def role_permissions(role, model):
     return {"view", "add", "change", "delete"} if opts.model_name in granted else set()
 
 
+# Only superusers, whatever the role table says: the nightly registry refresh runs, and
+# clearing away import and refresh records.
+SUPERUSER_ONLY = {"trials.refreshrun"}
+SUPERUSER_ONLY_PERMISSIONS = {("trials.importjob", "delete"), ("trials.registrychange", "delete"),
+                              ("trials.refreshrun", "delete")}
+# Samples that belong to someone: made for the signed-in user (object-level rules).
+OWNED = {"trials.importjob", "trials.registrychange"}
+
+
 def may(role, label, model, permission):
+    if role != SUPERUSER and (label in SUPERUSER_ONLY
+                              or (label, permission) in SUPERUSER_ONLY_PERMISSIONS):
+        return False
     return (label, permission) not in EXCEPTIONS and permission in role_permissions(role, model)
 
 
@@ -179,6 +209,8 @@ def test_every_role_against_every_admin_page(role, django_user_model):
         if label == "trials.trial":
             owner = user if role == roles.TRIAL_COORDINATORS else other
             obj = make_trial(nct(len(mismatches) + 100 + ROLES.index(role)), coordinators=[owner])
+        elif label in OWNED:
+            obj = SAMPLES[label](other if role == ANONYMOUS else user)
         else:
             obj = SAMPLES[label]()
         for view in VIEWS:
@@ -197,7 +229,7 @@ def test_coordinators_are_refused_every_page_of_another_coordinators_trial(djang
         response = client.get(url(theirs._meta.model, view, theirs))
         assert response.status_code in {302, 403, 404}, view
         if response.status_code == 302:  # "no such trial" for those who cannot see it
-            assert response["Location"] == "/admin/", view
+            assert response["Location"] in {"/admin/", "/admin/trials/trial/"}, view
         assert theirs.brief_title not in response.content.decode()
     listing = client.get(url(theirs._meta.model, "changelist")).content.decode()
     assert theirs.nct_id not in listing
@@ -221,6 +253,8 @@ def test_every_role_is_offered_exactly_the_actions_it_may_run(role, django_user_
             continue
         if label == "trials.trial":  # the menu shows only over a list with rows
             make_trial(nct(1), coordinators=[user] if not user.is_superuser else [])
+        elif label in OWNED:
+            SAMPLES[label](user)
         else:
             SAMPLES[label]()
         want = {
