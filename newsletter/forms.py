@@ -23,6 +23,14 @@ class TopicsField(forms.ModelMultipleChoiceField):
             **kwargs,
         )
 
+    def clean(self, value):
+        # A number too large for the database would fail the query instead of the form.
+        for pk in value if isinstance(value, list | tuple) else []:
+            if not (isinstance(pk, str) and pk.isascii() and pk.isdigit() and len(pk) <= 18):
+                raise ValidationError(self.error_messages["invalid_pk_value"],
+                                      code="invalid_pk_value", params={"pk": pk})
+        return super().clean(value)
+
 
 class NewsletterEmailField(forms.EmailField):
     """An address in its one stored form (newsletter.addresses), refusing local hosts and IP

@@ -105,3 +105,16 @@ def test_newsletter_links_with_any_token(client, token):
         if "/" in token or not token.strip() or "\x00" in token:
             continue
         assert_safe(client.get(path), path)
+
+
+@pytest.mark.parametrize("path_kind", ["signup", "preferences"])
+def test_a_topic_number_too_large_for_the_database_is_a_form_error(client, content, path_kind):
+    """Found by the test above: SQLite cannot compare with a 20-digit number."""
+    subscriber = Subscriber.objects.create(email="sam@example.org",
+                                           state=Subscriber.State.CONFIRMED)
+    path = ("/newsletter/" if path_kind == "signup"
+            else f"/newsletter/preferences/{tokens.manage_token(subscriber)}/")
+    response = client.post(path, {"email": "kim@example.org", "consent": "on",
+                                  "topics": ["99999999999999999999"]})
+    assert response.status_code == 200
+    assert "is not a valid value" in response.content.decode()
