@@ -36,6 +36,12 @@ def two_factor_required(user):
     those roles'; nobody with debug on (OTP_REQUIRED)."""
     if not (settings.OTP_REQUIRED and user.is_authenticated and user.is_staff):
         return False
+    if not hasattr(user, "_two_factor_required"):  # asked twice a request: remember it
+        user._two_factor_required = _needs_two_factor(user)
+    return user._two_factor_required
+
+
+def _needs_two_factor(user):
     if user.is_superuser or user.groups.exclude(name__in=roles.ROLES_WITHOUT_TWO_FACTOR).exists():
         return True
     allowed_without = Permission.objects.none()
