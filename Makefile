@@ -9,12 +9,13 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/portal
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/1
 PYENV_VERSIONS := $(or $(PYENV_ROOT),$(HOME)/.pyenv)/versions
 
-.PHONY: help run test lint bench bench-timings clean
+.PHONY: help run test lint audit bench bench-timings clean
 
 help:
 	@echo "make run    serve the portal with demo content on http://127.0.0.1:8000"
 	@echo "make test   run the whole test suite"
 	@echo "make lint   ruff and the migrations check"
+	@echo "make audit  known vulnerabilities in the pinned requirements (pip-audit)"
 	@echo "make bench  serve the portal as in production and measure its pages and site search"
 	@echo "            (needs wrk, PostgreSQL and Redis; BENCH_ARGS=--soak for the 5-minute soak)"
 	@echo "make bench-timings  time the trial import and the busiest pages in-process"
@@ -71,6 +72,11 @@ run: $(VENV)/.installed
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .
 	DJANGO_SETTINGS_MODULE=portal.test_settings $(PY) manage.py makemigrations --check --dry-run
+
+# Fails when a pinned requirement has a known vulnerability, and also (--strict) when any
+# requirement could not be checked, e.g. with the vulnerability service out of reach.
+audit: $(VENV)/.dev-installed
+	$(VENV)/bin/pip-audit --requirement requirements.txt --strict --progress-spinner off
 
 test: $(VENV)/.dev-installed node_modules/.installed lint
 	$(PY) -m pytest

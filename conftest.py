@@ -4,11 +4,23 @@ import os
 
 import pytest
 
-from portal.tests.support import IN_CI, require, staff_user
+from portal.tests.support import (
+    IN_CI,
+    require,
+    staff_user,
+    two_step_verified,
+    verify_forced_login,
+)
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by
 # live-server tests there are still plain synchronous calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_configure(config):
+    from django.contrib.auth.signals import user_logged_in
+
+    user_logged_in.connect(verify_forced_login, dispatch_uid="tests-verify-forced-login")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -83,6 +95,13 @@ def page(browser):
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
+
+
+@pytest.fixture
+def admin_user(django_user_model):
+    """pytest-django's superuser (and so its admin_client), set up for two-step sign-in."""
+    user = django_user_model.objects.create_superuser("admin", "admin@example.com", "password")
+    return two_step_verified(user)
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ import csv
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -11,17 +11,59 @@ from django.utils import timezone
 
 from newsletter import services
 from newsletter.models import Consent, Subscriber, Topic
+from portal.preview import visible_to
+
+HIDDEN_CONDITION = "A condition page not yet published"
 
 
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "condition", "is_active", "order", "subscribed"]
+    """Newsletter managers see condition names only once the condition is published; a link
+    to a draft condition is shown as such and kept unchanged when they save the topic."""
+
+    list_display = ["name", "slug", "condition_shown", "is_active", "order", "subscribed"]
     list_filter = ["is_active"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
+    def condition_hidden_from(self, request, obj):
+        if obj is None or obj.condition_id is None:
+            return False
+        conditions = obj._meta.get_field("condition").related_model.objects.all()
+        return not visible_to(request.user, conditions).filter(pk=obj.condition_id).exists()
+
+    def get_exclude(self, request, obj=None):
+        exclude = list(super().get_exclude(request, obj) or [])
+        return [*exclude, "condition"] if self.condition_hidden_from(request, obj) else exclude
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if self.condition_hidden_from(request, obj):
+            readonly.append("linked_condition")
+        return readonly
+
+    @admin.display(description="condition")
+    def linked_condition(self, obj):
+        return HIDDEN_CONDITION
+
+    @admin.display(description="condition")
+    def condition_shown(self, obj):
+        if obj.condition is None:
+            return "-"
+        return str(obj.condition) if obj.condition_visible else HIDDEN_CONDITION
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "condition":
+            kwargs["queryset"] = visible_to(
+                request.user, db_field.related_model._default_manager.all()
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(
+        conditions = Topic._meta.get_field("condition").related_model.objects.all()
+        visible = visible_to(request.user, conditions).filter(pk=OuterRef("condition_id"))
+        return super().get_queryset(request).select_related("condition").annotate(
+            condition_visible=Exists(visible),
             subscribed_count=Count(
                 "subscribers", filter=Q(subscribers__state=Subscriber.State.CONFIRMED)
             )

@@ -1,7 +1,9 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 
+from newsletter.addresses import normalise
 from newsletter.models import Subscriber, Topic
 
 CONSENT_WORDING = (
@@ -21,9 +23,33 @@ class TopicsField(forms.ModelMultipleChoiceField):
             **kwargs,
         )
 
+    def clean(self, value):
+        # A number too large for the database would fail the query instead of the form.
+        for pk in value if isinstance(value, list | tuple) else []:
+            if not (isinstance(pk, str) and pk.isascii() and pk.isdigit() and len(pk) <= 18):
+                raise ValidationError(self.error_messages["invalid_pk_value"],
+                                      code="invalid_pk_value", params={"pk": pk})
+        return super().clean(value)
+
+
+class NewsletterEmailField(forms.EmailField):
+    """An address in its one stored form (newsletter.addresses), refusing local hosts and IP
+    addresses, which cannot be a subscriber's mailbox."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return value
+        try:
+            return normalise(value)
+        except ValidationError as error:
+            if error.code == "invalid":
+                raise ValidationError(self.error_messages["invalid"], code="invalid") from error
+            raise
+
 
 class SignupForm(forms.Form):
-    email = forms.EmailField(
+    email = NewsletterEmailField(
         label="Your email address", max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={"invalid": "Please enter a whole email address, like name@example.org."},

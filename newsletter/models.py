@@ -1,6 +1,9 @@
+import uuid
+
 from django.db import models
-from django.db.models.functions import Lower
 from django.utils import timezone
+
+from newsletter.addresses import address_key
 
 
 class TopicQuerySet(models.QuerySet):
@@ -42,7 +45,15 @@ class Subscriber(models.Model):
         CONFIRMED = "confirmed", "Subscribed"
         UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
 
+    public_id = models.UUIDField(
+        default=uuid.uuid4, unique=True, editable=False,
+        help_text="Names the subscriber in emailed links, which never show the row number.",
+    )
     email = models.EmailField(max_length=254)
+    email_key = models.CharField(
+        max_length=254, unique=True, editable=False,
+        help_text="The address as compared: one per mailbox, however it was typed.",
+    )
     state = models.CharField(max_length=20, choices=State, default=State.PENDING)
     topics = models.ManyToManyField(Topic, blank=True, related_name="subscribers")
     created_at = models.DateTimeField(default=timezone.now)
@@ -57,18 +68,26 @@ class Subscriber(models.Model):
 
     class Meta:
         ordering = ["email"]
-        constraints = [
-            models.UniqueConstraint(Lower("email"), name="unique_subscriber_email_any_case"),
-        ]
         permissions = [("export_subscriber", "Can export subscribers as CSV")]
 
     def __str__(self):
         return self.email
 
+    def save(self, *args, **kwargs):
+        self.email_key = address_key(self.email)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "email" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "email_key"}
+        super().save(*args, **kwargs)
+
 
 class Consent(models.Model):
     """What a person agreed to when they asked for the newsletter, kept as evidence."""
 
+    public_id = models.UUIDField(
+        default=uuid.uuid4, unique=True, editable=False,
+        help_text="Names the signup in its confirmation link, which never shows the row number.",
+    )
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="consents")
     given_at = models.DateTimeField(default=timezone.now)
     wording = models.TextField(help_text="The consent statement exactly as the form showed it.")

@@ -5,13 +5,12 @@ import logging
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Value
-from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from newsletter import tokens
+from newsletter.addresses import address_key, normalise
 from newsletter.models import Consent, Subscriber
 from pages.models import PrivacyNotice
 from portal.mail import PortalMessage, send_later
@@ -26,6 +25,7 @@ def subscription_request(*, email, topics, wording, ip_address=None, user_agent=
     A new, waiting or unsubscribed address gets a consent record and a confirmation link; a
     subscribed one gets a note that it already is. The visitor is told the same either way.
     """
+    email = normalise(email)
     notice = PrivacyNotice.objects.in_force()
     with transaction.atomic():
         subscriber = _subscriber_for_update(email)
@@ -56,14 +56,13 @@ def subscription_request(*, email, topics, wording, ip_address=None, user_agent=
 
 
 def _subscriber_for_update(email):
-    """The subscriber with this address in any case, created if new, locked for this update.
+    """The subscriber with this address however typed (its key), created if new, locked for
+    this update.
 
     Two simultaneous signups of one address both find none; the database's unique index lets
     one insert through and the other falls back to that row.
     """
-    matching = Subscriber.objects.select_for_update().alias(
-        email_lower=Lower("email")
-    ).filter(email_lower=Lower(Value(email)))
+    matching = Subscriber.objects.select_for_update().filter(email_key=address_key(email))
     subscriber = matching.first()
     if subscriber is None:
         try:

@@ -1,5 +1,7 @@
 """Signed links in newsletter email: one to confirm a signup, one to manage a subscription."""
 
+import uuid
+
 from django.conf import settings
 from django.core import signing
 
@@ -19,12 +21,13 @@ class LinkError(Exception):
 
 
 def confirm_token(consent):
-    return signing.dumps({"c": consent.pk}, salt=CONFIRM_SALT)
+    """Links name rows by a random public id, so they tell nothing about how many exist."""
+    return signing.dumps({"c": str(consent.public_id)}, salt=CONFIRM_SALT)
 
 
 def manage_token(subscriber):
     """Unsubscribe and preferences links: they do not expire, as old emails must keep working."""
-    return signing.Signer(salt=MANAGE_SALT).sign_object({"s": subscriber.pk})
+    return signing.Signer(salt=MANAGE_SALT).sign_object({"s": str(subscriber.public_id)})
 
 
 def consent_from_token(token):
@@ -49,8 +52,8 @@ def subscriber_from_token(token):
 
 def _get(queryset, payload, key):
     try:
-        return queryset.get(pk=int(payload[key]))
-    except (TypeError, KeyError, ValueError) as error:
+        return queryset.get(public_id=uuid.UUID(payload[key]))
+    except (TypeError, KeyError, ValueError, AttributeError) as error:
         raise LinkError("invalid") from error
     except queryset.model.DoesNotExist as error:
         raise LinkError("gone", status=404) from error

@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.views.csrf import csrf_failure as default_csrf_failure
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from newsletter import services, tokens
+from newsletter.addresses import address_key
 from newsletter.forms import PreferencesForm, SignupForm
 from newsletter.models import Subscriber, Topic
 from portal import ratelimit
@@ -39,7 +40,7 @@ def link_problem(request, error):
                   status=error.status)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def signup(request):
     if request.method == "POST":
         ip_address = client_ip(request)
@@ -51,7 +52,7 @@ def signup(request):
             return redirect("newsletter:thanks")
         if form.is_valid():
             email = form.cleaned_data["email"]
-            if ratelimit.limit_exceeded("signup-address", email.lower(),
+            if ratelimit.limit_exceeded("signup-address", address_key(email),
                                         settings.NEWSLETTER_SIGNUPS_PER_ADDRESS):
                 return too_many_requests(request)
             services.subscription_request(
@@ -72,7 +73,7 @@ def signup(request):
 
 
 @never_cache
-@require_GET
+@require_safe
 def csrf_token(request):
     """A CSRF token of the visitor's own for the signup form on cached pages (and its cookie)."""
     return JsonResponse({"token": get_token(request)})
@@ -90,7 +91,7 @@ def csrf_failure(request, reason=""):
     return default_csrf_failure(request, reason)
 
 
-@require_GET
+@require_safe
 def thanks(request):
     return render(request, "newsletter/thanks.html", {
         "days": settings.NEWSLETTER_CONFIRM_DAYS,
@@ -99,7 +100,7 @@ def thanks(request):
     })
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request, token):
     try:
         consent = tokens.consent_from_token(token)
@@ -122,7 +123,7 @@ def confirm(request, token):
     })
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def preferences(request, token):
     try:
         subscriber = tokens.subscriber_from_token(token)
@@ -147,7 +148,7 @@ def one_click(request):
 
 
 @csrf_exempt
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request, token):
     try:
         subscriber = tokens.subscriber_from_token(token)

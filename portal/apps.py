@@ -21,7 +21,7 @@ class PortalConfig(AppConfig):
     verbose_name = "Site"
 
     def ready(self):
-        from portal import cache, search
+        from portal import cache, deploy_checks, search  # noqa: F401  (deploy_checks registers checks)
         from portal.roles import sync_role_permissions
 
         post_migrate.connect(sync_role_permissions, dispatch_uid="portal-role-permissions")

@@ -46,3 +46,8 @@ def mailer_from_url(url):
         f"EMAIL_URL scheme {scheme!r} is not supported "
         "(use smtp://, smtp+tls://, smtp+ssl://, console: or file:///dir)."
     )
+
+
+# The secret key `make run` uses when DJANGO_SECRET_KEY is unset with debug on. It is
+# published with the code, so a deployment using it is warned about (portal.checks).
+DEVELOPMENT_SECRET_KEY = "insecure-local-development-key-only-used-with-debug-on"

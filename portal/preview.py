@@ -56,3 +56,13 @@ def draft_preview(model):
         return wrapped
 
     return decorator
+
+
+def visible_to(user, queryset):
+    """What of a publishable model the user may see in the admin: everything when they may
+    view the model (its own admin shows them its drafts), otherwise only live content. Used
+    for the choices and filters other models' admin pages offer."""
+    opts = queryset.model._meta
+    if user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
+        return queryset
+    return queryset.published()

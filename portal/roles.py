@@ -13,6 +13,9 @@ TRIAL_COORDINATORS = "Trial coordinators"
 NEWSLETTER_MANAGERS = "Newsletter managers"
 
 ALL_ROLES = [CONTENT_EDITORS, MEDICAL_REVIEWERS, TRIAL_COORDINATORS, NEWSLETTER_MANAGERS]
+# Roles that publish nothing sign in without a second step; every other role (and every
+# superuser) needs one (portal.staff).
+ROLES_WITHOUT_TWO_FACTOR = [NEWSLETTER_MANAGERS]
 
 # role -> {app label: "__all__" (every model of the app), a list of model names (all their
 # permissions), or {model name: list of actions, e.g. ["view", "export"]}}.

@@ -3,13 +3,14 @@
 Every environment variable the portal reads is read here (README.md, "Configuration").
 """
 
+import datetime
 from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from portal.conf import mailer_from_url
+from portal.conf import DEVELOPMENT_SECRET_KEY, mailer_from_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PORTAL_NAME = "Bayside Children's Cancer Program"
@@ -24,7 +25,7 @@ if not SECRET_KEY:
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off."
         )
-    SECRET_KEY = "insecure-local-development-key-only-used-with-debug-on"
+    SECRET_KEY = DEVELOPMENT_SECRET_KEY
 
 ALLOWED_HOSTS = env.list(
     "DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else []
@@ -48,6 +49,10 @@ INSTALLED_APPS = [
     "reversion_compare",
     "django_tasks_db",
     "nested_admin",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 # The portal's feature apps, in dependency order: each app's demo content may use the apps
 # before it, and site search lists results in this order. Only these are asked for their
@@ -65,8 +70,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "portal.staff.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -130,6 +138,28 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Clinic portal <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# Staff sign-in (README, "Security"). Failed logins are counted in the database, so the
+# limits hold across workers: 5 failures lock the account name and, separately, the address
+# for 15 minutes; a successful login clears the count.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "portal.staff.locked_out"
+AXES_VERBOSE = False
+# Two-step sign-in (an authenticator app, or a recovery code) for superusers and every staff
+# role that can publish. Off with debug on, so `make run`'s local logins need no phone.
+OTP_REQUIRED = not DEBUG
+OTP_TOTP_ISSUER = PORTAL_NAME
+OTP_TOTP_THROTTLE_FACTOR = 1
+STAFF_RECOVERY_CODES = 10
+# Staff are signed out after a working day without a request (9 hours).
+STAFF_SESSION_IDLE_SECONDS = 9 * 60 * 60
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

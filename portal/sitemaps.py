@@ -25,3 +25,19 @@ class StaticViewSitemap(SiteSitemap):
 
     def location(self, item):
         return reverse(item)
+
+
+class SiteURLSitemap(Sitemap):
+    """Absolute URLs from settings.SITE_URL, never from the request's Host header."""
+
+    def get_protocol(self, protocol=None):
+        return urlsplit(settings.SITE_URL).scheme or "https"
+
+    def get_domain(self, site=None):
+        parts = urlsplit(settings.SITE_URL)
+        return parts.netloc + parts.path.rstrip("/")
+
+
+def from_site_url(sitemap_class):
+    """The sitemap class with its URLs built from SITE_URL."""
+    return type(sitemap_class.__name__, (SiteURLSitemap, sitemap_class), {})

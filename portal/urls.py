@@ -7,11 +7,11 @@ from django.urls import include, path
 from care_sites.sitemaps import CareSiteSitemap, LocationSitemap, SupportServiceSitemap
 from conditions.sitemaps import ConditionSitemap, StorySitemap
 from pages.sitemaps import PageSitemap
-from portal import views
-from portal.sitemaps import StaticViewSitemap
+from portal import admin_views, staff, views
+from portal.sitemaps import StaticViewSitemap, from_site_url
 from trials.sitemaps import TrialSitemap
 
-sitemaps = {
+sitemaps = {name: from_site_url(sitemap_class) for name, sitemap_class in {
     "site": StaticViewSitemap,
     "pages": PageSitemap,
     "conditions": ConditionSitemap,
@@ -20,14 +20,22 @@ sitemaps = {
     "locations": LocationSitemap,
     "support": SupportServiceSitemap,
     "trials": TrialSitemap,
-}
+}.items()}
 
 admin.site.site_header = settings.PORTAL_NAME + " administration"
 admin.site.site_title = settings.PORTAL_NAME
 admin.site.index_title = "Content and settings"
+staff.secure_admin_site(admin.site)
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("admin/two-step/", staff.two_factor_setup, name=staff.SETUP_URL_NAME),
+    path("admin/two-step/verify/", staff.two_factor_verify, name=staff.VERIFY_URL_NAME),
+    # Two of the admin's own views, narrowed (portal.admin_views); before the admin's URLs.
+    path("admin/r/<int:content_type_id>/<path:object_id>/",
+         admin.site.admin_view(admin_views.view_on_site)),
+    path("admin/autocomplete/",
+         admin.site.admin_view(admin_views.AutocompleteView.as_view(admin_site=admin.site))),
     path("admin/", admin.site.urls),
     path("_nested_admin/", include("nested_admin.urls")),
     path("conditions/", include("conditions.urls")),

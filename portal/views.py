@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
 from care_sites.models import Location
@@ -31,7 +31,7 @@ class HomeView(TemplateView):
         }
 
 
-@require_GET
+@require_safe
 def search(request):
     raw = request.GET.get("q", "")
     query, shortened = site_search.normalise(raw)
@@ -70,19 +70,19 @@ def search(request):
     })
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     body = render_to_string("robots.txt", {"site_url": settings.SITE_URL})
     return HttpResponse(body, content_type="text/plain; charset=utf-8")
 
 
-@require_GET
+@require_safe
 def favicon(request):
     return redirect(static("img/favicon.svg"), permanent=True)
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
     try:
         with connection.cursor() as cursor:

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from portal.admin_views import VisibleChoicesMixin, VisibleRelatedListFilter
 from portal.revisions import RevisionAdmin
 from portal.roles import TRIAL_COORDINATORS
 from trials.forms import MAX_STUDIES_PER_JOB, TrialAdminForm, TrialImportForm
@@ -39,7 +40,7 @@ class ContactInline(admin.TabularInline):
 
 
 @admin.register(Trial)
-class TrialAdmin(RevisionAdmin):
+class TrialAdmin(VisibleChoicesMixin, RevisionAdmin):
     form = TrialAdminForm
     recover_for_superusers_only = True  # a deleted trial's coordinators are not known
     change_list_template = "admin/trials/trial/change_list.html"
@@ -47,7 +48,10 @@ class TrialAdmin(RevisionAdmin):
                     "last_synced_at", "in_registry", "on_site"]
     list_filter = ["overall_status", "status", "source",
                    ("registry_missing_since", admin.EmptyFieldListFilter),
-                   "conditions", "care_sites"]
+                   ("conditions", VisibleRelatedListFilter),
+                   ("care_sites", VisibleRelatedListFilter)]
+    # Coordinators pick only published conditions and care sites (the public names).
+    visible_choice_fields = ["conditions", "care_sites"]
     search_fields = ["nct_id", "brief_title", "acronym", "official_title"]
     filter_horizontal = ["conditions", "care_sites", "coordinators"]
     readonly_fields = ["source", "last_synced_at", "registry_missing_since",

@@ -14,6 +14,8 @@ from trials.structured_data import trial_page
 PAGE_SIZE = 20
 # Short lists fetched with the trial itself (portal.related).
 TRIAL_LISTS = ["primary_outcomes", "interventions", "central_contacts"]
+# A registry may list thousands of sites for one trial: the page shows this many and a count.
+REGISTRY_SITES_SHOWN = 50
 
 
 def trial_list(request):
@@ -40,7 +42,6 @@ def trial_detail(request, nct_id):
     trial = get_public_or_preview(
         request,
         with_rows(Trial.objects.all(), *TRIAL_LISTS).prefetch_related(
-            "registry_sites",
             Prefetch("care_sites", queryset=CareSite.objects.published().prefetch_related(
                 Prefetch("locations", queryset=Location.objects.published()))),
             Prefetch("conditions", queryset=Condition.objects.published()),
@@ -48,9 +49,18 @@ def trial_detail(request, nct_id):
         nct_id=nct_id,
     )
     attach_rows(trial, *TRIAL_LISTS)
+    registry_sites = list(trial.registry_sites.all()[:REGISTRY_SITES_SHOWN + 1])
+    registry_site_count = (
+        trial.registry_sites.count() if len(registry_sites) > REGISTRY_SITES_SHOWN
+        else len(registry_sites)
+    )
     return render(request, "trials/trial_detail.html", {
         "trial": trial,
         "structured_data": [trial_page(trial)],
+        "registry_sites": registry_sites[:REGISTRY_SITES_SHOWN],
+        "registry_site_count": registry_site_count,
+        "registry_sites_more": registry_site_count - min(registry_site_count,
+                                                         REGISTRY_SITES_SHOWN),
         "crumbs": [
             {"title": "Clinical trials", "url": reverse("trials:trial-list")},
             {"title": trial.nct_id},

@@ -12,7 +12,7 @@ from newsletter.models import Consent, Subscriber, Topic
 from newsletter.tests.factories import make_topic
 from pages.models import Page, PrivacyNotice
 from portal import roles
-from portal.tests.support import form_data, staff_user
+from portal.tests.support import form_data, staff_user, superuser
 
 pytestmark = pytest.mark.django_db
 
@@ -159,8 +159,7 @@ def test_unsubscribe_action_for_requests_by_phone_or_letter(manager_client, subs
 
 def test_subscribers_cannot_be_added_in_the_admin(manager_client, client, django_user_model):
     assert manager_client.get("/admin/newsletter/subscriber/add/").status_code == 403
-    superuser = django_user_model.objects.create_superuser("root", password="pw")
-    client.force_login(superuser)
+    client.force_login(superuser(django_user_model))
     assert client.get("/admin/newsletter/subscriber/add/").status_code == 403
 
 

@@ -90,7 +90,7 @@ def test_signup_confirm_preferences_and_one_click_unsubscribe(client, topics, no
     assert b"Please check your email" in client.get("/newsletter/thanks/").content
 
     subscriber = Subscriber.objects.get()
-    assert subscriber.email == "Sam.Lee@Example.org"
+    assert subscriber.email == "Sam.Lee@example.org"
     assert subscriber.state == State.PENDING
     assert list(subscriber.topics.all()) == []  # topics apply once confirmed
     consent = subscriber.consents.get()
@@ -103,7 +103,7 @@ def test_signup_confirm_preferences_and_one_click_unsubscribe(client, topics, no
     assert consent.confirmed_at is None
 
     [confirmation] = mail.outbox
-    assert confirmation.to == ["Sam.Lee@Example.org"]
+    assert confirmation.to == ["Sam.Lee@example.org"]
     assert "confirm" in confirmation.subject.lower()
     assert "Neuroblastoma" in confirmation.body
     assert "Neuroblastoma" in html_of(confirmation)
@@ -136,7 +136,7 @@ def test_signup_confirm_preferences_and_one_click_unsubscribe(client, topics, no
     preferences_path = link_in(welcome, "preferences")
     page = client.get(preferences_path)
     assert page.status_code == 200
-    assert b"Sam.Lee@Example.org" in page.content
+    assert b"Sam.Lee@example.org" in page.content
     saved = client.post(preferences_path, {"topics": [general.pk, neuroblastoma.pk]})
     assert saved.status_code == 302
     assert b"Your topics are saved" in client.get(saved["Location"]).content

@@ -40,8 +40,48 @@ def port_open(host, port):
 
 # Staff and uploads ---------------------------------------------------------------------------
 
+def two_step_verified(user):
+    """Give the user an authenticator app (a TOTP device, key TEST_TOTP_KEY) and mark the
+    object so that the next login with it, client.force_login included, counts as having
+    given the second step (django-otp reads `otp_device` when a user logs in)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=user, name="Test app", key=TEST_TOTP_KEY)
+    user.otp_device = device
+    return user
+
+
+def verify_forced_login(sender, request, user, **kwargs):
+    """Test-only receiver of user_logged_in (conftest.py connects it): client.force_login
+    logs in on a bare request without `user`, where django-otp cannot record the device;
+    this records it for users prepared by two_step_verified, as a real login would."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    device = getattr(user, "otp_device", None)
+    if device is not None and not hasattr(request, "user"):
+        request.session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+
+
+TEST_TOTP_KEY = "3132333435363738393031323334353637383930"  # hex, RFC 6238's test key
+
+
+def totp_code(user):
+    """A code of the user's authenticator app that the portal will take now: the current
+    one, or the next one (within the accepted drift) when the current one was used already,
+    since a code works only once."""
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    if totp.t() <= device.last_t:
+        totp.time = totp.time + device.step * (device.last_t - totp.t() + 1)
+    return f"{totp.token():0{device.digits}d}"
+
+
 def staff_user(django_user_model, role=None, username=None):
-    """A staff login with the given role (a group name from portal.roles), password "pw"."""
+    """A staff login with the given role (a group name from portal.roles), password "pw",
+    set up for two-step sign-in so that client.force_login(user) is fully signed in."""
     from django.contrib.auth.models import Group
 
     user = django_user_model.objects.create_user(
@@ -50,7 +90,13 @@ def staff_user(django_user_model, role=None, username=None):
     )
     if role:
         user.groups.add(Group.objects.get(name=role))
-    return user
+    return two_step_verified(user)
+
+
+def superuser(django_user_model, username="root"):
+    """A superuser, password "pw", set up for two-step sign-in like staff_user."""
+    user = django_user_model.objects.create_superuser(username, f"{username}@example.org", "pw")
+    return two_step_verified(user)
 
 
 def png_bytes(size=(8, 6), noisy=False):

@@ -16,7 +16,7 @@ from care_sites.tests.factories import make_site
 from conditions.models import Condition
 from conditions.tests.factories import make_condition
 from portal import roles
-from portal.tests.support import active_content, schedule_known
+from portal.tests.support import active_content, schedule_known, two_step_verified
 from trials.filters import PHASE_CHOICES
 from trials.models import Contact, Intervention, OverallStatus, Phase, Trial
 from trials.tests.factories import PAST, make_trial, nct
@@ -506,11 +506,11 @@ def test_unpublished_trial_is_404_for_the_public(client, django_user_model, full
     client.force_login(editor)
     assert client.get("/trials/NCT01234567/").status_code == 404
 
-    # Its coordinator previews it, with the banner.
+    # Its coordinator, signed in with the second step, previews it, with the banner.
     coordinator = django_user_model.objects.create_user("coordinator", is_staff=True)
     coordinator.groups.add(Group.objects.get(name=roles.TRIAL_COORDINATORS))
     full_trial.coordinators.add(coordinator)
-    client.force_login(coordinator)
+    client.force_login(two_step_verified(coordinator))
     html = page_text(client.get("/trials/NCT01234567/"))
     assert "<strong>Preview.</strong>" in html
     assert f"/admin/trials/trial/{full_trial.pk}/change/" in html
