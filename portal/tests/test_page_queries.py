@@ -44,8 +44,9 @@ PAGES = {
     "trial": ("/trials/NCT00000000/", 7),
     # locations, care sites, their locations, page links
     "care sites": ("/care/", 5),
-    # the site, its locations, conditions, support services, page links
-    "care site": ("/care/site-0/", 6),
+    # the site, its locations, their opening hours (for the structured data), conditions,
+    # support services, page links
+    "care site": ("/care/site-0/", 7),
     # the location, opening hours, closures, care sites, page links
     "location": ("/care/locations/location-0/", 6),
     # services, page links
