@@ -28,7 +28,7 @@ from newsletter.tests.factories import make_topic
 from pages.models import Page
 from pages.tests.factories import make_notice, make_page
 from portal import roles
-from portal.models import Draft, ReviewerProfile, ScheduledJob
+from portal.models import Draft, ReviewerProfile, ScheduledJob, SearchQueryStat
 from portal.tests.support import staff_user, superuser
 from trials.models import ImportJob, RefreshRun, RegistryChange
 from trials.tests.factories import make_trial, nct
@@ -94,6 +94,8 @@ SAMPLES = {
     "newsletter.topic": lambda: make_topic(),
     "newsletter.subscriber": lambda: Subscriber.objects.create(email="sam@example.org"),
     "portal.scheduledjob": lambda: ScheduledJob.objects.create(name="sample-job"),
+    "portal.searchquerystat": lambda: SearchQueryStat.objects.create(
+        query="neuroblastoma", day=timezone.localdate(), count=3, results=12),
     "django_tasks_database.dbtaskresult": lambda: DBTaskResult.objects.create(
         args_kwargs={"args": [], "kwargs": {}}, task_path="portal.tasks.sample",
         backend_name="default", run_after=timezone.now(), exception_class_path="",
@@ -118,6 +120,9 @@ EXCEPTIONS = {
     ("portal.scheduledjob", "add"),
     ("portal.scheduledjob", "change"),
     ("portal.scheduledjob", "delete"),
+    ("portal.searchquerystat", "add"),  # counted by the search page itself
+    ("portal.searchquerystat", "change"),
+    ("portal.searchquerystat", "delete"),
     ("django_tasks_database.dbtaskresult", "add"),
     ("django_tasks_database.dbtaskresult", "change"),
     ("django_tasks_database.dbtaskresult", "delete"),
