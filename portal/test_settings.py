@@ -22,3 +22,13 @@ MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 # Serve static files from the app and project folders, as runserver does.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # Browser tests drive a live server whose threads share the test database. In a file,
+    # with a busy timeout, one request waits for another's write; the in-memory database's
+    # shared cache would answer "database table is locked" instead.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}  # noqa: F405
+    DATABASES["default"].setdefault("OPTIONS", {}).update({  # noqa: F405
+        "timeout": 30,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;",
+    })
