@@ -23,6 +23,7 @@ from conditions.models import (
     TreatmentOption,
     unique_anchor,
 )
+from portal.admin_views import ReadOnlyAdmin
 from portal.forms import ADMIN_DATE_FIELDS
 from portal.review_admin import ReviewedAdminMixin
 from portal.revisions import RevisionAdmin
@@ -187,22 +188,13 @@ class ConditionAdmin(nested_admin.NestedModelAdminMixin, ReviewedAdminMixin, Rev
 
 
 @admin.register(ConditionDueForReview)
-class ConditionDueForReviewAdmin(admin.ModelAdmin):
+class ConditionDueForReviewAdmin(ReadOnlyAdmin):
     list_display = ["name", "next_review_due", "review_state", "last_reviewed",
                     "reviewer_name", "edit_link"]
     ordering = ["next_review_due"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).review_due()
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="edit")
     def edit_link(self, obj):

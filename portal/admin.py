@@ -3,26 +3,18 @@ from django.db.models import Sum
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
+from portal.admin_views import ReadOnlyAdmin
 from portal.models import Draft, ReviewerProfile, ScheduledJob, SearchQueryStat
 from portal.publishing import publish_due_drafts, with_draft_applied
 
 
 @admin.register(ScheduledJob)
-class ScheduledJobAdmin(admin.ModelAdmin):
+class ScheduledJobAdmin(ReadOnlyAdmin):
     """Which recurring jobs ran when, and whether the last run failed (then it is retried)."""
 
     list_display = ["name", "last_queued_at", "last_status"]
     readonly_fields = ["name", "last_queued_at", "last_status"]
     fields = readonly_fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="last run")
     def last_status(self, obj):
@@ -64,7 +56,7 @@ class StateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Draft)
-class ReviewQueueAdmin(admin.ModelAdmin):
+class ReviewQueueAdmin(ReadOnlyAdmin):
     """The review queue: items waiting for a medical reviewer, oldest first."""
 
     list_display = ["item_name", "kind", "state", "author", "updated_at", "checks",
@@ -81,15 +73,6 @@ class ReviewQueueAdmin(admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         publish_due_drafts()
         return super().changelist_view(request, extra_context)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="type")
     def kind(self, obj):
@@ -132,7 +115,7 @@ class FoundFilter(admin.SimpleListFilter):
 
 
 @admin.register(SearchQueryStat)
-class SearchQueryStatAdmin(admin.ModelAdmin):
+class SearchQueryStatAdmin(ReadOnlyAdmin):
     """What visitors search for, per day: read-only, for deciding which pages or synonyms
     to add. The totals above the list add up the days the filters select."""
 
@@ -142,15 +125,6 @@ class SearchQueryStatAdmin(admin.ModelAdmin):
     ordering = ["-count", "query"]
     date_hierarchy = "day"
     change_list_template = "admin/portal/searchquerystat/change_list.html"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)

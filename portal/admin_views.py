@@ -3,9 +3,10 @@
 Two views replace Django's: the "view on site" redirect, which must not reveal a draft's
 address to staff who may not preview it, and the autocomplete endpoint, which must refuse
 reverse relations instead of failing on them. A list filter and a ModelAdmin mixin show only
-the related content a user may see (portal.preview.visible_to)."""
+the related content a user may see (portal.preview.visible_to). ReadOnlyAdmin is the base of
+lists the portal writes itself."""
 
-from django.contrib.admin import RelatedFieldListFilter
+from django.contrib.admin import ModelAdmin, RelatedFieldListFilter
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.contenttypes import views as contenttype_views
 from django.contrib.contenttypes.models import ContentType
@@ -75,3 +76,17 @@ class VisibleChoicesMixin:
         super().save_related(request, form, formsets, change)
         for name, objs in hidden.items():
             getattr(form.instance, name).add(*objs)
+
+
+class ReadOnlyAdmin(ModelAdmin):
+    """A list the portal keeps itself (runs, statistics, queues): nobody adds, changes or
+    deletes its rows here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from portal.admin_views import VisibleChoicesMixin, VisibleRelatedListFilter
+from portal.admin_views import ReadOnlyAdmin, VisibleChoicesMixin, VisibleRelatedListFilter
 from portal.revisions import RevisionAdmin
 from portal.roles import TRIAL_COORDINATORS
 from trials.forms import MAX_STUDIES_PER_JOB, TrialAdminForm, TrialImportForm
@@ -207,22 +207,15 @@ def job_start(job):
     return HttpResponseRedirect(job.get_absolute_url())
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records written by the portal itself: nobody adds or edits them here; superusers may
-    delete them."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+class TrialRecordAdmin(ReadOnlyAdmin):
+    """Records of imports and refreshes: read only, but superusers may clear them away."""
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
 
 
 @admin.register(ImportJob)
-class ImportJobAdmin(ReadOnlyAdmin):
+class ImportJobAdmin(TrialRecordAdmin):
     """Import jobs: each person sees only their own (superusers see all)."""
 
     list_display = ["__str__", "kind", "status", "progress", "created_at", "finished_at"]
@@ -288,7 +281,7 @@ class ImportJobAdmin(ReadOnlyAdmin):
 
 
 @admin.register(RegistryChange)
-class RegistryChangeAdmin(ReadOnlyAdmin):
+class RegistryChangeAdmin(TrialRecordAdmin):
     """The registry's changes to what families see; coordinators see their own trials'."""
 
     list_display = ["changed_at", "trial_link", "field", "before", "after"]
@@ -318,7 +311,7 @@ class RegistryChangeAdmin(ReadOnlyAdmin):
 
 
 @admin.register(RefreshRun)
-class RefreshRunAdmin(ReadOnlyAdmin):
+class RefreshRunAdmin(TrialRecordAdmin):
     """The nightly refreshes, for superusers: counts, and the errors of a failed night."""
 
     list_display = ["__str__", "finished_at", "total", "updated", "changed", "missing", "failed"]
