@@ -140,6 +140,16 @@ def prepare(fresh):
         started = time.perf_counter()
         counts = generate()
         print(f"content: generated in {time.perf_counter() - started:.1f} s: {counts}")
+    # Content is written in bulk, past the signals that keep the search index: index it all
+    # when the index is short of it, so that the search page searches everything.
+    from portal import search
+    from portal.models import SearchDocument
+
+    if SearchDocument.objects.count() < counts["conditions"] + counts["trials"]:
+        started = time.perf_counter()
+        indexed = search.rebuild()
+        print(f"search index: {sum(indexed.values())} documents in "
+              f"{time.perf_counter() - started:.1f} s")
     call_command("collectstatic", verbosity=0, interactive=False)
     cache.clear()
     from django.db import connections
@@ -228,7 +238,8 @@ UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
 def wrk(path, seconds, connections, pin, script=None):
-    command = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency", "--timeout", "10s"]
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency",
+               "--timeout", "10s"]
     if script:
         command += ["-s", script]
     output = subprocess.run(pinned(1, [*command, BASE_URL + path], pin), capture_output=True,

@@ -28,6 +28,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, set_response_etag
+from django.utils.module_loading import import_string
 
 KEY_PREFIX = "page-cache:"
 VERSION_KEY = KEY_PREFIX + "content-version"
@@ -144,6 +145,20 @@ def expires_by(request, moment):
     request.page_expires_at = stamp if current is None else min(current, stamp)
 
 
+def on_every_request(request, function, *args):
+    """Run `function(*args)` (a dotted path and plain values) after this request and after
+    every later request served this page from the cache: for what must happen per visit,
+    such as counting a search, even when the page itself comes from the cache."""
+    if not hasattr(request, "page_callbacks"):
+        request.page_callbacks = []
+    request.page_callbacks.append((function, args))
+
+
+def run_callbacks(callbacks):
+    for function, args in callbacks:
+        import_string(function)(*args)
+
+
 def mark_private(request):
     """Never cache this response and tell browsers and proxies not to keep it (previews)."""
     request.page_private = True
@@ -214,6 +229,11 @@ class PageCacheMiddleware:
         self.cookies = {settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name}
 
     def __call__(self, request):
+        response = self.respond(request)
+        run_callbacks(getattr(request, "page_callbacks", ()))
+        return response
+
+    def respond(self, request):
         if not self.may_use_cache(request):
             response = self.get_response(request)
             if request.method in ("GET", "HEAD") and self.is_private(request, response):
@@ -225,11 +245,12 @@ class PageCacheMiddleware:
             version = content_version()
             now = timezone.now().timestamp()
             entry = local_pages.get(key)
+            if not is_current(entry, version, now):
+                entry = cache.get(key)
+                if is_current(entry, version, now):
+                    local_pages.put(key, entry)
             if is_current(entry, version, now):
-                return self.replay(entry, now)
-            entry = cache.get(key)
-            if is_current(entry, version, now):
-                local_pages.put(key, entry)
+                request.page_callbacks = list(entry.get("callbacks", ()))
                 return self.replay(entry, now)
         else:
             version = content_version()
@@ -253,7 +274,8 @@ class PageCacheMiddleware:
             headers = [(name, value) for name, value in response.items()
                        if name.lower() not in UNSTORED_HEADERS]
             entry = {"version": version, "stored": now, "expires": expires, "headers": headers,
-                     "status": response.status_code, "body": response.content}
+                     "status": response.status_code, "body": response.content,
+                     "callbacks": getattr(request, "page_callbacks", [])}
             cache.set(key, entry, timeout=max(1, int(expires - now)))
             local_pages.put(key, entry)
         return response

@@ -125,7 +125,7 @@ PAGE_CACHE = env.bool("DJANGO_PAGE_CACHE", default=True)
 PAGE_CACHE_TIMEOUT = 60 * 60
 PAGE_CACHE_MAX_AGE = 60
 PAGE_CACHE_STALE_WHILE_REVALIDATE = 300
-PAGE_CACHE_EXCLUDE = ["/admin/", "/newsletter/", "/healthz", "/search/"]  # searches are counted
+PAGE_CACHE_EXCLUDE = ["/admin/", "/newsletter/", "/healthz"]
 # Each process also keeps its most used pages in memory, up to this many bytes of pages.
 PAGE_CACHE_LOCAL_BYTES = 32 * 1024 * 1024
 

@@ -14,6 +14,7 @@ from django.views.generic import TemplateView
 from care_sites.models import Location
 from conditions.models import Condition
 from portal import search as site_search
+from portal.cache import on_every_request
 from portal.structured_data import organization, website
 from trials.models import StatusGroup, Trial
 
@@ -43,7 +44,7 @@ def search(request):
         document = site_search.find_code(number)
         if document is not None:
             site_search.record(number, 1)
-            return redirect(document.url)
+            return redirect(document.url)  # redirects are not cached: counted here
     with site_search.planner_settings() if query else nullcontext():
         counts = site_search.counts_by_kind(query) if query else {}
         paginator = Paginator(site_search.search(query, kind), site_search.PER_PAGE)
@@ -52,7 +53,8 @@ def search(request):
         found = site_search.results(page.object_list, query)
         suggestion = site_search.suggestion(query) if query and not paginator.count else ""
     if query and request.GET.get("page", "1") in ("", "1"):  # paging is not a new search
-        site_search.record(query, paginator.count)
+        # Counted after this request and each time the page is served from the cache.
+        on_every_request(request, "portal.search.record", query, paginator.count)
     return render(request, "portal/search.html", {
         "query": query,
         "shortened": shortened,

@@ -18,6 +18,7 @@ from newsletter.models import Subscriber
 from newsletter.tests.factories import make_topic
 from pages.tests.factories import make_notice
 from portal import cache as page_cache
+from portal import roles
 from portal.tests.support import staff_user
 
 pytestmark = pytest.mark.django_db
@@ -60,14 +61,40 @@ def test_anonymous_pages_are_served_from_the_cache_with_public_headers(client):
         assert response["Content-Security-Policy"], url  # headers survive the cache
 
 
-def test_searches_are_not_cached_so_each_one_is_counted(client):
+def test_searches_are_cached_and_each_one_is_still_counted(client):
     from portal.models import SearchQueryStat
 
     make_condition(name="Neuroblastoma", slug="neuroblastoma")
+    first, queries = get(client, "/search/?q=neuroblastoma")
+    assert queries > 2
     for _ in range(3):
-        _, queries = get(client, "/search/?q=neuroblastoma")
-        assert queries > 0
-    assert SearchQueryStat.objects.get(query="neuroblastoma").count == 3
+        again, queries = get(client, "/search/?q=neuroblastoma")
+        assert queries == 1  # only the count: the page itself comes from the cache
+        assert again.content == first.content
+    get(client, "/search/?q=neuroblastoma&page=2")  # paging is not a new search
+    assert SearchQueryStat.objects.get(query="neuroblastoma").count == 4
+    _, queries = get(client, "/search/?q=neuroblastoma&page=2")
+    assert queries == 0
+    assert SearchQueryStat.objects.get(query="neuroblastoma").count == 4
+    # A change to the content is found by the next search, and counted with it.
+    make_condition(name="Neuroblastoma in adults", slug="adult-neuroblastoma")
+    fresh, queries = get(client, "/search/?q=neuroblastoma")
+    assert queries > 2
+    assert "Neuroblastoma in adults" in html(fresh)
+    stat = SearchQueryStat.objects.get(query="neuroblastoma")
+    assert (stat.count, stat.results) == (5, 2)
+
+
+def test_a_signed_in_editors_search_is_counted_and_never_cached(client, django_user_model):
+    from portal.models import SearchQueryStat
+
+    make_condition(name="Neuroblastoma", slug="neuroblastoma")
+    client.force_login(staff_user(django_user_model, roles.CONTENT_EDITORS))
+    for _ in range(2):
+        response, queries = get(client, "/search/?q=neuroblastoma")
+        assert queries > 2
+        assert "no-store" in response["Cache-Control"]
+    assert SearchQueryStat.objects.get(query="neuroblastoma").count == 2
 
 
 def test_query_strings_in_any_order_share_one_cached_page(client):
