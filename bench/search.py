@@ -146,9 +146,21 @@ def percentile(times, fraction):
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
+MODES = [(True, "page cache on, as shipped: a repeated search is served from the cache"),
+         (False, "page cache off: every request runs the search")]
+
+
 def sequential():
+    from django.test import override_settings
+
+    for page_cache, label in MODES:
+        with override_settings(PAGE_CACHE=page_cache):
+            sequential_mode(label)
+
+
+def sequential_mode(label):
     client = Client()
-    print(f"\nsequential, in process ({RUNS} requests each):")
+    print(f"\nsequential, in process ({RUNS} requests each), {label}:")
     for query in QUERIES:
         url = f"/search/?q={quote(query)}"
         executed = []
@@ -191,9 +203,15 @@ def concurrent():
     if connection.vendor != "postgresql":
         print("\nconcurrent timing needs PostgreSQL (set DATABASE_URL): skipped")
         return
+    for page_cache, label in MODES:
+        concurrent_mode(url, page_cache, label)
+
+
+def concurrent_mode(url, page_cache, label):
     port = free_port()
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-           "DJANGO_SETTINGS_MODULE": "portal.test_settings"}
+           "DJANGO_SETTINGS_MODULE": "portal.test_settings",
+           "DJANGO_PAGE_CACHE": "on" if page_cache else "off"}
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "portal.wsgi", "--workers", "4", "--bind",
          f"127.0.0.1:{port}", "--log-level", "warning"], cwd=BASE_DIR, env=env)
@@ -205,7 +223,7 @@ def concurrent():
             except OSError:
                 time.sleep(0.1)
         print(f"\ngunicorn (4 workers), wrk with {CONNECTIONS} connections, "
-              f"{WRK_SECONDS} s per search:")
+              f"{WRK_SECONDS} s per search, {label}:")
         for query in QUERIES:
             target = f"http://127.0.0.1:{port}/search/?q={quote(query)}"
             output = subprocess.run(
@@ -228,7 +246,7 @@ def concurrent():
 
 def main():
     setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0)
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         print(f"database: {connection.vendor}")
         create_content()

@@ -11,6 +11,7 @@ documents, with the same results.
 """
 
 import difflib
+import json
 import re
 import threading
 import unicodedata
@@ -21,6 +22,7 @@ from functools import cache
 from html import unescape
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Paginator
 from django.db import connection, transaction
 from django.db.models import Case, Count, F, FloatField, Q, Value, When
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
@@ -41,6 +43,7 @@ CONFIG = "english"
 MIN_PREFIX = 3  # shorter words are not searched as beginnings of words
 NAME_MATCH = 2.0  # added to the score when the title or another name matches
 SUGGEST_CUTOFF = 0.75
+RESULT_FIELDS = ("kind", "title", "names", "summary", "parts", "url")
 # An NCT number: ASCII digits only (a full-width or Arabic-Indic digit is not one).
 NCT_NUMBER = re.compile(r"nct[0-9]{8}", re.IGNORECASE | re.ASCII)
 
@@ -290,77 +293,139 @@ def find_code(code):
     return SearchDocument.objects.live().filter(code=code).only("url").first()
 
 
-@contextmanager
-def planner_settings():
-    """Run a search's queries with the planner told to use the GIN indexes: its estimate
-    for a scan leaves out unpacking each stored vector, which makes a scan of the whole
-    table look cheaper than it is. Limited to this transaction (SET LOCAL)."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan = off")
-        yield
+class Fetched:
+    """One page of results already fetched, with the number of all matches: what the
+    Paginator needs, without a query of its own."""
+
+    def __init__(self, total, rows, offset):
+        self.total, self.rows, self.offset = total, rows, offset
+
+    def count(self):
+        return self.total
+
+    def __len__(self):
+        return self.total
+
+    def __getitem__(self, items):
+        start = (items.start or 0) - self.offset
+        return self.rows[max(0, start):max(0, (items.stop or self.total) - self.offset)]
 
 
-def search(query, kind=""):
-    """Live documents matching `query`, best first (a lazy queryset: page it)."""
-    documents = SearchDocument.objects.live()
+def find(query, kind="", number=1):
+    """One search: ({kind: number of matches}, a Page of the live documents matching
+    `query`, best first, in `kind` if given). A page number past the last gives the last
+    page; the counts are of all kinds, for the type filter."""
     if not query:
-        return documents.none()
-    if kind:
-        documents = documents.filter(kind=kind)
-    if connection.vendor == "postgresql":
-        return ranked_postgresql(documents, query)
-    return ranked_simple(documents, query)
+        return {}, Paginator(Fetched(0, [], 0), PER_PAGE).get_page(1)
+    number = number if isinstance(number, int) and number > 0 else 1
+    fetch = find_postgresql if connection.vendor == "postgresql" else find_simple
+    counts, rows = fetch(query, kind, (number - 1) * PER_PAGE)
+    total = counts.get(kind, 0) if kind else sum(counts.values())
+    last = max(1, -(-total // PER_PAGE))
+    if number > last:
+        number = last
+        counts, rows = fetch(query, kind, (number - 1) * PER_PAGE)
+    paginator = Paginator(Fetched(total, rows, (number - 1) * PER_PAGE), PER_PAGE)
+    return counts, paginator.page(number)
 
 
-def ranked_postgresql(documents, query):
-    from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
-
-    terms = SearchQuery(query, config=CONFIG, search_type="websearch")
+def prefix_terms(query):
+    """The query's words as beginnings of words ("osteo" finds osteosarcoma), or "" when a
+    word is too short. Built from letters and digits only, so nothing typed can be read as
+    an operator."""
     words = re.findall(r"\w+", query)
-    if words and all(len(word) >= MIN_PREFIX for word in words):
-        # Also the words as beginnings of words ("osteo" finds osteosarcoma): built from
-        # letters and digits only, so nothing typed can be read as an operator.
-        prefixes = " & ".join(f"{word}:*" for word in words)
-        terms = terms | SearchQuery(prefixes, config=CONFIG, search_type="raw")
-    # Matching reads the whole document; ranking only its names and summary (head_vector),
-    # which keeps a search that matches thousands of documents fast.
-    # The two ways to match are a union of two subqueries, each answered by its GIN index;
-    # one OR of both lets the planner scan and decompress every stored vector.
-    head = F("head_vector")
-    matching = SearchDocument.objects.filter(search_vector=terms).values("pk")
-    similar = SearchDocument.objects.filter(fuzzy_names__trigram_word_similar=query).values("pk")
-    return documents.filter(pk__in=matching.union(similar)).annotate(
-        name_rank=SearchRank(head, terms, weights=[0.0, 0.0, 0.0, 1.0]),
-        rank=SearchRank(head, terms),
-        similarity=TrigramWordSimilarity(query, "fuzzy_names"),
-    ).annotate(
-        score=Case(When(name_rank__gt=0, then=Value(NAME_MATCH)), default=Value(0.0))
-        + F("rank") + F("similarity") + F("boost"),
-    ).order_by("-score", "title", "pk")
+    if not words or any(len(word) < MIN_PREFIX for word in words):
+        return ""
+    return " & ".join(f"{word}:*" for word in words)
 
 
-def ranked_simple(documents, query):
+# One statement for PostgreSQL: the matches (each way to match answered by its own GIN
+# index), scored as they are joined to the live documents by primary key, their number by
+# type, and the full rows of one page of them only. The score reads only names and summary
+# (head_vector): a name or other name that matches adds NAME_MATCH; then the weighted
+# full-text rank, the trigram similarity of the query to the names (misspellings), and the
+# type's boost.
+SEARCH_SQL = """
+WITH terms AS (SELECT {terms} AS q),
+matched AS MATERIALIZED (
+    SELECT document.id FROM {table} document, terms WHERE document.search_vector @@ terms.q
+    UNION
+    SELECT document.id FROM {table} document WHERE document.fuzzy_names %%> %(query)s
+),
+live AS MATERIALIZED (
+    SELECT document.id, document.kind, document.title,
+           CASE WHEN ts_rank('{{0, 0, 0, 1}}', document.head_vector, terms.q) > 0
+                THEN %(name_match)s ELSE 0 END
+           + ts_rank(document.head_vector, terms.q)
+           + word_similarity(%(query)s, document.fuzzy_names)
+           + document.boost AS score
+    FROM matched JOIN {table} document USING (id), terms
+    WHERE document.publish_at <= %(now)s
+      AND (document.unpublish_at IS NULL OR document.unpublish_at > %(now)s)
+),
+counts AS (
+    SELECT coalesce(json_object_agg(kind, n), '{{}}') AS counts
+    FROM (SELECT kind, count(*) AS n FROM live GROUP BY kind) by_kind
+),
+page AS (
+    SELECT id, score, title FROM live WHERE %(kind)s = '' OR kind = %(kind)s
+    ORDER BY score DESC, title, id LIMIT %(limit)s OFFSET %(offset)s
+)
+SELECT counts.counts, document.kind, document.title, document.names, document.summary,
+       document.parts, document.url
+FROM counts LEFT JOIN (page JOIN {table} document USING (id)) ON true
+ORDER BY page.score DESC, page.title, page.id
+"""
+WEB_TERMS = "websearch_to_tsquery(%(config)s::regconfig, %(query)s)"
+PREFIX_TERMS = "to_tsquery(%(config)s::regconfig, %(prefixes)s)"
+
+
+def find_postgresql(query, kind, offset):
+    prefixes = prefix_terms(query)
+    sql = SEARCH_SQL.format(table=connection.ops.quote_name(SearchDocument._meta.db_table),
+                            terms=f"{WEB_TERMS} || {PREFIX_TERMS}" if prefixes else WEB_TERMS)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {
+            "config": CONFIG, "query": query, "prefixes": prefixes,
+            "now": timezone.now(), "name_match": NAME_MATCH, "kind": kind or "",
+            "limit": PER_PAGE, "offset": offset,
+        })
+        found = cursor.fetchall()
+    # Django's PostgreSQL backend reads JSON as text, for its JSONField to decode.
+    counts = decoded(found[0][0]) if found else {}
+    rows = [SearchDocument(kind=row[1], title=row[2], names=row[3], summary=row[4],
+                           parts=decoded(row[5]), url=row[6])
+            for row in found if row[1] is not None]
+    return counts, rows
+
+
+def decoded(value):
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def find_simple(query, kind, offset):
+    """SQLite (make run): every word in the names, identifier, summary or body; names
+    that match rank first."""
+    documents = SearchDocument.objects.live()
     words = query.split()
     for word in words:
         documents = documents.filter(Q(names__icontains=word) | Q(code__iexact=word)
                                      | Q(summary__icontains=word) | Q(body__icontains=word))
+    counts = {row["kind"]: row["n"]
+              for row in documents.order_by().values("kind").annotate(n=Count("pk"))}
+    if not (counts.get(kind, 0) if kind else counts):
+        return counts, []
+    if kind:
+        documents = documents.filter(kind=kind)
     in_names = [Case(When(names__icontains=word, then=Value(1.0)), default=Value(0.0))
                 for word in words]
     score = Case(When(title__iexact=query, then=Value(NAME_MATCH)), default=Value(0.0),
                  output_field=FloatField())
     for term in in_names:
         score = score + term * Value(NAME_MATCH)
-    return documents.annotate(score=score + F("boost")).order_by("-score", "title", "pk")
-
-
-def counts_by_kind(query):
-    """{kind: number of matches} for the type filter (one query)."""
-    matches = search(query).order_by().values("kind").annotate(n=Count("pk"))
-    return {row["kind"]: row["n"] for row in matches}
+    ranked = (documents.only(*RESULT_FIELDS).annotate(score=score + F("boost"))
+              .order_by("-score", "title", "pk"))
+    return counts, list(ranked[offset:offset + PER_PAGE])
 
 
 def vocabulary(query):

@@ -1,7 +1,4 @@
-from contextlib import nullcontext
-
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -32,6 +29,12 @@ class HomeView(TemplateView):
         }
 
 
+def page_number(value):
+    """A page number from the query string: 1 unless it is a positive whole number."""
+    value = (value or "").strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 7 else 1
+
+
 @require_safe
 def search(request):
     raw = request.GET.get("q", "")
@@ -45,13 +48,10 @@ def search(request):
         if document is not None:
             site_search.record(number, 1)
             return redirect(document.url)  # redirects are not cached: counted here
-    with site_search.planner_settings() if query else nullcontext():
-        counts = site_search.counts_by_kind(query) if query else {}
-        paginator = Paginator(site_search.search(query, kind), site_search.PER_PAGE)
-        paginator.count = counts.get(kind, 0) if kind else sum(counts.values())  # no 2nd count
-        page = paginator.get_page(request.GET.get("page"))
-        found = site_search.results(page.object_list, query)
-        suggestion = site_search.suggestion(query) if query and not paginator.count else ""
+    counts, page = site_search.find(query, kind, page_number(request.GET.get("page")))
+    paginator = page.paginator
+    found = site_search.results(page.object_list, query)
+    suggestion = site_search.suggestion(query) if query and not paginator.count else ""
     if query and request.GET.get("page", "1") in ("", "1"):  # paging is not a new search
         # Counted after this request and each time the page is served from the cache.
         on_every_request(request, "portal.search.record", query, paginator.count)
