@@ -3,7 +3,10 @@
 On a throw-away test database (PostgreSQL when DATABASE_URL points at one; the targets are
 for PostgreSQL). First each search is timed in this process, one request after another,
 with its query count; then, when `wrk` is installed, gunicorn serves the same database and
-wrk sends each search over 8 connections for a few seconds, reporting the median and p99.
+wrk sends each search over 8 connections for a few seconds (server and wrk pinned to
+different cores, as in bench/run.py), reporting the median and p99. Both parts run with the
+page cache on (as shipped: a repeated search is served from it, and still counted) and off
+(every request runs the search).
 """
 
 import os
@@ -15,6 +18,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
@@ -189,6 +193,10 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def pinned(core, command, pin):
+    return ["taskset", "-c", str(core), *command] if pin else command
+
+
 def wrk_millis(value, unit):
     return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
@@ -212,9 +220,12 @@ def concurrent_mode(url, page_cache, label):
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
            "DJANGO_SETTINGS_MODULE": "portal.test_settings",
            "DJANGO_PAGE_CACHE": "on" if page_cache else "off"}
+    # As bench/run.py: 2 sync workers pinned to core 0, wrk (one thread) pinned to core 1.
+    pin = shutil.which("taskset") is not None and (os.cpu_count() or 1) >= 2
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "portal.wsgi", "--workers", "4", "--bind",
-         f"127.0.0.1:{port}", "--log-level", "warning"], cwd=BASE_DIR, env=env)
+        pinned(0, [sys.executable, "-m", "gunicorn", "portal.wsgi", "--workers", "2",
+                   "--bind", f"127.0.0.1:{port}", "--log-level", "warning"], pin),
+        cwd=BASE_DIR, env=env)
     try:
         for _ in range(100):
             try:
@@ -222,13 +233,16 @@ def concurrent_mode(url, page_cache, label):
                 break
             except OSError:
                 time.sleep(0.1)
-        print(f"\ngunicorn (4 workers), wrk with {CONNECTIONS} connections, "
-              f"{WRK_SECONDS} s per search, {label}:")
+        print(f"\ngunicorn (2 workers{' on core 0' if pin else ''}), wrk with {CONNECTIONS} "
+              f"connections{' on core 1' if pin else ''}, {WRK_SECONDS} s per search, {label}:")
         for query in QUERIES:
             target = f"http://127.0.0.1:{port}/search/?q={quote(query)}"
+            for _ in range(4):  # both workers have loaded their templates (and, cache on,
+                urllib.request.urlopen(target, timeout=30).read()  # the page is stored)
             output = subprocess.run(
-                ["wrk", "-t", "2", "-c", str(CONNECTIONS), "-d", f"{WRK_SECONDS}s", "--latency",
-                 target], capture_output=True, text=True, check=True).stdout
+                pinned(1, ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{WRK_SECONDS}s", "--latency",
+                           "--timeout", "10s", target], pin),
+                capture_output=True, text=True, check=True).stdout
             latency = {percent: wrk_millis(value, unit) for percent, value, unit in
                        re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", output, re.M)}
             if set(latency) != {"50", "99"}:
@@ -236,6 +250,9 @@ def concurrent_mode(url, page_cache, label):
                 continue
             rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
             errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+            socket_errors = re.search(r"Socket errors: (.*)", output)
+            if socket_errors:
+                print(f"  {query!r:<26} socket errors: {socket_errors[1]}")
             print(f"  {query!r:<26} median {latency['50']:6.1f} ms  p99 {latency['99']:6.1f} ms"
                   f"  {float(rate[1]):6.0f} requests/s"
                   f"{f'  {errors[1]} errors' if errors else ''}")
