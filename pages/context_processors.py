@@ -1,6 +1,7 @@
 from django.utils.functional import SimpleLazyObject
 
 from pages.models import Page
+from portal.cache import per_content_version
 
 
 def site_pages(request):
@@ -13,7 +14,7 @@ def site_pages(request):
             placed[page.placement].append({"title": page.title, "url": page.get_absolute_url()})
         return placed
 
-    placed = SimpleLazyObject(links)
+    placed = SimpleLazyObject(lambda: per_content_version("site-pages", links))
     return {
         "header_links": SimpleLazyObject(lambda: placed[Page.Placement.HEADER]),
         "footer_links": SimpleLazyObject(lambda: placed[Page.Placement.FOOTER]),

@@ -135,6 +135,25 @@ def next_scheduled_change(version):
     return upcoming
 
 
+_kept = {}
+
+
+def per_content_version(name, compute):
+    """`compute()`, kept in this process while the content version and the publishing
+    schedule allow (exact, like the pages): for small values every page shows, such as the
+    header's links, which would otherwise cost each uncached page its own queries."""
+    if not settings.PAGE_CACHE:
+        return compute()
+    version = content_version()
+    now = timezone.now().timestamp()
+    kept = _kept.get(name)
+    if kept is not None and kept[0] == version and kept[1] > now:
+        return kept[2]
+    value = compute()
+    _kept[name] = (version, next_scheduled_change(version) or float("inf"), value)
+    return value
+
+
 def expires_by(request, moment):
     """A view's own limit: the page it renders must not be served after `moment` (e.g. a
     location's "Open now")."""

@@ -1,6 +1,7 @@
 from django import template
 
 from care_sites.models import Location
+from portal.cache import per_content_version
 
 register = template.Library()
 
@@ -8,7 +9,7 @@ register = template.Library()
 @register.simple_tag
 def main_phone():
     """The phone number of the published location marked as the main number, or ""."""
-    location = (
-        Location.objects.published().filter(is_main=True).exclude(phone="").only("phone").first()
-    )
-    return location.phone if location else ""
+    return per_content_version("main-phone", lambda: (
+        Location.objects.published().filter(is_main=True).exclude(phone="")
+        .values_list("phone", flat=True).first() or ""
+    ))

@@ -16,7 +16,8 @@ from conditions.models import Condition, Section
 from conditions.tests.factories import make_condition, make_section
 from newsletter.models import Subscriber
 from newsletter.tests.factories import make_topic
-from pages.tests.factories import make_notice
+from pages.models import Page
+from pages.tests.factories import make_notice, make_page
 from portal import cache as page_cache
 from portal import roles
 from portal.tests.support import staff_user
@@ -240,6 +241,49 @@ def test_a_version_lost_from_the_cache_never_brings_back_older_pages(client):
 def later(seconds):
     moved = timezone.now() + datetime.timedelta(seconds=seconds)
     return mock.patch("django.utils.timezone.now", return_value=moved)
+
+
+def chrome_queries(client, url):
+    """The page's HTML and how many of its queries read the header's pages or phone."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    return html(response), sum(1 for query in queries.captured_queries
+                               if '"pages_page"."placement"' in query["sql"]
+                               or '"care_sites_location"."phone"' in query["sql"])
+
+
+def test_the_header_links_and_phone_are_kept_per_content_version(client):
+    about = make_page(title="About us", slug="about", placement=Page.Placement.HEADER)
+    make_location(slug="main-campus", is_main=True, phone="510-555-0100")
+    url = "/newsletter/"  # never a cached page: rendered every time
+    first, looked_up = chrome_queries(client, url)
+    assert "About us" in first
+    assert "510-555-0100" in first
+    assert looked_up == 2
+    again, looked_up = chrome_queries(client, url)
+    header = re.compile(r"<header.*?</header>", re.S)
+    assert header.search(again)[0] == header.search(first)[0]
+    assert looked_up == 0
+    about.title = "Who we are"
+    about.save()
+    changed, looked_up = chrome_queries(client, url)
+    assert "Who we are" in changed
+    assert "About us" not in changed
+    assert looked_up == 2
+    make_page(title="Visiting", slug="visiting", placement=Page.Placement.HEADER,
+              publish_at=timezone.now() + datetime.timedelta(minutes=10))
+    assert "Visiting" not in chrome_queries(client, url)[0]
+    with later(9 * 60):
+        assert chrome_queries(client, url)[1] == 0
+    with later(10 * 60 + 1):
+        assert ">Visiting</a>" in chrome_queries(client, url)[0]
+
+
+def test_with_the_page_cache_off_the_header_is_read_every_time(client, settings):
+    settings.PAGE_CACHE = False
+    make_page(title="About us", slug="about", placement=Page.Placement.HEADER)
+    for _ in range(2):
+        assert chrome_queries(client, "/newsletter/")[1] == 2
 
 
 def test_scheduled_content_appears_on_time_from_a_cached_page(client):
