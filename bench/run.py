@@ -228,7 +228,8 @@ UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
 def wrk(path, seconds, connections, pin, script=None):
-    command = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency", "--timeout", "10s"]
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency",
+               "--timeout", "10s"]
     if script:
         command += ["-s", script]
     output = subprocess.run(pinned(1, [*command, BASE_URL + path], pin), capture_output=True,
