@@ -160,13 +160,13 @@ EDITING_JS = ["js/unsaved-changes.js", "js/inline-order.js"]
 class ConditionAdmin(nested_admin.NestedModelAdminMixin, ReviewedAdminMixin, RevisionAdmin):
     list_display = ["name", "publish_at", "last_reviewed", "next_review_due",
                     "review_state", "on_site"]
-    list_filter = ["status", ReviewFilter]
+    list_filter = ["status", "featured", ReviewFilter]
     search_fields = ["name", "synonyms__name", "summary"]
     prepopulated_fields = {"slug": ["name"]}
     date_hierarchy = "publish_at"
     fieldsets = [
         (None, {"fields": ["name", "slug", "summary", "meta_description"]}),
-        ("Publishing", {"fields": [("status", "publish_at", "unpublish_at")]}),
+        ("Publishing", {"fields": [("status", "publish_at", "unpublish_at"), "featured"]}),
         ("Medical review", {"fields": [("last_reviewed", "next_review_due"),
                                        "reviewer", "review_interval_months", "owner",
                                        "disclaimer"]}),

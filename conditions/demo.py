@@ -22,6 +22,7 @@ def load_condition(data):
             **{field: data[field] for field in CONDITION_FIELDS},
             "status": Condition.Status.PUBLISHED,
             "publish_at": PUBLISHED_AT,
+            "featured": True,
         },
     )
     # Children are replaced as a whole, so a second run leaves exactly one copy.

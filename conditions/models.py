@@ -5,6 +5,7 @@ import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Exists, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +18,8 @@ from portal.readability import flesch_kincaid_grade
 from portal.validators import validate_image_file
 
 REVIEW_DUE_SOON_DAYS = 30
+# The home page lists at most this many conditions (Condition.featured).
+HOME_CONDITIONS = 12
 
 
 RESERVED_ANCHORS = frozenset({"staging-categories", "references", "key-facts", "recognition",
@@ -38,11 +41,25 @@ class ConditionQuerySet(PublishableQuerySet):
         limit = timezone.localdate() + datetime.timedelta(days=within_days)
         return self.filter(next_review_due__lte=limit)
 
+    def for_home(self):
+        """The published conditions the home page lists: the featured ones, or the first
+        ones A to Z when none is featured; HOME_CONDITIONS at most, by name."""
+        published = self.published()
+        featured = published.filter(featured=True)
+        chosen = published.filter(Q(featured=True) | ~Exists(featured))
+        return chosen.order_by("name")[:HOME_CONDITIONS]
+
 
 class Condition(Publishable):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     summary = models.TextField(help_text="One or two plain sentences shown under the title.")
+    featured = models.BooleanField(
+        "Show on the home page", default=False,
+        help_text="The home page lists up to 12 featured conditions, A to Z, under "
+                  "“Conditions we treat” (the first 12 of all when none is featured). "
+                  "Every published condition stays in the A to Z list.",
+    )
     last_reviewed = models.DateField(null=True, blank=True)
     next_review_due = models.DateField(null=True, blank=True)
     reviewer_name = models.CharField(max_length=200, blank=True)

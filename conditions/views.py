@@ -1,7 +1,8 @@
 from itertools import groupby
 from string import ascii_uppercase
 
-from django.db.models import Prefetch
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -11,7 +12,12 @@ from conditions.models import Condition, GlossaryTerm, Section, StagingCategory,
 from conditions.structured_data import condition_page, story_page
 from portal.preview import draft_preview, get_public_or_preview
 from portal.related import Rows, attach_rows, with_rows
-from trials.models import Trial
+from trials.models import StatusGroup, Trial
+
+# The condition page lists this many of its trials that are not closed (open ones first)
+# and this many of its care sites; counts and a link lead to the rest.
+TRIALS_SHOWN = 6
+CARE_SITES_SHOWN = 6
 
 
 def index_letter(name):
@@ -48,6 +54,24 @@ def condition_lists():
             Rows("stories", Story.objects.published(), to_attr="published_stories")]
 
 
+def count_of(queryset):
+    """The number of rows of `queryset` (care sites or trials) linked to the condition of
+    the outer query, as a subquery."""
+    rows = (queryset.filter(conditions=OuterRef("pk")).order_by().values("conditions")
+            .annotate(count=Count("pk")).values("count"))
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
+def related_counts():
+    """Columns of the condition's own row: how many published care sites it has, and how
+    many published trials in each status group (the page lists only the first few)."""
+    trials = Trial.objects.published()
+    return {
+        "care_site_count": count_of(CareSite.objects.published()),
+        **{f"{group}_trial_count": count_of(trials.in_group(group)) for group in StatusGroup},
+    }
+
+
 @draft_preview(Condition)
 def condition_detail(request, slug):
     lists = condition_lists()
@@ -59,8 +83,8 @@ def condition_detail(request, slug):
             "care_sites",
             queryset=CareSite.objects.published().prefetch_related(
                 Prefetch("locations", queryset=Location.objects.published())
-            ),
-            to_attr="published_care_sites",
+            )[:CARE_SITES_SHOWN],
+            to_attr="shown_care_sites",
         ),
         Prefetch(
             "support_services",
@@ -68,10 +92,14 @@ def condition_detail(request, slug):
             to_attr="published_support_services",
         ),
         Prefetch(
-            "trials", queryset=Trial.objects.published().by_group(), to_attr="published_trials"
+            "trials", queryset=Trial.objects.published().not_closed().by_group()[:TRIALS_SHOWN],
+            to_attr="shown_trials",
         ),
-    )
+    ).annotate(**related_counts())
     condition = attach_rows(get_public_or_preview(request, queryset, slug=slug), *lists)
+    condition.trial_counts = {group: getattr(condition, f"{group}_trial_count")
+                              for group in StatusGroup}
+    condition.trial_count = sum(condition.trial_counts.values())
     sections = [attach_rows(section, "subsections") for section in condition.sections.all()]
     staging = [attach_rows(category, "options")
                for category in condition.staging_categories.all()]

@@ -48,21 +48,41 @@ class NewsletterEmailField(forms.EmailField):
             raise
 
 
+class MarksInvalidBoundField(forms.BoundField):
+    """A field whose input, when the field has errors, also gets Bootstrap's is-invalid class
+    (Django already adds aria-invalid and links the errors with aria-describedby)."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        if self.errors:
+            classes = attrs.get("class") or (widget or self.field.widget).attrs.get("class", "")
+            attrs["class"] = f"{classes} is-invalid".strip()
+        return attrs
+
+
 class SignupForm(forms.Form):
+    """Rendered field by field in templates/newsletter/includes/signup_fields.html; the
+    inputs carry their Bootstrap classes here."""
+
+    bound_field_class = MarksInvalidBoundField
+
     email = NewsletterEmailField(
         label="Your email address", max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        widget=forms.EmailInput(attrs={"autocomplete": "email",
+                                       "class": "emailinput form-control"}),
         error_messages={"invalid": "Please enter a whole email address, like name@example.org."},
     )
     topics = TopicsField()
     consent = forms.BooleanField(
         label=CONSENT_WORDING,
+        widget=forms.CheckboxInput(attrs={"class": "checkboxinput form-check-input"}),
         error_messages={"required": "Please tick this box so we may email you."},
     )
     # A trap for bots: hidden from people and their assistive technology (portal.css).
     website = forms.CharField(
         label="Leave this field empty", required=False,
-        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off",
+                                      "class": "textinput form-control"}),
     )
 
     consent_wording = CONSENT_WORDING

@@ -22,7 +22,9 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         return {
             **super().get_context_data(**kwargs),
-            "conditions": Condition.objects.published(),
+            "conditions": Condition.objects.for_home(),
+            # The trial finder offers every published condition: names and slugs only.
+            "condition_choices": Condition.objects.published().values("name", "slug"),
             "locations": Location.objects.published(),
             "open_trials": Trial.objects.published().in_group(StatusGroup.OPEN).count(),
             "structured_data": [organization(), website()],

@@ -88,6 +88,7 @@ STATUS_GROUPS = {
                          OverallStatus.ENROLLING_BY_INVITATION],
     StatusGroup.UPCOMING: [OverallStatus.NOT_YET_RECRUITING],
 }
+NOT_CLOSED = [status for statuses in STATUS_GROUPS.values() for status in statuses]
 GROUP_ORDER = [StatusGroup.OPEN, StatusGroup.ACTIVE, StatusGroup.UPCOMING, StatusGroup.CLOSED]
 
 
@@ -118,9 +119,12 @@ class StdAge(models.TextChoices):
 class TrialQuerySet(PublishableQuerySet):
     def in_group(self, group):
         if group == StatusGroup.CLOSED:
-            opened = [s for statuses in STATUS_GROUPS.values() for s in statuses]
-            return self.exclude(overall_status__in=opened)
+            return self.exclude(overall_status__in=NOT_CLOSED)
         return self.filter(overall_status__in=STATUS_GROUPS[group])
+
+    def not_closed(self):
+        """Open, in progress or not yet recruiting."""
+        return self.filter(overall_status__in=NOT_CLOSED)
 
     def with_phase(self, phase):
         """Trials whose phase list holds `phase` (stored comma-separated)."""

@@ -1,6 +1,7 @@
 """Public care site, location and support service pages, and the condition page blocks."""
 
 import datetime
+import re
 from unittest import mock
 
 import pytest
@@ -495,6 +496,35 @@ def test_condition_page_lists_where_to_get_care_with_cities(client):
     assert "Future Clinic" not in html
 
 
+def test_condition_page_shows_six_care_sites_and_links_to_the_list(client):
+    condition = make_condition()
+    for i in range(9):
+        site = make_site(slug=f"clinic-{i}", name=f"Clinic {i}", order=9 - i)
+        site.locations.add(make_location(slug=f"campus-{i}", city=f"City {i}"))
+        condition.care_sites.add(site)
+    condition.care_sites.add(make_site(slug="draft-clinic", status=CareSite.Status.DRAFT))
+    html = page(client, "/conditions/neuroblastoma/")
+    block = html[html.index('<h2 id="where-to-get-care">'):]
+    block = block[:block.index("</section>")]
+    assert '<h2 id="where-to-get-care">Where to get care (9)</h2>' in block
+    # The first six in the care sites' own order (by order, then name): Clinic 8 to Clinic 3.
+    assert re.findall(r'<a href="/care/(clinic-\d)/">', block) == [
+        f"clinic-{i}" for i in range(8, 2, -1)]
+    assert "City 8</p>" in block
+    assert ('<p class="more-link">6 of 9 shown. <a href="/care/">See all our clinics and '
+            "programs</a></p>") in block
+
+
+def test_condition_page_with_six_care_sites_lists_them_all_without_a_link(client):
+    condition = make_condition()
+    for i in range(6):
+        condition.care_sites.add(make_site(slug=f"clinic-{i}"))
+    html = page(client, "/conditions/neuroblastoma/")
+    assert '<h2 id="where-to-get-care">Where to get care (6)</h2>' in html
+    assert html.count('class="card care-card"') == 6
+    assert "See all our clinics and programs" not in html
+
+
 def test_condition_page_lists_support_services(client):
     linked_condition()
     html = page(client, "/conditions/neuroblastoma/")
@@ -584,14 +614,16 @@ def test_care_list_queries_do_not_grow_with_sites(client, n):
         assert len(care_sites_queries(queries)) == CARE_LIST_CARE_SITES_QUERIES, url
 
 
-# The condition (with its short lists), then one query each: sections, staging categories,
-# stories, care sites, their locations, support services, trials; the interpreter service
-# with its languages; the header/footer page links; the newsletter topics; the header's
-# "Call us" number; the glossary terms.
+# The condition (with its short lists and its numbers of care sites and trials), then one
+# query each: sections, staging categories, stories, the first care sites, their locations,
+# support services, the first trials; the interpreter service with its languages; the
+# header/footer page links; the newsletter topics; the header's "Call us" number; the
+# glossary terms.
 CONDITION_PAGE_QUERIES = 12
-# Of those, the care_sites blocks: care sites, their locations, support services, the
-# interpreter service with its languages, and the "Call us" number's location.
-CONDITION_PAGE_CARE_SITES_QUERIES = 5
+# Of those, the ones reading care_sites tables: the condition (counting its care sites),
+# the first care sites, their locations, support services, the interpreter service with its
+# languages, and the "Call us" number's location.
+CONDITION_PAGE_CARE_SITES_QUERIES = 6
 
 
 @pytest.mark.parametrize("n", [2, 30])

@@ -163,6 +163,27 @@ def test_editing_a_section_in_the_condition_form_re_renders_it(editor_client):
     assert OLD_BODY not in html
 
 
+def test_editors_choose_the_conditions_shown_on_the_home_page(editor_client):
+    condition, _ = make_full_condition()
+    Condition.objects.filter(pk=condition.pk).update(status=Condition.Status.DRAFT)
+    make_condition(slug="other", name="Other")
+    form = editor_client.get(change_url(condition))
+    html = form.content.decode()
+    assert '<label class="vCheckboxLabel" for="id_featured">Show on the home page</label>' in html
+    assert "The home page lists up to 12 featured conditions" in html
+    data = form_data(form, "condition_form")
+    assert "featured" not in data  # not ticked at first
+    data["featured"] = "on"
+    response = editor_client.post(change_url(condition), data)
+    assert response.status_code == 302, response.context["errors"] if response.context else ""
+    condition.refresh_from_db()
+    assert condition.featured
+    changelist = reverse("admin:conditions_condition_changelist")
+    assert changelist_names(editor_client.get(changelist, {"featured__exact": "1"})) == {
+        condition.name}
+    assert changelist_names(editor_client.get(changelist, {"featured__exact": "0"})) == {"Other"}
+
+
 def test_an_invalid_inline_row_is_reported_and_nothing_is_saved(editor_client):
     condition, overview = make_full_condition()
     data = form_data(editor_client.get(change_url(condition)), "condition_form")

@@ -8,6 +8,7 @@ from django.template import Context, Template
 
 from care_sites.models import Location
 from conditions.models import Condition, Section
+from trials.models import StatusGroup, Trial
 
 pytestmark = pytest.mark.django_db
 
@@ -110,16 +111,16 @@ def test_the_demo_get_help_box_comes_from_its_when_to_see_a_doctor_section(demo)
     assert "Call 911 if your child stops breathing." in box[:box.index("</aside>")]
 
 
-def test_closed_trials_fold_away_after_the_others(demo):
+def test_closed_trials_are_counted_not_listed(demo):
     html = page(demo, "/conditions/neuroblastoma/")
     block = html[html.index('id="clinical-trials"'):html.index('id="support-services"')]
-    folded = re.search(r'<details class="closed-trials">\s*<summary>(\d+) closed trials?</summary>'
-                       r'(.*?)</details>', block, re.S)
-    assert folded
-    assert "status-badge--closed" not in block[:folded.start()]
-    assert "status-badge--open" in block[:folded.start()]
-    assert int(folded.group(1)) == folded.group(2).count("status-badge--closed") > 0
-    assert "status-badge--open" not in folded.group(2)
+    assert "status-badge--open" in block
+    assert "status-badge--closed" not in block
+    assert "<details" not in block
+    count = re.search(r'<p class="trial-count">(\d+) trials: .*, (\d+) closed\.', block)
+    assert count
+    assert int(count.group(2)) == Trial.objects.filter(
+        conditions__slug="neuroblastoma").in_group(StatusGroup.CLOSED).count() > 0
 
 
 def test_a_condition_without_care_sites_trials_or_services_shows_no_empty_blocks(client):

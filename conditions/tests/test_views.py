@@ -192,9 +192,10 @@ def test_sitemap_lists_published_conditions_and_stories(client, settings):
     assert "hidden" not in body
 
 
-# The condition (with its synonyms, key facts, references, recognition and discussions as
-# columns of its own row), its sections (with their subsections), staging categories (with
-# their options), stories, care sites, their locations, support services, trials, the
+# The condition (with its synonyms, key facts, references, recognition and discussions, and
+# its numbers of care sites and of trials in each status group, as columns of its own row),
+# its sections (with their subsections), staging categories (with their options), stories,
+# the first care sites, their locations, support services, the first trials, the
 # interpreter service (with its languages), the newsletter topics, the header and footer
 # page links, the header's "Call us" number and the glossary terms.
 CONDITION_PAGE_QUERIES = 12
@@ -244,6 +245,7 @@ def test_load_demo_reproduces_both_reference_pages_and_is_idempotent(client):
         "stories": Story.objects.count(),
     }
     assert counts["conditions"] == 3
+    assert Condition.objects.filter(featured=True).count() == 3  # all on the home page
     neuroblastoma = Condition.objects.get(slug="neuroblastoma")
     kinds = list(neuroblastoma.sections.values_list("kind", flat=True))
     for kind in ["overview", "symptoms", "when_to_see_doctor", "causes", "risk_factors",

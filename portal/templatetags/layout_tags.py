@@ -52,17 +52,6 @@ def tel_links(value, autoescape=True):
 
 
 @register.filter
-def split_on(items, test):
-    """[items failing, items passing] for a test written "attribute=value", e.g.
-    trials|split_on:"status_group=closed" keeps a list's order within each part."""
-    name, _, wanted = test.partition("=")
-    passing, failing = [], []
-    for item in items:
-        (passing if str(getattr(item, name, "")) == wanted else failing).append(item)
-    return [failing, passing]
-
-
-@register.filter
 def tel_url(value):
     """A tel: URL for one phone number ("" when it is not a number), for call buttons."""
     try:

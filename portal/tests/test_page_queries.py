@@ -28,8 +28,9 @@ pytestmark = pytest.mark.django_db
 # page -> (URL, queries). On every page, the header and footer page links are one query and
 # the header's "Call us" number another.
 PAGES = {
-    # published conditions, locations, the open-trials count, page links
-    "home": ("/", 5),
+    # the conditions listed (at most 12), the names of all for the trial finder, locations,
+    # the open-trials count, page links
+    "home": ("/", 6),
     # conditions, their synonyms, page links
     "conditions A-Z": ("/conditions/", 4),
     # conditions/tests/test_views.py lists them (with the glossary terms)

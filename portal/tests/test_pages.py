@@ -1,5 +1,6 @@
 """The site-wide pages and the base layout every page shares."""
 
+import re
 from unittest import mock
 
 import pytest
@@ -7,8 +8,10 @@ from django.db import OperationalError
 from django.test import Client, override_settings
 from django.urls import path
 
+from conditions.models import Condition
+from conditions.tests.factories import make_condition
 from portal import urls as portal_urls
-from portal.tests.support import assert_site_layout
+from portal.tests.support import assert_site_layout, page_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -92,6 +95,46 @@ def test_robots_txt_points_to_the_sitemap(client, settings):
     assert "User-agent: *" in body
     assert "Disallow: /admin/" in body
     assert "Sitemap: https://portal.example.org/sitemap.xml" in body
+
+
+def home_conditions(html):
+    """The slugs linked under "Conditions we treat", in order."""
+    block = html[html.index('<ul class="home-conditions">'):]
+    return re.findall(r'<li><a href="/conditions/([\w-]+)/">', block[:block.index("</ul>")])
+
+
+def home_choices(html):
+    """The slugs the trial finder offers."""
+    block = html[html.index('<select id="home-condition"'):]
+    return re.findall(r'<option value="([\w-]+)">', block[:block.index("</select>")])
+
+
+def test_home_page_lists_twelve_featured_conditions_by_name_and_offers_all(client):
+    for i in range(30):
+        make_condition(f"featured-{i:02d}", name=f"Featured {i:02d}", featured=True)
+    for i in range(3):  # by name these come first, but they are not featured
+        make_condition(f"plain-{i}", name=f"A plain condition {i}")
+    make_condition("draft", name="A draft", featured=True, status=Condition.Status.DRAFT)
+    few = len(page_queries(client, "/"))
+    html = client.get("/").content.decode()
+    assert home_conditions(html) == [f"featured-{i:02d}" for i in range(12)]
+    assert "A plain summary of the condition." in html
+    assert home_choices(html) == [*(f"plain-{i}" for i in range(3)),
+                                  *(f"featured-{i:02d}" for i in range(30))]
+    assert '<a href="/conditions/">All conditions, A to Z</a>' in html
+    Condition.objects.filter(featured=True).exclude(slug="draft").update(featured=False)
+    Condition.objects.filter(slug__in=["featured-29", "plain-1"]).update(featured=True)
+    assert len(page_queries(client, "/")) == few  # as many queries with 2 featured as with 30
+    assert home_conditions(client.get("/").content.decode()) == ["plain-1", "featured-29"]
+
+
+def test_home_page_without_featured_conditions_lists_the_first_twelve_by_name(client):
+    for i in range(14):
+        make_condition(f"c-{i:02d}", name=f"Condition {i:02d}")
+    make_condition("draft", name="A draft", featured=True, status=Condition.Status.DRAFT)
+    html = client.get("/").content.decode()
+    assert home_conditions(html) == [f"c-{i:02d}" for i in range(12)]
+    assert home_choices(html) == [f"c-{i:02d}" for i in range(14)]
 
 
 def test_sitemap_lists_the_home_page_on_site_url(client, settings):

@@ -1,6 +1,7 @@
 import datetime
 
 from django import template
+from django.template.defaultfilters import pluralize
 from django.utils.dateformat import format as format_date
 
 from trials.models import StatusGroup
@@ -37,13 +38,15 @@ def query_with(context, **changes):
 
 
 @register.filter
-def trial_counts(trials):
-    """The count line of a list of trials: '1 in progress, 1 open to new patients'."""
-    counts = dict.fromkeys(StatusGroup, 0)
-    for trial in trials:
-        counts[trial.status_group] += 1
-    parts = [f"{counts[StatusGroup.ACTIVE]} in progress",
-             f"{counts[StatusGroup.OPEN]} open to new patients"]
-    if counts[StatusGroup.UPCOMING]:
+def trial_counts(counts):
+    """The count line of a condition's trials from their number in each status group
+    ({StatusGroup: number}): '64 trials: 10 open to new patients, 30 in progress, 24 closed'.
+    Open and in progress are always said; not yet recruiting and closed when there are any."""
+    total = sum(counts.values())
+    parts = [f"{counts.get(StatusGroup.OPEN, 0)} open to new patients",
+             f"{counts.get(StatusGroup.ACTIVE, 0)} in progress"]
+    if counts.get(StatusGroup.UPCOMING):
         parts.append(f"{counts[StatusGroup.UPCOMING]} not yet recruiting")
-    return ", ".join(parts)
+    if counts.get(StatusGroup.CLOSED):
+        parts.append(f"{counts[StatusGroup.CLOSED]} closed")
+    return f"{total} trial{pluralize(total)}: {', '.join(parts)}"

@@ -554,18 +554,21 @@ def trials_block(client):
     )
 
 
-def test_condition_page_counts_its_trials(client):
+def see_all(condition_name="Neuroblastoma", slug="neuroblastoma"):
+    return (f'<a href="/trials/?condition={slug}">See all {condition_name} trials</a></p>')
+
+
+def test_condition_page_lists_trials_not_closed_and_counts_them_all(client):
     condition_with_trials(
         OverallStatus.COMPLETED, OverallStatus.RECRUITING, OverallStatus.COMPLETED,
         OverallStatus.ACTIVE_NOT_RECRUITING, OverallStatus.COMPLETED,
     )
     html, trials = trials_block(client)
-    assert '<p class="trial-count">1 in progress, 1 open to new patients</p>' in trials
-    assert trials.count('<li class="trial-card">') == 5
-    # Open first, then in progress, then closed.
-    assert re.findall(r'href="/trials/(NCT\d{8})/"', trials) == [
-        nct(2), nct(4), nct(1), nct(3), nct(5),
-    ]
+    assert ('<p class="trial-count">5 trials: 1 open to new patients, 1 in progress, 3 closed. '
+            + see_all()) in trials
+    # Open first, then in progress; closed trials are counted, not listed.
+    assert re.findall(r'href="/trials/(NCT\d{8})/"', trials) == [nct(2), nct(4)]
+    assert "status-badge--closed" not in trials
     assert "Draft trial" not in html
     assert "Another condition" not in html
     assert links(trials)["See all Neuroblastoma trials"] == "/trials/?condition=neuroblastoma"
@@ -579,9 +582,39 @@ def test_condition_page_count_line_adds_upcoming_trials(client):
         OverallStatus.NOT_YET_RECRUITING,
     )
     _, trials = trials_block(client)
-    assert ('<p class="trial-count">1 in progress, 1 open to new patients, '
-            "1 not yet recruiting</p>") in trials
+    assert ('<p class="trial-count">6 trials: 1 open to new patients, 1 in progress, '
+            "1 not yet recruiting, 3 closed. " + see_all()) in trials
+    assert re.findall(r'href="/trials/(NCT\d{8})/"', trials) == [nct(1), nct(2), nct(6)]
+
+
+def test_condition_page_shows_six_trials_open_first_and_links_to_the_rest(client):
+    condition = condition_with_trials(*[OverallStatus.COMPLETED] * 3)
+    for number in range(10, 30):  # 20 open trials, titled in reverse order of their number
+        make_trial(nct(number), brief_title=f"Open trial {99 - number}",
+                   overall_status=OverallStatus.RECRUITING).conditions.add(condition)
+    for number in range(40, 42):
+        make_trial(nct(number), brief_title=f"Active trial {number}",
+                   overall_status=OverallStatus.ENROLLING_BY_INVITATION).conditions.add(condition)
+    html, trials = trials_block(client)
     assert trials.count('<li class="trial-card">') == 6
+    assert trials.count("status-badge--open") == 6
+    # The first six open ones by title: "Open trial 70" (NCT..29) to "Open trial 75" (NCT..24).
+    assert re.findall(r'href="/trials/(NCT\d{8})/"', trials) == [nct(n) for n in range(29, 23, -1)]
+    assert ('<p class="trial-count">25 trials: 20 open to new patients, 2 in progress, '
+            "3 closed. " + see_all()) in trials
+    assert "Active trial" not in html
+    # The link leads to all 25, closed ones included.
+    assert result_count(client.get("/trials/?condition=neuroblastoma")) == (
+        "25 trials match your search (page 1 of 2)")
+
+
+def test_condition_page_with_only_closed_trials_counts_them(client):
+    condition_with_trials(OverallStatus.COMPLETED, OverallStatus.TERMINATED)
+    html, trials = trials_block(client)
+    assert '<ul class="trial-list">' not in trials
+    assert ('<p class="trial-count">2 trials: 0 open to new patients, 0 in progress, '
+            "2 closed. " + see_all()) in trials
+    assert '<a href="#clinical-trials">Clinical trials</a>' in html
 
 
 def test_condition_page_link_lists_the_same_trials(client):
@@ -605,15 +638,13 @@ def test_demo_finds_the_open_trial_for_a_five_year_old(client):
     assert result_count(response) == "1 trial matches your search"
 
 
-def test_demo_neuroblastoma_page_shows_five_trials(client):
+def test_demo_neuroblastoma_page_counts_five_trials_and_lists_the_two_not_closed(client):
     call_command("load_demo", verbosity=0)
     call_command("load_demo", verbosity=0)  # idempotent: still five
     _, trials = trials_block(client)
-    assert '<p class="trial-count">1 in progress, 1 open to new patients</p>' in trials
-    assert trials.count('<li class="trial-card">') == 5
-    assert sorted(re.findall(r'href="/trials/(NCT\d{8})/"', trials)) == [
-        f"NCT9999000{i}" for i in range(1, 6)
-    ]
+    assert ('<p class="trial-count">5 trials: 1 open to new patients, 1 in progress, 3 closed. '
+            + see_all()) in trials
+    assert re.findall(r'href="/trials/(NCT\d{8})/"', trials) == ["NCT99990003", "NCT99990004"]
 
 
 # Query counts --------------------------------------------------------------------------------
@@ -686,7 +717,8 @@ def test_condition_page_trial_block_queries_do_not_grow_with_trials(client):
         trial.care_sites.set(sites)
     assert condition_page_queries(client, "few") == condition_page_queries(client, "many")
     html = page_text(client.get("/conditions/many/"))
-    assert html.count('<li class="trial-card">') == 30
+    assert html.count('<li class="trial-card">') == 6
+    assert "30 trials: 30 open to new patients, 0 in progress." in html
 
 
 # Sanitising ----------------------------------------------------------------------------------
