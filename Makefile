@@ -91,6 +91,7 @@ bench: $(VENV)/.installed
 	  echo "wrk is not installed; the benchmark needs it (Debian/Ubuntu: sudo apt-get install -y wrk)." >&2; \
 	  exit 2; }
 	$(PY) bench/run.py $(BENCH_ARGS)
+	$(PY) bench/run.py --lighthouse
 	$(PY) bench/search.py
 
 bench-timings: $(VENV)/.installed

@@ -60,6 +60,9 @@ def parse_args():
     parser.add_argument("--soak-seconds", type=int, default=300)
     parser.add_argument("--fresh", action="store_true",
                         help="drop and rebuild the benchmark database even if it is complete")
+    parser.add_argument("--lighthouse", action="store_true",
+                        help="instead: Lighthouse performance (mobile) of the home, condition "
+                             "and trial pages, served as shipped")
     parser.add_argument("--no-report", action="store_true", help="do not write the docs file")
     return parser.parse_args()
 
@@ -238,8 +241,9 @@ UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
 def wrk(path, seconds, connections, pin, script=None):
+    # As a browser does, the requests accept a compressed answer.
     command = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency",
-               "--timeout", "10s"]
+               "--timeout", "10s", "-H", "Accept-Encoding: gzip, deflate, br"]
     if script:
         command += ["-s", script]
     output = subprocess.run(pinned(1, [*command, BASE_URL + path], pin), capture_output=True,
@@ -361,7 +365,7 @@ def write_report(section_title, body):
         "how to run it.\n\n")
     kept = [s for s in sections[1:] if not s.startswith(f"## {section_title}\n")]
     new = f"## {section_title}\n\n{body.strip()}\n\n"
-    order = ["## Pages", "## Soak"]
+    order = ["## Pages", "## Lighthouse", "## Soak"]
     parts = sorted([*kept, new], key=lambda s: next(
         (i for i, prefix in enumerate(order) if s.startswith(prefix)), len(order)))
     REPORT.write_text(intro + "".join(parts) + NOTES_MARKER + (notes or "\n"))
@@ -463,6 +467,64 @@ def soak(args, counts, pin, log):
         write_report("Soak", body)
 
 
+LIGHTHOUSE = BASE_DIR / "node_modules" / "lighthouse" / "cli" / "index.js"
+LIGHTHOUSE_PAGES = [("home", "/"), ("condition", "/conditions/neuroblastoma/"),
+                    ("trial", "/trials/NCT80000000/")]
+TARGET_LIGHTHOUSE = 0.95
+CHROMIUM = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
+CHROMIUM_FLAGS = ("--headless --no-sandbox --disable-gpu --disable-background-networking "
+                  "--disable-component-update --disable-sync --no-first-run")
+
+
+def lighthouse_score(path, output):
+    result = subprocess.run(
+        ["node", str(LIGHTHOUSE), BASE_URL + path, f"--chrome-flags={CHROMIUM_FLAGS}",
+         "--form-factor=mobile", "--only-categories=performance", "--output=json",
+         f"--output-path={output}", "--quiet"],
+        capture_output=True, text=True, timeout=300, env={**os.environ, "CHROME_PATH": CHROMIUM})
+    if result.returncode != 0 or not Path(output).exists():
+        fail(f"Lighthouse did not run on {path}: {result.stderr.strip()[-300:]}")
+    import json
+
+    report = json.loads(Path(output).read_text())
+    audits = report["audits"]
+    metrics = {name: audits[audit]["displayValue"] for name, audit in [
+        ("FCP", "first-contentful-paint"), ("LCP", "largest-contentful-paint"),
+        ("TBT", "total-blocking-time"), ("CLS", "cumulative-layout-shift")]}
+    return report["categories"]["performance"]["score"], metrics
+
+
+def lighthouse(args, counts, pin, log):
+    if shutil.which("node") is None or not LIGHTHOUSE.exists() or not Path(CHROMIUM).exists():
+        fail("Lighthouse needs Node.js, `npm ci` (node_modules/lighthouse) and Chromium "
+             f"({CHROMIUM}, or set CHROME_PATH).")
+    server = Server(True, pin, log)
+    lines = ["| page | performance | FCP | LCP | TBT | CLS | target |",
+             "|---|---:|---|---|---|---|---|"]
+    short = []
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            for name, path in LIGHTHOUSE_PAGES:
+                check_page(path)
+                score, metrics = lighthouse_score(path, Path(folder) / f"{name}.json")
+                met = score is not None and score >= TARGET_LIGHTHOUSE
+                short += [] if met else [f"{name} {score}"]
+                lines.append(f"| {name} (`{path}`) | {score:.2f} | {metrics['FCP']} | "
+                             f"{metrics['LCP']} | {metrics['TBT']} | {metrics['CLS']} | "
+                             f">= {TARGET_LIGHTHOUSE}: {'met' if met else 'NOT met'} |")
+    finally:
+        server.stop()
+    body = (f"Run of {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC at commit "
+            f"`{commit()}` on {machine()}.\n\nLighthouse (mobile form factor, its simulated "
+            f"slow 4G and 4x CPU slowdown, performance only) in Chromium against gunicorn as "
+            f"in the page benchmark, page cache on; content {counts}.\n\n"
+            + "\n".join(lines) + "\n\n"
+            + ("All met." if not short else "Short of target: " + ", ".join(short) + "."))
+    print(body)
+    if not args.no_report:
+        write_report("Lighthouse", body)
+
+
 def main():
     # Stopped from outside: still run the finally blocks that stop gunicorn.
     signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(1))
@@ -475,6 +537,8 @@ def main():
         print(f"gunicorn log: {log.name}")
         if args.soak:
             soak(args, counts, pin, log)
+        elif args.lighthouse:
+            lighthouse(args, counts, pin, log)
         else:
             pages(args, counts, pin, log)
 

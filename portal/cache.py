@@ -12,6 +12,8 @@ if it is a 200 to a GET, sets no cookie (a CSRF token used by the page sets one)
 marked private. README.md, "Caching", describes it for operators.
 """
 
+import gzip
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -27,7 +29,7 @@ from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control, set_response_etag
+from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 from django.utils.module_loading import import_string
 
 KEY_PREFIX = "page-cache:"
@@ -35,6 +37,10 @@ VERSION_KEY = KEY_PREFIX + "content-version"
 SCHEDULE_FIELDS = ("publish_at", "unpublish_at")
 # Headers that belong to one response and are never replayed from the cache.
 UNSTORED_HEADERS = {"set-cookie", "date", "expires", "cache-control", "age"}
+# Stored pages this long or longer are also kept compressed, and served so to browsers that
+# accept gzip (all do): compressed once when stored, never per request.
+GZIP_MIN_BYTES = 1024
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
 # The content version ------------------------------------------------------------------------
@@ -192,6 +198,25 @@ def page_key(request):
     return KEY_PREFIX + md5(url.encode(), usedforsecurity=False).hexdigest()
 
 
+def entry_size(entry):
+    return len(entry["body"]) + len(entry.get("gzip") or b"")
+
+
+def accepts_gzip(request):
+    return bool(ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
+
+
+def compress(response, compressed):
+    """The response with its body as stored compressed; its ETag becomes weak (the same
+    page, other bytes), which conditional requests still match."""
+    response.content = compressed
+    response["Content-Length"] = str(len(compressed))
+    response["Content-Encoding"] = "gzip"
+    etag = response.get("ETag", "")
+    if etag.startswith('"'):
+        response["ETag"] = "W/" + etag
+
+
 class LocalPages:
     """The most recently used pages, also kept in this process's memory (at most
     PAGE_CACHE_LOCAL_BYTES of bodies): a hit then fetches only the small content version
@@ -211,17 +236,17 @@ class LocalPages:
 
     def put(self, key, entry):
         budget = settings.PAGE_CACHE_LOCAL_BYTES
-        if len(entry["body"]) > budget:
+        if entry_size(entry) > budget:
             return
         with self.lock:
             old = self.entries.pop(key, None)
             if old is not None:
-                self.size -= len(old["body"])
+                self.size -= entry_size(old)
             self.entries[key] = entry
-            self.size += len(entry["body"])
+            self.size += entry_size(entry)
             while self.size > budget:
                 _, dropped = self.entries.popitem(last=False)
-                self.size -= len(dropped["body"])
+                self.size -= entry_size(dropped)
 
     def clear(self):
         with self.lock:
@@ -270,7 +295,7 @@ class PageCacheMiddleware:
                     local_pages.put(key, entry)
             if is_current(entry, version, now):
                 request.page_callbacks = list(entry.get("callbacks", ()))
-                return self.replay(entry, now)
+                return self.replay(entry, now, request)
         else:
             version = content_version()
 
@@ -288,15 +313,22 @@ class PageCacheMiddleware:
             patch_cache_control(response, no_cache=True)
             return response
         set_response_etag(response)
+        patch_vary_headers(response, ["Accept-Encoding"])
         self.set_public(response, expires - now)
         if settings.PAGE_CACHE and request.method == "GET":
             headers = [(name, value) for name, value in response.items()
                        if name.lower() not in UNSTORED_HEADERS]
+            body = response.content
+            compressed = (gzip.compress(body, compresslevel=6, mtime=0)
+                          if len(body) >= GZIP_MIN_BYTES
+                          and not response.has_header("Content-Encoding") else None)
             entry = {"version": version, "stored": now, "expires": expires, "headers": headers,
-                     "status": response.status_code, "body": response.content,
+                     "status": response.status_code, "body": body, "gzip": compressed,
                      "callbacks": getattr(request, "page_callbacks", [])}
             cache.set(key, entry, timeout=max(1, int(expires - now)))
             local_pages.put(key, entry)
+            if compressed is not None and accepts_gzip(request):
+                compress(response, compressed)
         return response
 
     def may_use_cache(self, request):
@@ -337,10 +369,14 @@ class PageCacheMiddleware:
             stale_while_revalidate=settings.PAGE_CACHE_STALE_WHILE_REVALIDATE,
         )
 
-    def replay(self, entry, now):
-        response = HttpResponse(entry["body"], status=entry["status"])
+    def replay(self, entry, now, request):
+        compressed = entry.get("gzip") if accepts_gzip(request) else None
+        response = HttpResponse(entry["body"] if compressed is None else b"",
+                                status=entry["status"])
         for name, value in entry["headers"]:
             response[name] = value
+        if compressed is not None:
+            compress(response, compressed)
         self.set_public(response, entry["expires"] - now)
         response["Age"] = str(int(now - entry["stored"]))  # how a cache says it answered
         return response

@@ -10,10 +10,13 @@ similarity on titles and other names; on SQLite a simpler word match over the sa
 documents, with the same results.
 """
 
+import atexit
 import difflib
 import json
+import logging
 import re
 import threading
+import time
 import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,9 +24,11 @@ from datetime import datetime
 from functools import cache
 from html import unescape
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
-from django.db import connection, transaction
+from django.core.signals import request_finished
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Case, Count, F, FloatField, Q, Value, When
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.urls import NoReverseMatch
@@ -43,6 +48,8 @@ CONFIG = "english"
 MIN_PREFIX = 3  # shorter words are not searched as beginnings of words
 NAME_MATCH = 2.0  # added to the score when the title or another name matches
 SUGGEST_CUTOFF = 0.75
+logger = logging.getLogger(__name__)
+MAX_PENDING = 500  # different searches a process keeps before it writes their counts
 RESULT_FIELDS = ("kind", "title", "names", "summary", "parts", "url")
 # An NCT number: ASCII digits only (a full-width or Arabic-Indic digit is not one).
 NCT_NUMBER = re.compile(r"nct[0-9]{8}", re.IGNORECASE | re.ASCII)
@@ -544,18 +551,66 @@ def go_to(found, query):
 # Statistics --------------------------------------------------------------------------------
 
 def record(query, result_count):
-    """Count one search of `query` today (the normalised words only): one statement, so
-    that counting costs a served search page almost nothing."""
+    """Count one search of `query` today (the normalised words only, nothing about who)."""
     query = query.casefold()[:MAX_STAT_LENGTH].strip()
-    if not query:
-        return
+    if query:
+        tally.add(query, timezone.localdate(), result_count)
+
+
+class Tally:
+    """Searches counted in this process and written to the database together, in one
+    statement, at most every SEARCH_STATS_FLUSH_SECONDS (0: at once) or when MAX_PENDING
+    different searches wait, and when the process exits: a burst of the same search costs
+    the database one write, not one per visitor. Checked after every request, so counts
+    reach the statistics within that time while the site has visitors."""
+
+    def __init__(self):
+        self.pending = {}  # (query, day) -> [searches, results of the latest]
+        self.lock = threading.Lock()
+        self.written = time.monotonic()
+
+    def add(self, query, day, results):
+        with self.lock:
+            counted = self.pending.setdefault((query, day), [0, results])
+            counted[0] += 1
+            counted[1] = results
+        self.flush_if_due()
+
+    def flush_if_due(self, **kwargs):
+        due = (time.monotonic() - self.written >= settings.SEARCH_STATS_FLUSH_SECONDS
+               or len(self.pending) >= MAX_PENDING)
+        if due and self.pending:
+            self.flush()
+
+    def flush(self):
+        with self.lock:
+            pending, self.pending = self.pending, {}
+            self.written = time.monotonic()
+        if not pending:
+            return
+        try:
+            write_counts(pending)
+        except DatabaseError:  # statistics never break a page; these counts are lost
+            logger.warning("Could not write the counts of %d searches", len(pending),
+                           exc_info=True)
+
+
+def write_counts(pending):
     table, query_column, day, count, results = (
         connection.ops.quote_name(name)
         for name in (SearchQueryStat._meta.db_table, "query", "day", "count", "results"))
+    rows = ", ".join(["(%s, %s, %s, %s)"] * len(pending))
+    values = [value for (query, when), (searches, found) in pending.items()
+              for value in (query, when.isoformat(), searches, found)]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} ({query_column}, {day}, {count}, {results}) "
-            f"VALUES (%s, %s, 1, %s) ON CONFLICT ({query_column}, {day}) DO UPDATE "
-            f"SET {count} = {table}.{count} + 1, {results} = excluded.{results}",
-            [query, timezone.localdate().isoformat(), result_count],
+            f"INSERT INTO {table} ({query_column}, {day}, {count}, {results}) VALUES {rows} "
+            f"ON CONFLICT ({query_column}, {day}) DO UPDATE "
+            f"SET {count} = {table}.{count} + excluded.{count}, {results} = excluded.{results}",
+            values,
         )
+
+
+tally = Tally()
+atexit.register(tally.flush)
+request_finished.connect(tally.flush_if_due, dispatch_uid="search-tally")

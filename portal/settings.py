@@ -126,6 +126,8 @@ PAGE_CACHE_TIMEOUT = 60 * 60
 PAGE_CACHE_MAX_AGE = 60
 PAGE_CACHE_STALE_WHILE_REVALIDATE = 300
 PAGE_CACHE_EXCLUDE = ["/admin/", "/newsletter/", "/healthz"]
+# Searches are counted in each process and written to the statistics at most this often.
+SEARCH_STATS_FLUSH_SECONDS = env.int("SEARCH_STATS_FLUSH_SECONDS", default=10)
 # Each process also keeps its most used pages in memory, up to this many bytes of pages.
 PAGE_CACHE_LOCAL_BYTES = 32 * 1024 * 1024
 

@@ -18,6 +18,8 @@ STORAGES = {
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tasks run at once, inside the test; a test that needs the queue itself says so.
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# Each search counted at once, so that a test sees it (the search benchmark sets 10).
+SEARCH_STATS_FLUSH_SECONDS = int(os.environ.get("SEARCH_STATS_FLUSH_SECONDS", "0"))
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 # Serve static files from the app and project folders, as runserver does.
 WHITENOISE_USE_FINDERS = True

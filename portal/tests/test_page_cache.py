@@ -1,6 +1,7 @@
 """The whole-page cache: what it serves, to whom, and how every content change ends it."""
 
 import datetime
+import gzip
 import re
 from unittest import mock
 
@@ -122,6 +123,31 @@ def test_a_cached_page_answers_304_to_its_etag_until_content_changes(client):
     assert changed.status_code == 200
     assert changed["ETag"] != etag
     assert "A newer summary." in html(changed)
+
+
+def test_cached_pages_are_served_compressed_to_browsers_that_accept_gzip(client):
+    make_condition()
+    url = "/conditions/neuroblastoma/"
+    fresh = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    plain, queries = get(client, url)
+    assert queries == 0
+    assert "Content-Encoding" not in plain
+    assert "Accept-Encoding" in plain["Vary"]
+    assert int(plain["Content-Length"]) == len(plain.content)
+    for response in [fresh, get(client, url, HTTP_ACCEPT_ENCODING="gzip")[0]]:
+        assert response["Content-Encoding"] == "gzip"
+        assert "Accept-Encoding" in response["Vary"]
+        assert int(response["Content-Length"]) == len(response.content)
+        assert len(response.content) < len(plain.content) / 3
+        assert gzip.decompress(response.content) == plain.content
+        assert response["ETag"] == "W/" + plain["ETag"]
+    not_modified, queries = get(client, url, HTTP_ACCEPT_ENCODING="gzip",
+                                HTTP_IF_NONE_MATCH=fresh["ETag"])
+    assert not_modified.status_code == 304
+    assert queries == 0
+    # Not for a client that does not ask for it, nor for small pages.
+    assert "Content-Encoding" not in get(client, url, HTTP_ACCEPT_ENCODING="identity")[0]
+    assert "Content-Encoding" not in client.get("/robots.txt", HTTP_ACCEPT_ENCODING="gzip")
 
 
 def test_pages_answer_304_with_the_page_cache_off(client, settings):
@@ -486,7 +512,9 @@ def test_a_page_kept_in_process_memory_follows_a_change_made_by_another_process(
 
 def test_process_memory_holds_at_most_its_budget_of_pages(client, settings):
     make_condition()
-    settings.PAGE_CACHE_LOCAL_BYTES = len(client.get("/conditions/").content) + 10
+    client.get("/conditions/")
+    stored = next(reversed(page_cache.local_pages.entries.values()))  # body and gzip copy
+    settings.PAGE_CACHE_LOCAL_BYTES = page_cache.entry_size(stored) + 10
     client.get("/conditions/neuroblastoma/")
     assert page_cache.local_pages.size <= settings.PAGE_CACHE_LOCAL_BYTES
     assert len(page_cache.local_pages.entries) == 1

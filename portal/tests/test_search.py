@@ -331,6 +331,43 @@ def test_each_search_is_counted_without_anything_personal(client, demo):
     assert field_names == {"id", "query", "day", "count", "results"}
 
 
+def test_searches_are_counted_together_and_written_in_one_statement(client, settings):
+    settings.SEARCH_STATS_FLUSH_SECONDS = 3600
+    make_condition(slug="lymphoma", name="Lymphoma")
+    try:
+        for _ in range(3):
+            page(client, "lymphoma")
+        page(client, "MIBG")
+        assert not SearchQueryStat.objects.exists()  # kept in this process for now
+        with CaptureQueriesContext(connection) as written:
+            site_search.tally.flush()
+        assert len(written.captured_queries) == 1
+        counted = {stat.query: (stat.count, stat.results)
+                   for stat in SearchQueryStat.objects.all()}
+        assert counted == {"lymphoma": (3, 1), "mibg": (1, 0)}
+        page(client, "lymphoma")
+        site_search.tally.flush()
+        assert SearchQueryStat.objects.get(query="lymphoma").count == 4
+        # Counts are written once the time is up, after the next request.
+        page(client, "lymphoma")
+        settings.SEARCH_STATS_FLUSH_SECONDS = 0
+        client.get("/")
+        assert SearchQueryStat.objects.get(query="lymphoma").count == 5
+    finally:
+        site_search.tally.flush()
+
+
+def test_many_different_searches_are_written_before_they_pile_up(client, settings):
+    settings.SEARCH_STATS_FLUSH_SECONDS = 3600
+    try:
+        for i in range(site_search.MAX_PENDING):
+            site_search.record(f"word{i}", 0)
+        assert SearchQueryStat.objects.count() == site_search.MAX_PENDING
+        assert not site_search.tally.pending
+    finally:
+        site_search.tally.flush()
+
+
 def test_stored_queries_are_capped(client):
     page(client, "y" * 190)
     assert SearchQueryStat.objects.get().query == "y" * site_search.MAX_STAT_LENGTH
