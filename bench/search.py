@@ -272,6 +272,9 @@ def main():
         sequential()
         concurrent()
     finally:
+        from portal import search
+
+        search.tally.flush()  # the counts of the last searches, before the database goes
         connection.close()
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

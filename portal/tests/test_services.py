@@ -3,9 +3,9 @@
 import os
 
 import pytest
-from django.core.cache.backends.redis import RedisCache
 from django.db import connection
 
+from portal.redis_cache import RedisCache
 from portal.tests.support import port_open, require
 
 
@@ -28,3 +28,9 @@ def test_redis_cache_is_shared_between_clients():
     assert reader.get("greeting") == {"text": "hello"}
     writer.delete("greeting")
     assert reader.get("greeting") is None
+    # Each cache builds its Redis client once and uses it for every call.
+    assert writer._cache.get_client() is writer._cache.get_client(write=True)
+    writer.set("counter", 1, timeout=30)
+    writer.incr("counter")
+    assert reader.get("counter") == 2
+    writer.delete("counter")

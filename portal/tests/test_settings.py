@@ -69,7 +69,7 @@ def test_production_environment_is_read_into_settings():
     assert database["CONN_MAX_AGE"] == 60
     assert database["CONN_HEALTH_CHECKS"] is True
     assert values["CACHES"]["default"] == {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "portal.redis_cache.RedisCache",
         "LOCATION": "redis://cache.internal:6379/0",
     }
     assert values["MAILERS"]["default"]["OPTIONS"]["host"] == "smtp.example.org"
