@@ -18,6 +18,9 @@ def phase_parameter(phase):
     return phase.lower().replace("early_phase", "early").removeprefix("phase")
 
 
+# The address names no condition or site we list (mistyped, or no longer published).
+NOT_LISTED = "Select a valid choice. That choice is not one of the available choices."
+
 PHASE_CODES = {phase_parameter(phase): phase for phase in Phase}
 PHASE_CHOICES = [(phase_parameter(phase), phase.label) for phase in Phase]
 
@@ -27,11 +30,12 @@ class TrialFilter(django_filters.FilterSet):
         label="Search", method="search", max_length=200,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "e.g. MIBG, NCT03281889"}),
     )
-    condition = django_filters.ModelChoiceFilter(
-        label="Condition",
-        queryset=lambda request: Condition.objects.published().only("name", "slug"),
-        to_field_name="slug", widget=LongSelect,
-        field_name="conditions", empty_label="Any condition",
+    # The choices of the two long lists (a thousand conditions, hundreds of sites) are their
+    # published (slug, name) pairs, read once per request (see form): building a model
+    # instance for each option took most of the page's time.
+    condition = django_filters.ChoiceFilter(
+        label="Condition", choices=[], method="by_condition", widget=LongSelect,
+        empty_label="Any condition", error_messages={"invalid_choice": NOT_LISTED},
     )
     status = django_filters.ChoiceFilter(
         label="Status", choices=STATUS_CHOICES, method="by_status", empty_label="Any status"
@@ -43,16 +47,30 @@ class TrialFilter(django_filters.FilterSet):
         label="Child's age (years)", method="by_age", min_value=0, max_value=120,
         widget=forms.NumberInput(attrs={"min": 0, "max": 120, "step": 1, "inputmode": "numeric"}),
     )
-    site = django_filters.ModelChoiceFilter(
-        label="Where it runs here",
-        queryset=lambda request: CareSite.objects.published().only("name", "slug"),
-        to_field_name="slug", widget=LongSelect,
-        field_name="care_sites", empty_label="Any of our sites",
+    site = django_filters.ChoiceFilter(
+        label="Where it runs here", choices=[], method="by_site", widget=LongSelect,
+        empty_label="Any of our sites", error_messages={"invalid_choice": NOT_LISTED},
     )
 
     class Meta:
         model = Trial
         fields = ["q", "condition", "status", "phase", "age", "site"]
+
+    @property
+    def form(self):
+        # Given to the form once it is built: a form deep-copies its fields' choices.
+        if not hasattr(self, "_form"):
+            form = super().form
+            for name, model in [("condition", Condition), ("site", CareSite)]:
+                form.fields[name].choices = list(
+                    model.objects.published().order_by("name", "pk").values_list("slug", "name"))
+        return self._form
+
+    def by_condition(self, queryset, name, value):
+        return queryset.filter(conditions__slug=value)  # a published condition's: a choice
+
+    def by_site(self, queryset, name, value):
+        return queryset.filter(care_sites__slug=value)
 
     def search(self, queryset, name, value):
         return trials_matching(queryset, value)

@@ -256,6 +256,9 @@ class Trial(Publishable, DerivedOnSave):
 
     class Meta:
         ordering = ["brief_title"]
+        # The trial finder and the home's count filter by status first ("open": two of
+        # fourteen registry statuses).
+        indexes = [models.Index(fields=["overall_status"], name="trial_overall_status_idx")]
 
     def __str__(self):
         return f"{self.nct_id}: {self.brief_title}"
