@@ -130,3 +130,54 @@ def test_print_stylesheet_leaves_only_the_content(demo_site, page):
     assert not page.locator(".site-header").is_visible()
     assert not page.locator(".site-footer nav").is_visible()
     assert page.locator("main h1").is_visible()
+
+
+def relative_luminance(rgb):
+    def channel(value):
+        value /= 255
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+    red, green, blue = (channel(value) for value in rgb)
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def contrast(first, second):
+    light, dark = sorted([relative_luminance(first), relative_luminance(second)], reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+RGB = "s => s.match(/\\d+/g).slice(0, 3).map(Number)"
+
+
+def test_keyboard_focus_shows_a_ring_on_the_page_and_in_the_header(demo_site, page):
+    page.goto(demo_site + "/conditions/neuroblastoma/")
+    for selector in [".site-header a[href]", "main a[href]"]:
+        for _ in range(80):  # focus from the keyboard, so :focus-visible applies
+            page.keyboard.press("Tab")
+            if page.evaluate(f"document.activeElement.matches('{selector}')"):
+                break
+        ring = page.evaluate(f"""() => {{
+            const s = getComputedStyle(document.activeElement);
+            return [s.outlineStyle, parseFloat(s.outlineWidth), ({RGB})(s.outlineColor),
+                    document.activeElement.matches("{selector}")];
+        }}""")
+        style, width, colour, is_target = ring
+        assert is_target, (selector, ring)
+        assert style == "solid", (selector, ring)
+        assert width >= 2, (selector, ring)
+        background = [255, 255, 255] if selector.startswith("main") else [11, 83, 148]
+        assert contrast(colour, background) >= 3, (selector, ring)
+
+
+@pytest.mark.parametrize(("path", "selector"), [
+    ("/search/?q=neuroblastoma", "#search-q"),
+    ("/trials/", "select.form-select"),
+    ("/newsletter/", "input[type=email]"),
+])
+def test_form_controls_have_an_edge_with_enough_contrast(demo_site, page, path, selector):
+    page.goto(demo_site + path)
+    width, colour = page.eval_on_selector(selector, f"""e => {{
+        const s = getComputedStyle(e);
+        return [parseFloat(s.borderTopWidth), ({RGB})(s.borderTopColor)];
+    }}""")
+    assert width >= 1
+    assert contrast(colour, [255, 255, 255]) >= 3

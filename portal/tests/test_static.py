@@ -1,6 +1,7 @@
 """Static files: whitenoise serves hashed, compressed files collected by the manifest storage."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -64,3 +65,52 @@ def test_bootstrap_is_vendored_with_its_licence():
     assert "Bootstrap v5." in (vendor / "bootstrap.min.css").read_text()[:200].replace("  ", " ")
     assert "MIT License" in (vendor / "LICENSE").read_text()
     assert os.path.getsize(vendor / "bootstrap.bundle.min.js") > 10_000
+
+
+def custom_properties(css):
+    """{name: value} of the custom properties the stylesheet defines, and the names it uses."""
+    defined = dict(re.findall(r"(--[\w-]+)\s*:\s*([^;]+);", css))
+    used = set(re.findall(r"var\(\s*(--[\w-]+)", css))
+    return defined, used
+
+
+def unresolved(css, known=()):
+    """Custom properties that are used but never defined, or defined in terms of themselves
+    (directly or through others): the browser drops every declaration that uses them."""
+    defined, used = custom_properties(css)
+    problems = dict.fromkeys(used - defined.keys() - set(known), "used, never defined")
+    for name in defined:
+        seen, stack = set(), [name]
+        while stack:
+            current = stack.pop()
+            for ref in re.findall(r"var\(\s*(--[\w-]+)", defined.get(current, "")):
+                if ref == name:
+                    problems[name] = "defined in terms of itself"
+                elif ref not in seen:
+                    seen.add(ref)
+                    stack.append(ref)
+    return problems
+
+
+def test_every_custom_property_of_the_stylesheets_resolves():
+    # Bootstrap's own properties, set by the vendored stylesheet for each component.
+    import django
+
+    bootstrap = custom_properties((BASE_DIR / "static/vendor/bootstrap/bootstrap.min.css")
+                                  .read_text())[0]
+    # The admin's own colours, which the editing stylesheet follows.
+    admin = custom_properties((Path(django.__file__).parent / "contrib/admin/static/admin/css"
+                               / "base.css").read_text())[0]
+    for sheet, known in [("portal.css", bootstrap), ("print.css", bootstrap),
+                         ("admin-editing.css", admin)]:
+        css = (BASE_DIR / "static" / "css" / sheet).read_text()
+        assert unresolved(css, known=known) == {}, sheet
+
+
+def test_the_property_check_finds_loops_and_missing_tokens():
+    css = ":root { --a: var(--a); --b: var(--c); --c: var(--b); --d: red; }\n" \
+          "p { color: var(--d); border-color: var(--missing); }"
+    assert unresolved(css) == {"--a": "defined in terms of itself",
+                               "--b": "defined in terms of itself",
+                               "--c": "defined in terms of itself",
+                               "--missing": "used, never defined"}
