@@ -17,6 +17,8 @@ import re
 import threading
 import time
 from collections import OrderedDict
+from contextlib import contextmanager
+from contextvars import ContextVar
 from hashlib import md5
 from urllib.parse import parse_qsl, urlencode
 
@@ -40,7 +42,8 @@ UNSTORED_HEADERS = {"set-cookie", "date", "expires", "cache-control", "age"}
 # Stored pages this long or longer are also kept compressed, and served so to browsers that
 # accept gzip (all do): compressed once when stored, never per request.
 GZIP_MIN_BYTES = 1024
-ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+# A content coding in Accept-Encoding and its weight ("gzip;q=0" refuses gzip).
+CODING = re.compile(r"^\s*([\w*-]+)\s*(?:;\s*q\s*=\s*([^\s;,]*))?", re.ASCII)
 
 
 # The content version ------------------------------------------------------------------------
@@ -70,12 +73,29 @@ def _bump_after_commit():
     _bump()
 
 
+_provisional = ContextVar("provisional_content", default=False)
+
+
+@contextmanager
+def provisional():
+    """For content written only to be undone (a draft applied for its preview, an admin edit
+    kept as a draft): inside, changes do not move the content version and nothing is kept
+    under it, so what the public sees never follows content that was never saved."""
+    token = _provisional.set(True)
+    try:
+        yield
+    finally:
+        _provisional.reset(token)
+
+
 def content_changed(**kwargs):
     """Make every cached page stale. Signals call it; code that writes content without
     signals (QuerySet.update(), bulk_create()) calls it itself.
 
     The version moves at once and again when the transaction commits, so a page rendered by
     another request from the data as it was before the commit is never kept."""
+    if _provisional.get():
+        return
     _bump()
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
@@ -131,6 +151,9 @@ def next_scheduled_change(version):
     """The earliest future moment a publishing schedule changes what the public sees, as a
     timestamp (None if nothing is scheduled). Cached under the content version."""
     now = timezone.now()
+    if _provisional.get():
+        times = [moment for moment in _scheduled_times(now) if moment is not None]
+        return min(times).timestamp() if times else None
     key = f"{KEY_PREFIX}schedule:{version}"
     cached = cache.get(key)
     if cached is not None and (cached == 0 or cached > now.timestamp()):
@@ -148,7 +171,7 @@ def per_content_version(name, compute):
     """`compute()`, kept in this process while the content version and the publishing
     schedule allow (exact, like the pages): for small values every page shows, such as the
     header's links, which would otherwise cost each uncached page its own queries."""
-    if not settings.PAGE_CACHE:
+    if not settings.PAGE_CACHE or _provisional.get():
         return compute()
     version = content_version()
     now = timezone.now().timestamp()
@@ -192,8 +215,10 @@ def mark_private(request):
 # The middleware -----------------------------------------------------------------------------
 
 def page_key(request):
+    # Parameters in any order share a page, but a parameter given twice keeps the order of
+    # its values: Django reads the last one.
     query = urlencode(sorted(parse_qsl(request.META.get("QUERY_STRING", ""),
-                                       keep_blank_values=True)))
+                                       keep_blank_values=True), key=lambda pair: pair[0]))
     url = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
     return KEY_PREFIX + md5(url.encode(), usedforsecurity=False).hexdigest()
 
@@ -203,7 +228,16 @@ def entry_size(entry):
 
 
 def accepts_gzip(request):
-    return bool(ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
+    weights = {}
+    for item in request.META.get("HTTP_ACCEPT_ENCODING", "").split(",")[:20]:
+        match = CODING.match(item)
+        if match:
+            try:
+                weights[match[1].lower()] = float(match[2] or 1)
+            except ValueError:
+                weights[match[1].lower()] = 0.0
+    weight = weights.get("gzip", weights.get("x-gzip", weights.get("*", 0.0)))
+    return weight > 0
 
 
 def compress(response, compressed):
@@ -274,7 +308,8 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         response = self.respond(request)
-        run_callbacks(getattr(request, "page_callbacks", ()))
+        if request.method != "HEAD":  # a HEAD is a link checker's, not a visit
+            run_callbacks(getattr(request, "page_callbacks", ()))
         return response
 
     def respond(self, request):

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from reversion.revisions import _follow_relations_recursive
 
+from portal.cache import provisional
 from portal.mail import PortalMessage, send_later
 from portal.models import Draft, ReviewStep
 
@@ -31,9 +32,10 @@ class _RolledBack(Exception):
 
 
 def rolled_back(function):
-    """Run function() in a transaction that is undone afterwards; return its result."""
+    """Run function() in a transaction that is undone afterwards; return its result. What it
+    writes never reaches the page cache (portal.cache.provisional)."""
     try:
-        with transaction.atomic():
+        with transaction.atomic(), provisional():
             raise _RolledBack(function())
     except _RolledBack as done:
         return done.result

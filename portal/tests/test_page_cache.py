@@ -108,6 +108,26 @@ def test_query_strings_in_any_order_share_one_cached_page(client):
     assert queries > 0
 
 
+def test_a_parameter_given_twice_is_read_as_django_reads_it(client):
+    make_condition()
+    first = cached_twice(client, "/trials/?age=9&age=5")
+    assert 'name="age" value="5"' in html(first)
+    other, queries = get(client, "/trials/?age=5&age=9")
+    assert queries > 0
+    assert 'name="age" value="9"' in html(other)
+
+
+def test_a_head_request_is_not_counted_as_a_search(client):
+    from portal.models import SearchQueryStat
+
+    make_condition()
+    client.head("/search/?q=neuroblastoma")
+    client.head("/search/?q=neuroblastoma")
+    assert not SearchQueryStat.objects.exists()
+    client.get("/search/?q=neuroblastoma")
+    assert SearchQueryStat.objects.get().count == 1
+
+
 def test_a_cached_page_answers_304_to_its_etag_until_content_changes(client):
     condition = make_condition()
     first = client.get("/conditions/neuroblastoma/")
@@ -146,7 +166,11 @@ def test_cached_pages_are_served_compressed_to_browsers_that_accept_gzip(client)
     assert not_modified.status_code == 304
     assert queries == 0
     # Not for a client that does not ask for it, nor for small pages.
-    assert "Content-Encoding" not in get(client, url, HTTP_ACCEPT_ENCODING="identity")[0]
+    for refusing in ["identity", "gzip;q=0", "br, gzip; q=0.0", "*;q=0", "gzip;q=x"]:
+        assert "Content-Encoding" not in get(client, url, HTTP_ACCEPT_ENCODING=refusing)[0]
+    for accepting in ["x-gzip", "*", "br;q=1, gzip;q=0.5", "GZIP"]:
+        response = get(client, url, HTTP_ACCEPT_ENCODING=accepting)[0]
+        assert response["Content-Encoding"] == "gzip", accepting
     assert "Content-Encoding" not in client.get("/robots.txt", HTTP_ACCEPT_ENCODING="gzip")
 
 
@@ -520,3 +544,58 @@ def test_process_memory_holds_at_most_its_budget_of_pages(client, settings):
     assert len(page_cache.local_pages.entries) == 1
     _, queries = get(client, "/conditions/")  # dropped here, still in the shared cache
     assert queries == 0
+
+
+# Previews of drafts --------------------------------------------------------------------------
+
+def keep_draft(obj, user, **changes):
+    """A pending draft of the live `obj` with the given fields changed."""
+    from portal.publishing import draft_save, serialize
+
+    data = serialize(obj)
+    data[0]["fields"].update(changes)
+    draft_save(obj=obj, user=user, data=data)
+
+
+def previewed(client, user, url):
+    client.force_login(user)
+    response = client.get(url + "?preview=draft")
+    client.logout()
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
+    return html(response)
+
+
+def test_previewing_a_draft_leaves_the_public_header_and_cached_pages_alone(
+        client, django_user_model):
+    editor = staff_user(django_user_model, "Content editors")
+    about = make_page(title="About us", slug="about", placement=Page.Placement.HEADER)
+    location = make_location(slug="main-campus", is_main=True, phone="510-555-0100")
+    cached_twice(client, "/conditions/")
+    keep_draft(about, editor, title="Secret draft title")
+    keep_draft(location, editor, phone="510-555-0199")
+
+    assert "Secret draft title" in previewed(client, editor, "/about/")
+    assert "510-555-0199" in previewed(client, editor, "/care/locations/main-campus/")
+
+    # The live pages cached before the previews are still current, and every page, cached
+    # or rendered afresh, shows the live header.
+    _, queries = get(client, "/conditions/")
+    assert queries == 0
+    for url in ["/conditions/", "/newsletter/", "/about/"]:
+        page = html(client.get(url))
+        assert ">About us</a>" in page
+        assert "Secret draft title" not in page
+        assert "510-555-0100" in page
+        assert "510-555-0199" not in page
+
+
+def test_previewing_a_draft_leaves_the_publishing_schedule_alone(client, django_user_model):
+    editor = staff_user(django_user_model, "Content editors")
+    ending = timezone.now() + datetime.timedelta(minutes=10)
+    page = make_page(title="Flu clinic", slug="flu-clinic", unpublish_at=ending)
+    keep_draft(page, editor, unpublish_at=None)
+    assert "Flu clinic" in previewed(client, editor, "/flu-clinic/")
+    cached_twice(client, "/flu-clinic/")
+    with later(10 * 60 + 1):
+        assert client.get("/flu-clinic/").status_code == 404
