@@ -66,6 +66,14 @@ tracking cookies, and we don't share what you read with anyone. When you send a 
 browser keeps a small security cookie that protects you from forged requests, and sometimes a
 short-lived one that shows you a message such as "your topics are saved".
 
+### Searching the website
+
+When you use the search box, we count the words you searched for, by day, with the number of
+results they found, so our editors can see what families look for and which pages are
+missing. We don't record who searched: no name, IP address or cookie goes with the words.
+Please don't type personal details into the search box. We delete these counts after
+**one year**.
+
 ### Our newsletter
 
 If you sign up for our newsletter, we keep:

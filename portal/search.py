@@ -43,6 +43,7 @@ MAX_QUERY_LENGTH = 200
 MAX_WORDS = 12
 PER_PAGE = 20
 MAX_STAT_LENGTH = 100
+KEEP_COUNTS_DAYS = 365  # search counts older than this are deleted (portal.tasks)
 MAX_BODY_LENGTH = 200_000
 CONFIG = "english"
 MIN_PREFIX = 3  # shorter words are not searched as beginnings of words
@@ -410,21 +411,48 @@ def decoded(value):
     return json.loads(value) if isinstance(value, str) else value
 
 
+# British spellings and the American ones medical pages often use: (ending, replacement),
+# then (letters anywhere, replacement). PostgreSQL's trigram matching finds these unaided.
+SPELLING_ENDINGS = [("our", "or"), ("ours", "ors"), ("tre", "ter"), ("tres", "ters"),
+                    ("ise", "ize"), ("ised", "ized"), ("ising", "izing"),
+                    ("isation", "ization")]
+SPELLING_INSIDE = [("ae", "e"), ("oe", "e")]
+
+
+def spellings(word):
+    """The word and its American spelling, if it looks British ("tumour", "anaemia",
+    "oesophagus", "centre", "randomised")."""
+    lower = word.lower()
+    found = {lower}
+    if len(lower) > 5:
+        for ending, replacement in SPELLING_ENDINGS:
+            if lower.endswith(ending):
+                found.add(lower[: -len(ending)] + replacement)
+        for pair, replacement in SPELLING_INSIDE:
+            if pair in lower:
+                found.add(lower.replace(pair, replacement))
+    return sorted(found)
+
+
 def find_simple(query, kind, offset):
-    """SQLite (make run): every word in the names, identifier, summary or body; names
-    that match rank first."""
+    """SQLite (make run): every word (or its American spelling) in the names, identifier,
+    summary or body; names that match rank first."""
     documents = SearchDocument.objects.live()
     words = query.split()
     for word in words:
-        documents = documents.filter(Q(names__icontains=word) | Q(code__iexact=word)
-                                     | Q(summary__icontains=word) | Q(body__icontains=word))
+        matches = Q(code__iexact=word)
+        for spelling in spellings(word):
+            matches |= (Q(names__icontains=spelling) | Q(summary__icontains=spelling)
+                        | Q(body__icontains=spelling))
+        documents = documents.filter(matches)
     counts = {row["kind"]: row["n"]
               for row in documents.order_by().values("kind").annotate(n=Count("pk"))}
     if not (counts.get(kind, 0) if kind else counts):
         return counts, []
     if kind:
         documents = documents.filter(kind=kind)
-    in_names = [Case(When(names__icontains=word, then=Value(1.0)), default=Value(0.0))
+    in_names = [Case(*[When(names__icontains=spelling, then=Value(1.0))
+                       for spelling in spellings(word)], default=Value(0.0))
                 for word in words]
     score = Case(When(title__iexact=query, then=Value(NAME_MATCH)), default=Value(0.0),
                  output_field=FloatField())
@@ -455,7 +483,7 @@ def suggestion(query):
     names = vocabulary(query)
     lowered = {name.lower(): name for name in names}
     close = difflib.get_close_matches(query.lower(), lowered, n=1, cutoff=SUGGEST_CUTOFF)
-    if close:
+    if close and close[0] != query.lower():  # never the query again, in other capitals
         return lowered[close[0]]
     words = {word.lower() for name in names for word in re.findall(r"\w+", name)}
     suggested = []

@@ -24,8 +24,21 @@ def publish_approved_changes():
     return {"published": publish_due_drafts()}
 
 
+@task()
+def forget_old_searches():
+    """Search counts are kept for a year (the privacy notice says so), then deleted: what
+    someone typed in the search box is not kept for ever."""
+    from portal.models import SearchQueryStat
+    from portal.search import KEEP_COUNTS_DAYS
+
+    oldest = timezone.localdate() - datetime.timedelta(days=KEEP_COUNTS_DAYS)
+    deleted, _ = SearchQueryStat.objects.filter(day__lt=oldest).delete()
+    return {"deleted": deleted}
+
+
 SCHEDULE = [
     Job("clear expired sessions", clear_expired_sessions, daily_at=3),
+    Job("forget old searches", forget_old_searches, daily_at=3),
     Job("publish approved changes", publish_approved_changes,
         interval=datetime.timedelta(minutes=5)),
 ]

@@ -34,7 +34,10 @@ class HomeView(TemplateView):
 def page_number(value):
     """A page number from the query string: 1 unless it is a positive whole number."""
     value = (value or "").strip()
-    return int(value) if value.isascii() and value.isdigit() and len(value) < 7 else 1
+    if not (value.isascii() and value.isdigit()):
+        return 1
+    # Past the last page means the last page, however far past.
+    return max(1, int(value[:9]) if len(value) <= 9 else 10**9)
 
 
 @require_safe
@@ -53,7 +56,8 @@ def search(request):
     counts, page = site_search.find(query, kind, page_number(request.GET.get("page")))
     paginator = page.paginator
     found = site_search.results(page.object_list, query)
-    suggestion = site_search.suggestion(query) if query and not paginator.count else ""
+    all_count = sum(counts.values())
+    suggestion = site_search.suggestion(query) if query and not all_count else ""
     if query and request.GET.get("page", "1") in ("", "1"):  # paging is not a new search
         # Counted after this request and each time the page is served from the cache.
         on_every_request(request, "portal.search.record", query, paginator.count)
@@ -63,7 +67,10 @@ def search(request):
         "kind": kind,
         "types": [(searchable.kind, searchable.plural, counts.get(searchable.kind, 0))
                   for searchable in kinds.values()],
-        "all_count": sum(counts.values()),
+        "all_count": all_count,
+        "kind_plural": kinds[kind].plural if kind else "",
+        # An NCT number that is not one of ours: the registry still has it.
+        "registry_number": number if number and not paginator.count else "",
         "page_obj": page,
         "paginator": paginator,
         "found": found,

@@ -23,7 +23,8 @@ def at(day, hour):
 
 def test_every_apps_jobs_are_scheduled():
     names = {job.name for job in scheduled_jobs()}
-    assert {"clear expired sessions", "newsletter retention purge"} <= names
+    assert {"clear expired sessions", "newsletter retention purge",
+            "forget old searches"} <= names
 
 
 def test_a_daily_job_is_queued_once_a_day_from_its_hour(task_queue):
@@ -96,3 +97,16 @@ def test_runs_of_tasks_that_ran_at_once_are_not_looked_up_in_the_queue():
     assert "newsletter retention purge" in run_schedule(now=at(6, 3))
     assert ScheduledJob.objects.get(name="newsletter retention purge").last_result() is None
     assert "newsletter retention purge" not in run_schedule(now=at(6, 4))
+
+
+def test_search_counts_older_than_a_year_are_deleted():
+    from portal.models import SearchQueryStat
+    from portal.tasks import forget_old_searches
+
+    today = timezone.localdate()
+    for days_ago in [0, 364, 365, 366, 800]:
+        SearchQueryStat.objects.create(query=f"q{days_ago}", day=today - datetime.timedelta(
+            days=days_ago), count=1)
+    forget_old_searches.enqueue()
+    assert sorted(SearchQueryStat.objects.values_list("query", flat=True)) == [
+        "q0", "q364", "q365"]

@@ -85,18 +85,37 @@ def test_a_body_mention_alone_does_not_offer_go_to(client, demo):
 
 def test_misspelling_and_british_spelling(client, demo):
     typo, british = page(client, "neuroblastomma"), page(client, "wilms tumour")
+    # British spelling finds the page through its synonym on both databases (PostgreSQL by
+    # trigram similarity, the simple search by trying the American spelling too).
+    assert result_links(british)[0] == "/conditions/nephroblastoma/"
     if on_postgresql():  # trigram similarity finds the page itself
         assert result_links(typo)[0] == "/conditions/neuroblastoma/"
-        assert result_links(british)[0] == "/conditions/nephroblastoma/"
     else:  # the simple search offers the close name instead
         assert 'Did you mean <a href="?q=Neuroblastoma">Neuroblastoma</a>?' in typo
-        assert 'Did you mean <a href="?q=Wilms%20tumor">Wilms tumor</a>?' in british
+
+
+@pytest.mark.parametrize(("word", "expected"), [
+    ("tumour", ["tumor", "tumour"]),
+    ("Tumours", ["tumors", "tumours"]),
+    ("anaemia", ["anaemia", "anemia"]),
+    ("oesophagus", ["esophagus", "oesophagus"]),
+    ("centre", ["center", "centre"]),
+    ("randomised", ["randomised", "randomized"]),
+    ("four", ["four"]),
+    ("MIBG", ["mibg"]),
+])
+def test_british_spellings_are_also_tried_in_american(word, expected):
+    assert site_search.spellings(word) == expected
 
 
 def test_did_you_mean_when_nothing_is_found(client, demo):
-    html = page(client, "tumours")
-    assert "Nothing matches “tumours”." in html
-    assert 'Did you mean <a href="?q=tumor">tumor</a>?' in html
+    # PostgreSQL's trigram matching finds close names by itself; the simple search needs
+    # a name that is close but not contained.
+    query, offered = ("tumours", "tumor") if on_postgresql() else ("retinoblastomma",
+                                                                   "Retinoblastoma")
+    html = page(client, query)
+    assert f"Nothing matches “{query}”." in html
+    assert f'Did you mean <a href="?q={offered}">{offered}</a>?' in html
     nothing = page(client, "qwertyuiop")
     assert "Did you mean" not in nothing
     assert '<a href="/conditions/">Conditions A to Z</a>' in nothing
@@ -279,7 +298,11 @@ def test_pagination_is_bounded(client):
     for bad in ["abc", "99999", "-1", "0", "1e9", ""]:
         assert client.get("/search/", {"q": "sarcoma", "page": bad}).status_code == 200
     assert page(client, "sarcoma", page="99999").count('href="/conditions/sarcoma-') == 5
-    assert page(client, "sarcoma", page="abc") == first
+    # Past the end is the last page however far past; what is not a page number is page 1.
+    for far in ["3", "99999", "1234567", "9" * 40]:
+        assert "(page 2 of 2)" in page(client, "sarcoma", page=far)
+    for bad in ["abc", "-1", "0", "1e9", "", "٣"]:
+        assert page(client, "sarcoma", page=bad) == first
     # The two pages together hold every match once, in one stable order.
     links = re.findall(r'href="(/conditions/sarcoma-\d+/)"', first + second)
     assert len(links) == len(set(links)) == site_search.PER_PAGE + 5
@@ -289,6 +312,21 @@ def test_pagination_is_bounded(client):
     assert "/trials/NCT00000001/" in trials_only
     assert 'href="/conditions/sarcoma-' not in trials_only
     assert ">Conditions (25)</a>" in trials_only
+
+
+def test_a_type_with_no_matches_points_to_the_others(client, demo):
+    html = page(client, "chemotherapy", type="location")
+    assert "No locations match “chemotherapy”." in html
+    assert "Nothing matches" not in html
+    assert "Did you mean" not in html
+    everything = page(client, "chemotherapy")
+    total = re.search(r"<strong aria-current=\"page\">All \((\d+)\)</strong>", everything)[1]
+    assert f'<a href="?q=chemotherapy">See all {total} results for “chemotherapy”</a>' in html
+
+
+def test_did_you_mean_never_offers_the_query_again(client, demo):
+    for query in ["chemotherapy", "Chemotherapy", "CHEMOTHERAPY"]:
+        assert site_search.suggestion(query).casefold() != query.casefold()
 
 
 # NCT numbers --------------------------------------------------------------------------------
@@ -309,6 +347,14 @@ def test_nct_number_goes_straight_to_the_trial(client, demo, query):
 ])
 def test_only_an_exact_ascii_nct_number_of_a_published_trial_redirects(client, demo, query):
     assert client.get("/search/", {"q": query}).status_code == 200
+
+
+def test_an_nct_number_not_on_the_site_points_to_the_registry(client, demo):
+    html = page(client, " nct03281889 ")
+    assert "NCT03281889 is not one of the trials listed on this site." in html
+    assert '<a href="https://clinicaltrials.gov/study/NCT03281889">' in html
+    assert "Did you mean" not in html
+    assert "ClinicalTrials.gov" not in page(client, "qwertyuiop")
 
 
 # Statistics --------------------------------------------------------------------------------
