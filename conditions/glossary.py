@@ -127,7 +127,9 @@ class Glossary:
             '<button type="button" class="glossary-term bg-transparent border-0 p-0 '
             'text-reset text-decoration-underline" popovertarget="{id}">{shown}</button>'
             '<span class="glossary-popover bg-body text-body border rounded-3 shadow p-3 '
-            'col-11 col-md-6 col-lg-4" id="{id}" popover><strong>{term}:</strong> '
+            'col-11 col-md-6 col-lg-4" id="{id}" popover><button type="button" '
+            'class="glossary-popover__close btn-close" popovertarget="{id}" '
+            'popovertargetaction="hide" aria-label="Close"></button><strong>{term}:</strong> '
             '{definition} <a href="{url}#term-{slug}">All words explained '
             'in the glossary</a></span>',
             id=term.element_id, shown=shown, term=term.term, definition=term.definition,

@@ -4,12 +4,15 @@ from django import forms
 from care_sites.models import CareSite
 from conditions.models import Condition
 from portal.forms import LongSelect
-from trials.models import OverallStatus, Phase, StatusGroup, Trial
+from trials.models import STATUS_GROUPS, OverallStatus, Phase, StatusGroup, Trial
 from trials.search import trials_matching
 
+# A registry status that is a family group by itself (not yet recruiting) is offered once,
+# as the group.
 STATUS_CHOICES = [
     ("For families", [(group.value, group.label) for group in StatusGroup]),
-    ("Registry status", [(status.value.lower(), status.label) for status in OverallStatus]),
+    ("Registry status", [(status.value.lower(), status.label) for status in OverallStatus
+                         if [status] not in STATUS_GROUPS.values()]),
 ]
 
 

@@ -24,14 +24,19 @@ def trial_list(request):
     )
     filterset = TrialFilter(request.GET or None, queryset=trials)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    filtered = bool(filterset.is_bound and any(
-        value not in (None, "") for value in filterset.form.cleaned_data.values()
-    ))
+    chosen = {name: value for name, value in (filterset.form.cleaned_data.items()
+                                              if filterset.is_bound else ())
+              if value not in (None, "")}
+    condition = chosen.get("condition")
     return render(request, "trials/trial_list.html", {
         "filter": filterset,
         "page_obj": page,
         "trials": page.object_list,
-        "filtered": filtered,
+        "filtered": bool(chosen),
+        "filter_count": len(chosen),
+        # The condition's name, from the choices the form already holds (no query).
+        "chosen_condition": dict(filterset.form.fields["condition"].choices).get(condition, "")
+        if condition else "",
         "crumbs": [{"title": "Clinical trials"}],
     })
 

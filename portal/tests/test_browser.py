@@ -181,3 +181,62 @@ def test_form_controls_have_an_edge_with_enough_contrast(demo_site, page, path, 
     }}""")
     assert width >= 1
     assert contrast(colour, [255, 255, 255]) >= 3
+
+
+def test_the_phone_menu_closes_when_left_by_keyboard_escape_or_tap(demo_site, browser):
+    context = browser.new_context(viewport={"width": 360, "height": 800})
+    page = context.new_page()
+    try:
+        page.goto(demo_site + "/conditions/neuroblastoma/")
+        menu = page.locator("details.site-menu")
+        summary = menu.locator("summary")
+        links = menu.locator("a").count()
+        summary.focus()
+        page.keyboard.press("Enter")
+        assert menu.evaluate("m => m.open")
+        for _ in range(links + 1):  # through every link and out of the menu
+            page.keyboard.press("Tab")
+        assert not menu.evaluate("m => m.open")
+        assert not page.evaluate("document.querySelector('details.site-menu')"
+                                 ".contains(document.activeElement)")
+
+        summary.focus()
+        page.keyboard.press("Enter")
+        page.keyboard.press("Tab")
+        page.keyboard.press("Escape")
+        assert not menu.evaluate("m => m.open")
+        assert page.evaluate("document.activeElement.tagName") == "SUMMARY"
+
+        summary.click()
+        assert menu.evaluate("m => m.open")
+        page.mouse.click(180, 760)  # a tap on the page below the open panel
+        assert not menu.evaluate("m => m.open")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_a_glossary_explanation_opens_beside_its_word_and_has_a_close_button(
+        demo_site, browser, width):
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    try:
+        page.goto(demo_site + "/conditions/neuroblastoma/")
+        terms = page.locator("main button.glossary-term")
+        for index in range(min(terms.count(), 8)):
+            term = terms.nth(index)
+            if not term.is_visible():
+                continue
+            term.scroll_into_view_if_needed()
+            term.click()
+            popover = page.locator(".glossary-popover:popover-open")
+            word, box = term.bounding_box(), popover.bounding_box()
+            below = box["y"] >= word["y"] + word["height"]
+            above = box["y"] + box["height"] <= word["y"]
+            assert below or above, (index, word, box)  # never over the word it explains
+            assert box["x"] >= 0
+            assert box["x"] + box["width"] <= width
+            popover.locator("button.glossary-popover__close").click()
+            assert page.locator(".glossary-popover:popover-open").count() == 0
+    finally:
+        context.close()

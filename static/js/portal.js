@@ -77,10 +77,35 @@
     });
   }
 
+  // The phone menu closes when focus or a tap moves out of it, and on Escape (focus goes
+  // back to its button), so it never hides the part of the page being used.
+  function closeMenuWhenLeft() {
+    document.querySelectorAll("details.site-menu").forEach(function (menu) {
+      var summary = menu.querySelector("summary");
+      menu.addEventListener("focusout", function (event) {
+        if (menu.open && event.relatedTarget && !menu.contains(event.relatedTarget)) {
+          menu.open = false;
+        }
+      });
+      menu.addEventListener("keydown", function (event) {
+        if (event.key === "Escape" && menu.open) {
+          menu.open = false;
+          summary.focus();
+        }
+      });
+      document.addEventListener("click", function (event) {
+        if (menu.open && !menu.contains(event.target)) {
+          menu.open = false;
+        }
+      });
+    });
+  }
+
   function start() {
     enablePrintButtons();
     trackContents();
     closeContentsOnChoice();
+    closeMenuWhenLeft();
   }
 
   if (document.readyState === "loading") {

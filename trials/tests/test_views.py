@@ -238,7 +238,6 @@ def listed_numbers(client, query):
     ("status=available", [2]),
     ("status=active_not_recruiting", [3]),
     ("status=enrolling_by_invitation", [4]),
-    ("status=not_yet_recruiting", [5]),
     ("status=completed", [6]),
     ("status=suspended", []),
     # phases: a phase 2/3 trial is in both; early phase 1 is not phase 1
@@ -306,6 +305,11 @@ def test_the_status_filter_offers_upcoming_beside_open_active_closed(client):
                          ("upcoming", "Not yet recruiting"), ("closed", "Closed"),
                          ("active_not_recruiting", "Active, not recruiting")]:
         assert f'<option value="{value}">{label}</option>' in html
+    # Each label once: the registry's "not yet recruiting" is the family group itself.
+    labels = re.findall(r'<option value="[^"]*">([^<]*)</option>',
+                        re.search(r'<select name="status".*?</select>', html, re.S)[0])
+    assert len(labels) == len(set(labels))
+    assert "not_yet_recruiting" not in html
 
 
 @pytest.mark.parametrize(("query", "field", "message"), [
@@ -358,10 +362,11 @@ def test_no_match_offers_ways_to_widen_the_search(client, catalogue):
     assert result_count(response) == "0 trials match your search"
     widen = links(block(html, '<div class="empty-state">', "</div>"))
     assert widen == {
-        "Show trials with any status": "?age=1",
-        "Show trials for any age": "?status=upcoming",
-        "Show all trials": "/trials/",
+        "Show trials with any status": "?age=1#results",
+        "Show trials for any age": "?status=upcoming#results",
+        "Show all our trials": "/trials/",
     }
+    assert "Try fewer filters." in html
     # Following the first link finds trials.
     assert listed_numbers(client, "age=1") == [1, 2, 3, 4, 8]
 
@@ -370,7 +375,28 @@ def test_no_match_without_a_status_filter_offers_all_trials(client, catalogue):
     html = page_text(client.get("/trials/?q=nothing-like-this"))
     assert "No trials match your search." in html
     widen = links(block(html, '<div class="empty-state">', "</div>"))
-    assert widen == {"Show all trials": "/trials/"}
+    assert widen == {"Show all our trials": "/trials/"}
+    assert "Try fewer filters." not in html  # there is only one
+
+
+def test_no_match_for_a_condition_points_to_the_registry(client, catalogue):
+    make_condition("retinoblastoma", name="Retinoblastoma")
+    html = page_text(client.get("/trials/?condition=retinoblastoma"))
+    assert "No trials match your search." in html
+    assert "Try fewer filters." not in html
+    assert "any status" not in html
+    widen = links(block(html, '<div class="empty-state">', "</div>"))
+    assert widen == {
+        "Search ClinicalTrials.gov for Retinoblastoma trials anywhere":
+            "https://clinicaltrials.gov/search?cond=Retinoblastoma",
+        "Show all our trials": "/trials/",
+    }
+
+
+def test_the_filter_forms_land_on_the_results(client, catalogue):
+    for url in ["/trials/", "/"]:
+        assert 'action="/trials/#results"' in page_text(client.get(url))
+    assert 'id="results"' in page_text(client.get("/trials/?status=open"))
 
 
 def test_the_empty_state_is_absent_when_trials_match(client, catalogue):
