@@ -70,7 +70,8 @@ class SignupForm(forms.Form):
         label="Your email address", max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email",
                                        "class": "emailinput form-control"}),
-        error_messages={"invalid": "Please enter a whole email address, like name@example.org."},
+        error_messages={"invalid": "Please enter a whole email address, like name@example.org.",
+                        "required": "Please enter your email address."},
     )
     topics = TopicsField()
     consent = forms.BooleanField(

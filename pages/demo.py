@@ -37,6 +37,8 @@ directly. **In an emergency, call 911.**
 
 ### Phone
 
+- Main number (the "Call us" number at the top of every page), for anything not listed
+  below: (415) 555-0110
 - New patients and referrals: (415) 555-0142
 - Appointments and scheduling: (415) 555-0158
 - Interpreter services: (415) 555-0170

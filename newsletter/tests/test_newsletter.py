@@ -267,7 +267,7 @@ def test_topic_can_be_chosen_in_advance_from_the_address(client, topics):
     ("data", "field", "message"),
     [
         ({"email": "not-an-email"}, "email", "Please enter a whole email address"),
-        ({"email": ""}, "email", "This field is required"),
+        ({"email": ""}, "email", "Please enter your email address."),
         ({"email": "a" * 250 + "@example.org"}, "email", "at most 254 characters"),
         ({"consent": False}, "consent", "Please tick this box"),
         ({"topics": []}, "topics", "Please choose at least one topic"),

@@ -240,3 +240,15 @@ def test_a_glossary_explanation_opens_beside_its_word_and_has_a_close_button(
             assert page.locator(".glossary-popover:popover-open").count() == 0
     finally:
         context.close()
+
+
+def test_a_form_sent_back_with_mistakes_focuses_its_list_of_them(demo_site, page):
+    page.goto(demo_site + "/newsletter/")
+    page.fill("input[type=email]", "not an address")
+    page.evaluate("document.querySelector('form.newsletter-form').noValidate = true")
+    page.click("form.newsletter-form button[type=submit]")
+    page.wait_for_load_state()
+    focused = page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
+    assert focused
+    assert "Please enter a whole email address" in page.evaluate(
+        "document.activeElement.textContent")

@@ -101,7 +101,16 @@
     });
   }
 
+  // A form sent back with mistakes: focus its list of them, which links to each field.
+  function focusErrorSummary() {
+    var summary = document.querySelector("[data-error-summary]");
+    if (summary) {
+      summary.focus();
+    }
+  }
+
   function start() {
+    focusErrorSummary();
     enablePrintButtons();
     trackContents();
     closeContentsOnChoice();
