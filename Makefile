@@ -60,6 +60,7 @@ node_modules/.installed: package.json package-lock.json
 
 # The task worker and the scheduler run beside the web server and stop with it.
 run: export DJANGO_DEBUG ?= true
+run: export DJANGO_CACHE_DIR ?= .cache
 run: $(VENV)/.installed
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_demo
@@ -99,4 +100,4 @@ bench-timings: $(VENV)/.installed
 	$(PY) bench/timings.py
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles .test-media
+	rm -rf $(VENV) node_modules staticfiles .test-media .cache

@@ -104,8 +104,11 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: local memory by default; Redis (shared across processes) when REDIS_URL is set.
+# Cache: Redis (shared across processes) when REDIS_URL is set; else files in
+# DJANGO_CACHE_DIR, shared by the processes of one machine (make run: the web server and the
+# task worker, whose content changes must end the server's cached pages); else memory.
 REDIS_URL = env.str("REDIS_URL", default="")
+CACHE_DIR = env.str("DJANGO_CACHE_DIR", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -113,6 +116,9 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
         }
     }
+elif CACHE_DIR:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                          "LOCATION": str(BASE_DIR / CACHE_DIR)}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -61,6 +61,25 @@ def test_local_defaults_with_debug_on():
     assert values["SESSION_COOKIE_SECURE"] is False
 
 
+def test_a_cache_directory_is_shared_by_the_processes_of_one_machine(tmp_path):
+    values = settings_under(DJANGO_DEBUG="true", DJANGO_CACHE_DIR=str(tmp_path))
+    assert values["CACHES"]["default"]["BACKEND"].endswith("FileBasedCache")
+    assert values["CACHES"]["default"]["LOCATION"] == str(tmp_path)
+    # A content change in one process (the task worker) ends the pages of another.
+    bump = ("import django; django.setup()\n"
+            "from portal.cache import content_changed, content_version\n"
+            "print(content_version()); content_changed(); print(content_version())")
+    env = clean_env(DJANGO_DEBUG="true", DJANGO_CACHE_DIR=str(tmp_path))
+    first = run_python(bump, env).stdout.split()
+    second = run_python(bump, env).stdout.split()
+    assert int(second[0]) == int(first[1])
+    assert int(second[1]) == int(first[1]) + 1
+    # Redis, when given, is shared more widely still and comes first.
+    both = settings_under(DJANGO_DEBUG="true", DJANGO_CACHE_DIR=str(tmp_path),
+                          REDIS_URL="redis://127.0.0.1:6379/5")
+    assert both["CACHES"]["default"]["BACKEND"] == "portal.redis_cache.RedisCache"
+
+
 def test_production_environment_is_read_into_settings():
     values = settings_under(**PRODUCTION_ENV, DJANGO_TIME_ZONE="Europe/Zurich")
     database = values["DATABASES"]["default"]
