@@ -38,6 +38,7 @@ KEY_PREFIX = "page-cache:"
 VERSION_KEY = KEY_PREFIX + "content-version"
 SCHEDULE_FIELDS = ("publish_at", "unpublish_at")
 # Headers that belong to one response and are never replayed from the cache.
+TRACKING_PARAMETERS = {"fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "_ga"}
 UNSTORED_HEADERS = {"set-cookie", "date", "expires", "cache-control", "age"}
 # Stored pages this long or longer are also kept compressed, and served so to browsers that
 # accept gzip (all do): compressed once when stored, never per request.
@@ -216,9 +217,13 @@ def mark_private(request):
 
 def page_key(request):
     # Parameters in any order share a page, but a parameter given twice keeps the order of
-    # its values: Django reads the last one.
-    query = urlencode(sorted(parse_qsl(request.META.get("QUERY_STRING", ""),
-                                       keep_blank_values=True), key=lambda pair: pair[0]))
+    # its values: Django reads the last one. Parameters that only tell analytics where a
+    # visit came from (no view reads them) are left out, so a campaign's or a social
+    # network's links, which add a different one for every click, still share the page.
+    pairs = [(name, value) for name, value in parse_qsl(request.META.get("QUERY_STRING", ""),
+                                                        keep_blank_values=True)
+             if not (name.startswith("utm_") or name in TRACKING_PARAMETERS)]
+    query = urlencode(sorted(pairs, key=lambda pair: pair[0]))
     url = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
     return KEY_PREFIX + md5(url.encode(), usedforsecurity=False).hexdigest()
 

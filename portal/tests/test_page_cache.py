@@ -108,6 +108,17 @@ def test_query_strings_in_any_order_share_one_cached_page(client):
     assert queries > 0
 
 
+def test_links_with_tracking_parameters_share_the_page(client):
+    make_condition()
+    cached_twice(client, "/conditions/neuroblastoma/")
+    for query in ["?fbclid=IwAR0abc", "?fbclid=IwAR0def&utm_source=facebook",
+                  "?utm_campaign=autumn&utm_medium=email&gclid=xyz"]:
+        _, queries = get(client, "/conditions/neuroblastoma/" + query)
+        assert queries == 0, query
+    _, queries = get(client, "/trials/?status=open&utm_source=newsletter")
+    assert queries > 0  # other parameters still make their own page
+
+
 def test_a_parameter_given_twice_is_read_as_django_reads_it(client):
     make_condition()
     first = cached_twice(client, "/trials/?age=9&age=5")
