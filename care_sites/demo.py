@@ -191,6 +191,9 @@ SUPPORT_SERVICES = [
 ]
 
 
+DEMO_CONDITIONS = ["neuroblastoma", "nephroblastoma", "retinoblastoma"]
+GENERAL_SITES = {"oncology-clinic", "infusion-center", "survivorship-program"}
+
 def load():
     locations = {}
     for data in LOCATIONS:
@@ -210,6 +213,9 @@ def load():
         locations[location.slug] = location
 
     neuroblastoma = Condition.objects.filter(slug="neuroblastoma").first()
+    # Every demo condition is a childhood cancer: the general clinics and every family
+    # service are for all of them; the specialised programs are linked to neuroblastoma.
+    conditions = list(Condition.objects.filter(slug__in=DEMO_CONDITIONS))
     sites = {}
     for data in CARE_SITES:
         data = dict(data)
@@ -225,6 +231,8 @@ def load():
         site.locations.set([locations[slug] for slug in site_locations])
         if neuroblastoma:
             site.conditions.add(neuroblastoma)
+        if site.slug in GENERAL_SITES:
+            site.conditions.add(*conditions)
         sites[site.slug] = site
 
     for order, name in enumerate(LANGUAGES):
@@ -239,7 +247,6 @@ def load():
         )
         service.languages.set(Language.objects.filter(name__in=languages))
         service.care_sites.set(sites.values())
-        if neuroblastoma:
-            service.conditions.add(neuroblastoma)
+        service.conditions.add(*conditions)
     return (f"{len(locations)} locations, {len(sites)} care sites, "
             f"{len(SUPPORT_SERVICES)} support services")

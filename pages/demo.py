@@ -37,8 +37,10 @@ directly. **In an emergency, call 911.**
 
 ### Phone
 
-- Main number (the "Call us" number at the top of every page), for anything not listed
-  below: (415) 555-0110
+Our main number, the "Call us" number at the top of every page, is the San Francisco
+campus. Call it about anything not listed here.
+
+- San Francisco campus: (415) 555-0110
 - New patients and referrals: (415) 555-0142
 - Appointments and scheduling: (415) 555-0158
 - Interpreter services: (415) 555-0170

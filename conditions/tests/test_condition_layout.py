@@ -66,6 +66,14 @@ def test_treatment_by_category_gets_its_own_heading_without_an_intro_subsection(
     assert html.count(">Treatment by category</h3>") == 1
     assert '<a href="#staging-localized">' in html
     assert '<dt id="staging-localized">Localized</dt>' in html
+    # Without a staging section of its own, staging comes just before the treatment that
+    # refers to it, in the page and in its contents.
+    assert html.count('<h2 id="staging-title">Staging</h2>') == 1
+    assert (html.index('id="staging-title"') < html.index('id="treatment"')
+            < html.index('<a href="#staging-localized">'))
+    contents = re.search(r'<ol class="toc__list">.*?</ol>', html, re.S)[0]
+    assert contents.index("#staging-title") < contents.index("#treatment")
+    assert contents.count("#staging-title") == 1
 
 
 def test_get_help_now_shows_the_urgent_signs_of_when_to_see_a_doctor(client):
