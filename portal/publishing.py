@@ -7,6 +7,7 @@ it inside a transaction that is rolled back.
 """
 
 import datetime
+import hashlib
 import json
 
 import reversion
@@ -53,6 +54,16 @@ def serialize(obj):
 def snapshot(data):
     """{(model label, pk): fields} of serialized data, for comparing."""
     return {(item["model"], str(item["pk"])): item["fields"] for item in data}
+
+
+def fingerprint(obj, draft=None):
+    """A short digest of what a reviewer is shown: the pending draft, or the item itself when
+    it has no separate draft (an item never published is edited in place). An approval names
+    the fingerprint it saw, so a change made after the review page was opened is not
+    approved unseen."""
+    data = draft.data if draft is not None and draft.data else serialize(obj)
+    text = json.dumps(data, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def draft_for(obj):

@@ -24,6 +24,7 @@ from portal.publishing import (
     draft_save,
     draft_send_back,
     draft_submit,
+    fingerprint,
     rolled_back,
     serialize,
     snapshot,
@@ -43,6 +44,8 @@ class ApproveForm(forms.Form):
     )
     comment = forms.CharField(label="Note (optional)", required=False, widget=forms.Textarea(
         attrs={"rows": 3}))
+    # The fingerprint of the changes shown (portal.publishing.fingerprint).
+    seen = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
 
 
 class SendBackForm(forms.Form):
@@ -245,6 +248,7 @@ class DraftAdminMixin:
         url = reverse(self.admin_url_name("review"), args=[obj.pk])
         kinds = {"submit": SubmitForm, "approve": ApproveForm, "send_back": SendBackForm}
         forms_ = {action: kind(prefix=action) for action, kind in kinds.items()}
+        seen = fingerprint(obj, draft_for(obj))
         if request.method == "POST":
             action = request.POST.get("action")
             if action not in forms_:
@@ -252,9 +256,14 @@ class DraftAdminMixin:
                 return redirect(url)
             form = forms_[action] = kinds[action](request.POST, prefix=action)
             if form.is_valid():
-                done = self.review_action(request, obj, action, form.cleaned_data)
+                done = self.review_action(request, obj, action, form.cleaned_data, seen)
                 if done:
                     return redirect(url)
+                if action == "approve":  # shown again, now with what is there to approve
+                    forms_["approve"] = ApproveForm(prefix="approve", initial={
+                        **form.cleaned_data, "seen": seen})
+        if not forms_["approve"].is_bound:
+            forms_["approve"].initial["seen"] = seen
         draft = draft_for(obj)
         live = snapshot(serialize(obj))
         pending = snapshot(draft.data) if draft and draft.data else live
@@ -279,7 +288,7 @@ class DraftAdminMixin:
         }
         return TemplateResponse(request, "admin/portal/review.html", context)
 
-    def review_action(self, request, obj, action, data):
+    def review_action(self, request, obj, action, data, seen):
         user = request.user
         if action == "submit":
             if not self.has_change_permission(request, obj):
@@ -296,6 +305,11 @@ class DraftAdminMixin:
             draft_send_back(obj=obj, user=user, comment=data["comment"])
             messages.success(request, f"Sent \u201c{obj}\u201d back to its editor.")
             return True
+        if data["seen"] != seen:
+            messages.error(request, "These changes were edited after you opened this page, or "
+                                    "the page was not fully loaded. Read the changes below "
+                                    "again, then approve them.")
+            return False
         if hasattr(obj, "mark_reviewed") and not hasattr(user, "reviewer_profile"):
             messages.error(request, "Add your reviewer profile (name and credentials) under "
                                     "Site \u203a Reviewer profiles before approving.")

@@ -1,6 +1,7 @@
 """Drafts of live condition pages and their medical review, through the admin's real URLs."""
 
 import datetime
+import re
 
 import pytest
 from django.core import mail
@@ -25,6 +26,14 @@ def change_url(condition):
 
 def review_url(condition):
     return reverse("admin:conditions_condition_review", args=[condition.pk])
+
+
+def approve(client, url, **fields):
+    """Approve as a reviewer does: from the review page, which names what it showed."""
+    page = client.get(url).content.decode()
+    seen = re.search(r'name="approve-seen" value="([0-9a-f]*)"', page)
+    data = {"action": "approve", "approve-seen": seen[1] if seen else "", **fields}
+    return client.post(url, data)
 
 
 @pytest.fixture
@@ -105,9 +114,37 @@ def test_editors_cannot_publish_a_condition(editor_client):
     condition = Condition.objects.get()
     assert condition.status == Condition.Status.DRAFT
     # Nor approve one through the review page.
-    response = editor_client.post(review_url(condition), {"action": "approve"})
+    response = approve(editor_client, review_url(condition))
     assert response.status_code == 403
     assert Condition.objects.get().status == Condition.Status.DRAFT
+
+
+def test_a_change_made_after_the_reviewer_opened_the_page_is_not_approved_unseen(
+    editor_client, reviewer_client, public
+):
+    condition, overview = make_full_condition()
+    edit_overview(editor_client, condition, overview, NEW_BODY)
+    opened = reviewer_client.get(review_url(condition)).content.decode()
+    seen = re.search(r'name="approve-seen" value="([0-9a-f]+)"', opened)[1]
+    edit_overview(editor_client, condition, overview, "A later change nobody reviewed.")
+
+    response = reviewer_client.post(review_url(condition),
+                                    {"action": "approve", "approve-seen": seen})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "These changes were edited after you opened this page" in page
+    assert "nobody reviewed" in page  # the changes shown are now the latest
+    assert draft_for(condition).state != Draft.State.APPROVED
+    assert "nobody reviewed" not in public.get(condition.get_absolute_url()).content.decode()
+    # Nor without saying what was seen.
+    assert reviewer_client.post(review_url(condition), {"action": "approve"}).status_code == 200
+    assert draft_for(condition).state != Draft.State.APPROVED
+    # Approving from the page as now shown publishes it.
+    fresh = re.search(r'name="approve-seen" value="([0-9a-f]+)"', page)[1]
+    assert fresh != seen
+    assert reviewer_client.post(review_url(condition), {
+        "action": "approve", "approve-seen": fresh}).status_code == 302
+    assert "nobody reviewed" in public.get(condition.get_absolute_url()).content.decode()
 
 
 def test_submit_then_approve_publishes_the_draft_with_the_reviewers_name(
@@ -132,7 +169,7 @@ def test_submit_then_approve_publishes_the_draft_with_the_reviewers_name(
     assert f"<ins>{NEW_BODY.split()[0]}" in page
     assert "<del>" in page
 
-    response = client.post(review_url(condition), {"action": "approve", "approve-publish_at": ""})
+    response = approve(client, review_url(condition), **{"approve-publish_at": ""})
     assert response.status_code == 302
     html = public.get(condition.get_absolute_url()).content.decode()
     assert NEW_BODY in html
@@ -162,7 +199,7 @@ def test_submit_then_approve_publishes_the_draft_with_the_reviewers_name(
 
 def test_the_review_interval_is_kept_per_condition(reviewer_client):
     condition = make_condition(status=Condition.Status.DRAFT, review_interval_months=6)
-    reviewer_client.post(review_url(condition), {"action": "approve"})
+    approve(reviewer_client, review_url(condition))
     condition.refresh_from_db()
     assert condition.status == Condition.Status.PUBLISHED
     assert condition.next_review_due == add_months(timezone.localdate(), 6)
@@ -204,8 +241,8 @@ def test_an_approval_can_wait_for_a_publishing_time(editor_client, reviewer_clie
     client = reviewer_client
     when = timezone.localtime() + datetime.timedelta(days=2)
 
-    client.post(review_url(condition), {"action": "approve",
-                                        "approve-publish_at": when.strftime("%Y-%m-%dT%H:%M")})
+    approve(client, review_url(condition),
+            **{"approve-publish_at": when.strftime("%Y-%m-%dT%H:%M")})
 
     assert draft_for(condition).state == Draft.State.APPROVED
     overview.refresh_from_db()
@@ -284,12 +321,12 @@ def test_the_publish_approved_command_publishes_changes_whose_time_has_come(
 
     condition, overview = make_full_condition()
     edit_overview(editor_client, condition, overview, NEW_BODY)
-    reviewer_client.post(review_url(condition), {"action": "approve"})  # now: no command needed
+    approve(reviewer_client, review_url(condition))  # now: no command needed
     assert Section.objects.get(pk=overview.pk).body == NEW_BODY
     edit_overview(editor_client, condition, overview, OLD_BODY)
     soon = timezone.localtime() + datetime.timedelta(minutes=5)
-    reviewer_client.post(review_url(condition), {
-        "action": "approve", "approve-publish_at": soon.strftime("%Y-%m-%dT%H:%M")})
+    approve(reviewer_client, review_url(condition),
+            **{"approve-publish_at": soon.strftime("%Y-%m-%dT%H:%M")})
     Draft.objects.update(publish_at=timezone.now() - datetime.timedelta(minutes=1))
 
     out = StringIO()
@@ -311,8 +348,8 @@ def test_a_scheduled_job_publishes_approved_changes_when_their_time_comes(
     condition, overview = make_full_condition()
     edit_overview(editor_client, condition, overview, NEW_BODY)
     later = timezone.localtime() + datetime.timedelta(minutes=3)
-    reviewer_client.post(review_url(condition), {
-        "action": "approve", "approve-publish_at": later.strftime("%Y-%m-%dT%H:%M")})
+    approve(reviewer_client, review_url(condition),
+            **{"approve-publish_at": later.strftime("%Y-%m-%dT%H:%M")})
 
     publish_approved_changes.enqueue()  # tasks run at once in tests
     assert Section.objects.get(pk=overview.pk).body == OLD_BODY
@@ -349,7 +386,7 @@ def test_a_live_storys_change_waits_for_a_reviewer(editor_client, reviewer_clien
     assert "her brother" not in public.get(story.get_absolute_url()).content.decode()
 
     story_review = reverse("admin:conditions_story_review", args=[story.pk])
-    assert editor_client.post(story_review, {"action": "approve"}).status_code == 403
+    assert approve(editor_client, story_review).status_code == 403
     editor_client.post(story_review, {"action": "submit"})
-    assert reviewer_client.post(story_review, {"action": "approve"}).status_code == 302
+    assert approve(reviewer_client, story_review).status_code == 302
     assert "her brother" in public.get(story.get_absolute_url()).content.decode()

@@ -1,6 +1,7 @@
 """Admin-editable pages: served at /<slug>/, linked from the header or footer, revisions."""
 
 import datetime
+import re
 
 import pytest
 import reversion
@@ -139,7 +140,10 @@ def test_page_edits_are_revisions_that_can_be_compared(editor_client):
     assert Version.objects.get_for_object(page).count() == 1
     review_url = reverse("admin:pages_page_review", args=[page.pk])
     assert "Approve" not in editor_client.get(review_url).content.decode()
-    assert editor_client.post(review_url, {"action": "approve"}).status_code == 302
+    seen = re.search(r'name="approve-seen" value="([0-9a-f]*)"',
+                     editor_client.get(review_url).content.decode())[1]
+    assert editor_client.post(review_url, {"action": "approve", "approve-seen": seen}
+                              ).status_code == 302
     first, second = Version.objects.get_for_object(page).order_by("pk")
     compare = editor_client.get(
         reverse("admin:pages_page_compare", args=[page.pk]),

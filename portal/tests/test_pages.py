@@ -169,7 +169,7 @@ def test_home_page_shows_conditions_trial_finder_locations_and_support(client):
     html = client.get("/").content.decode()
     assert '<a href="/conditions/neuroblastoma/">Neuroblastoma</a>' in html
     assert "1 trial open to new patients." in html
-    assert '<form method="get" action="/trials/">' in html
+    assert '<form method="get" action="/trials/#results">' in html
     assert '<input type="hidden" name="status" value="open">' in html
     assert '<option value="neuroblastoma">Neuroblastoma</option>' in html
     assert '<a href="/care/locations/oakland-campus/">Oakland campus</a>' in html

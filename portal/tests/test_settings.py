@@ -54,6 +54,7 @@ def test_local_defaults_with_debug_on():
     assert values["DEBUG"] is True
     assert values["DATABASES"]["default"]["ENGINE"] == "django.db.backends.sqlite3"
     assert values["DATABASES"]["default"]["NAME"].endswith("db.sqlite3")
+    assert values["DATABASES"]["default"]["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
     assert values["CACHES"]["default"]["BACKEND"].endswith("LocMemCache")
     assert values["MAILERS"]["default"]["BACKEND"].endswith("console.EmailBackend")
     assert values["TIME_ZONE"] == "America/Los_Angeles"
