@@ -25,5 +25,10 @@ class PortalConfig(AppConfig):
         from portal.roles import sync_role_permissions
 
         post_migrate.connect(sync_role_permissions, dispatch_uid="portal-role-permissions")
+        from django.db.models.signals import post_delete
+
+        from portal.publishing import forget_drafts
+
+        post_delete.connect(forget_drafts, dispatch_uid="portal-forget-drafts")
         cache.connect_signals()  # content changes empty the page cache
         search.connect_signals()  # and rewrite the search index

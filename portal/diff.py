@@ -32,7 +32,8 @@ def as_text(value):
         return ""
     if isinstance(value, list):
         return ", ".join(map(str, value))
-    return str(value)
+    # A browser sends a text area's lines ending in CR LF; stored text may end them in LF.
+    return str(value).replace("\r\n", "\n").replace("\r", "\n")
 
 
 def describe(model_label, fields):

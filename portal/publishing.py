@@ -22,7 +22,7 @@ from reversion.revisions import _follow_relations_recursive
 
 from portal.cache import provisional
 from portal.mail import PortalMessage, send_later
-from portal.models import Draft, ReviewStep
+from portal.models import Draft, Publishable, ReviewStep
 
 MEDICAL_REVIEWERS = "Medical reviewers"
 
@@ -64,6 +64,13 @@ def fingerprint(obj, draft=None):
     data = draft.data if draft is not None and draft.data else serialize(obj)
     text = json.dumps(data, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def forget_drafts(sender, instance, **kwargs):
+    """A deleted item's draft goes with it (it would be listed with a link to nothing)."""
+    if isinstance(instance, Publishable):
+        Draft.objects.filter(content_type=ContentType.objects.get_for_model(instance),
+                             object_id=str(instance.pk)).delete()
 
 
 def draft_for(obj):

@@ -165,3 +165,18 @@ def test_demo_pages_are_in_the_footer_and_idempotent(client):
     contact = client.get("/contact/").content.decode()
     assert "555-01" in contact
     assert "examples" in contact
+
+
+def test_deleting_an_item_deletes_its_draft(django_user_model):
+    from pages.tests.factories import make_page
+    from portal.models import Draft
+    from portal.publishing import draft_save, serialize
+
+    editor = django_user_model.objects.create_user("writer", is_staff=True)
+    page, other = make_page(), make_page(title="Visiting", slug="visiting")
+    for item in (page, other):
+        data = serialize(item)
+        data[0]["fields"]["title"] = "Changed"
+        draft_save(obj=item, user=editor, data=data)
+    page.delete()
+    assert [draft.object_id for draft in Draft.objects.all()] == [str(other.pk)]

@@ -1,0 +1,20 @@
+"""What the review page lists as changed between the live item and its draft."""
+
+from portal.diff import changes_between
+
+KEY = ("conditions.section", "1")
+
+
+def test_line_endings_alone_are_not_a_change():
+    live = {KEY: {"heading": "Overview", "body": "First line.\nSecond line.\n\n- a point"}}
+    sent = {KEY: {"heading": "Overview", "body": "First line.\r\nSecond line.\r\n\r\n- a point"}}
+    assert changes_between(live, sent) == []
+
+
+def test_a_real_change_is_listed_word_by_word():
+    live = {KEY: {"heading": "Overview", "body": "First line.\nSecond line."}}
+    sent = {KEY: {"heading": "Overview", "body": "First line.\r\nAnother line."}}
+    [change] = changes_between(live, sent)
+    assert change["kind"] == "changed"
+    assert "<ins>Another</ins>" in change["html"]
+    assert "<del>Second</del>" in change["html"]
