@@ -87,6 +87,8 @@ class DraftAdminMixin:
 
     class Media:
         css = {"all": ["css/admin-editing.css"]}
+        js = ["js/unsaved-changes.js"]  # leaving a form with unsaved changes asks first
+
     object_history_template = "admin/portal/reviewed_object_history.html"
 
     # Lists ---------------------------------------------------------------------------------

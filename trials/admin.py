@@ -42,6 +42,9 @@ class ContactInline(admin.TabularInline):
 @admin.register(Trial)
 class TrialAdmin(VisibleChoicesMixin, RevisionAdmin):
     form = TrialAdminForm
+
+    class Media:
+        js = ["js/unsaved-changes.js"]  # leaving a form with unsaved changes asks first
     recover_for_superusers_only = True  # a deleted trial's coordinators are not known
     change_list_template = "admin/trials/trial/change_list.html"
     list_display = ["nct_id", "brief_title", "overall_status", "group", "status", "source",

@@ -274,3 +274,13 @@ def test_date_only_fields_use_the_date_picker_without_a_time_zone_note(admin_cli
     assert 'class="vDateField" name="references-0-accessed"' not in html
     # The publish time is a date and time: its time-zone note stays.
     assert 'name="publish_at_0"' in html
+
+
+@pytest.mark.parametrize("url", [
+    "/admin/pages/page/add/", "/admin/care_sites/caresite/add/",
+    "/admin/care_sites/location/add/", "/admin/care_sites/supportservice/add/",
+    "/admin/conditions/story/add/", "/admin/trials/trial/add/",
+])
+def test_every_content_form_asks_before_leaving_with_unsaved_changes(admin_client, url):
+    html = admin_client.get(url).content.decode()
+    assert html.count('<script src="/static/js/unsaved-changes.js"') == 1
