@@ -222,6 +222,7 @@ class ReviewStep(models.Model):
         APPROVED = "approved", "Approved and published"
         SCHEDULED = "scheduled", "Approved, to publish later"
         PUBLISHED = "published", "Published"
+        DISCARDED = "discarded", "Discarded the draft"
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.CharField(max_length=64)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from reversion.admin import VersionAdmin
 
 from portal.diff import changes_between
-from portal.models import Draft, Publishable
+from portal.models import Draft, Publishable, ReviewStep
 from portal.publishing import (
     draft_approve,
     draft_for,
@@ -25,6 +25,7 @@ from portal.publishing import (
     draft_send_back,
     draft_submit,
     fingerprint,
+    record_step,
     rolled_back,
     serialize,
     snapshot,
@@ -53,6 +54,10 @@ class SendBackForm(forms.Form):
         label="What needs to change", widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Say what needs to change before sending it back."},
     )
+
+
+class DiscardForm(forms.Form):
+    pass
 
 
 class SubmitForm(forms.Form):
@@ -248,13 +253,14 @@ class DraftAdminMixin:
     def review_view(self, request, object_id):
         obj = self.allowed_object(request, object_id)
         url = reverse(self.admin_url_name("review"), args=[obj.pk])
-        kinds = {"submit": SubmitForm, "approve": ApproveForm, "send_back": SendBackForm}
+        kinds = {"submit": SubmitForm, "approve": ApproveForm, "send_back": SendBackForm,
+                 "discard": DiscardForm}
         forms_ = {action: kind(prefix=action) for action, kind in kinds.items()}
         seen = fingerprint(obj, draft_for(obj))
         if request.method == "POST":
             action = request.POST.get("action")
             if action not in forms_:
-                messages.error(request, "Choose submit, approve or send back.")
+                messages.error(request, "Choose submit, approve, send back or discard.")
                 return redirect(url)
             form = forms_[action] = kinds[action](request.POST, prefix=action)
             if form.is_valid():
@@ -284,6 +290,9 @@ class DraftAdminMixin:
                                                      if draft and draft.data else ""),
             "may_submit": self.has_change_permission(request, obj),
             "may_approve": self.may_publish(request, obj),
+            # A live item's pending change can be dropped by anyone who may edit the item.
+            "may_discard": bool(draft and draft.data and draft.state != Draft.State.APPROVED
+                                and self.has_change_permission(request, obj)),
             "needs_review": bool(self.publish_permission),
             "forms": forms_,
             "now": timezone.now(),
@@ -292,6 +301,18 @@ class DraftAdminMixin:
 
     def review_action(self, request, obj, action, data, seen):
         user = request.user
+        if action == "discard":
+            if not self.has_change_permission(request, obj):
+                raise PermissionDenied
+            draft = draft_for(obj)
+            if draft is None or not draft.data:
+                messages.error(request, "There is no change waiting here to discard.")
+                return False
+            draft.delete()
+            record_step(obj, action=ReviewStep.Action.DISCARDED, user=user)
+            messages.success(request, f"Discarded the changes to \u201c{obj}\u201d: the live "
+                                      "page stays as it is.")
+            return True
         if action == "submit":
             if not self.has_change_permission(request, obj):
                 raise PermissionDenied

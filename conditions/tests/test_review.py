@@ -15,7 +15,7 @@ from conditions.tests.factories import NEW_BODY, OLD_BODY, make_condition, make_
 from portal import roles
 from portal.models import Draft, ReviewStep
 from portal.publishing import add_months, draft_for, publish_due_drafts
-from portal.tests.support import form_data, inline_index
+from portal.tests.support import form_data, inline_index, staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -390,3 +390,30 @@ def test_a_live_storys_change_waits_for_a_reviewer(editor_client, reviewer_clien
     editor_client.post(story_review, {"action": "submit"})
     assert approve(reviewer_client, story_review).status_code == 302
     assert "her brother" in public.get(story.get_absolute_url()).content.decode()
+
+
+def test_an_editor_can_discard_a_draft_and_the_live_page_stays(editor_client, public):
+    condition, overview = make_full_condition()
+    edit_overview(editor_client, condition, overview, NEW_BODY)
+    page = editor_client.get(review_url(condition)).content.decode()
+    assert "Discard the changes" in page
+    response = editor_client.post(review_url(condition), {"action": "discard"})
+    assert response.status_code == 302
+    assert draft_for(condition) is None
+    assert Section.objects.get(pk=overview.pk).body == OLD_BODY
+    assert OLD_BODY in public.get(condition.get_absolute_url()).content.decode()
+    assert ReviewStep.objects.last().action == ReviewStep.Action.DISCARDED
+    after = editor_client.get(review_url(condition)).content.decode()
+    assert "Discarded the changes to" in after
+    assert "Discard the changes</h2>" not in after  # nothing left to discard
+    again = editor_client.post(review_url(condition), {"action": "discard"}, follow=True)
+    assert "There is no change waiting here to discard." in again.content.decode()
+
+
+def test_only_those_who_may_edit_an_item_may_discard_its_draft(
+        editor_client, client, django_user_model):
+    condition, overview = make_full_condition()
+    edit_overview(editor_client, condition, overview, NEW_BODY)
+    client.force_login(staff_user(django_user_model, "Newsletter managers"))
+    assert client.post(review_url(condition), {"action": "discard"}).status_code in (403, 404)
+    assert draft_for(condition) is not None
