@@ -78,6 +78,7 @@ def test_a_1200_study_file_imports_through_a_job(client_a, coordinator_a, task_q
     queued = client_a.get(job_url(job))
     assert "<strong class=\"job-status\">Queued</strong>: 0 of 1200 studies done." in (
         queued.content.decode())
+    assert "Waiting for the background worker to start it." in queued.content.decode()
     assert client_a.get(progress_url(job)).json() == {
         "status": "queued", "status_label": "Queued", "finished": False, "done": 0,
         "total": 1200, "errors": 0, "summary": ""}
@@ -132,6 +133,8 @@ def test_a_running_job_writes_its_progress_as_it_goes(client_a, task_queue, monk
     assert job.errors == ["NCT6000000X: the record has no valid NCT number."]
     assert job.results[2] == {"label": "NCT6000000X",
                               "outcome": "failed: NCT6000000X: the record has no valid NCT number."}
+    report = client_a.get(job_url(job)).content.decode()
+    assert '<strong class="job-status">Done, 1 failed</strong>: 4 of 4 studies done.' in report
 
 
 def test_only_the_owner_or_a_superuser_sees_a_job(client, client_a, coordinator_b, admin_client,
