@@ -1,6 +1,7 @@
 import nested_admin
 from django import forms
 from django.contrib import admin
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html
 from nested_admin.formsets import NestedInlineFormSet
@@ -23,6 +24,7 @@ from conditions.models import (
     TreatmentOption,
     unique_anchor,
 )
+from portal import roles
 from portal.admin_views import ReadOnlyAdmin
 from portal.forms import ADMIN_DATE_FIELDS
 from portal.review_admin import ReviewedAdminMixin
@@ -178,6 +180,14 @@ class ConditionAdmin(nested_admin.NestedModelAdminMixin, ReviewedAdminMixin, Rev
     class Media:
         js = EDITING_JS
         css = {"all": ["css/admin-editing.css"]}
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "owner":  # someone who may keep the page current
+            kwargs["queryset"] = db_field.remote_field.model.objects.filter(
+                Q(is_superuser=True) | Q(groups__name__in=[roles.CONTENT_EDITORS,
+                                                           roles.MEDICAL_REVIEWERS]),
+                is_active=True, is_staff=True).distinct().order_by("username")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def compare_sections(self, obj_compare):
         """Compare the text of the sections and subsections, not just their names."""

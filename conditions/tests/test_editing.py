@@ -1,6 +1,7 @@
 """Editing a condition on its admin page: anchors, restoring revisions, nested parts."""
 
 import datetime
+import re
 
 import pytest
 import reversion
@@ -284,3 +285,19 @@ def test_date_only_fields_use_the_date_picker_without_a_time_zone_note(admin_cli
 def test_every_content_form_asks_before_leaving_with_unsaved_changes(admin_client, url):
     html = admin_client.get(url).content.decode()
     assert html.count('<script src="/static/js/unsaved-changes.js"') == 1
+
+
+def test_the_owner_is_chosen_among_those_who_may_keep_the_page_current(
+        admin_client, django_user_model):
+    from portal.tests.support import staff_user
+
+    writer = staff_user(django_user_model, "Content editors", username="writer")
+    doctor = staff_user(django_user_model, "Medical reviewers", username="doctor")
+    staff_user(django_user_model, "Newsletter managers", username="mailer")
+    staff_user(django_user_model, "Trial coordinators", username="trials-only")
+    html = admin_client.get("/admin/conditions/condition/add/").content.decode()
+    owner = re.search(r'<select name="owner".*?</select>', html, re.S)[0]
+    offered = re.findall(r'<option value="(\d+)"', owner)
+    assert str(writer.pk) in offered
+    assert str(doctor.pk) in offered
+    assert len(offered) == len(set(offered)) == 3  # with the superuser signed in
