@@ -348,6 +348,13 @@ class DraftAdminMixin:
 
 
 class ReviewedAdminMixin(DraftAdminMixin):
-    """Condition pages and stories: only medical reviewers publish them."""
+    """Condition pages and stories: only medical reviewers publish them, and only they take
+    a published one down by deleting it."""
 
     publish_permission = "portal.approve_draft"
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        if allowed and obj is not None and obj.status == Publishable.Status.PUBLISHED:
+            return self.may_publish(request, obj)
+        return allowed

@@ -417,3 +417,24 @@ def test_only_those_who_may_edit_an_item_may_discard_its_draft(
     client.force_login(staff_user(django_user_model, "Newsletter managers"))
     assert client.post(review_url(condition), {"action": "discard"}).status_code in (403, 404)
     assert draft_for(condition) is not None
+
+
+def test_only_a_medical_reviewer_takes_a_published_page_down(
+        editor_client, reviewer_client, public):
+    live, _ = make_full_condition()
+    draft = make_condition("draft-page", name="Draft page", status=Condition.Status.DRAFT)
+    delete_url = reverse("admin:conditions_condition_delete", args=[live.pk])
+    assert editor_client.get(delete_url).status_code == 403
+    assert editor_client.post(delete_url, {"post": "yes"}).status_code == 403
+    bulk = editor_client.post(reverse("admin:conditions_condition_changelist"), {
+        "action": "delete_selected", "_selected_action": [live.pk], "post": "yes"})
+    assert bulk.status_code in (200, 403)
+    assert Condition.objects.filter(pk=live.pk).exists()
+    assert public.get(live.get_absolute_url()).status_code == 200
+    # A draft that was never published is the editor's to delete.
+    draft_delete = reverse("admin:conditions_condition_delete", args=[draft.pk])
+    assert editor_client.post(draft_delete, {"post": "yes"}).status_code == 302
+    assert not Condition.objects.filter(pk=draft.pk).exists()
+    # A reviewer may take the live page down.
+    assert reviewer_client.post(delete_url, {"post": "yes"}).status_code == 302
+    assert not Condition.objects.filter(pk=live.pk).exists()

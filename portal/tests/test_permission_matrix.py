@@ -161,6 +161,11 @@ SUPERUSER_ONLY_PERMISSIONS = {("trials.importjob", "delete"), ("trials.registryc
 OWNED = {"trials.importjob", "trials.registrychange"}
 
 
+# Published medical pages are taken down (deleted) only by those who may publish them; an
+# editor may still delete a draft. The sample condition is published.
+REVIEWED_DELETE = {"conditions.condition"}
+
+
 def may(role, label, model, permission):
     if role != SUPERUSER and (label in SUPERUSER_ONLY
                               or (label, permission) in SUPERUSER_ONLY_PERMISSIONS):
@@ -172,6 +177,9 @@ def expected(role, label, model, view):
     """ok, denied (403) or login (sent to the login page)."""
     if role == ANONYMOUS:
         return "login"
+    if view == "delete" and label in REVIEWED_DELETE and role not in (SUPERUSER,
+                                                                      roles.MEDICAL_REVIEWERS):
+        return "denied"
     return "ok" if any(may(role, label, model, p) for p in NEEDS[view]) else "denied"
 
 
