@@ -197,6 +197,19 @@ class DraftAdminMixin:
         else:
             messages.info(request, f"\u201c{obj}\u201d is unchanged.")
 
+    def keep_review_details(self, live, data):
+        """A restored revision keeps the live item's review details (when it was last
+        reviewed and by whom): only a new review changes them."""
+        names = [*self.review_fields, "reviewer_name", "reviewer_role"]
+        current = {(item["model"], str(item["pk"])): item["fields"] for item in live}
+        for item in data:
+            fields = current.get((item["model"], str(item["pk"])))
+            if fields is None or item["model"] != self.model._meta.label_lower:
+                continue
+            for name in names:
+                if name in fields:
+                    item["fields"][name] = fields[name]
+
     def revision_view(self, request, object_id, version_id, extra_context=None):
         obj = self.get_object(request, unquote(object_id))
         if obj is None or obj.status != Publishable.Status.PUBLISHED or request.method != "POST":
@@ -212,7 +225,10 @@ class DraftAdminMixin:
                 captured["data"] = serialize(self.model._default_manager.get(pk=obj.pk))
             return response
 
+        live = serialize(obj)
         response = rolled_back(restore)
+        if "data" in captured:
+            self.keep_review_details(live, captured["data"])
         if "data" in captured:
             draft_save(obj=obj, user=request.user, data=captured["data"])
             messages.info(request, "The restored version is a draft until it is reviewed and "

@@ -127,6 +127,9 @@ def test_restoring_a_revision_of_a_draft_brings_back_nested_parts(admin_client):
 def test_restoring_a_live_page_keeps_it_live_and_makes_a_draft(admin_client, client):
     condition, overview, first = draft_condition_with_history()
     later_changes(condition, overview)
+    reviewed = datetime.date(2026, 10, 1)
+    Condition.objects.filter(pk=condition.pk).update(last_reviewed=reviewed,
+                                                     reviewer_name="Dr Live Reviewer")
 
     url = reverse("admin:conditions_condition_revision", args=[condition.pk, first.pk])
     data = form_data(admin_client.get(url), "condition_form")
@@ -148,6 +151,10 @@ def test_restoring_a_live_page_keeps_it_live_and_makes_a_draft(admin_client, cli
     assert ("conditions.subsection", "About 800 children a year are diagnosed.") in stored
     assert {item["fields"].get("text") for item in draft.data
             if item["model"] == "conditions.treatmentoption"} == {"Observation"}
+    # The review details stay those of the live page: only a new review changes them.
+    [page] = [item["fields"] for item in draft.data if item["model"] == "conditions.condition"]
+    assert page["last_reviewed"] == reviewed.isoformat()
+    assert page["reviewer_name"] == "Dr Live Reviewer"
     preview = admin_client.get(condition.get_absolute_url() + "?preview=draft").content.decode()
     assert "About 800 children a year are diagnosed." in preview
     assert "Rewritten later." not in preview
