@@ -37,8 +37,9 @@ from django.utils.module_loading import import_string
 KEY_PREFIX = "page-cache:"
 VERSION_KEY = KEY_PREFIX + "content-version"
 SCHEDULE_FIELDS = ("publish_at", "unpublish_at")
-# Headers that belong to one response and are never replayed from the cache.
+# Query parameters only analytics read (with utm_*): left out of a page's cache key.
 TRACKING_PARAMETERS = {"fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "_ga"}
+# Headers that belong to one response and are never replayed from the cache.
 UNSTORED_HEADERS = {"set-cookie", "date", "expires", "cache-control", "age"}
 # Stored pages this long or longer are also kept compressed, and served so to browsers that
 # accept gzip (all do): compressed once when stored, never per request.
@@ -152,17 +153,20 @@ def next_scheduled_change(version):
     """The earliest future moment a publishing schedule changes what the public sees, as a
     timestamp (None if nothing is scheduled). Cached under the content version."""
     now = timezone.now()
-    if _provisional.get():
-        times = [moment for moment in _scheduled_times(now) if moment is not None]
-        return min(times).timestamp() if times else None
+    if _provisional.get():  # worked out from content that will be undone: not kept
+        return _upcoming(now)
     key = f"{KEY_PREFIX}schedule:{version}"
     cached = cache.get(key)
     if cached is not None and (cached == 0 or cached > now.timestamp()):
         return cached or None
-    times = [moment for moment in _scheduled_times(now) if moment is not None]
-    upcoming = min(times).timestamp() if times else None
+    upcoming = _upcoming(now)
     cache.set(key, upcoming or 0, timeout=settings.PAGE_CACHE_TIMEOUT)
     return upcoming
+
+
+def _upcoming(now):
+    times = [moment for moment in _scheduled_times(now) if moment is not None]
+    return min(times).timestamp() if times else None
 
 
 _kept = {}

@@ -201,7 +201,7 @@ class DraftAdminMixin:
         """A restored revision keeps the live item's review details (when it was last
         reviewed and by whom): only a new review changes them."""
         names = [*self.review_fields, "reviewer_name", "reviewer_role"]
-        current = {(item["model"], str(item["pk"])): item["fields"] for item in live}
+        current = snapshot(live)
         for item in data:
             fields = current.get((item["model"], str(item["pk"])))
             if fields is None or item["model"] != self.model._meta.label_lower:
@@ -229,7 +229,6 @@ class DraftAdminMixin:
         response = rolled_back(restore)
         if "data" in captured:
             self.keep_review_details(live, captured["data"])
-        if "data" in captured:
             draft_save(obj=obj, user=request.user, data=captured["data"])
             messages.info(request, "The restored version is a draft until it is reviewed and "
                                    "published.")
@@ -271,8 +270,10 @@ class DraftAdminMixin:
         url = reverse(self.admin_url_name("review"), args=[obj.pk])
         kinds = {"submit": SubmitForm, "approve": ApproveForm, "send_back": SendBackForm,
                  "discard": DiscardForm}
+        draft = draft_for(obj)
+        seen = fingerprint(obj, draft)
         forms_ = {action: kind(prefix=action) for action, kind in kinds.items()}
-        seen = fingerprint(obj, draft_for(obj))
+        forms_["approve"] = ApproveForm(prefix="approve", initial={"seen": seen})
         if request.method == "POST":
             action = request.POST.get("action")
             if action not in forms_:
@@ -283,12 +284,10 @@ class DraftAdminMixin:
                 done = self.review_action(request, obj, action, form.cleaned_data, seen)
                 if done:
                     return redirect(url)
-                if action == "approve":  # shown again, now with what is there to approve
+                # Nothing changed; an approval is offered again for what is shown now.
+                if action == "approve":
                     forms_["approve"] = ApproveForm(prefix="approve", initial={
                         **form.cleaned_data, "seen": seen})
-        if not forms_["approve"].is_bound:
-            forms_["approve"].initial["seen"] = seen
-        draft = draft_for(obj)
         live = snapshot(serialize(obj))
         pending = snapshot(draft.data) if draft and draft.data else live
         checks = with_draft_applied(obj, self.publication_checks)
@@ -320,7 +319,7 @@ class DraftAdminMixin:
         if action == "discard":
             if not self.has_change_permission(request, obj):
                 raise PermissionDenied
-            draft = draft_for(obj)
+            draft = draft_for(obj)  # as it is now, for the step recorded
             if draft is None or not draft.data:
                 messages.error(request, "There is no change waiting here to discard.")
                 return False

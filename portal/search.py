@@ -439,9 +439,10 @@ def find_simple(query, kind, offset):
     summary or body; names that match rank first."""
     documents = SearchDocument.objects.live()
     words = query.split()
-    for word in words:
+    variants = [spellings(word) for word in words]
+    for word, spelled in zip(words, variants, strict=True):
         matches = Q(code__iexact=word)
-        for spelling in spellings(word):
+        for spelling in spelled:
             matches |= (Q(names__icontains=spelling) | Q(summary__icontains=spelling)
                         | Q(body__icontains=spelling))
         documents = documents.filter(matches)
@@ -452,8 +453,8 @@ def find_simple(query, kind, offset):
     if kind:
         documents = documents.filter(kind=kind)
     in_names = [Case(*[When(names__icontains=spelling, then=Value(1.0))
-                       for spelling in spellings(word)], default=Value(0.0))
-                for word in words]
+                       for spelling in spelled], default=Value(0.0))
+                for spelled in variants]
     score = Case(When(title__iexact=query, then=Value(NAME_MATCH)), default=Value(0.0),
                  output_field=FloatField())
     for term in in_names:
