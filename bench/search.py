@@ -1,14 +1,18 @@
 """Site search benchmark (make bench): 1,000 conditions, 10,000 trials and 500 other items.
 
 On a throw-away test database (PostgreSQL when DATABASE_URL points at one; the targets are
-for PostgreSQL). First each search is timed in this process, one request after another,
+for PostgreSQL), in the production settings as `make bench` serves them (bench/settings.py,
+debug off, Redis). First each search is timed in this process, one request after another,
 with its query count; then, when `wrk` is installed, gunicorn serves the same database and
 wrk sends each search over 8 connections for a few seconds (server and wrk pinned to
-different cores, as in bench/run.py), reporting the median and p99. Both parts run with the
-page cache on (as shipped: a repeated search is served from it, and still counted) and off
-(every request runs the search).
+different cores, as in bench/run.py), reporting the median and p99. Each is measured three
+ways: a search made before (served from the page cache, and still counted); a search not
+made before (the page cache is on, as shipped, but every request's address differs by a
+parameter no view reads, so each one runs the search and stores its page); and with the
+page cache off (every request runs the search, and nothing else is kept either).
 """
 
+import itertools
 import os
 import random
 import re
@@ -17,15 +21,23 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
+import uuid
 from pathlib import Path
 from urllib.parse import quote
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.test_settings")
-os.environ.setdefault("SEARCH_STATS_FLUSH_SECONDS", "10")  # as shipped
+# Production settings with debug off, as bench/run.py serves them.
+os.environ.update({
+    "DJANGO_SETTINGS_MODULE": "bench.settings",
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "benchmark-only-secret-key"),
+    "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+})
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/8")
 
 import django  # noqa: E402
 
@@ -33,7 +45,6 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 CONDITIONS, TRIALS, OTHERS = 1_000, 10_000, 500
@@ -154,20 +165,27 @@ def percentile(times, fraction):
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-MODES = [(True, "page cache on, as shipped: a repeated search is served from the cache"),
-         (False, "page cache off: every request runs the search")]
+# (name, page cache on?, label). "new": each request's address carries a parameter no view
+# reads, different every time, so the page cache misses as for a search nobody made before.
+MODES = [("repeated", True, "page cache on, as shipped: a search made before, served from "
+                            "the cache"),
+         ("new", True, "page cache on, as shipped: a search not made before (each request "
+                       "runs it and stores its page)"),
+         ("off", False, "page cache off: every request runs the search, nothing is kept")]
+FRESH = "fresh"  # the parameter that makes every address new
 
 
 def sequential():
     from django.test import override_settings
 
-    for page_cache, label in MODES:
+    for mode, page_cache, label in MODES:
         with override_settings(PAGE_CACHE=page_cache):
-            sequential_mode(label)
+            sequential_mode(mode, label)
 
 
-def sequential_mode(label):
+def sequential_mode(mode, label):
     client = Client()
+    fresh = (f"&{FRESH}={uuid.uuid4().hex}-{n}" for n in itertools.count())
     print(f"\nsequential, in process ({RUNS} requests each), {label}:")
     for query in QUERIES:
         url = f"/search/?q={quote(query)}"
@@ -177,14 +195,16 @@ def sequential_mode(label):
             executed.append(1)
             return run(*args)
 
+        client.get(url)  # the schedule and the header's links of this content version
         with connection.execute_wrapper(count):
-            response = client.get(url)
+            response = client.get(url + (next(fresh) if mode == "new" else ""))
         assert response.status_code == 200, url
         found = re.search(r'result-count" role="status">([^<]*)', response.content.decode())
         times = []
         for _ in range(RUNS):
+            address = url + (next(fresh) if mode == "new" else "")
             start = time.perf_counter()
-            client.get(url)
+            client.get(address)
             times.append(time.perf_counter() - start)
         print(f"  {query!r:<26} median {statistics.median(times) * 1000:6.1f} ms  "
               f"p99 {percentile(times, 0.99) * 1000:6.1f} ms  {len(executed)} queries  "
@@ -215,15 +235,23 @@ def concurrent():
     if connection.vendor != "postgresql":
         print("\nconcurrent timing needs PostgreSQL (set DATABASE_URL): skipped")
         return
-    for page_cache, label in MODES:
-        concurrent_mode(url, page_cache, label)
+    for mode, page_cache, label in MODES:
+        concurrent_mode(url, mode, page_cache, label)
 
 
-def concurrent_mode(url, page_cache, label):
+# wrk asks for the address with a new value of the fresh parameter each time.
+FRESH_SCRIPT = """
+counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format(nil, wrk.path .. "&%s=%s-" .. counter)
+end
+"""
+
+
+def concurrent_mode(url, mode, page_cache, label):
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-           "DJANGO_SETTINGS_MODULE": "portal.test_settings",
-           "DJANGO_PAGE_CACHE": "on" if page_cache else "off"}
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_PAGE_CACHE": "on" if page_cache else "off"}
     # As bench/run.py: 2 sync workers pinned to core 0, wrk (one thread) pinned to core 1.
     pin = shutil.which("taskset") is not None and (os.cpu_count() or 1) >= 2
     server = subprocess.Popen(
@@ -243,11 +271,15 @@ def concurrent_mode(url, page_cache, label):
             target = f"http://127.0.0.1:{port}/search/?q={quote(query)}"
             for _ in range(4):  # both workers have loaded their templates (and, cache on,
                 urllib.request.urlopen(target, timeout=30).read()  # the page is stored)
-            output = subprocess.run(
-                pinned(1, ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{WRK_SECONDS}s", "--latency",
-                           "--timeout", "10s", "-H", "Accept-Encoding: gzip, deflate, br",
-                           target], pin),
-                capture_output=True, text=True, check=True).stdout
+            with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+                script.write(FRESH_SCRIPT % (FRESH, uuid.uuid4().hex))
+                script.flush()
+                output = subprocess.run(
+                    pinned(1, ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{WRK_SECONDS}s",
+                               "--latency", "--timeout", "10s",
+                               "-H", "Accept-Encoding: gzip, deflate, br",
+                               *(["-s", script.name] if mode == "new" else []), target], pin),
+                    capture_output=True, text=True, check=True).stdout
             latency = {percent: wrk_millis(value, unit) for percent, value, unit in
                        re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", output, re.M)}
             if set(latency) != {"50", "99"}:
@@ -264,10 +296,15 @@ def concurrent_mode(url, page_cache, label):
     finally:
         server.terminate()
         server.wait(timeout=10)
+        from django.core.cache import cache
+
+        cache.clear()  # the pages of the fresh addresses (the benchmark's own Redis database)
 
 
 def main():
-    setup_test_environment()
+    from django.core.management import call_command
+
+    call_command("collectstatic", verbosity=0, interactive=False)  # hashed names, as shipped
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         print(f"database: {connection.vendor}")

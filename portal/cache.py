@@ -50,8 +50,16 @@ CODING = re.compile(r"^\s*([\w*-]+)\s*(?:;\s*q\s*=\s*([^\s;,]*))?", re.ASCII)
 
 # The content version ------------------------------------------------------------------------
 
+# The version a request read when it began: the layout's values kept per version (header
+# links, phone number) use it rather than asking the shared cache again. A change made in
+# this process forgets it, so that the same request then reads the new one.
+_request_version = ContextVar("request_content_version", default=None)
+
+
 def content_version():
-    version = cache.get(VERSION_KEY)
+    version = _request_version.get()
+    if version is None:
+        version = cache.get(VERSION_KEY)
     if version is None:
         version = _start_version()
     return version
@@ -65,6 +73,7 @@ def _start_version():
 
 
 def _bump():
+    _request_version.set(None)
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
@@ -149,27 +158,35 @@ def _scheduled_times(now):
         yield branches[0].union(*branches[1:], all=True).order_by("moment").first()
 
 
+# Values kept in this process under a content version: name -> (version, ...).
+_kept = {}
+SCHEDULE_KEPT = "schedule"
+
+
 def next_scheduled_change(version):
     """The earliest future moment a publishing schedule changes what the public sees, as a
-    timestamp (None if nothing is scheduled). Cached under the content version."""
+    timestamp (None if nothing is scheduled). Kept under the content version in the shared
+    cache, and in this process too while the page cache is on."""
     now = timezone.now()
     if _provisional.get():  # worked out from content that will be undone: not kept
         return _upcoming(now)
+    kept = _kept.get(SCHEDULE_KEPT) if settings.PAGE_CACHE else None  # the same version only
+    if kept is not None and kept[0] == version and (kept[1] == 0 or kept[1] > now.timestamp()):
+        return kept[1] or None
     key = f"{KEY_PREFIX}schedule:{version}"
     cached = cache.get(key)
     if cached is not None and (cached == 0 or cached > now.timestamp()):
+        _kept[SCHEDULE_KEPT] = (version, cached)
         return cached or None
     upcoming = _upcoming(now)
     cache.set(key, upcoming or 0, timeout=settings.PAGE_CACHE_TIMEOUT)
+    _kept[SCHEDULE_KEPT] = (version, upcoming or 0)
     return upcoming
 
 
 def _upcoming(now):
     times = [moment for moment in _scheduled_times(now) if moment is not None]
     return min(times).timestamp() if times else None
-
-
-_kept = {}
 
 
 def per_content_version(name, compute):
@@ -329,8 +346,15 @@ class PageCacheMiddleware:
             return response
 
         key = page_key(request)
+        version = content_version()
+        token = _request_version.set(version)
+        try:
+            return self.respond_with_version(request, key, version)
+        finally:
+            _request_version.reset(token)
+
+    def respond_with_version(self, request, key, version):
         if settings.PAGE_CACHE:
-            version = content_version()
             now = timezone.now().timestamp()
             entry = local_pages.get(key)
             if not is_current(entry, version, now):
@@ -340,8 +364,6 @@ class PageCacheMiddleware:
             if is_current(entry, version, now):
                 request.page_callbacks = list(entry.get("callbacks", ()))
                 return self.replay(entry, now, request)
-        else:
-            version = content_version()
 
         response = self.get_response(request)
         if not self.is_storable(request, response):

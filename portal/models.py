@@ -274,7 +274,9 @@ class SearchDocument(models.Model):
                              help_text="[[anchor, heading, text], ...] of the body.")
     url = models.CharField(max_length=500)
     boost = models.FloatField(default=0)
-    publish_at = models.DateTimeField(db_index=True)
+    # Not indexed: nearly every document is live, so an index would never narrow a search,
+    # and a prepared search statement's plan would combine it with the text indexes.
+    publish_at = models.DateTimeField()
     unpublish_at = models.DateTimeField(null=True, blank=True)
     modified = models.DateTimeField(null=True, blank=True)
     fuzzy_names = models.TextField(

@@ -18,6 +18,8 @@ import re
 import threading
 import time
 import unicodedata
+from bisect import bisect_right
+from collections import namedtuple
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -49,6 +51,8 @@ CONFIG = "english"
 MIN_PREFIX = 3  # shorter words are not searched as beginnings of words
 NAME_MATCH = 2.0  # added to the score when the title or another name matches
 SUGGEST_CUTOFF = 0.75
+SUGGEST_CANDIDATES = 100  # documents whose names "Did you mean" compares (PostgreSQL)
+SUGGEST_SIMILARITY = 0.2  # their least trigram word similarity to the query
 logger = logging.getLogger(__name__)
 MAX_PENDING = 500  # different searches a process keeps before it writes their counts
 RESULT_FIELDS = ("kind", "title", "names", "summary", "parts", "url")
@@ -301,6 +305,11 @@ def find_code(code):
     return SearchDocument.objects.live().filter(code=code).only("url").first()
 
 
+# A result's fields as read by the PostgreSQL statement: what `result()` reads of a
+# SearchDocument, without building model instances.
+Found = namedtuple("Found", RESULT_FIELDS)
+
+
 class Fetched:
     """One page of results already fetched, with the number of all matches: what the
     Paginator needs, without a query of its own."""
@@ -347,29 +356,26 @@ def prefix_terms(query):
     return " & ".join(f"{word}:*" for word in words)
 
 
-# One statement for PostgreSQL: the matches (each way to match answered by its own GIN
-# index), scored as they are joined to the live documents by primary key, their number by
-# type, and the full rows of one page of them only. The score reads only names and summary
-# (head_vector): a name or other name that matches adds NAME_MATCH; then the weighted
-# full-text rank, the trigram similarity of the query to the names (misspellings), and the
-# type's boost.
+# One statement for PostgreSQL: the live documents that match, each way to match answered
+# by its own GIN index (full text; else trigram similarity of the names, for misspellings),
+# scored as they are read, their number by type, and the full rows of one page of them only.
+# The score reads only names and summary (head_vector): a name or other name that matches
+# adds NAME_MATCH; then the weighted full-text rank, the trigram similarity of the query to
+# the names (so a place or service named like the query comes before pages that only
+# mention its words), and the type's boost. The query's terms are written out where an
+# index must read them (the planner cannot look inside the `terms` row) and read from
+# `terms` for the score, so that they are parsed once.
 SEARCH_SQL = """
 WITH terms AS (SELECT {terms} AS q),
-matched AS MATERIALIZED (
-    SELECT document.id FROM {table} document, terms WHERE document.search_vector @@ terms.q
-    UNION
-    SELECT document.id FROM {table} document WHERE document.fuzzy_names %%> %(query)s
-),
 live AS MATERIALIZED (
-    SELECT document.id, document.kind, document.title,
-           CASE WHEN ts_rank('{{0, 0, 0, 1}}', document.head_vector, terms.q) > 0
-                THEN %(name_match)s ELSE 0 END
-           + ts_rank(document.head_vector, terms.q)
-           + word_similarity(%(query)s, document.fuzzy_names)
-           + document.boost AS score
-    FROM matched JOIN {table} document USING (id), terms
-    WHERE document.publish_at <= %(now)s
-      AND (document.unpublish_at IS NULL OR document.unpublish_at > %(now)s)
+    SELECT document.id, document.kind, document.title, {score} AS score
+    FROM {table} document, terms
+    WHERE document.search_vector @@ ({terms}) AND {is_live}
+    UNION ALL
+    SELECT document.id, document.kind, document.title, {score} AS score
+    FROM {table} document, terms
+    WHERE document.fuzzy_names %%> %(query)s
+      AND NOT coalesce(document.search_vector @@ terms.q, false) AND {is_live}
 ),
 counts AS (
     SELECT coalesce(json_object_agg(kind, n), '{{}}') AS counts
@@ -384,15 +390,34 @@ SELECT counts.counts, document.kind, document.title, document.names, document.su
 FROM counts LEFT JOIN (page JOIN {table} document USING (id)) ON true
 ORDER BY page.score DESC, page.title, page.id
 """
+SCORE = """CASE WHEN ts_rank('{0, 0, 0, 1}', document.head_vector, terms.q) > 0
+                THEN %(name_match)s ELSE 0 END
+           + ts_rank(document.head_vector, terms.q)
+           + word_similarity(%(query)s, document.fuzzy_names)
+           + document.boost"""
+IS_LIVE = """document.publish_at <= %(now)s
+      AND (document.unpublish_at IS NULL OR document.unpublish_at > %(now)s)"""
 WEB_TERMS = "websearch_to_tsquery(%(config)s::regconfig, %(query)s)"
 PREFIX_TERMS = "to_tsquery(%(config)s::regconfig, %(prefixes)s)"
+
+
+def prepared_cursor():
+    """A cursor that sends its parameters apart from the statement, which psycopg then
+    prepares on the connection at its first use (settings.py: "prepare_threshold"), so
+    that PostgreSQL plans it once per connection: planning the search statement costs more
+    than running it when few documents match. Django still counts and logs what it runs."""
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    connection.ensure_connection()
+    return connection._prepare_cursor(ServerBindingCursor(connection.connection))
 
 
 def find_postgresql(query, kind, offset):
     prefixes = prefix_terms(query)
     sql = SEARCH_SQL.format(table=connection.ops.quote_name(SearchDocument._meta.db_table),
-                            terms=f"{WEB_TERMS} || {PREFIX_TERMS}" if prefixes else WEB_TERMS)
-    with connection.cursor() as cursor:
+                            terms=f"{WEB_TERMS} || {PREFIX_TERMS}" if prefixes else WEB_TERMS,
+                            score=SCORE, is_live=IS_LIVE)
+    with prepared_cursor() as cursor:
         cursor.execute(sql, {
             "config": CONFIG, "query": query, "prefixes": prefixes,
             "now": timezone.now(), "name_match": NAME_MATCH, "kind": kind or "",
@@ -401,8 +426,7 @@ def find_postgresql(query, kind, offset):
         found = cursor.fetchall()
     # Django's PostgreSQL backend reads JSON as text, for its JSONField to decode.
     counts = decoded(found[0][0]) if found else {}
-    rows = [SearchDocument(kind=row[1], title=row[2], names=row[3], summary=row[4],
-                           parts=decoded(row[5]), url=row[6])
+    rows = [Found(row[1], row[2], row[3], row[4], decoded(row[5]), row[6])
             for row in found if row[1] is not None]
     return counts, rows
 
@@ -471,10 +495,14 @@ def vocabulary(query):
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import TrigramWordSimilarity
 
-        documents = documents.annotate(
-            similarity=TrigramWordSimilarity(query, "fuzzy_names")
-        ).filter(similarity__gt=0.2).order_by("-similarity")
-    names = documents.values_list("names", flat=True)[:2000]
+        # Only the documents whose names are most like the query (each measured once):
+        # comparing every name of thousands with difflib would cost more than the search.
+        closest = (documents.annotate(similarity=TrigramWordSimilarity(query, "fuzzy_names"))
+                   .order_by("-similarity").values_list("names", "similarity"))
+        names = [names for names, similarity in closest[:SUGGEST_CANDIDATES]
+                 if similarity > SUGGEST_SIMILARITY]
+    else:
+        names = documents.values_list("names", flat=True)[:2000]
     return [name for lines in names for name in lines.splitlines()]
 
 
@@ -500,8 +528,29 @@ def suggestion(query):
 SUFFIXES = ("ing", "es", "ed", "s")
 
 
+class Words:
+    """The query's words, and words that share their stem, as found in text."""
+
+    def __init__(self, stems):
+        self.stems = stems
+        alternatives = "|".join(re.escape(stem) for stem in sorted(stems, key=len, reverse=True))
+        self.pattern = re.compile(rf"(?<!\w)(?:{alternatives})\w*", re.IGNORECASE)
+
+    def search(self, text):
+        # Most texts of a page of results hold none of the words (a misspelling found by
+        # similarity holds none anywhere): a plain test for the letters is far quicker
+        # than the pattern over a whole page's text, and the pattern only runs on a hit.
+        lowered = text.lower()
+        if not any(stem in lowered for stem in self.stems):
+            return None
+        return self.pattern.search(text)
+
+    def finditer(self, text):
+        return self.pattern.finditer(text)
+
+
 def match_pattern(query):
-    """A pattern for the query's words, and words that share their stem, in text."""
+    """The query's words and their stems, to find in text (None without words)."""
     stems = set()
     for word in re.findall(r"\w+", query.lower()):
         for suffix in SUFFIXES:
@@ -509,10 +558,7 @@ def match_pattern(query):
                 word = word[: -len(suffix)]
                 break
         stems.add(word)
-    if not stems:
-        return None
-    alternatives = "|".join(re.escape(stem) for stem in sorted(stems, key=len, reverse=True))
-    return re.compile(rf"(?<!\w)(?:{alternatives})\w*", re.IGNORECASE)
+    return Words(stems) if stems else None
 
 
 def highlight(text, pattern, width=240):
@@ -552,12 +598,18 @@ def result(document, pattern):
     label = searchable_kinds().get(document.kind)
     where = [("", "", document.summary)] + [tuple(part) for part in document.parts]
     url, section, text = document.url, "", document.summary
-    for anchor, heading, part_text in where:
-        if pattern and (pattern.search(part_text) or pattern.search(heading)):
-            text, section = part_text, heading
-            if anchor and "#" not in document.url:
-                url = f"{document.url}#{anchor}"
-            break
+    # The first part whose heading or text matches, found with one search of them all (a
+    # page may have dozens of parts, and a misspelt query none that matches).
+    starts, pieces, offset = [], [], 0
+    for _, heading, part_text in where:
+        starts.append(offset)
+        pieces.append(f"{heading}\n{part_text}")
+        offset += len(pieces[-1]) + 1
+    match = pattern.search("\n".join(pieces)) if pattern else None
+    if match:
+        anchor, section, text = where[bisect_right(starts, match.start()) - 1]
+        if anchor and "#" not in document.url:
+            url = f"{document.url}#{anchor}"
     if not text and document.parts:
         text = document.parts[0][2]
     return Result(kind=document.kind, label=label.label if label else document.kind,

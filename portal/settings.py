@@ -102,7 +102,12 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 60
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-else:
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A statement sent with server-side binding is prepared on its first use and planned
+    # once per connection. Only site search's statement is (portal.search.prepared_cursor);
+    # Django's own queries bind on the client and are never prepared.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 0)
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # make run's server answers requests in threads, beside the task worker: a transaction
     # that will write (a draft applied for its preview, a save) takes the write lock when it
     # starts and waits for it, instead of failing with "database is locked".

@@ -545,6 +545,39 @@ def test_a_page_kept_in_process_memory_follows_a_change_made_by_another_process(
     assert queries > 0
 
 
+def test_an_uncached_page_asks_the_shared_cache_for_the_version_once(client):
+    """The layout's kept values use the version the request read when it began, and the
+    publishing schedule of that version is kept in the process too."""
+    from django.core.cache import cache
+
+    make_page(title="About us", slug="about", placement=Page.Placement.HEADER)
+    make_location(slug="main-campus", is_main=True, phone="510-555-0100")
+    client.get("/conditions/?first=1")  # the header and schedule of this version, kept
+    asked = []
+    real_get = cache.get
+
+    def counting_get(key, *args, **kwargs):
+        asked.append(key)
+        return real_get(key, *args, **kwargs)
+
+    with mock.patch.object(cache, "get", counting_get):
+        response = client.get("/conditions/?second=1")  # not cached yet: rendered
+    assert "510-555-0100" in html(response)
+    assert asked.count(page_cache.VERSION_KEY) == 1
+    assert not [key for key in asked if "schedule" in key]
+
+
+def test_a_change_during_a_request_is_seen_by_the_rest_of_it():
+    start = page_cache.content_version()
+    token = page_cache._request_version.set(start)
+    try:
+        assert page_cache.content_version() == start
+        make_condition()  # content changed by this request
+        assert page_cache.content_version() > start
+    finally:
+        page_cache._request_version.reset(token)
+
+
 def test_process_memory_holds_at_most_its_budget_of_pages(client, settings):
     make_condition()
     client.get("/conditions/")

@@ -61,6 +61,26 @@ def test_words_inside_pages_find_their_section(client, demo, query, link):
     assert any(found.startswith(link) for found in links), (query, links)
 
 
+@pytest.mark.parametrize(("query", "section", "url", "snippet"), [
+    ("garage", "Parking", "/care/x/#parking", "<mark>Garage</mark> on level 2."),
+    ("parking", "Parking", "/care/x/#parking", "Garage on level 2."),
+    ("bus", "Getting here", "/care/x/#transit",
+     "The <mark>bus</mark> stops outside. Parking is limited."),
+    ("campus", "", "/care/x/", "The main <mark>campus</mark>."),
+    ("qwxyzzy", "", "/care/x/", "The main campus."),  # a misspelling found by similarity
+])
+def test_a_result_links_to_the_first_part_that_matches(query, section, url, snippet):
+    """The heading or text of a part, searched once over all parts: the first part that
+    matches gives the section, its anchor and the snippet; no match gives the summary."""
+    document = site_search.Found(
+        kind="location", title="X", names="X", summary="The main campus.", url="/care/x/",
+        parts=[["overview", "Overview", "Open every day."],
+               ["parking", "Parking", "Garage on level 2."],
+               ["transit", "Getting here", "The bus stops outside. Parking is limited."]])
+    found = site_search.result(document, site_search.match_pattern(query))
+    assert (found.section, found.url, str(found.snippet)) == (section, url, snippet)
+
+
 def test_a_condition_name_lists_its_page_first_and_offers_to_go_there(client, demo):
     html = page(client, "neuroblastoma")
     links = result_links(html)
@@ -498,7 +518,32 @@ def test_postgresql_has_the_indexes_and_stored_vectors(demo):
     assert "pg_trgm" in extensions
     assert "USING gin (search_vector)" in indexes
     assert "USING gin (fuzzy_names gin_trgm_ops)" in indexes
+    # Written at once, never to a pending list that every search would read in full.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relname, reloptions FROM pg_class WHERE relname IN "
+                       "('portal_searchdoc_vector_gin', 'portal_searchdoc_fuzzy_trgm')")
+        options = dict(cursor.fetchall())
+    assert options == {"portal_searchdoc_vector_gin": ["fastupdate=off"],
+                       "portal_searchdoc_fuzzy_trgm": ["fastupdate=off"]}
     assert not SearchDocument.objects.filter(search_vector__isnull=True).exists()
+
+
+@POSTGRESQL
+def test_postgresql_plans_the_search_statement_once_per_connection(client, demo):
+    def prepared():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements "
+                           "WHERE position('WITH terms AS' in statement) > 0")
+            return cursor.fetchone()[0]
+
+    before = prepared()
+    page(client, "neuroblastoma")
+    assert prepared() == before + 1
+    for query in ["parking", "wilms tumour", "transplant"]:  # the same statement, prepared
+        page(client, query)
+    assert prepared() == before + 1
+    page(client, "ct")  # words too short to be beginnings of words: the other statement
+    assert prepared() == before + 2
 
 
 @POSTGRESQL
