@@ -94,7 +94,7 @@ bench: $(VENV)/.installed
 	$(PY) bench/run.py $(BENCH_ARGS)
 	$(PY) bench/run.py --lighthouse
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/portal_bench} \
-	  REDIS_URL=$${BENCH_REDIS_URL:-redis://127.0.0.1:6379/8} $(PY) bench/search.py
+	  $(PY) bench/search.py
 
 bench-timings: $(VENV)/.installed
 	$(PY) bench/timings.py

@@ -37,7 +37,8 @@ os.environ.update({
     "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "benchmark-only-secret-key"),
     "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
 })
-os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/8")
+# The benchmark's own Redis database, as bench/run.py's: it is emptied as the benchmark goes.
+os.environ["REDIS_URL"] = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/8")
 
 import django  # noqa: E402
 
@@ -250,6 +251,8 @@ end
 
 
 def concurrent_mode(url, mode, page_cache, label):
+    from django.core.cache import cache
+
     port = free_port()
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_PAGE_CACHE": "on" if page_cache else "off"}
     # As bench/run.py: 2 sync workers pinned to core 0, wrk (one thread) pinned to core 1.
@@ -293,12 +296,10 @@ def concurrent_mode(url, mode, page_cache, label):
             print(f"  {query!r:<26} median {latency['50']:6.1f} ms  p99 {latency['99']:6.1f} ms"
                   f"  {float(rate[1]):6.0f} requests/s"
                   f"{f'  {errors[1]} errors' if errors else ''}")
+            cache.clear()  # the pages stored for the fresh addresses
     finally:
         server.terminate()
         server.wait(timeout=10)
-        from django.core.cache import cache
-
-        cache.clear()  # the pages of the fresh addresses (the benchmark's own Redis database)
 
 
 def main():

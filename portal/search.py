@@ -408,8 +408,11 @@ def prepared_cursor():
     than running it when few documents match. Django still counts and logs what it runs."""
     from django.db.backends.postgresql.base import ServerBindingCursor
 
+    # As connection.cursor() does: a connection that fails its health check is replaced.
+    connection.close_if_health_check_failed()
     connection.ensure_connection()
-    return connection._prepare_cursor(ServerBindingCursor(connection.connection))
+    with connection.wrap_database_errors:
+        return connection._prepare_cursor(ServerBindingCursor(connection.connection))
 
 
 def find_postgresql(query, kind, offset):
@@ -533,6 +536,7 @@ class Words:
 
     def __init__(self, stems):
         self.stems = stems
+        self.ascii = all(stem.isascii() for stem in stems)
         alternatives = "|".join(re.escape(stem) for stem in sorted(stems, key=len, reverse=True))
         self.pattern = re.compile(rf"(?<!\w)(?:{alternatives})\w*", re.IGNORECASE)
 
@@ -540,9 +544,12 @@ class Words:
         # Most texts of a page of results hold none of the words (a misspelling found by
         # similarity holds none anywhere): a plain test for the letters is far quicker
         # than the pattern over a whole page's text, and the pattern only runs on a hit.
-        lowered = text.lower()
-        if not any(stem in lowered for stem in self.stems):
-            return None
+        # Only for ASCII, where lower case and the pattern's case-blindness agree ("İ" in
+        # lower case gains a combining dot; the long s matches "s" without it).
+        if self.ascii and text.isascii():
+            lowered = text.lower()
+            if not any(stem in lowered for stem in self.stems):
+                return None
         return self.pattern.search(text)
 
     def finditer(self, text):

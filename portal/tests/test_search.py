@@ -81,6 +81,18 @@ def test_a_result_links_to_the_first_part_that_matches(query, section, url, snip
     assert (found.section, found.url, str(found.snippet)) == (section, url, snippet)
 
 
+@pytest.mark.parametrize(("query", "text"), [
+    ("istanbul", "Our clinic in İstanbul"),  # "İ" in lower case gains a combining dot
+    ("stem", "\N{LATIN SMALL LETTER LONG S}tem cells"),  # matches "s" when case is ignored
+    ("clinic", "CLİNİC hours"),
+    ("tumour", "A TUMOUR of the kidney"),
+    ("tumour", "Nothing about it here"),
+])
+def test_finding_words_in_text_agrees_with_the_pattern(query, text):
+    words = site_search.match_pattern(query)
+    assert bool(words.search(text)) == bool(words.pattern.search(text))
+
+
 def test_a_condition_name_lists_its_page_first_and_offers_to_go_there(client, demo):
     html = page(client, "neuroblastoma")
     links = result_links(html)
