@@ -536,6 +536,7 @@ class Words:
 
     def __init__(self, stems):
         self.stems = stems
+        self.each = None  # one Words per word, for all_in()
         self.ascii = all(stem.isascii() for stem in stems)
         alternatives = "|".join(re.escape(stem) for stem in sorted(stems, key=len, reverse=True))
         self.pattern = re.compile(rf"(?<!\w)(?:{alternatives})\w*", re.IGNORECASE)
@@ -554,6 +555,12 @@ class Words:
 
     def finditer(self, text):
         return self.pattern.finditer(text)
+
+    def all_in(self, text):
+        """Whether every one of the words is in `text`."""
+        if self.each is None:
+            self.each = [Words({stem}) for stem in self.stems]
+        return all(words.search(text) for words in self.each)
 
 
 def match_pattern(query):
@@ -605,16 +612,23 @@ def result(document, pattern):
     label = searchable_kinds().get(document.kind)
     where = [("", "", document.summary)] + [tuple(part) for part in document.parts]
     url, section, text = document.url, "", document.summary
-    # The first part whose heading or text matches, found with one search of them all (a
-    # page may have dozens of parts, and a misspelt query none that matches).
+    # The first part whose heading and text hold all the query's words, if it has several
+    # and one part does; else the first that holds any, found with one search of them all
+    # (a page may have dozens of parts, and a misspelt query none that matches).
     starts, pieces, offset = [], [], 0
     for _, heading, part_text in where:
         starts.append(offset)
         pieces.append(f"{heading}\n{part_text}")
         offset += len(pieces[-1]) + 1
-    match = pattern.search("\n".join(pieces)) if pattern else None
-    if match:
-        anchor, section, text = where[bisect_right(starts, match.start()) - 1]
+    found = None
+    if pattern and len(pattern.stems) > 1:
+        found = next((index for index, piece in enumerate(pieces) if pattern.all_in(piece)),
+                     None)
+    if found is None and pattern:
+        match = pattern.search("\n".join(pieces))
+        found = bisect_right(starts, match.start()) - 1 if match else None
+    if found is not None:
+        anchor, section, text = where[found]
         if anchor and "#" not in document.url:
             url = f"{document.url}#{anchor}"
     if not text and document.parts:

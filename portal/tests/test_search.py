@@ -49,7 +49,7 @@ def on_postgresql():
     ("MIBG", "/conditions/neuroblastoma/#diagnosis"),
     ("wheezing", "/conditions/neuroblastoma/#symptoms"),
     ("catecholamines", "/conditions/neuroblastoma/#diagnosis"),
-    ("tandem transplant", "/conditions/neuroblastoma/#"),
+    ("tandem transplant", "/conditions/neuroblastoma/#treatment-bone-marrow-stem-cell-transplant"),
     ("4S", "/conditions/neuroblastoma/#staging-categories"),
     ("parking", "/care/locations/oakland-campus/#parking"),
     ("BART", "/care/locations/oakland-campus/#transit"),
@@ -68,6 +68,10 @@ def test_words_inside_pages_find_their_section(client, demo, query, link):
      "The <mark>bus</mark> stops outside. Parking is limited."),
     ("campus", "", "/care/x/", "The main <mark>campus</mark>."),
     ("qwxyzzy", "", "/care/x/", "The main campus."),  # a misspelling found by similarity
+    # Several words: the first part that holds them all, else the first with any.
+    ("bus parking", "Getting here", "/care/x/#transit",
+     "The <mark>bus</mark> stops outside. <mark>Parking</mark> is limited."),
+    ("garage qwxyzzy", "Parking", "/care/x/#parking", "<mark>Garage</mark> on level 2."),
 ])
 def test_a_result_links_to_the_first_part_that_matches(query, section, url, snippet):
     """The heading or text of a part, searched once over all parts: the first part that
