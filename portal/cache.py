@@ -158,9 +158,10 @@ def _scheduled_times(now):
         yield branches[0].union(*branches[1:], all=True).order_by("moment").first()
 
 
-# Values kept in this process under a content version: name -> (version, ...).
+# Values kept in this process under a content version: name -> (version, expires, value).
 _kept = {}
-SCHEDULE_KEPT = "schedule"
+# The next scheduled change kept in this process: (version, timestamp or 0).
+_kept_schedule = None
 
 
 def next_scheduled_change(version):
@@ -170,18 +171,17 @@ def next_scheduled_change(version):
     now = timezone.now()
     if _provisional.get():  # worked out from content that will be undone: not kept
         return _upcoming(now)
-    kept = _kept.get(SCHEDULE_KEPT) if settings.PAGE_CACHE else None  # the same version only
+    global _kept_schedule
+    kept = _kept_schedule if settings.PAGE_CACHE else None  # for the same version only
     if kept is not None and kept[0] == version and (kept[1] == 0 or kept[1] > now.timestamp()):
         return kept[1] or None
     key = f"{KEY_PREFIX}schedule:{version}"
     cached = cache.get(key)
-    if cached is not None and (cached == 0 or cached > now.timestamp()):
-        _kept[SCHEDULE_KEPT] = (version, cached)
-        return cached or None
-    upcoming = _upcoming(now)
-    cache.set(key, upcoming or 0, timeout=settings.PAGE_CACHE_TIMEOUT)
-    _kept[SCHEDULE_KEPT] = (version, upcoming or 0)
-    return upcoming
+    if cached is None or not (cached == 0 or cached > now.timestamp()):
+        cached = _upcoming(now) or 0
+        cache.set(key, cached, timeout=settings.PAGE_CACHE_TIMEOUT)
+    _kept_schedule = (version, cached)
+    return cached or None
 
 
 def _upcoming(now):

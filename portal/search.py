@@ -18,7 +18,6 @@ import re
 import threading
 import time
 import unicodedata
-from bisect import bisect_right
 from collections import namedtuple
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -613,20 +612,15 @@ def result(document, pattern):
     where = [("", "", document.summary)] + [tuple(part) for part in document.parts]
     url, section, text = document.url, "", document.summary
     # The first part whose heading and text hold all the query's words, if it has several
-    # and one part does; else the first that holds any, found with one search of them all
-    # (a page may have dozens of parts, and a misspelt query none that matches).
-    starts, pieces, offset = [], [], 0
-    for _, heading, part_text in where:
-        starts.append(offset)
-        pieces.append(f"{heading}\n{part_text}")
-        offset += len(pieces[-1]) + 1
+    # and one part does; else the first that holds any.
+    pieces = [f"{heading}\n{part_text}" for _, heading, part_text in where]
     found = None
     if pattern and len(pattern.stems) > 1:
         found = next((index for index, piece in enumerate(pieces) if pattern.all_in(piece)),
                      None)
     if found is None and pattern:
-        match = pattern.search("\n".join(pieces))
-        found = bisect_right(starts, match.start()) - 1 if match else None
+        found = next((index for index, piece in enumerate(pieces) if pattern.search(piece)),
+                     None)
     if found is not None:
         anchor, section, text = where[found]
         if anchor and "#" not in document.url:
