@@ -8,8 +8,9 @@ from django.urls import reverse
 
 from care_sites.models import CareSite, Location, SupportService
 from conditions.glossary import Glossary
-from conditions.models import Condition, GlossaryTerm, Section, StagingCategory, Story
+from conditions.models import Condition, GlossaryTerm, Section, StagingCategory, Story, Synonym
 from conditions.structured_data import condition_page, story_page
+from portal.links import detail_link
 from portal.preview import draft_preview, get_public_or_preview
 from portal.related import Rows, attach_rows, with_rows
 from trials.models import StatusGroup, Trial
@@ -26,14 +27,18 @@ def index_letter(name):
 
 
 def condition_list(request):
-    conditions = Condition.objects.published().prefetch_related("synonyms")
-    entries = []
-    for condition in conditions:
-        entries.append({"name": condition.name, "condition": condition, "see": None})
-        entries.extend(
-            {"name": synonym.name, "condition": condition, "see": condition.name}
-            for synonym in condition.synonyms.all()
-        )
+    # Plain rows, not model instances: the list can hold thousands of names.
+    conditions = Condition.objects.published()
+    link = detail_link("conditions:condition-detail")
+    names = {pk: (name, link(slug)) for pk, name, slug
+             in conditions.values_list("pk", "name", "slug")}
+    entries = [{"name": name, "url": url, "see": None} for name, url in names.values()]
+    entries.extend(
+        {"name": synonym, "url": names[pk][1], "see": names[pk][0]}
+        for pk, synonym in Synonym.objects.filter(condition__in=conditions)
+        .values_list("condition_id", "name")
+        if pk in names
+    )
     entries.sort(key=lambda entry: entry["name"].casefold())
     groups = [
         {"letter": letter, "entries": list(items)}
@@ -79,24 +84,20 @@ def condition_detail(request, slug):
         Prefetch("sections", queryset=with_rows(Section.objects.all(), "subsections")),
         Prefetch("staging_categories",
                  queryset=with_rows(StagingCategory.objects.all(), "options")),
-        Prefetch(
-            "care_sites",
-            queryset=CareSite.objects.published().prefetch_related(
-                Prefetch("locations", queryset=Location.objects.published())
-            )[:CARE_SITES_SHOWN],
-            to_attr="shown_care_sites",
-        ),
-        Prefetch(
-            "support_services",
-            queryset=SupportService.objects.published(),
-            to_attr="published_support_services",
-        ),
-        Prefetch(
-            "trials", queryset=Trial.objects.published().not_closed().by_group()[:TRIALS_SHOWN],
-            to_attr="shown_trials",
-        ),
     ).annotate(**related_counts())
     condition = attach_rows(get_public_or_preview(request, queryset, slug=slug), *lists)
+    # The first few of its care sites and trials: plain queries for this one condition
+    # (a prefetch of the first few per condition needs a window function, dearer to build).
+    condition.shown_care_sites = list(
+        CareSite.objects.published().filter(conditions=condition).prefetch_related(
+            Prefetch("locations", queryset=Location.objects.published())
+        )[:CARE_SITES_SHOWN]
+    )
+    condition.published_support_services = list(
+        SupportService.objects.published().filter(conditions=condition))
+    condition.shown_trials = list(
+        Trial.objects.published().not_closed().by_group().filter(conditions=condition)
+        [:TRIALS_SHOWN])
     condition.trial_counts = {group: getattr(condition, f"{group}_trial_count")
                               for group in StatusGroup}
     condition.trial_count = sum(condition.trial_counts.values())

@@ -5,6 +5,7 @@ from django.utils.html import format_html
 
 from newsletter.addresses import normalise
 from newsletter.models import Subscriber, Topic
+from portal.forms import MarksInvalidBoundField
 
 CONSENT_WORDING = (
     "Yes, please email me the newsletter about the topics I chose. I know I can unsubscribe "
@@ -46,18 +47,6 @@ class NewsletterEmailField(forms.EmailField):
             if error.code == "invalid":
                 raise ValidationError(self.error_messages["invalid"], code="invalid") from error
             raise
-
-
-class MarksInvalidBoundField(forms.BoundField):
-    """A field whose input, when the field has errors, also gets Bootstrap's is-invalid class
-    (Django already adds aria-invalid and links the errors with aria-describedby)."""
-
-    def build_widget_attrs(self, attrs, widget=None):
-        attrs = super().build_widget_attrs(attrs, widget)
-        if self.errors:
-            classes = attrs.get("class") or (widget or self.field.widget).attrs.get("class", "")
-            attrs["class"] = f"{classes} is-invalid".strip()
-        return attrs
 
 
 class SignupForm(forms.Form):

@@ -35,9 +35,10 @@ ADMIN_DATE_FIELDS = {
 
 
 class LongSelect(forms.Select):
-    """A select for long lists (a thousand conditions): its options are written in Python,
-    not each through a template, which is a hundred times faster. Options carry no attrs;
-    their labels are plain text (escaped here)."""
+    """A select whose options are written in Python, not each through a template, which is
+    a hundred times faster: for long lists (a thousand conditions), and for the short ones
+    beside them on busy pages. Options carry no attrs; their labels are plain text (escaped
+    here)."""
 
     def render(self, name, value, attrs=None, renderer=None):
         chosen = set(self.format_value(value))
@@ -68,3 +69,15 @@ class LongSelect(forms.Select):
                 loose.append(("" if key is None else str(key), str(label)))
         if loose:
             yield "", loose
+
+
+class MarksInvalidBoundField(forms.BoundField):
+    """A field whose input, when the field has errors, also gets Bootstrap's is-invalid class
+    (Django already adds aria-invalid and links the errors with aria-describedby)."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        if self.errors:
+            classes = attrs.get("class") or (widget or self.field.widget).attrs.get("class", "")
+            attrs["class"] = f"{classes} is-invalid".strip()
+        return attrs

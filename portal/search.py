@@ -361,7 +361,9 @@ def prefix_terms(query):
 # The score reads only names and summary (head_vector): a name or other name that matches
 # adds NAME_MATCH; then the weighted full-text rank, the trigram similarity of the query to
 # the names (so a place or service named like the query comes before pages that only
-# mention its words), and the type's boost. The query's terms are written out where an
+# mention its words), and the type's boost. The similarity is 0 for the types whose names
+# are not compared (trials: most documents), and is not worked out for them: it would
+# still cost a reading of the query each. The query's terms are written out where an
 # index must read them (the planner cannot look inside the `terms` row) and read from
 # `terms` for the score, so that they are parsed once.
 SEARCH_SQL = """
@@ -392,7 +394,8 @@ ORDER BY page.score DESC, page.title, page.id
 SCORE = """CASE WHEN ts_rank('{0, 0, 0, 1}', document.head_vector, terms.q) > 0
                 THEN %(name_match)s ELSE 0 END
            + ts_rank(document.head_vector, terms.q)
-           + word_similarity(%(query)s, document.fuzzy_names)
+           + CASE WHEN document.fuzzy_names = '' THEN 0
+                  ELSE word_similarity(%(query)s, document.fuzzy_names) END
            + document.boost"""
 IS_LIVE = """document.publish_at <= %(now)s
       AND (document.unpublish_at IS NULL OR document.unpublish_at > %(now)s)"""

@@ -12,6 +12,7 @@ from care_sites.models import Location
 from conditions.models import Condition
 from portal import search as site_search
 from portal.cache import on_every_request
+from portal.forms import LongSelect
 from portal.structured_data import organization, website
 from trials.models import StatusGroup, Trial
 
@@ -23,8 +24,13 @@ class HomeView(TemplateView):
         return {
             **super().get_context_data(**kwargs),
             "conditions": Condition.objects.for_home(),
-            # The trial finder offers every published condition: names and slugs only.
-            "condition_choices": Condition.objects.published().values("name", "slug"),
+            # The trial finder offers every published condition (a thousand options are
+            # written in Python, not each through a template).
+            "condition_select": LongSelect(
+                attrs={"id": "home-condition", "class": "form-select"},
+                choices=[("", "Any condition"),
+                         *Condition.objects.published().values_list("slug", "name")],
+            ).render("condition", None),
             "locations": Location.objects.published(),
             "open_trials": Trial.objects.published().in_group(StatusGroup.OPEN).count(),
             "structured_data": [organization(), website()],

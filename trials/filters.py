@@ -3,7 +3,7 @@ from django import forms
 
 from care_sites.models import CareSite
 from conditions.models import Condition
-from portal.forms import LongSelect
+from portal.forms import LongSelect, MarksInvalidBoundField
 from trials.models import STATUS_GROUPS, OverallStatus, Phase, StatusGroup, Trial
 from trials.search import trials_matching
 
@@ -28,35 +28,49 @@ PHASE_CODES = {phase_parameter(phase): phase for phase in Phase}
 PHASE_CHOICES = [(phase_parameter(phase), phase.label) for phase in Phase]
 
 
+# Bootstrap's classes on the inputs: templates/trials/includes/filter_fields.html writes the
+# fields out, and FilterForm adds is-invalid to an input with errors.
+SELECT = {"class": "form-select"}
+
+
+class FilterForm(forms.Form):
+    bound_field_class = MarksInvalidBoundField
+
+
 class TrialFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Search", method="search", max_length=200,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": "e.g. MIBG, NCT03281889"}),
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "e.g. MIBG, NCT03281889",
+                                      "class": "form-control"}),
     )
     # The choices of the two long lists (a thousand conditions, hundreds of sites) are their
     # published (slug, name) pairs, read once per request (see form): building a model
     # instance for each option took most of the page's time.
     condition = django_filters.ChoiceFilter(
-        label="Condition", choices=[], method="by_condition", widget=LongSelect,
+        label="Condition", choices=[], method="by_condition", widget=LongSelect(SELECT),
         empty_label="Any condition", error_messages={"invalid_choice": NOT_LISTED},
     )
     status = django_filters.ChoiceFilter(
-        label="Status", choices=STATUS_CHOICES, method="by_status", empty_label="Any status"
+        label="Status", choices=STATUS_CHOICES, method="by_status", empty_label="Any status",
+        widget=LongSelect(SELECT),
     )
     phase = django_filters.ChoiceFilter(
-        label="Phase", choices=PHASE_CHOICES, method="by_phase", empty_label="Any phase"
+        label="Phase", choices=PHASE_CHOICES, method="by_phase", empty_label="Any phase",
+        widget=LongSelect(SELECT),
     )
     age = django_filters.NumberFilter(
         label="Child's age (years)", method="by_age", min_value=0, max_value=120,
-        widget=forms.NumberInput(attrs={"min": 0, "max": 120, "step": 1, "inputmode": "numeric"}),
+        widget=forms.NumberInput(attrs={"min": 0, "max": 120, "step": 1, "inputmode": "numeric",
+                                        "class": "form-control"}),
     )
     site = django_filters.ChoiceFilter(
-        label="Where it runs here", choices=[], method="by_site", widget=LongSelect,
+        label="Where it runs here", choices=[], method="by_site", widget=LongSelect(SELECT),
         empty_label="Any of our sites", error_messages={"invalid_choice": NOT_LISTED},
     )
 
     class Meta:
         model = Trial
+        form = FilterForm
         fields = ["q", "condition", "status", "phase", "age", "site"]
 
     @property

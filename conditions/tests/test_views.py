@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.html import escape
 
@@ -65,6 +66,25 @@ def test_a_to_z_lists_conditions_and_their_synonyms(client):
     assert '<h2 id="letter-W">W</h2>' in html
     assert '<a href="#letter-R">' not in html
     assert [g["letter"] for g in response.context["groups"]] == ["N", "W"]
+
+
+def test_a_to_z_links_each_name_to_the_address_its_page_gives(client):
+    slugs = ["wilms_tumour-2", "a1", "neuroblastoma"]
+    conditions = [make_condition(name=f"Name {slug}", slug=slug) for slug in slugs]
+    conditions[0].synonyms.create(name="Another name")
+    html = client.get("/conditions/").content.decode()
+    for condition in conditions:
+        assert f'<a href="{condition.get_absolute_url()}">{condition.name}</a>' in html
+    assert (f'Another name, see <a href="{conditions[0].get_absolute_url()}">'
+            f"Name wilms_tumour-2</a>") in html
+
+
+def test_a_link_for_many_slugs_needs_a_slug_in_the_address():
+    from portal.links import detail_link
+
+    assert detail_link("conditions:condition-detail")("x") == "/conditions/x/"
+    with pytest.raises(NoReverseMatch):
+        detail_link("conditions:condition-list")
 
 
 def test_a_to_z_has_an_empty_state(client):

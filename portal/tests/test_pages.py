@@ -105,7 +105,7 @@ def home_conditions(html):
 
 def home_choices(html):
     """The slugs the trial finder offers."""
-    block = html[html.index('<select id="home-condition"'):]
+    block = html[html.index('id="home-condition"'):]
     return re.findall(r'<option value="([\w-]+)">', block[:block.index("</select>")])
 
 

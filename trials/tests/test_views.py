@@ -337,6 +337,17 @@ def test_invalid_filter_values_show_an_error_and_are_ignored(client, catalogue, 
     assert result_count(response) == "8 trials"
 
 
+def test_each_filter_has_its_label_and_an_input_marked_when_invalid(client, catalogue):
+    html = page_text(client.get("/trials/?age=abc&phase=2"))
+    for name in ["q", "condition", "status", "phase", "age", "site"]:
+        assert f'<label for="id_{name}" class="form-label">' in html
+        tag = re.search(rf'<(?:input|select)[^>]* id="id_{name}"[^>]*>', html)[0]
+        assert ("is-invalid" in tag) == (name == "age")
+        assert ('aria-describedby="id_age_error"' in tag) == (name == "age")
+    assert re.search(r'<option value="2" selected>Phase 2</option>', html)
+    assert '<input type="number" name="age" value="abc"' in html
+
+
 def test_an_invalid_value_leaves_the_other_filters_working(client, catalogue):
     response = client.get("/trials/?status=open&age=abc")
     assert '<div id="id_age_error" class="invalid-feedback">' in page_text(response)
