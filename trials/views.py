@@ -31,6 +31,10 @@ def trial_list(request):
     return render(request, "trials/trial_list.html", {
         "filter": filterset,
         "page_obj": page,
+        # The first and last pages and two either side of this one, "…" between: the
+        # links do not grow with the number of pages.
+        "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=2,
+                                                             on_ends=1),
         "trials": page.object_list,
         "filtered": bool(chosen),
         "filter_count": len(chosen),

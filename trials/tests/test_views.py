@@ -136,6 +136,19 @@ def test_listing_is_paginated_by_twenty(client, twenty_five_trials):
     assert links(pages) == {"1": "?page=1", "2": "?page=2", "Next": "?page=2"}
 
 
+def test_page_links_do_not_grow_with_the_number_of_pages(client, twenty_five_trials,
+                                                        monkeypatch):
+    monkeypatch.setattr("trials.views.PAGE_SIZE", 2)  # 13 pages
+    pages = block(page_text(client.get("/trials/?page=7")), '<nav aria-label="Pages of trials">',
+                  "</nav>")
+    assert list(links(pages)) == ["Previous", "1", "5", "6", "7", "8", "9", "13", "Next"]
+    assert pages.count('<span class="page-link">…</span>') == 2
+    assert 'aria-current="page" href="?page=7">7</a>' in pages
+    first = block(page_text(client.get("/trials/")), '<nav aria-label="Pages of trials">',
+                  "</nav>")
+    assert list(links(first)) == ["1", "2", "3", "13", "Next"]
+
+
 def test_page_links_keep_the_filters(client, twenty_five_trials):
     make_trial(nct(99), brief_title="Closed one", overall_status=OverallStatus.COMPLETED)
     response = client.get("/trials/?status=open&age=5")
