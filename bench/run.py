@@ -39,8 +39,9 @@ PAGES = [
     ("trials, filtered", "/trials/?status=open&age=5"),
     ("search", "/search/?q=neuroblastoma"),
     ("trial", "/trials/NCT80000000/"),
-    # The layout alone (header, menu, footer, an empty search form): no content is read, so
-    # with the page cache off this is the least any page of the portal costs.
+    # The layout alone (header, menu, footer, an empty search form): only the layout's own
+    # two queries (menu links, phone number), so with the page cache off this is the least
+    # any page of the portal costs.
     ("layout only (empty search)", "/search/"),
 ]
 # (page, cache on?) -> the smallest fraction of the ceiling the page must reach.

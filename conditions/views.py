@@ -30,16 +30,17 @@ def condition_list(request):
     # Plain rows, not model instances: the list can hold thousands of names.
     conditions = Condition.objects.published()
     link = detail_link("conditions:condition-detail")
-    names = {pk: (name, link(slug)) for pk, name, slug
-             in conditions.values_list("pk", "name", "slug")}
-    entries = [{"name": name, "url": url, "see": None} for name, url in names.values()]
-    entries.extend(
-        {"name": synonym, "url": names[pk][1], "see": names[pk][0]}
-        for pk, synonym in Synonym.objects.filter(condition__in=conditions)
-        .values_list("condition_id", "name")
-        if pk in names
-    )
-    entries.sort(key=lambda entry: entry["name"].casefold())
+    pages = {pk: {"name": name, "url": link(slug), "see": None}
+             for pk, name, slug in conditions.values_list("pk", "name", "slug")}
+    entries = list(pages.values())
+    for pk, synonym in (Synonym.objects.filter(condition__in=conditions)
+                        .values_list("condition_id", "name")):
+        page = pages.get(pk)  # None only for a condition unpublished between the two reads
+        if page is not None:
+            entries.append({"name": synonym, "url": page["url"], "see": page["name"]})
+    # By name; on equal names a condition's own page first, then by the page a name leads to.
+    entries.sort(key=lambda entry: (entry["name"].casefold(), entry["see"] is not None,
+                                    (entry["see"] or "").casefold(), entry["url"]))
     groups = [
         {"letter": letter, "entries": list(items)}
         for letter, items in groupby(entries, key=lambda entry: index_letter(entry["name"]))
@@ -86,8 +87,9 @@ def condition_detail(request, slug):
                  queryset=with_rows(StagingCategory.objects.all(), "options")),
     ).annotate(**related_counts())
     condition = attach_rows(get_public_or_preview(request, queryset, slug=slug), *lists)
-    # The first few of its care sites and trials: plain queries for this one condition
-    # (a prefetch of the first few per condition needs a window function, dearer to build).
+    # Its first few care sites and trials, and its support services: plain queries for this
+    # one condition (a prefetch of the first few per condition needs a window function,
+    # dearer to build).
     condition.shown_care_sites = list(
         CareSite.objects.published().filter(conditions=condition).prefetch_related(
             Prefetch("locations", queryset=Location.objects.published())

@@ -5,7 +5,7 @@ from django.utils.html import format_html
 
 from newsletter.addresses import normalise
 from newsletter.models import Subscriber, Topic
-from portal.forms import MarksInvalidBoundField
+from portal.forms import MarksInvalidForm
 
 CONSENT_WORDING = (
     "Yes, please email me the newsletter about the topics I chose. I know I can unsubscribe "
@@ -49,11 +49,9 @@ class NewsletterEmailField(forms.EmailField):
             raise
 
 
-class SignupForm(forms.Form):
+class SignupForm(MarksInvalidForm):
     """Rendered field by field in templates/newsletter/includes/signup_fields.html; the
     inputs carry their Bootstrap classes here."""
-
-    bound_field_class = MarksInvalidBoundField
 
     email = NewsletterEmailField(
         label="Your email address", max_length=254,

@@ -34,11 +34,11 @@ ADMIN_DATE_FIELDS = {
 }
 
 
-class LongSelect(forms.Select):
-    """A select whose options are written in Python, not each through a template, which is
-    a hundred times faster: for long lists (a thousand conditions), and for the short ones
-    beside them on busy pages. Options carry no attrs; their labels are plain text (escaped
-    here)."""
+class PlainSelect(forms.Select):
+    """A select whose options are plain text written in Python, not each through a
+    template, which is a hundred times faster: for long lists (a thousand conditions), and
+    for the short ones beside them on busy pages. Options carry no attrs; their labels are
+    escaped here."""
 
     def render(self, name, value, attrs=None, renderer=None):
         chosen = set(self.format_value(value))
@@ -81,3 +81,15 @@ class MarksInvalidBoundField(forms.BoundField):
             classes = attrs.get("class") or (widget or self.field.widget).attrs.get("class", "")
             attrs["class"] = f"{classes} is-invalid".strip()
         return attrs
+
+
+class MarksInvalidForm(forms.Form):
+    """A form written out field by field in its template, with Bootstrap's markup."""
+
+    bound_field_class = MarksInvalidBoundField
+
+
+def published_choices(model):
+    """(slug, name) of every published item of a model, by name: the options of a select
+    that offers all of them (a condition, a care site)."""
+    return list(model.objects.published().order_by("name", "pk").values_list("slug", "name"))

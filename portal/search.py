@@ -362,8 +362,8 @@ def prefix_terms(query):
 # adds NAME_MATCH; then the weighted full-text rank, the trigram similarity of the query to
 # the names (so a place or service named like the query comes before pages that only
 # mention its words), and the type's boost. The similarity is 0 for the types whose names
-# are not compared (trials: most documents), and is not worked out for them: it would
-# still cost a reading of the query each. The query's terms are written out where an
+# are not compared (trials: most documents), and is not worked out for them: for each it
+# would still split the query into trigrams. The query's terms are written out where an
 # index must read them (the planner cannot look inside the `terms` row) and read from
 # `terms` for the score, so that they are parsed once.
 SEARCH_SQL = """

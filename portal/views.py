@@ -12,7 +12,7 @@ from care_sites.models import Location
 from conditions.models import Condition
 from portal import search as site_search
 from portal.cache import on_every_request
-from portal.forms import LongSelect
+from portal.forms import PlainSelect, published_choices
 from portal.structured_data import organization, website
 from trials.models import StatusGroup, Trial
 
@@ -26,10 +26,9 @@ class HomeView(TemplateView):
             "conditions": Condition.objects.for_home(),
             # The trial finder offers every published condition (a thousand options are
             # written in Python, not each through a template).
-            "condition_select": LongSelect(
+            "condition_select": PlainSelect(
                 attrs={"id": "home-condition", "class": "form-select"},
-                choices=[("", "Any condition"),
-                         *Condition.objects.published().values_list("slug", "name")],
+                choices=[("", "Any condition"), *published_choices(Condition)],
             ).render("condition", None),
             "locations": Location.objects.published(),
             "open_trials": Trial.objects.published().in_group(StatusGroup.OPEN).count(),

@@ -3,7 +3,7 @@ from django import forms
 
 from care_sites.models import CareSite
 from conditions.models import Condition
-from portal.forms import LongSelect, MarksInvalidBoundField
+from portal.forms import MarksInvalidForm, PlainSelect, published_choices
 from trials.models import STATUS_GROUPS, OverallStatus, Phase, StatusGroup, Trial
 from trials.search import trials_matching
 
@@ -28,13 +28,9 @@ PHASE_CODES = {phase_parameter(phase): phase for phase in Phase}
 PHASE_CHOICES = [(phase_parameter(phase), phase.label) for phase in Phase]
 
 
-# Bootstrap's classes on the inputs: templates/trials/includes/filter_fields.html writes the
-# fields out, and FilterForm adds is-invalid to an input with errors.
-SELECT = {"class": "form-select"}
-
-
-class FilterForm(forms.Form):
-    bound_field_class = MarksInvalidBoundField
+# Bootstrap's class on the selects: templates/trials/includes/filter_fields.html writes the
+# fields out, and the form adds is-invalid to an input with errors.
+SELECT_ATTRS = {"class": "form-select"}
 
 
 class TrialFilter(django_filters.FilterSet):
@@ -47,16 +43,16 @@ class TrialFilter(django_filters.FilterSet):
     # published (slug, name) pairs, read once per request (see form): building a model
     # instance for each option took most of the page's time.
     condition = django_filters.ChoiceFilter(
-        label="Condition", choices=[], method="by_condition", widget=LongSelect(SELECT),
+        label="Condition", choices=[], method="by_condition", widget=PlainSelect(SELECT_ATTRS),
         empty_label="Any condition", error_messages={"invalid_choice": NOT_LISTED},
     )
     status = django_filters.ChoiceFilter(
         label="Status", choices=STATUS_CHOICES, method="by_status", empty_label="Any status",
-        widget=LongSelect(SELECT),
+        widget=PlainSelect(SELECT_ATTRS),
     )
     phase = django_filters.ChoiceFilter(
         label="Phase", choices=PHASE_CHOICES, method="by_phase", empty_label="Any phase",
-        widget=LongSelect(SELECT),
+        widget=PlainSelect(SELECT_ATTRS),
     )
     age = django_filters.NumberFilter(
         label="Child's age (years)", method="by_age", min_value=0, max_value=120,
@@ -64,13 +60,13 @@ class TrialFilter(django_filters.FilterSet):
                                         "class": "form-control"}),
     )
     site = django_filters.ChoiceFilter(
-        label="Where it runs here", choices=[], method="by_site", widget=LongSelect(SELECT),
+        label="Where it runs here", choices=[], method="by_site", widget=PlainSelect(SELECT_ATTRS),
         empty_label="Any of our sites", error_messages={"invalid_choice": NOT_LISTED},
     )
 
     class Meta:
         model = Trial
-        form = FilterForm
+        form = MarksInvalidForm
         fields = ["q", "condition", "status", "phase", "age", "site"]
 
     @property
@@ -79,8 +75,7 @@ class TrialFilter(django_filters.FilterSet):
         if not hasattr(self, "_form"):
             form = super().form
             for name, model in [("condition", Condition), ("site", CareSite)]:
-                form.fields[name].choices = list(
-                    model.objects.published().order_by("name", "pk").values_list("slug", "name"))
+                form.fields[name].choices = published_choices(model)
         return self._form
 
     def by_condition(self, queryset, name, value):

@@ -1,9 +1,9 @@
 import datetime
+import re
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
-from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.html import escape
 
@@ -79,12 +79,34 @@ def test_a_to_z_links_each_name_to_the_address_its_page_gives(client):
             f"Name wilms_tumour-2</a>") in html
 
 
-def test_a_link_for_many_slugs_needs_a_slug_in_the_address():
-    from portal.links import detail_link
+@pytest.mark.parametrize("hidden", [
+    {"status": Condition.Status.DRAFT},
+    {"publish_at": timezone.now() + datetime.timedelta(days=3)},
+    {"unpublish_at": timezone.now() - datetime.timedelta(hours=1)},
+])
+def test_a_to_z_leaves_out_the_other_names_of_a_condition_not_live(client, hidden):
+    make_condition(name="Nephroblastoma", slug="nephroblastoma").synonyms.create(name="Renal")
+    make_condition(name="Hepatoblastoma", slug="hepatoblastoma", **hidden).synonyms.create(
+        name="Liver tumor")
+    html = client.get("/conditions/").content.decode()
+    assert "Renal, see" in html
+    assert "Liver tumor" not in html
+    assert "Hepatoblastoma" not in html
 
-    assert detail_link("conditions:condition-detail")("x") == "/conditions/x/"
-    with pytest.raises(NoReverseMatch):
-        detail_link("conditions:condition-list")
+
+def test_a_to_z_orders_equal_names_the_same_way_every_time(client):
+    # "Wilms tumor" is a condition's name and another name of two other conditions.
+    make_condition(name="Wilms tumor", slug="wilms-tumor")
+    for name in ["Nephroblastoma", "Kidney tumor"]:
+        make_condition(name=name, slug=name.lower().replace(" ", "-")).synonyms.create(
+            name="Wilms tumor")
+    html = client.get("/conditions/").content.decode()
+    block = html[html.index('<h2 id="letter-W">'):]
+    assert re.findall(r"<li>(.*?)</li>", block[:block.index("</ul>")]) == [
+        '<a href="/conditions/wilms-tumor/">Wilms tumor</a>',
+        'Wilms tumor, see <a href="/conditions/kidney-tumor/">Kidney tumor</a>',
+        'Wilms tumor, see <a href="/conditions/nephroblastoma/">Nephroblastoma</a>',
+    ]
 
 
 def test_a_to_z_has_an_empty_state(client):

@@ -1,10 +1,10 @@
-"""LongSelect writes the same select as Django's own widget, only faster."""
+"""PlainSelect writes the same select as Django's own widget, only faster."""
 
 from html.parser import HTMLParser
 
 from django import forms
 
-from portal.forms import LongSelect
+from portal.forms import PlainSelect
 
 CHOICES = [("", "Any"), ("a", "Alpha & co"), ("Group", [("b", "Beta"), ("c", "<Gamma>")]),
            ("d", "Delta")]
@@ -27,7 +27,7 @@ class Parsed(HTMLParser):
 def test_long_select_matches_djangos_select():
     attrs = {"id": "id_pick", "class": "form-select", "required": True}
     for value in [None, "", "a", "c", ["b"]]:
-        ours = LongSelect(choices=CHOICES).render("pick", value, attrs=attrs)
+        ours = PlainSelect(choices=CHOICES).render("pick", value, attrs=attrs)
         django = forms.Select(choices=CHOICES).render("pick", value, attrs=attrs)
         assert Parsed(ours).items == Parsed(django).items, value
-    assert "&lt;Gamma&gt;" in LongSelect(choices=CHOICES).render("pick", "c")
+    assert "&lt;Gamma&gt;" in PlainSelect(choices=CHOICES).render("pick", "c")

@@ -142,11 +142,23 @@ def test_page_links_do_not_grow_with_the_number_of_pages(client, twenty_five_tri
     pages = block(page_text(client.get("/trials/?page=7")), '<nav aria-label="Pages of trials">',
                   "</nav>")
     assert list(links(pages)) == ["Previous", "1", "5", "6", "7", "8", "9", "13", "Next"]
-    assert pages.count('<span class="page-link">…</span>') == 2
+    assert pages.count('<span aria-hidden="true">…</span>') == 2
     assert 'aria-current="page" href="?page=7">7</a>' in pages
     first = block(page_text(client.get("/trials/")), '<nav aria-label="Pages of trials">',
                   "</nav>")
     assert list(links(first)) == ["1", "2", "3", "13", "Next"]
+    assert first.count('<span aria-hidden="true">…</span>') == 1
+    # Near an end, every page up to this one shows; on the last, its two neighbours.
+    fifth = block(page_text(client.get("/trials/?page=5")), '<nav aria-label="Pages of trials">',
+                  "</nav>")
+    assert list(links(fifth)) == ["Previous", "1", "2", "3", "4", "5", "6", "7", "13", "Next"]
+    last = block(page_text(client.get("/trials/?page=13")), '<nav aria-label="Pages of trials">',
+                 "</nav>")
+    assert list(links(last)) == ["Previous", "1", "11", "12", "13"]
+    # The gap is not a link, and says what it stands for to a screen reader.
+    assert re.findall(r"<li[^>]*>(?:(?!</li>).)*…(?:(?!</li>).)*</li>", last) == [
+        '<li class="page-item disabled"><span class="page-link"><span aria-hidden="true">…'
+        '</span><span class="visually-hidden">More pages</span></span></li>']
 
 
 def test_page_links_keep_the_filters(client, twenty_five_trials):
@@ -359,6 +371,14 @@ def test_each_filter_has_its_label_and_an_input_marked_when_invalid(client, cata
         assert ('aria-describedby="id_age_error"' in tag) == (name == "age")
     assert re.search(r'<option value="2" selected>Phase 2</option>', html)
     assert '<input type="number" name="age" value="abc"' in html
+    # A select with an error is marked the same way.
+    html = page_text(client.get("/trials/?status=nope&condition=unknown"))
+    for name in ["status", "condition"]:
+        tag = re.search(rf'<select[^>]* id="id_{name}"[^>]*>', html)[0]
+        assert "form-select is-invalid" in tag
+        assert 'aria-invalid="true"' in tag
+        assert f'aria-describedby="id_{name}_error"' in tag
+        assert f'<div id="id_{name}_error" class="invalid-feedback">' in html
 
 
 def test_an_invalid_value_leaves_the_other_filters_working(client, catalogue):
