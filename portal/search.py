@@ -405,9 +405,10 @@ PREFIX_TERMS = "to_tsquery(%(config)s::regconfig, %(prefixes)s)"
 
 def prepared_cursor():
     """A cursor that sends its parameters apart from the statement, which psycopg then
-    prepares on the connection at its first use (settings.py: "prepare_threshold"), so
-    that PostgreSQL plans it once per connection: planning the search statement costs more
-    than running it when few documents match. Django still counts and logs what it runs."""
+    prepares on the connection at its first use (settings.py: "prepare_threshold" and
+    "plan_cache_mode"), so that PostgreSQL plans it once per connection: planning the
+    search statement costs more than running it when few documents match. Django still
+    counts and logs what it runs."""
     from django.db.backends.postgresql.base import ServerBindingCursor
 
     # As connection.cursor() does: a connection that fails its health check is replaced.

@@ -563,6 +563,17 @@ def test_postgresql_plans_the_search_statement_once_per_connection(client, demo)
 
 
 @POSTGRESQL
+def test_postgresql_uses_the_search_statements_one_plan_from_its_first_run(client, demo):
+    page(client, "stem cell transplant")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+                       "WHERE position('WITH terms AS' in statement) > 0")
+        plans = cursor.fetchall()
+    assert plans
+    assert all(generic >= 1 and custom == 0 for generic, custom in plans)
+
+
+@POSTGRESQL
 @pytest.mark.parametrize("query", ["a & b | !c :*", "neuro:*", "!neuroblastoma", "'\"",
                                    "(neuroblastoma", "neuroblastoma <-> surgery"])
 def test_postgresql_treats_operators_as_words(client, demo, query):
