@@ -181,6 +181,16 @@ def test_file_email_url_writes_each_message_to_the_directory(tmp_path):
     assert "To: family@example.org" in text
 
 
+def test_makemigrations_runs_without_configuration(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"], cwd=BASE_DIR,
+        env=clean_env(DJANGO_DEBUG="false", DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}"),
+        capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
+
+
 def test_manage_py_explains_a_missing_secret_key_in_one_line():
     result = subprocess.run(
         [sys.executable, "manage.py", "check"], cwd=BASE_DIR,
