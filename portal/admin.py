@@ -4,8 +4,15 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
 from portal.admin_views import ReadOnlyAdmin
-from portal.models import Draft, ReviewerProfile, ScheduledJob, SearchQueryStat
+from portal.models import (
+    OTHER_SEARCHES_LABEL,
+    Draft,
+    ReviewerProfile,
+    ScheduledJob,
+    SearchQueryStat,
+)
 from portal.publishing import publish_due_drafts, with_draft_applied
+from portal.search import MAX_DAILY_SEARCHES, OTHER_SEARCHES
 
 
 @admin.register(ScheduledJob)
@@ -107,8 +114,9 @@ class FoundFilter(admin.SimpleListFilter):
         return [("nothing", "Found nothing"), ("something", "Found something")]
 
     def queryset(self, request, queryset):
+        # The row counting the searches past a day's limit (query "") found neither.
         if self.value() == "nothing":
-            return queryset.filter(results=0)
+            return queryset.filter(results=0).exclude(query=OTHER_SEARCHES)
         if self.value() == "something":
             return queryset.filter(results__gt=0)
         return queryset
@@ -119,7 +127,7 @@ class SearchQueryStatAdmin(ReadOnlyAdmin):
     """What visitors search for, per day: read-only, for deciding which pages or synonyms
     to add. The totals above the list add up the days the filters select."""
 
-    list_display = ["query", "count", "results", "day"]
+    list_display = ["search", "count", "results_found", "day"]
     list_filter = [FoundFilter, ("day", admin.DateFieldListFilter)]
     search_fields = ["query"]
     ordering = ["-count", "query"]
@@ -131,8 +139,21 @@ class SearchQueryStatAdmin(ReadOnlyAdmin):
         changelist = getattr(response, "context_data", {}).get("cl")
         if changelist is not None:
             selected = changelist.queryset.order_by()
-            totals = selected.values("query").annotate(searches=Sum("count"))
+            searches = selected.exclude(query=OTHER_SEARCHES)
+            totals = searches.values("query").annotate(searches=Sum("count"))
             response.context_data["most_frequent"] = totals.order_by("-searches", "query")[:TOP]
-            nothing = selected.filter(results=0).values("query").annotate(searches=Sum("count"))
+            nothing = searches.filter(results=0).values("query").annotate(searches=Sum("count"))
             response.context_data["found_nothing"] = nothing.order_by("-searches", "query")[:TOP]
+            others = selected.filter(query=OTHER_SEARCHES).aggregate(searches=Sum("count"))
+            response.context_data["other_searches"] = others["searches"]
+            response.context_data["daily_limit"] = f"{MAX_DAILY_SEARCHES:,}"
+            response.context_data["other_label"] = OTHER_SEARCHES_LABEL
         return response
+
+    @admin.display(description="search", ordering="query")
+    def search(self, obj):
+        return obj.query or OTHER_SEARCHES_LABEL
+
+    @admin.display(description="results found", ordering="results")
+    def results_found(self, obj):
+        return obj.results if obj.query else "\u2014"

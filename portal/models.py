@@ -300,9 +300,14 @@ class SearchDocument(models.Model):
         return f"{self.kind}: {self.title}"
 
 
+OTHER_SEARCHES_LABEL = "(other searches, past the day's limit)"
+
+
 class SearchQueryStat(models.Model):
     """How often a normalised search was made on a day, and how many results it found.
-    Nothing about who searched is kept."""
+    Nothing about who searched is kept. A day keeps at most MAX_DAILY_SEARCHES different
+    searches (portal.search); the searches past them are counted together in one row whose
+    query is empty (OTHER_SEARCHES), so no visitor can make the table grow without limit."""
 
     query = models.CharField(max_length=100)
     day = models.DateField()
@@ -316,6 +321,8 @@ class SearchQueryStat(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["query", "day"], name="unique_search_query_day"),
         ]
+        # Counting a day's different searches, before each write of the counts.
+        indexes = [models.Index(fields=["day", "query"], name="portal_searchstat_day")]
 
     def __str__(self):
-        return f"{self.query} ({self.day})"
+        return f"{self.query or OTHER_SEARCHES_LABEL} ({self.day})"

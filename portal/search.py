@@ -54,6 +54,8 @@ SUGGEST_CANDIDATES = 100  # documents whose names "Did you mean" compares (Postg
 SUGGEST_SIMILARITY = 0.2  # their least trigram word similarity to the query
 logger = logging.getLogger(__name__)
 MAX_PENDING = 500  # different searches a process keeps before it writes their counts
+MAX_DAILY_SEARCHES = 10_000  # different searches counted apart on one day; the rest together
+OTHER_SEARCHES = ""  # the query of the row counting those (no search is recorded empty)
 RESULT_FIELDS = ("kind", "title", "names", "summary", "parts", "url")
 # An NCT number: ASCII digits only (a full-width or Arabic-Indic digit is not one).
 NCT_NUMBER = re.compile(r"nct[0-9]{8}", re.IGNORECASE | re.ASCII)
@@ -689,10 +691,41 @@ class Tally:
         if not pending:
             return
         try:
-            write_counts(pending)
+            write_counts(within_daily_limit(pending))
         except DatabaseError:  # statistics never break a page; these counts are lost
             logger.warning("Could not write the counts of %d searches", len(pending),
                            exc_info=True)
+
+
+def within_daily_limit(pending):
+    """`pending`, with the new searches of a day that has no room left for them moved into
+    that day's OTHER_SEARCHES row, the most frequent kept apart first. A query per day
+    counts its rows; a day about to pass MAX_DAILY_SEARCHES takes one more, for which of its
+    searches are already there. (Processes writing at the same moment can each fill the
+    last room: a day may end up to MAX_PENDING rows per process over.)"""
+    by_day = {}
+    for (query, day), counted in pending.items():
+        by_day.setdefault(day, {})[query] = counted
+    kept = {}
+    for day, searches in by_day.items():
+        on_day = SearchQueryStat.objects.filter(day=day)
+        stored = on_day.exclude(query=OTHER_SEARCHES).count()
+        if stored + len(searches) <= MAX_DAILY_SEARCHES:
+            kept.update({(query, day): counted for query, counted in searches.items()})
+            continue
+        known = set(on_day.filter(query__in=list(searches)).values_list("query", flat=True))
+        new = sorted((query for query in searches if query not in known),
+                     key=lambda query: (-searches[query][0], query))
+        beyond = set(new[max(0, MAX_DAILY_SEARCHES - stored):])
+        others = 0
+        for query, counted in searches.items():
+            if query in beyond:
+                others += counted[0]
+            else:
+                kept[(query, day)] = counted
+        if others:
+            kept[(OTHER_SEARCHES, day)] = [others, 0]
+    return kept
 
 
 def write_counts(pending):

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.html import escape, strip_tags
 
 from care_sites.models import Language, SupportService
 from care_sites.tests.factories import make_location, make_service
@@ -15,7 +16,7 @@ from conditions.models import Condition
 from conditions.tests.factories import make_condition, make_section
 from portal import roles
 from portal import search as site_search
-from portal.models import SearchDocument, SearchQueryStat
+from portal.models import OTHER_SEARCHES_LABEL, SearchDocument, SearchQueryStat
 from portal.tests.support import active_content, staff_user
 from trials.models import Trial
 from trials.tests.factories import make_trial
@@ -423,7 +424,9 @@ def test_searches_are_counted_together_and_written_in_one_statement(client, sett
         assert not SearchQueryStat.objects.exists()  # kept in this process for now
         with CaptureQueriesContext(connection) as written:
             site_search.tally.flush()
-        assert len(written.captured_queries) == 1
+        # The day's number of different searches is read, then all counts written at once.
+        statements = [query["sql"].split()[0].upper() for query in written.captured_queries]
+        assert statements == ["SELECT", "INSERT"]
         counted = {stat.query: (stat.count, stat.results)
                    for stat in SearchQueryStat.objects.all()}
         assert counted == {"lymphoma": (3, 1), "mibg": (1, 0)}
@@ -446,6 +449,35 @@ def test_many_different_searches_are_written_before_they_pile_up(client, setting
             site_search.record(f"word{i}", 0)
         assert SearchQueryStat.objects.count() == site_search.MAX_PENDING
         assert not site_search.tally.pending
+    finally:
+        site_search.tally.flush()
+
+
+def test_a_day_counts_its_searches_past_the_limit_together(monkeypatch, settings):
+    settings.SEARCH_STATS_FLUSH_SECONDS = 3600
+    monkeypatch.setattr(site_search, "MAX_DAILY_SEARCHES", 3)
+    today = timezone.localdate()
+    yesterday = today - datetime.timedelta(days=1)
+    for query in ["a", "b", "c", "d"]:  # another day's searches take none of today's room
+        SearchQueryStat.objects.create(query=query, day=yesterday, count=1, results=1)
+    SearchQueryStat.objects.create(query="known", day=today, count=5, results=2)
+    try:
+        for query, times in [("known", 1), ("rare", 1), ("often", 3), ("twice", 2)]:
+            for _ in range(times):
+                site_search.record(query, 4)
+        site_search.tally.flush()
+        counted = {stat.query: (stat.count, stat.results)
+                   for stat in SearchQueryStat.objects.filter(day=today)}
+        # Room for two new searches: the most frequent ones; the last is counted as other.
+        assert counted == {"known": (6, 4), "often": (3, 4), "twice": (2, 4),
+                           site_search.OTHER_SEARCHES: (1, 0)}
+        for query in ["known", "new one", "another", "often"]:
+            site_search.record(query, 4)
+        site_search.tally.flush()
+        counted = {stat.query: stat.count
+                   for stat in SearchQueryStat.objects.filter(day=today)}
+        assert counted == {"known": 7, "often": 4, "twice": 2, site_search.OTHER_SEARCHES: 3}
+        assert SearchQueryStat.objects.filter(day=yesterday).count() == 4
     finally:
         site_search.tally.flush()
 
@@ -481,6 +513,31 @@ def test_editors_see_frequent_and_zero_result_searches_read_only(client, django_
     assert client.get(f"{url}{stat.pk}/change/").status_code == 200  # view only
 
 
+def test_editors_see_the_searches_past_a_days_limit_as_other_searches(client,
+                                                                   django_user_model):
+    today = timezone.localdate()
+    SearchQueryStat.objects.create(query="hotel", day=today, count=2, results=0)
+    SearchQueryStat.objects.create(query=site_search.OTHER_SEARCHES, day=today, count=9,
+                                   results=0)
+    client.force_login(staff_user(django_user_model, roles.CONTENT_EDITORS))
+    url = "/admin/portal/searchquerystat/"
+    html = client.get(url).content.decode()
+    label = escape(OTHER_SEARCHES_LABEL)
+    frequent = html[html.index('id="most-frequent"'):html.index('id="other-searches"')]
+    assert "hotel" in frequent
+    assert label not in frequent  # not a search of its own: said apart, with its number
+    other = html[html.index('id="other-searches"'):html.index('id="found-nothing"')]
+    assert "9 more searches came on days that already had 10,000 different searches" in (
+        " ".join(strip_tags(other).split()))
+    nothing = html[html.index('id="found-nothing"'):]
+    nothing = nothing[:nothing.index("</table>")]
+    assert "hotel" in nothing
+    assert label not in nothing
+    assert label in html[html.index('id="result_list"'):]
+    filtered = client.get(url, {"found": "nothing"}).content.decode()
+    assert label not in filtered[filtered.index('id="result_list"'):]
+
+
 def test_other_roles_do_not_see_search_statistics(client, django_user_model):
     client.force_login(staff_user(django_user_model, roles.TRIAL_COORDINATORS))
     assert client.get("/admin/portal/searchquerystat/").status_code == 403
@@ -499,9 +556,10 @@ def test_a_search_runs_the_same_queries_for_few_or_many_documents(
     settings.PAGE_CACHE = False  # the search itself, not a page served from the cache
     make_condition(slug="lymphoma-0", name="Lymphoma 0")
     page(client, "lymphoma")  # counted once, so the next searches only update the count
-    # The page's own queries (the layout's), then the search and the statistics count (one
-    # statement each); on SQLite the search is two: counts by type, then the page.
-    expected = search_queries(client, "") + (2 if on_postgresql() else 3)
+    # The page's own queries (the layout's), then the search (one statement; on SQLite two:
+    # counts by type, then the page) and the statistics (the day's number of different
+    # searches, then the count written).
+    expected = search_queries(client, "") + (3 if on_postgresql() else 4)
     with django_assert_num_queries(expected):
         page(client, "lymphoma")
     for i in range(1, 60):
