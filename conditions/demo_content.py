@@ -1140,7 +1140,9 @@ OTHER_CONDITIONS = [
     {
         "name": "Retinoblastoma",
         "slug": "retinoblastoma",
-        "synonyms": [],
+        "synonyms": [
+            "Childhood eye cancer",
+        ],
         "summary": (
             "Retinoblastoma is a cancer of the retina, the thin layer at the back of the eye "
             "that senses light. It mostly affects babies and toddlers, and most children are "

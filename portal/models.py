@@ -279,6 +279,12 @@ class SearchDocument(models.Model):
     publish_at = models.DateTimeField()
     unpublish_at = models.DateTimeField(null=True, blank=True)
     modified = models.DateTimeField(null=True, blank=True)
+    badge = models.CharField(
+        max_length=60, blank=True,
+        help_text="A short status shown with the result, e.g. a trial's “Open to new "
+                  "patients”.")
+    badge_style = models.CharField(max_length=20, blank=True,
+                                   help_text="The badge's look: a status group, e.g. “open”.")
     fuzzy_names = models.TextField(
         blank=True, help_text="The names that tolerate misspellings (trigram-indexed); empty "
                               "for kinds with very many documents, such as trials.")

@@ -56,7 +56,7 @@ logger = logging.getLogger(__name__)
 MAX_PENDING = 500  # different searches a process keeps before it writes their counts
 MAX_DAILY_SEARCHES = 10_000  # different searches counted apart on one day; the rest together
 OTHER_SEARCHES = ""  # the query of the row counting those (no search is recorded empty)
-RESULT_FIELDS = ("kind", "title", "names", "summary", "parts", "url")
+RESULT_FIELDS = ("kind", "title", "names", "summary", "parts", "url", "badge", "badge_style")
 # An NCT number: ASCII digits only (a full-width or Arabic-Indic digit is not one).
 NCT_NUMBER = re.compile(r"nct[0-9]{8}", re.IGNORECASE | re.ASCII)
 
@@ -79,6 +79,9 @@ class Document:
     parts: tuple = ()  # Part, in page order
     code: str = ""  # an identifier that leads straight to the page (an NCT number)
     modified: datetime | None = None
+    boost: float | None = None  # this document's own lift, in place of its kind's
+    badge: str = ""  # a short status shown with the result ("Open to new patients")
+    badge_style: str = ""  # its look (a status group: "open", "closed"...)
 
 
 @dataclass(frozen=True)
@@ -142,7 +145,9 @@ def build(searchable, content_type, obj):
         fuzzy_names=names if searchable.suggest else "",
         code=document.code, summary=plain(document.summary),
         body="\n".join(f"{heading} {text}" for _, heading, text in parts)[:MAX_BODY_LENGTH],
-        parts=parts, url=document.url, boost=searchable.boost, publish_at=obj.publish_at,
+        parts=parts, url=document.url,
+        boost=searchable.boost if document.boost is None else document.boost,
+        publish_at=obj.publish_at, badge=document.badge, badge_style=document.badge_style,
         unpublish_at=getattr(obj, "unpublish_at", None),
         modified=document.modified or getattr(obj, "updated_at", None),
     )
@@ -308,7 +313,7 @@ def find_code(code):
 
 # A result's fields as read by the PostgreSQL statement: what `result()` reads of a
 # SearchDocument, without building model instances.
-Found = namedtuple("Found", RESULT_FIELDS)
+Found = namedtuple("Found", RESULT_FIELDS, defaults=("", ""))  # no badge unless given
 
 
 class Fetched:
@@ -389,7 +394,7 @@ page AS (
     ORDER BY score DESC, title, id LIMIT %(limit)s OFFSET %(offset)s
 )
 SELECT counts.counts, document.kind, document.title, document.names, document.summary,
-       document.parts, document.url
+       document.parts, document.url, document.badge, document.badge_style
 FROM counts LEFT JOIN (page JOIN {table} document USING (id)) ON true
 ORDER BY page.score DESC, page.title, page.id
 """
@@ -434,7 +439,7 @@ def find_postgresql(query, kind, offset):
         found = cursor.fetchall()
     # Django's PostgreSQL backend reads JSON as text, for its JSONField to decode.
     counts = decoded(found[0][0]) if found else {}
-    rows = [Found(row[1], row[2], row[3], row[4], decoded(row[5]), row[6])
+    rows = [Found(row[1], row[2], row[3], row[4], decoded(row[5]), row[6], row[7], row[8])
             for row in found if row[1] is not None]
     return counts, rows
 
@@ -609,6 +614,8 @@ class Result:
     snippet: str
     section: str = ""
     names: list = field(default_factory=list)
+    badge: str = ""
+    badge_style: str = ""
 
 
 def result(document, pattern):
@@ -635,7 +642,8 @@ def result(document, pattern):
         text = document.parts[0][2]
     return Result(kind=document.kind, label=label.label if label else document.kind,
                   title=document.title, url=url, snippet=highlight(text, pattern),
-                  section=section, names=document.names.splitlines())
+                  section=section, names=document.names.splitlines(),
+                  badge=document.badge, badge_style=document.badge_style)
 
 
 def results(documents, query):

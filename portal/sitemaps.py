@@ -20,8 +20,9 @@ class StaticViewSitemap(SiteSitemap):
     priority = 0.8
 
     def items(self):
-        return ["home", "pages:privacy", "newsletter:signup", "glossary:term-list",
-                "trials:explained"]
+        return ["home", "conditions:condition-list", "trials:trial-list",
+                "care_sites:care-site-list", "support:service-list", "trials:explained",
+                "glossary:term-list", "newsletter:signup", "pages:privacy"]
 
     def location(self, item):
         return reverse(item)

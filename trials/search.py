@@ -11,6 +11,11 @@ from conditions.models import Condition
 from portal.search import MAX_WORDS, Document, Part, Searchable, html_text
 from trials.models import Intervention, Trial
 
+# Among trials that match a search as well, those open to new patients come first: what a
+# family looks for. Small beside a name match, so a closed trial named like the query still
+# comes before an open one that only mentions it.
+OPEN_BOOST = 0.2
+
 
 def lines(text):
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
@@ -18,8 +23,12 @@ def lines(text):
 
 def trial_document(trial):
     interventions = [f"{item.name}. {item.description}" for item in trial.interventions.all()]
-    conditions = [*lines(trial.registry_conditions),
-                  *(condition.name for condition in trial.conditions.all())]
+    # The condition pages linked under "Read about"; the registry's own condition names,
+    # which the page does not show, lead to the top of the page, once each.
+    linked = [condition.name for condition in trial.conditions.all()]
+    shown = {name.casefold() for name in linked}
+    studied = [name for name in dict.fromkeys(lines(trial.registry_conditions))
+               if name.casefold() not in shown]
     return Document(
         title=trial.brief_title, url=trial.get_absolute_url(),
         names=tuple(name for name in (trial.acronym, trial.nct_id) if name),
@@ -29,9 +38,12 @@ def trial_document(trial):
             Part("", "", trial.official_title),
             Part("registry-summary", "Registry summary", html_text(trial.brief_summary_html)),
             Part("interventions", "Interventions", " ".join(interventions)),
-            Part("trial-conditions", "Conditions", ", ".join(conditions)),
-            Part("trial-conditions", "Keywords", ", ".join(lines(trial.keywords))),
+            Part("trial-conditions", "Read about", ", ".join(linked)),
+            Part("", "Conditions", ", ".join(studied)),
+            Part("", "Keywords", ", ".join(lines(trial.keywords))),
         ),
+        boost=OPEN_BOOST if trial.is_open else 0.0,
+        badge=trial.status_group.label, badge_style=trial.status_group.value,
     )
 
 

@@ -114,6 +114,11 @@ def test_a_synonym_offers_its_condition(client, demo):
     assert 'value="Wilms TUMOR"' in html  # the query stays in the page's own box
 
 
+def test_a_plain_words_name_ranks_its_condition_above_mentions(client, demo):
+    # Neuroblastoma's symptoms mention the eyes and cancer; Retinoblastoma is the eye cancer.
+    assert result_links(page(client, "eye cancer"))[0] == "/conditions/retinoblastoma/"
+
+
 def test_a_body_mention_alone_does_not_offer_go_to(client, demo):
     assert "Go to <a" not in page(client, "wheezing")
     # A glossary term is an item of its own: its exact name offers it.
@@ -167,6 +172,39 @@ def test_name_match_ranks_above_body_match(client):
     links = result_links(page(client, "zebrafish"))
     assert links[0] == named.get_absolute_url()
     assert links[1].startswith(mention.get_absolute_url())
+
+
+def test_trials_open_to_new_patients_come_before_closed_ones(client):
+    from trials.models import OverallStatus
+
+    # The same words, and the closed trials first by title and by age.
+    make_trial("NCT00000001", brief_title="Axolotl vaccine study",
+               overall_status=OverallStatus.COMPLETED)
+    make_trial("NCT00000002", brief_title="Axolotl vaccine study",
+               overall_status=OverallStatus.ACTIVE_NOT_RECRUITING)
+    make_trial("NCT00000003", brief_title="Axolotl vaccine study")  # recruiting
+    links = result_links(page(client, "axolotl vaccine"))
+    assert links[0] == "/trials/NCT00000003/"
+    assert set(links[1:]) == {"/trials/NCT00000001/", "/trials/NCT00000002/"}
+    # A closed trial named like the query still comes before an open one that only
+    # mentions it.
+    named = make_trial("NCT00000004", brief_title="Quokka growth study",
+                       overall_status=OverallStatus.TERMINATED)
+    make_trial("NCT00000005", brief_title="Another growth study", keywords="quokka")
+    assert result_links(page(client, "quokka")) == [
+        named.get_absolute_url(), "/trials/NCT00000005/"]  # its keywords: not on the page
+    # Each trial result says where it stands, as the trials list does.
+    html = page(client, "axolotl vaccine")
+    badges = re.findall(r'<p class="search-result__type mb-1">Clinical trial '
+                        r'<span class="status-badge status-badge--(\w+)">([^<]*)</span></p>',
+                        html)
+    assert badges == [("open", "Open to new patients"), ("closed", "Closed"),
+                      ("active", "In progress")]  # equal matches: by title, then age
+    # A trial that closes loses its place at once.
+    trial = Trial.objects.get(nct_id="NCT00000003")
+    trial.overall_status = OverallStatus.COMPLETED
+    trial.save()
+    assert result_links(page(client, "axolotl vaccine"))[0] == "/trials/NCT00000001/"
 
 
 def test_one_ranked_list_with_type_filters(client, demo):
@@ -269,6 +307,17 @@ def test_rebuild_command_and_load_demo_leave_a_complete_index(demo):
             for kind in expected} == expected
     call_command("load_demo", verbosity=0)  # again: no duplicates
     assert SearchDocument.objects.count() == sum(expected.values())
+
+
+def test_rebuilding_the_index_ends_cached_search_pages(client, settings):
+    settings.PAGE_CACHE = True
+    condition = make_condition(slug="lymphoma", name="Lymphoma")
+    assert "Lymphoma" in page(client, "lymphoma")
+    # Renamed past the signals: neither the index nor the page cache hears of it.
+    Condition.objects.filter(pk=condition.pk).update(name="Lymphoma in children")
+    assert "Lymphoma in children" not in page(client, "lymphoma")
+    call_command("rebuild_search_index", verbosity=0)
+    assert "Lymphoma in children" in page(client, "lymphoma")
 
 
 # Results page and bad input ------------------------------------------------------------------

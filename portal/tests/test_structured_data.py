@@ -226,6 +226,11 @@ def test_sitemap_has_lastmod_for_published_pages_only(client, demo):
     assert f"{SITE}/trials/NCT99990003/" not in locations
     assert f"{SITE}/care/oncology-clinic/" not in locations
     static = {SITE + reverse(name) for name in StaticViewSitemap().items()}
+    # The lists a family starts from are there too, each once.
+    for listed in ["/", "/conditions/", "/trials/", "/care/", "/support/", "/glossary/",
+                   "/trials/explained/", "/privacy/", "/newsletter/"]:
+        assert f"{SITE}{listed}" in static & locations, listed
+    assert len(root.findall("s:url", ns)) == len(locations)
     objects = {loc: lastmod for loc, lastmod in entries.items() if loc not in static}
     assert len(objects) >= 20
     missing = [loc for loc, lastmod in objects.items() if lastmod is None]

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from portal import search
+from portal.cache import content_changed
 
 
 class Command(BaseCommand):
@@ -8,6 +9,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         counts = search.rebuild()
+        content_changed()  # cached search pages show the documents as now written
         if options["verbosity"]:
             for kind, count in counts.items():
                 self.stdout.write(f"{kind}: {count}")
