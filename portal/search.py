@@ -489,8 +489,12 @@ def find_simple(query, kind, offset):
         return counts, []
     if kind:
         documents = documents.filter(kind=kind)
-    in_names = [Case(*[When(names__icontains=spelling, then=Value(1.0))
-                       for spelling in spelled], default=Value(0.0))
+    # A name holding the word whole counts fully; one where it only begins or sits inside a
+    # longer word ("camp" in "campus") half (PostgreSQL tells these apart by similarity).
+    in_names = [Case(*[When(names__iregex=rf"\b{re.escape(spelling)}\b", then=Value(1.0))
+                       for spelling in spelled],
+                     *[When(names__icontains=spelling, then=Value(0.5)) for spelling in spelled],
+                     default=Value(0.0))
                 for spelled in variants]
     score = Case(When(title__iexact=query, then=Value(NAME_MATCH)), default=Value(0.0),
                  output_field=FloatField())
@@ -532,7 +536,8 @@ def suggestion(query):
     for word in query.split():
         near = difflib.get_close_matches(word.lower(), words, n=1, cutoff=SUGGEST_CUTOFF)
         suggested.append(near[0] if near and len(word) > 3 else word)
-    changed = [a for a, b in zip(suggested, query.split(), strict=True) if a != b.lower()]
+    changed = [a for a, b in zip(suggested, query.split(), strict=True)
+               if a.lower() != b.lower()]  # a word kept as typed, capitals and all, is not
     return " ".join(suggested) if changed else ""
 
 

@@ -411,7 +411,8 @@ def test_a_type_with_no_matches_points_to_the_others(client, demo):
 
 
 def test_did_you_mean_never_offers_the_query_again(client, demo):
-    for query in ["chemotherapy", "Chemotherapy", "CHEMOTHERAPY"]:
+    for query in ["chemotherapy", "Chemotherapy", "CHEMOTHERAPY", "NCT99990009",
+                  "Qwxyzzy", "QWXYZZY Plonk"]:
         assert site_search.suggestion(query).casefold() != query.casefold()
 
 
@@ -623,6 +624,22 @@ def test_a_search_runs_the_same_queries_for_few_or_many_documents(
 
 
 # PostgreSQL: full text and trigram ---------------------------------------------------------
+
+def test_a_whole_word_name_ranks_above_a_name_that_only_begins_with_it(client):
+    # "camp" begins "campus": both names match, the whole word first, then the others
+    # still above a page that only mentions the word.
+    for slug in ["oakland-campus", "san-francisco-campus"]:
+        make_location(slug=slug, name=slug.replace("-", " ").title(),
+                      transit="The campus shuttle stops at the main entrance.")
+    make_service(slug="summer-camp", name="Summer camp for kids with cancer")
+    mention = make_condition(slug="mentions", name="Mentions", summary="Not about it.")
+    make_section(mention, body="Some families go to a camp in summer.")
+    links = result_links(page(client, "camp"))
+    assert links[0] == "/support/summer-camp/"
+    assert {link.split("#")[0] for link in links[1:3]} == {
+        "/care/locations/oakland-campus/", "/care/locations/san-francisco-campus/"}
+    assert links[3].startswith("/conditions/mentions/")
+
 
 @POSTGRESQL
 def test_postgresql_stems_words(client, demo):
