@@ -2,7 +2,7 @@
 
 from care_sites.models import CareSite, Language, Location, SupportService
 from conditions.models import Condition
-from portal.search import Document, Part, Searchable, html_text
+from portal.search import Destination, Document, Part, Searchable, html_text
 
 
 def care_site_document(site):
@@ -56,4 +56,18 @@ SEARCHES = [
         depends_on=((Language, "languages"), (Condition, "conditions")),
     ),
     Searchable(Location, "location", "Location", "Locations", location_document),
+]
+
+DESTINATIONS = [
+    Destination(
+        "Where to get care", "care_sites:care-site-list",
+        "Our clinics and programs, and the campuses where they run.",
+        words="care clinics clinic programs hospitals hospital locations campuses find "
+              "doctor doctors specialists",
+    ),
+    Destination(
+        "Support services", "support:service-list",
+        "Help for children and families during and after treatment.",
+        words="support services help families family",
+    ),
 ]

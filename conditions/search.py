@@ -11,7 +11,7 @@ from conditions.models import (
     Synonym,
     TreatmentOption,
 )
-from portal.search import Document, Part, Searchable, html_text
+from portal.search import Destination, Document, Part, Searchable, html_text
 
 
 def condition_document(condition):
@@ -61,4 +61,18 @@ SEARCHES = [
     Searchable(Story, "story", "Story", "Stories", story_document, suggest=False),
     Searchable(GlossaryTerm, "glossary", "Word explained", "Words explained",
                glossary_document),
+]
+
+DESTINATIONS = [
+    Destination(
+        "Conditions A to Z", "conditions:condition-list",
+        "Every condition on this site, and its other names, in alphabetical order.",
+        words="all list index conditions diseases illnesses cancers types",
+    ),
+    Destination(
+        "Glossary: words explained", "glossary:term-list",
+        "Medical words used on our pages, explained in plain language.",
+        words="glossary dictionary definitions definition meaning meanings medical terms "
+              "words jargon",
+    ),
 ]

@@ -2,7 +2,7 @@
 
 from functools import wraps
 
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control
 
@@ -26,6 +26,19 @@ def get_public_or_preview(request, queryset, **lookup):
     return obj
 
 
+def live_in_other_case(model, slug):
+    """The live item whose address differs from `slug` only in case (a typed or shared
+    address such as /conditions/Neuroblastoma/), or None."""
+    if slug == slug.lower():
+        return None
+    return model._default_manager.published().filter(slug__iexact=slug).first()
+
+
+def redirect_keeping_query(request, url):
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+
+
 def draft_preview(model):
     """A public view that, given ?preview=draft, shows staff who may preview the item its
     pending draft (applied in a transaction that is undone after rendering)."""
@@ -35,7 +48,13 @@ def draft_preview(model):
         @wraps(view)
         def wrapped(request, slug, **kwargs):
             if request.GET.get("preview") != "draft":
-                return view(request, slug=slug, **kwargs)
+                try:
+                    return view(request, slug=slug, **kwargs)
+                except Http404:
+                    moved = live_in_other_case(model, slug)
+                    if moved is None:
+                        raise
+                    return redirect_keeping_query(request, moved.get_absolute_url())
             obj = model._default_manager.filter(slug=slug).first()
             draft = draft_for(obj) if obj is not None else None
             if draft is None or not draft.data or not can_preview(request.user, obj):

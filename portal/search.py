@@ -15,6 +15,7 @@ import difflib
 import json
 import logging
 import re
+import string
 import threading
 import time
 import unicodedata
@@ -22,7 +23,7 @@ from collections import namedtuple
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache
+from functools import cache, cached_property
 from html import unescape
 
 from django.conf import settings
@@ -32,7 +33,7 @@ from django.core.signals import request_finished
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Case, Count, F, FloatField, Q, Value, When
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
-from django.urls import NoReverseMatch
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
@@ -82,6 +83,10 @@ class Document:
     boost: float | None = None  # this document's own lift, in place of its kind's
     badge: str = ""  # a short status shown with the result ("Open to new patients")
     badge_style: str = ""  # its look (a status group: "open", "closed"...)
+    # When it may be found, in place of the object's own publishing times (a version of the
+    # privacy notice is the notice only until the next version takes effect).
+    live_from: datetime | None = None
+    live_until: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -99,6 +104,9 @@ class Searchable:
     # Its names tolerate misspellings (trigram similarity) and are offered in "Did you
     # mean"; off for kinds with very many documents of their own (trials).
     suggest: bool = True
+    # Its documents depend on one another (where one version ends, the next begins): saving
+    # or deleting one writes all of them again. For kinds with a few objects only.
+    together: bool = False
 
     def indexable(self):
         """Published objects, scheduled ones included (the query filters by time)."""
@@ -109,11 +117,65 @@ class Searchable:
 @cache
 def searchables():
     return tuple(searchable for module in feature_modules("search")
-                 for searchable in module.SEARCHES)
+                 for searchable in getattr(module, "SEARCHES", ()))
 
 
 def searchable_kinds():
     return {searchable.kind: searchable for searchable in searchables()}
+
+
+@dataclass(frozen=True)
+class Destination:
+    """A page of the site that is not an item of content (a list, a form, an explainer),
+    offered above the results when every word of a search names it: "newsletter",
+    "unsubscribe", "trials explained". Declared by feature apps (`DESTINATIONS` in their
+    `search` modules)."""
+
+    title: str
+    url_name: str
+    summary: str
+    words: str = ""  # other words families use for it
+
+    @property
+    def url(self):
+        return reverse(self.url_name)
+
+    @cached_property
+    def stems(self):
+        return frozenset(stems_of(f"{self.title} {self.words}"))
+
+
+# Words that say nothing of what is wanted ("what is a clinical trial"): most of the English
+# words PostgreSQL's full-text search leaves out. Not highlighted in results, and not needed
+# to name one of the site's own pages.
+STOP_WORDS = frozenset({
+    "a", "about", "after", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be",
+    "been", "before", "being", "but", "by", "can", "could", "did", "do", "does", "doing",
+    "during", "each", "for", "from", "had", "has", "have", "having", "he", "her", "his",
+    "how", "i", "if", "in", "into", "is", "it", "its", "me", "my", "of", "on", "or", "our",
+    "she", "should", "so", "than", "that", "the", "their", "them", "then", "there", "these",
+    "they", "this", "those", "to", "was", "we", "were", "what", "when", "where", "which",
+    "who", "whom", "why", "will", "with", "would", "you", "your",
+})
+MAX_DESTINATIONS = 3
+# ASCII punctuation, and typographic quotes, guillemets, inverted marks and the ellipsis.
+PUNCTUATION = string.punctuation + "\u201c\u201d\u2018\u2019\u00ab\u00bb\u00bf\u00a1\u2026"
+
+
+@cache
+def destinations():
+    return tuple(destination for module in feature_modules("search")
+                 for destination in getattr(module, "DESTINATIONS", ()))
+
+
+def destinations_for(query):
+    """The site's own pages that every word of the query names (at most three)."""
+    words = {word.lower() for word in re.findall(r"\w+", query)} - STOP_WORDS
+    wanted = {stem(word) for word in words}
+    if not wanted:
+        return []
+    return [destination for destination in destinations()
+            if wanted <= destination.stems][:MAX_DESTINATIONS]
 
 
 # Writing documents -----------------------------------------------------------------------
@@ -130,10 +192,13 @@ def html_text(html):
 
 def build(searchable, content_type, obj):
     """The stored document of `obj`; None when it has no public address (e.g. a record
-    written past validation), so that indexing never breaks a save."""
+    written past validation), so that indexing never breaks a save, or when its document
+    function finds it has nothing to show."""
     try:
         document = searchable.document(obj)
     except NoReverseMatch:
+        return None
+    if document is None:
         return None
     names = [document.title, *document.names]
     parts = [[part.anchor, part.heading, plain(part.text)] for part in document.parts
@@ -144,11 +209,13 @@ def build(searchable, content_type, obj):
         title=document.title[:500], names=names,
         fuzzy_names=names if searchable.suggest else "",
         code=document.code, summary=plain(document.summary),
-        body="\n".join(f"{heading} {text}" for _, heading, text in parts)[:MAX_BODY_LENGTH],
+        body="\n".join(f"{heading} {text}".strip()
+                       for _, heading, text in parts)[:MAX_BODY_LENGTH],
         parts=parts, url=document.url,
         boost=searchable.boost if document.boost is None else document.boost,
-        publish_at=obj.publish_at, badge=document.badge, badge_style=document.badge_style,
-        unpublish_at=getattr(obj, "unpublish_at", None),
+        publish_at=document.live_from or obj.publish_at,
+        unpublish_at=document.live_until or getattr(obj, "unpublish_at", None),
+        badge=document.badge, badge_style=document.badge_style,
         modified=document.modified or getattr(obj, "updated_at", None),
     )
 
@@ -233,18 +300,24 @@ def owners(searchable, lookup, instance):
         "pk", flat=True)
 
 
+def all_of(searchable):
+    return list(searchable.model._default_manager.values_list("pk", flat=True))
+
+
 def connect_signals():
     for searchable in searchables():
         uid = f"search-{searchable.kind}"
 
         def saved(sender, instance, raw=False, searchable=searchable, **kwargs):
             if not raw:
-                index(searchable, [instance.pk])
+                index(searchable, all_of(searchable) if searchable.together else [instance.pk])
 
         def deleted(sender, instance, searchable=searchable, **kwargs):
             content_type = ContentType.objects.get_for_model(searchable.model)
             SearchDocument.objects.filter(content_type=content_type,
                                           object_id=instance.pk).delete()
+            if searchable.together:
+                index(searchable, all_of(searchable))
 
         post_save.connect(saved, sender=searchable.model, weak=False, dispatch_uid=uid)
         post_delete.connect(deleted, sender=searchable.model, weak=False, dispatch_uid=uid)
@@ -354,9 +427,10 @@ def find(query, kind="", number=1):
 
 def prefix_terms(query):
     """The query's words as beginnings of words ("osteo" finds osteosarcoma), or "" when a
-    word is too short. Built from letters and digits only, so nothing typed can be read as
-    an operator."""
+    word is too short; common words such as "is" are left out, as full-text search does.
+    Built from letters and digits only, so nothing typed can be read as an operator."""
     words = re.findall(r"\w+", query)
+    words = [word for word in words if word.lower() not in STOP_WORDS] or words
     if not words or any(len(word) < MIN_PREFIX for word in words):
         return ""
     return " & ".join(f"{word}:*" for word in words)
@@ -372,18 +446,23 @@ def prefix_terms(query):
 # are not compared (trials: most documents), and is not worked out for them: for each it
 # would still split the query into trigrams. The query's terms are written out where an
 # index must read them (the planner cannot look inside the `terms` row) and read from
-# `terms` for the score, so that they are parsed once.
+# `terms` for the score, so that they are parsed once. A document found by its names'
+# similarity is left out when the full text found it already, by its id: testing its full
+# text again would read each candidate's whole search vector.
 SEARCH_SQL = """
 WITH terms AS (SELECT {terms} AS q),
-live AS MATERIALIZED (
+matched AS MATERIALIZED (
     SELECT document.id, document.kind, document.title, {score} AS score
     FROM {table} document, terms
     WHERE document.search_vector @@ ({terms}) AND {is_live}
+),
+live AS MATERIALIZED (
+    SELECT * FROM matched
     UNION ALL
     SELECT document.id, document.kind, document.title, {score} AS score
     FROM {table} document, terms
     WHERE document.fuzzy_names %%> %(query)s
-      AND NOT coalesce(document.search_vector @@ terms.q, false) AND {is_live}
+      AND document.id NOT IN (SELECT id FROM matched) AND {is_live}
 ),
 counts AS (
     SELECT coalesce(json_object_agg(kind, n), '{{}}') AS counts
@@ -472,10 +551,15 @@ def spellings(word):
 
 
 def find_simple(query, kind, offset):
-    """SQLite (make run): every word (or its American spelling) in the names, identifier,
-    summary or body; names that match rank first."""
+    """SQLite (make run): every word but common ones (or its American spelling) in the
+    names, identifier, summary or body; names that match rank first."""
     documents = SearchDocument.objects.live()
-    words = query.split()
+    # Words without the punctuation around them ("trial?"); as full-text search does,
+    # common words ("what is a") are left out unless that is all.
+    words = [word for word in (word.strip(PUNCTUATION) for word in query.split()) if word]
+    words = [word for word in words if word.lower() not in STOP_WORDS] or words
+    if not words:
+        return {}, []
     variants = [spellings(word) for word in words]
     for word, spelled in zip(words, variants, strict=True):
         matches = Q(code__iexact=word)
@@ -529,7 +613,9 @@ def suggestion(query):
     names = vocabulary(query)
     lowered = {name.lower(): name for name in names}
     close = difflib.get_close_matches(query.lower(), lowered, n=1, cutoff=SUGGEST_CUTOFF)
-    if close and close[0] != query.lower():  # never the query again, in other capitals
+    # Never the query again, in other capitals or other endings of its words ("open trial"
+    # for "open trials"): the search has looked for those already.
+    if close and stems_of(close[0]) != stems_of(query):
         return lowered[close[0]]
     words = {word.lower() for name in names for word in re.findall(r"\w+", name)}
     suggested = []
@@ -537,8 +623,22 @@ def suggestion(query):
         near = difflib.get_close_matches(word.lower(), words, n=1, cutoff=SUGGEST_CUTOFF)
         suggested.append(near[0] if near and len(word) > 3 else word)
     changed = [a for a, b in zip(suggested, query.split(), strict=True)
-               if a.lower() != b.lower()]  # a word kept as typed, capitals and all, is not
+               if stems_of(a) != stems_of(b)]
     return " ".join(suggested) if changed else ""
+
+
+def stem(word):
+    """A lower-case word without a common ending ("trials", "scanning" -> "trial", "scann"):
+    enough to tell words the search treats alike."""
+    word = word.lower()
+    for suffix in SUFFIXES:
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def stems_of(text):
+    return [stem(word) for word in re.findall(r"\w+", text)]
 
 
 # Results -----------------------------------------------------------------------------------
@@ -579,14 +679,10 @@ class Words:
 
 
 def match_pattern(query):
-    """The query's words and their stems, to find in text (None without words)."""
-    stems = set()
-    for word in re.findall(r"\w+", query.lower()):
-        for suffix in SUFFIXES:
-            if len(word) > len(suffix) + 3 and word.endswith(suffix):
-                word = word[: -len(suffix)]
-                break
-        stems.add(word)
+    """The query's words and their stems, to find in text, leaving out stop words ("what is
+    a") unless there is nothing else (None without words)."""
+    words = [word.lower() for word in re.findall(r"\w+", query)]
+    stems = {stem(word) for word in [word for word in words if word not in STOP_WORDS] or words}
     return Words(stems) if stems else None
 
 

@@ -62,10 +62,15 @@ def search(request):
     paginator = page.paginator
     found = site_search.results(page.object_list, query)
     all_count = sum(counts.values())
-    suggestion = site_search.suggestion(query) if query and not all_count else ""
+    # The site's own lists and forms that the words name ("newsletter"), above the results.
+    destinations = (site_search.destinations_for(query)
+                    if query and not kind and page.number == 1 else [])
+    suggestion = (site_search.suggestion(query)
+                  if query and not all_count and not destinations else "")
     if query and request.GET.get("page", "1") in ("", "1"):  # paging is not a new search
         # Counted after this request and each time the page is served from the cache.
-        on_every_request(request, "portal.search.record", query, paginator.count)
+        on_every_request(request, "portal.search.record", query,
+                         paginator.count + len(destinations))
     return render(request, "portal/search.html", {
         "query": query,
         "shortened": shortened,
@@ -81,6 +86,7 @@ def search(request):
         "found": found,
         "go_to": site_search.go_to(found, query) if page.number == 1 else None,
         "suggestion": suggestion,
+        "destinations": destinations,
         "max_length": site_search.MAX_QUERY_LENGTH,
         "crumbs": [{"title": "Search"}],
     })

@@ -8,7 +8,7 @@ from operator import or_
 from django.db.models import Q
 
 from conditions.models import Condition
-from portal.search import MAX_WORDS, Document, Part, Searchable, html_text
+from portal.search import MAX_WORDS, Destination, Document, Part, Searchable, html_text
 from trials.models import Intervention, Trial
 
 # Among trials that match a search as well, those open to new patients come first: what a
@@ -66,5 +66,20 @@ SEARCHES = [
         prefetch=("interventions", "conditions"),
         depends_on=((Intervention, "interventions"), (Condition, "conditions")),
         suggest=False,
+    ),
+]
+
+DESTINATIONS = [
+    Destination(
+        "What is a clinical trial?", "trials:explained",
+        "Clinical trials explained for families: phases, consent, randomisation, and what "
+        "“open to new patients” means.",
+        words="clinical trials explained research study studies phase phases consent assent "
+              "randomisation randomization randomised randomized placebo join joining status",
+    ),
+    Destination(
+        "Clinical trials", "trials:trial-list",
+        "Find a trial by condition, age or status, and see which are open to new patients.",
+        words="find trials list all open recruiting research studies",
     ),
 ]

@@ -209,6 +209,22 @@ def test_unknown_condition_is_404(client):
     assert client.get("/conditions/no-such-thing/").status_code == 404
 
 
+def test_an_address_typed_in_other_capitals_leads_to_the_page(client):
+    make_condition()
+    response = client.get("/conditions/NeuroBlastoma/?utm_source=leaflet")
+    assert response.status_code == 301
+    assert response["Location"] == "/conditions/neuroblastoma/?utm_source=leaflet"
+    assert client.get("/conditions/NO-SUCH-THING/").status_code == 404
+
+
+def test_other_capitals_never_lead_to_a_page_not_live(client):
+    make_condition(status=Condition.Status.DRAFT)
+    assert client.get("/conditions/Neuroblastoma/").status_code == 404
+    story = Story.objects.create(title="Baby Theo", slug="baby-theo", summary="A story.",
+                                 body="Well now.", status=Story.Status.PUBLISHED)
+    assert client.get("/conditions/stories/Baby-Theo/")["Location"] == story.get_absolute_url()
+
+
 def test_story_page_and_its_drafts(client):
     condition = make_condition()
     story = Story.objects.create(title="Baby Theo", slug="baby-theo", summary="A story.",

@@ -129,3 +129,54 @@ def test_demo_privacy_notice_explains_the_newsletter(client):
                   "IP address"]:
         assert words in html, words
     assert client.get("/privacy/2024-06/").status_code == 200
+
+
+# Site search -------------------------------------------------------------------------------
+
+def found_notices(at=None):
+    from portal.models import SearchDocument
+
+    documents = SearchDocument.objects.live(at).filter(url="/privacy/")
+    return [document.body for document in documents]
+
+
+def test_search_finds_the_notice_in_force_at_its_own_address(client, notices):
+    assert found_notices() == ["Version 2025-01 What we keep."]
+    html = client.get("/search/", {"q": "privacy"}).content.decode()
+    assert '<a href="/privacy/">Privacy notice</a>' in html
+    assert "1 result for" in html
+    # The type filter counts it with the pages.
+    assert client.get("/search/", {"q": "privacy", "type": "page"}).status_code == 200
+    assert "Privacy notice" in client.get("/search/", {"q": "privacy", "type": "page"}
+                                          ).content.decode()
+
+
+@pytest.mark.parametrize(("day", "expected"), [
+    (datetime.date(2024, 6, 2), []),
+    (datetime.date(2024, 12, 31), ["Version 2024-06 What we keep."]),
+    (datetime.date(2025, 1, 6), ["Version 2025-01 What we keep."]),
+    (datetime.date(2099, 1, 1), ["Version 2099-01 What we keep."]),
+])
+def test_search_changes_version_the_day_the_next_takes_effect(notices, day, expected):
+    # Local midnight plus a minute, in the hospital's time zone (the settings' TIME_ZONE).
+    from django.utils import timezone
+
+    at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(0, 1)))
+    assert found_notices(at) == expected
+
+
+def test_search_follows_edits_publishing_and_deletion_of_versions(notices):
+    notices["draft"].status = PrivacyNotice.Status.PUBLISHED
+    notices["draft"].save()
+    # The version of September 2025 now ends January 2025's time in search.
+    assert found_notices() == ["Version 2025-09 What we keep."]
+    notices["draft"].body = "### Version 2025-09\n\nWhat we keep, and for how long."
+    notices["draft"].save()
+    assert found_notices() == ["Version 2025-09 What we keep, and for how long."]
+    notices["draft"].delete()
+    assert found_notices() == ["Version 2025-01 What we keep."]
+    notices["current"].status = PrivacyNotice.Status.DRAFT
+    notices["current"].save()
+    # With January 2025 withdrawn, June 2024 is in force again, in search as on the page.
+    assert found_notices() == ["Version 2024-06 What we keep."]
+    assert PrivacyNotice.objects.in_force().version == "2024-06"

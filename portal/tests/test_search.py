@@ -73,6 +73,10 @@ def test_words_inside_pages_find_their_section(client, demo, query, link):
     ("bus parking", "Getting here", "/care/x/#transit",
      "The <mark>bus</mark> stops outside. <mark>Parking</mark> is limited."),
     ("garage qwxyzzy", "Parking", "/care/x/#parking", "<mark>Garage</mark> on level 2."),
+    # Common words are not marked (full-text search leaves them out) unless that is all.
+    ("where is the bus", "Getting here", "/care/x/#transit",
+     "The <mark>bus</mark> stops outside. Parking is limited."),
+    ("the", "", "/care/x/", "<mark>The</mark> main campus."),
 ])
 def test_a_result_links_to_the_first_part_that_matches(query, section, url, snippet):
     """The heading or text of a part, searched once over all parts: the first part that
@@ -296,8 +300,13 @@ def test_languages_and_locations_are_kept_current(client):
 
 
 def test_rebuild_command_and_load_demo_leave_a_complete_index(demo):
-    expected = {searchable.kind: searchable.indexable().count()
-                for searchable in site_search.searchables()}
+    # Some kinds have more than one model (pages and the privacy notice), and a version of
+    # the privacy notice that is no longer in force has no document.
+    expected = {}
+    for searchable in site_search.searchables():
+        documents = sum(searchable.document(obj) is not None
+                        for obj in searchable.indexable())
+        expected[searchable.kind] = expected.get(searchable.kind, 0) + documents
     counts = {kind: SearchDocument.objects.filter(kind=kind).count() for kind in expected}
     assert counts == expected
     assert all(counts.values())
@@ -414,6 +423,77 @@ def test_did_you_mean_never_offers_the_query_again(client, demo):
     for query in ["chemotherapy", "Chemotherapy", "CHEMOTHERAPY", "NCT99990009",
                   "Qwxyzzy", "QWXYZZY Plonk"]:
         assert site_search.suggestion(query).casefold() != query.casefold()
+
+
+@pytest.mark.parametrize("query", ["open trials", "Open Trials", "scanning trials"])
+def test_did_you_mean_never_offers_the_query_with_other_endings(client, demo, query):
+    # "trial" for "trials" would search for the same words and find nothing again.
+    offered = site_search.suggestion(query)
+    assert site_search.stems_of(offered) != site_search.stems_of(query)
+    assert f'Did you mean <a href="?q={query.lower()[:-1]}">' not in page(client, query)
+
+
+def test_did_you_mean_still_corrects_a_word_beside_one_with_another_ending(client, demo):
+    for query in ["neuroblastomma trials", "trials neuroblastomma"]:
+        assert "neuroblastoma" in site_search.suggestion(query).lower()
+
+
+def test_a_question_finds_what_its_words_without_the_common_ones_find(client, demo):
+    asked = result_links(page(client, "What is a clinical trial?"))
+    assert asked
+    assert asked == result_links(page(client, "clinical trial"))
+    assert "/glossary/#term-clinical-trial" in asked
+
+
+# The site's own lists and forms ------------------------------------------------------------
+
+def destination_links(html):
+    box = re.search(r'<section class="search-destinations".*?</section>', html, re.S)
+    return re.findall(r'<li><a href="([^"]*)">', box[0]) if box else []
+
+
+@pytest.mark.parametrize(("query", "links"), [
+    ("newsletter", ["/newsletter/"]),
+    ("Unsubscribe", ["/newsletter/"]),
+    ("email updates", ["/newsletter/"]),
+    ("What is a clinical trial?", ["/trials/explained/", "/trials/"]),
+    ("trial phases", ["/trials/explained/"]),
+    ("glossary", ["/glossary/"]),
+    ("conditions a to z", ["/conditions/"]),
+    ("find a doctor", ["/care/"]),
+    ("support services", ["/support/"]),
+])
+def test_the_sites_own_pages_are_offered_above_the_results(client, demo, query, links):
+    assert destination_links(page(client, query)) == links
+
+
+def test_a_page_of_the_site_counts_as_found(client, demo):
+    html = page(client, "mailing list")
+    assert destination_links(html) == ["/newsletter/"]
+    assert "No other results for “mailing list”." in html
+    assert "Nothing matches" not in html
+    assert "Try fewer or simpler words" not in html
+    assert "Did you mean" not in html
+    assert SearchQueryStat.objects.get(query="mailing list").results == 1
+    html = page(client, "newsletter")  # the privacy notice says what the newsletter keeps
+    assert destination_links(html) == ["/newsletter/"]
+    assert '<a href="/privacy/">Privacy notice</a>' in html
+    assert "No other results" not in html
+
+
+@pytest.mark.parametrize(("query", "params"), [
+    ("newsletter neuroblastoma", {}),  # a word that does not name the page
+    ("what is it", {}),  # question words only
+    ("neuroblastoma", {}),
+    ("newsletter", {"type": "condition"}),  # a filtered search is for content
+])
+def test_the_sites_own_pages_only_when_every_word_names_them(client, demo, query, params):
+    assert destination_links(page(client, query, **params)) == []
+
+
+def test_every_page_the_site_offers_opens(client):
+    for destination in site_search.destinations():
+        assert client.get(destination.url).status_code == 200, destination.url
 
 
 # NCT numbers --------------------------------------------------------------------------------
@@ -732,6 +812,7 @@ def test_only_the_portals_feature_apps_are_asked_for_search_and_demo_modules(set
         assert all(module.split(".")[0] in settings.FEATURE_APPS for module in found)
     assert [module.__name__ for module in feature_modules("search")] == [
         "conditions.search", "care_sites.search", "trials.search", "pages.search",
+        "newsletter.search",
     ]
     shutil.rmtree(tmp_path)
 
