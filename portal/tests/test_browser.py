@@ -29,6 +29,7 @@ PUBLIC_PAGES = [
     ("search, no match", "/search/?q=qwertyuiop", 200),
     ("search, empty", "/search/", 200),
     ("search, did you mean", "/search/?q=tumours", 200),
+    ("search, pages of the site", "/search/?q=what+is+a+clinical+trial", 200),
     ("search, one type, go to", "/search/?q=wilms+tumor&type=condition", 200),
     ("trials", "/trials/", 200),
     ("trials, filtered", "/trials/?status=open&age=5&condition=neuroblastoma", 200),
