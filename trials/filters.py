@@ -21,8 +21,17 @@ def phase_parameter(phase):
     return phase.lower().replace("early_phase", "early").removeprefix("phase")
 
 
-# The address names no condition or site we list (mistyped, or no longer published).
-NOT_LISTED = "Select a valid choice. That choice is not one of the available choices."
+# A value the lists do not hold (an address mistyped, or a condition or site no longer
+# published), said in plain words; the value itself is never repeated back.
+NOT_LISTED_CONDITION = "We have no page about that condition. Choose one from the list."
+NOT_LISTED_SITE = "That is not one of our sites. Choose one from the list."
+NOT_LISTED_STATUS = "Choose a status from the list."
+NOT_LISTED_PHASE = "Choose a phase from the list."
+AGE_ERRORS = {
+    "invalid": "Enter your child's age in years as a number, for example 5.",
+    "min_value": "Enter an age of 0 or more (0 for a baby under one year old).",
+    "max_value": "Enter an age of 120 or less.",
+}
 
 PHASE_CODES = {phase_parameter(phase): phase for phase in Phase}
 PHASE_CHOICES = [(phase_parameter(phase), phase.label) for phase in Phase]
@@ -44,24 +53,26 @@ class TrialFilter(django_filters.FilterSet):
     # instance for each option took most of the page's time.
     condition = django_filters.ChoiceFilter(
         label="Condition", choices=[], method="by_condition", widget=PlainSelect(SELECT_ATTRS),
-        empty_label="Any condition", error_messages={"invalid_choice": NOT_LISTED},
+        empty_label="Any condition",
+        error_messages={"invalid_choice": NOT_LISTED_CONDITION},
     )
     status = django_filters.ChoiceFilter(
         label="Status", choices=STATUS_CHOICES, method="by_status", empty_label="Any status",
-        widget=PlainSelect(SELECT_ATTRS),
+        widget=PlainSelect(SELECT_ATTRS), error_messages={"invalid_choice": NOT_LISTED_STATUS},
     )
     phase = django_filters.ChoiceFilter(
         label="Phase", choices=PHASE_CHOICES, method="by_phase", empty_label="Any phase",
-        widget=PlainSelect(SELECT_ATTRS),
+        widget=PlainSelect(SELECT_ATTRS), error_messages={"invalid_choice": NOT_LISTED_PHASE},
     )
     age = django_filters.NumberFilter(
         label="Child's age (years)", method="by_age", min_value=0, max_value=120,
+        error_messages=AGE_ERRORS,
         widget=forms.NumberInput(attrs={"min": 0, "max": 120, "step": 1, "inputmode": "numeric",
                                         "class": "form-control"}),
     )
     site = django_filters.ChoiceFilter(
         label="Where it runs here", choices=[], method="by_site", widget=PlainSelect(SELECT_ATTRS),
-        empty_label="Any of our sites", error_messages={"invalid_choice": NOT_LISTED},
+        empty_label="Any of our sites", error_messages={"invalid_choice": NOT_LISTED_SITE},
     )
 
     class Meta:

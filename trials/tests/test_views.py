@@ -338,18 +338,16 @@ def test_the_status_filter_offers_upcoming_beside_open_active_closed(client):
 
 
 @pytest.mark.parametrize(("query", "field", "message"), [
-    ("age=abc", "age", "Enter a number."),
-    ("age=-1", "age", "Ensure this value is greater than or equal to 0."),
-    ("age=200", "age", "Ensure this value is less than or equal to 120."),
-    ("phase=9", "phase", "Select a valid choice. 9 is not one of the available choices."),
-    ("status=nope", "status",
-     "Select a valid choice. nope is not one of the available choices."),
-    ("status=RECRUITING", "status",
-     "Select a valid choice. RECRUITING is not one of the available choices."),
+    ("age=abc", "age", "Enter your child&#x27;s age in years as a number, for example 5."),
+    ("age=5+years", "age", "Enter your child&#x27;s age in years as a number, for example 5."),
+    ("age=-1", "age", "Enter an age of 0 or more (0 for a baby under one year old)."),
+    ("age=200", "age", "Enter an age of 120 or less."),
+    ("phase=9", "phase", "Choose a phase from the list."),
+    ("status=nope", "status", "Choose a status from the list."),
+    ("status=RECRUITING", "status", "Choose a status from the list."),
     ("condition=unknown", "condition",
-     "Select a valid choice. That choice is not one of the available choices."),
-    ("site=nowhere", "site",
-     "Select a valid choice. That choice is not one of the available choices."),
+     "We have no page about that condition. Choose one from the list."),
+    ("site=nowhere", "site", "That is not one of our sites. Choose one from the list."),
 ])
 def test_invalid_filter_values_show_an_error_and_are_ignored(client, catalogue, query, field,
                                                               message):
