@@ -23,8 +23,8 @@ def support_service_document(service):
         title=service.name, url=service.get_absolute_url(), summary=service.summary,
         parts=(
             Part("", "", html_text(service.description_html)),
-            Part("how-to-access", "How to get it", service.how_to_access),
-            Part("contact-title", "Languages",
+            Part("how-to-access", "How to get this help", service.how_to_access),
+            Part("languages", "Languages",
                  ", ".join(language.name for language in service.languages.all())),
             Part("", "For", ", ".join(condition.name for condition in service.conditions.all())),
         ),

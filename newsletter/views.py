@@ -35,9 +35,12 @@ def too_many_requests(request):
     return response
 
 
-def link_problem(request, error):
-    return render(request, "newsletter/link_problem.html", {"reason": error.reason},
-                  status=error.status)
+def link_problem(request, error, purpose="confirm"):
+    """What went wrong with an emailed link, and what to do instead: for a link meant to
+    stop or change the newsletter ("unsubscribe", "preferences"), how to do that, never
+    "sign up again"."""
+    return render(request, "newsletter/link_problem.html",
+                  {"reason": error.reason, "purpose": purpose}, status=error.status)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -128,7 +131,7 @@ def preferences(request, token):
     try:
         subscriber = tokens.subscriber_from_token(token)
     except tokens.LinkError as error:
-        return link_problem(request, error)
+        return link_problem(request, error, purpose="preferences")
     form = None
     if subscriber.state == Subscriber.State.CONFIRMED:
         data = request.POST if request.method == "POST" else None
@@ -153,7 +156,7 @@ def unsubscribe(request, token):
     try:
         subscriber = tokens.subscriber_from_token(token)
     except tokens.LinkError as error:
-        return link_problem(request, error)
+        return link_problem(request, error, purpose="unsubscribe")
     if request.method == "POST":
         # Mail programs post without a CSRF token: the signed link alone authorises them.
         if not one_click(request):

@@ -551,8 +551,8 @@ def spellings(word):
 
 
 def find_simple(query, kind, offset):
-    """SQLite (make run): every word but common ones (or its American spelling) in the
-    names, identifier, summary or body; names that match rank first."""
+    """SQLite (make run): every word but common ones (its stem, or the stem of its American
+    spelling) in the names, identifier, summary or body; names that match rank first."""
     documents = SearchDocument.objects.live()
     # Words without the punctuation around them ("trial?"); as full-text search does,
     # common words ("what is a") are left out unless that is all.
@@ -560,7 +560,9 @@ def find_simple(query, kind, offset):
     words = [word for word in words if word.lower() not in STOP_WORDS] or words
     if not words:
         return {}, []
-    variants = [spellings(word) for word in words]
+    # Each word's stem, as full-text search would ("bruising" finds "bruises"), in each
+    # spelling.
+    variants = [sorted({stem(spelling) for spelling in spellings(word)}) for word in words]
     for word, spelled in zip(words, variants, strict=True):
         matches = Q(code__iexact=word)
         for spelling in spelled:

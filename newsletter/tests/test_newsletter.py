@@ -470,7 +470,15 @@ def test_tampered_or_garbage_tokens_give_a_clear_page(client, kind, token):
         response = method(f"/newsletter/{kind}/{token}/")
         assert response.status_code in (400, 404)
         if response.status_code == 400:
-            assert b"This link doesn't work" in response.content
+            html = response.content.decode()
+            assert "This link doesn't work" in html
+            # A broken link to leave or change the newsletter says how to do that instead.
+            assert ("sign up again" in html) == (kind == "confirm")
+            if kind == "unsubscribe":
+                assert "To stop the newsletter, use the “Unsubscribe” link" in html
+                assert '<a href="/privacy/">privacy notice</a>' in html
+            if kind == "preferences":
+                assert "To change your topics, use the “Change your topics” link" in html
 
 
 def test_a_token_for_one_purpose_does_not_work_for_another(client, topics):
@@ -493,10 +501,14 @@ def test_links_of_a_deleted_subscriber_say_it_is_gone(client, topics):
     subscriber = Subscriber.objects.get()
     unsubscribe = manage_path("unsubscribe", subscriber)
     subscriber.delete()
-    for url in (path, unsubscribe):
-        response = client.get(url)
-        assert response.status_code == 404
-        assert b"This link no longer works" in response.content
+    response = client.get(path)
+    assert response.status_code == 404
+    assert b"This link no longer works" in response.content
+    response = client.get(unsubscribe)
+    assert response.status_code == 404
+    assert b"You are not on our mailing list" in response.content
+    assert b"We will not send it the newsletter." in response.content
+    assert b"sign up again" not in response.content
 
 
 def test_only_the_latest_confirmation_link_works(client, topics):

@@ -56,6 +56,9 @@ def on_postgresql():
     ("BART", "/care/locations/oakland-campus/#transit"),
     ("interpreter Spanish", "/support/interpreter-services/"),
     ("naxitamab", "/trials/NCT99990003/"),
+    # Other endings of the words on the page ("look like bruises").
+    ("bruising around eyes", "/conditions/neuroblastoma/#symptoms"),
+    ("bruising", "/conditions/neuroblastoma/#symptoms"),
 ])
 def test_words_inside_pages_find_their_section(client, demo, query, link):
     links = result_links(page(client, query))
@@ -285,11 +288,14 @@ def test_languages_and_locations_are_kept_current(client):
     service = make_service(slug="interpreters", name="Interpreters")
     tagalog = Language.objects.create(name="Tagalog")
     service.languages.add(tagalog)
-    assert result_links(page(client, "tagalog")) == ["/support/interpreters/#contact-title"]
+    assert result_links(page(client, "tagalog")) == ["/support/interpreters/#languages"]
+    # The link lands on the heading of the list of languages.
+    assert '<h2 id="languages" class="h4">Languages</h2>' in client.get(
+        "/support/interpreters/").content.decode()
     tagalog.name = "Filipino"
     tagalog.save()
     assert result_links(page(client, "tagalog")) == []
-    assert result_links(page(client, "filipino")) == ["/support/interpreters/#contact-title"]
+    assert result_links(page(client, "filipino")) == ["/support/interpreters/#languages"]
     service.languages.clear()
     assert result_links(page(client, "filipino")) == []
     location = make_location(slug="berkeley", transit="Bus line 51B stops outside.")
@@ -468,13 +474,13 @@ def test_the_sites_own_pages_are_offered_above_the_results(client, demo, query, 
 
 
 def test_a_page_of_the_site_counts_as_found(client, demo):
-    html = page(client, "mailing list")
+    html = page(client, "email updates")
     assert destination_links(html) == ["/newsletter/"]
-    assert "No other results for “mailing list”." in html
+    assert "No other results for “email updates”." in html
     assert "Nothing matches" not in html
     assert "Try fewer or simpler words" not in html
     assert "Did you mean" not in html
-    assert SearchQueryStat.objects.get(query="mailing list").results == 1
+    assert SearchQueryStat.objects.get(query="email updates").results == 1
     html = page(client, "newsletter")  # the privacy notice says what the newsletter keeps
     assert destination_links(html) == ["/newsletter/"]
     assert '<a href="/privacy/">Privacy notice</a>' in html

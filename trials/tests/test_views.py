@@ -355,9 +355,18 @@ def test_invalid_filter_values_show_an_error_and_are_ignored(client, catalogue, 
     html = page_text(response)
     error = block(html, f'<div id="id_{field}_error" class="invalid-feedback">', "</div>")
     assert message in error
+    # Above the results too (on a phone the form is a screen away), linked to the field.
+    summary = block(html, '<div class="alert alert-warning filter-problems" role="alert">',
+                    "</div>")
+    assert "Not used in this search, as it needs a change:" in summary
+    assert re.search(rf'<li><a href="#id_{field}">[^<]+</a>: {re.escape(message)}</li>', summary)
     # The invalid value filters nothing: every published trial is listed.
     assert listed_numbers(client, query) == [1, 2, 3, 4, 5, 6, 7, 8]
     assert result_count(response) == "8 trials"
+
+
+def test_valid_filters_show_no_summary_of_problems(client, catalogue):
+    assert "filter-problems" not in page_text(client.get("/trials/?age=5&status=open"))
 
 
 def test_each_filter_has_its_label_and_an_input_marked_when_invalid(client, catalogue):
