@@ -346,6 +346,9 @@ class TreatmentOption(models.Model):
         return self.text
 
 
+FIRST_REFERENCE_YEAR = 1800
+
+
 class Reference(models.Model):
     condition = models.ForeignKey(Condition, on_delete=models.CASCADE, related_name="references")
     order = models.PositiveIntegerField(default=0)
@@ -369,6 +372,14 @@ class Reference(models.Model):
         return self.title
 
     def clean(self):
+        this_year = timezone.localdate().year
+        if self.year is not None and not FIRST_REFERENCE_YEAR <= self.year <= this_year + 1:
+            raise ValidationError({"year": f"Enter the year it was published, from "
+                                           f"{FIRST_REFERENCE_YEAR} to {this_year + 1} (for a "
+                                           f"work in press)."})
+        if self.accessed is not None and self.accessed > timezone.localdate():
+            raise ValidationError({"accessed": "Enter the day the page was read: it cannot be "
+                                               "later than today."})
         # A DOI pasted as a link or with its "doi:" label keeps only the DOI itself.
         doi = re.sub(r"^(?:(?:https?://)?(?:dx\.)?doi\.org/|doi:\s*)", "", self.doi.strip(),
                      flags=re.IGNORECASE).strip()

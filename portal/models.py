@@ -74,10 +74,26 @@ class Publishable(models.Model):
     class Meta:
         abstract = True
 
+    # Addresses are lower case: a slug typed with capitals is kept in lower case, before the
+    # check for an address already taken ("Neuroblastoma" is refused beside "neuroblastoma"),
+    # so that an address typed in other capitals can only lead to one page.
+    def save(self, *args, **kwargs):
+        self.lower_slug()
+        super().save(*args, **kwargs)
+
     def clean(self):
         super().clean()
         if self.unpublish_at and self.publish_at and self.unpublish_at <= self.publish_at:
             raise ValidationError({"unpublish_at": "Unpublishing must come after publishing."})
+
+    def clean_fields(self, exclude=None):
+        self.lower_slug()
+        super().clean_fields(exclude=exclude)
+
+    def lower_slug(self):
+        slug = getattr(self, "slug", None)
+        if isinstance(slug, str):
+            self.slug = slug.lower()
 
     @property
     def is_live(self):

@@ -37,16 +37,40 @@ PUBLISHING_FIELDS = ["status", "publish_at", "unpublish_at"]
 
 
 class ApproveForm(forms.Form):
+    # Said apart from the time: a browser sends a date-time field it cannot read as empty,
+    # which alone would mean "now".
+    when = forms.ChoiceField(
+        label="Publish", required=False, initial="now", widget=forms.RadioSelect,
+        choices=[("now", "Now"), ("later", "At a set time")],
+    )
     publish_at = forms.DateTimeField(
         label="Publish at", required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-        help_text="Leave empty to publish now. Format: YYYY-MM-DD HH:MM.",
+        help_text="For “At a set time”: the date and time, YYYY-MM-DD HH:MM.",
+        error_messages={"invalid": "Enter the date and time as YYYY-MM-DD HH:MM."},
     )
     comment = forms.CharField(label="Note (optional)", required=False, widget=forms.Textarea(
         attrs={"rows": 3}))
     # The fingerprint of the changes shown (portal.publishing.fingerprint).
     seen = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
+
+
+    def clean(self):
+        data = super().clean()
+        # Without the choice (a script), a time given means that time.
+        when = data.get("when") or ("later" if data.get("publish_at") else "now")
+        if when == "now":
+            data["publish_at"] = None
+        elif "publish_at" not in self.errors:
+            if data.get("publish_at") is None:
+                self.add_error("publish_at", "Enter the date and time to publish, or choose "
+                                             "“Now”.")
+            elif data["publish_at"] <= timezone.now():
+                self.add_error("publish_at", "This time has passed: choose a later one, or "
+                                             "“Now”.")
+        data["when"] = when
+        return data
 
 
 class SendBackForm(forms.Form):
@@ -241,6 +265,7 @@ class DraftAdminMixin:
         return {
             "review_url": reverse(self.admin_url_name("review"), args=[obj.pk]),
             "review_state": draft_state_label(obj, draft),
+            "in_review": draft is not None and draft.state == Draft.State.IN_REVIEW,
             "publication_checks": with_draft_applied(obj, self.publication_checks)
             if request.method == "GET" else [],
         }

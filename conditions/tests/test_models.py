@@ -94,6 +94,49 @@ def test_reference_doi_is_normalised_and_linked():
         reference.full_clean()
 
 
+@pytest.mark.parametrize(("year", "accepted"), [
+    (1800, True), (2021, True), (None, True), (1799, False), (20255, False),
+])
+def test_reference_year_must_be_a_real_publication_year(year, accepted):
+    reference = Reference(condition=make_condition(), title="t", year=year)
+    if accepted:
+        reference.full_clean()
+    else:
+        with pytest.raises(ValidationError, match="Enter the year it was published"):
+            reference.full_clean()
+
+
+def test_reference_year_allows_next_year_for_work_in_press_and_no_later():
+    this_year = timezone.localdate().year
+    Reference(condition=make_condition(), title="t", year=this_year + 1).full_clean()
+    with pytest.raises(ValidationError, match="for a work in press"):
+        Reference(condition=Condition.objects.get(), title="t", year=this_year + 2).full_clean()
+
+
+def test_reference_cannot_be_read_on_a_future_day():
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    reference = Reference(condition=make_condition(), title="t", accessed=tomorrow)
+    with pytest.raises(ValidationError, match="cannot be later than today"):
+        reference.full_clean()
+    reference.accessed = timezone.localdate()
+    reference.full_clean()
+
+
+def test_an_address_typed_in_capitals_is_kept_in_lower_case_and_must_be_free():
+    make_condition()  # neuroblastoma
+    other = Condition(name="Another", slug="Neuroblastoma", summary="s")
+    with pytest.raises(ValidationError) as raised:
+        other.full_clean()
+    assert "slug" in raised.value.message_dict
+    other.slug = "Wilms-Tumor"
+    other.full_clean()
+    other.save()
+    other.refresh_from_db()
+    assert other.slug == "wilms-tumor"
+    story = Story.objects.create(title="T", slug="Baby-Theo", summary="s", body="b")
+    assert Story.objects.get(pk=story.pk).slug == "baby-theo"
+
+
 def test_story_image_needs_a_description():
     from django.core.files.uploadedfile import SimpleUploadedFile
 

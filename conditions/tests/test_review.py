@@ -8,6 +8,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from reversion.models import Version
 
 from conditions.models import Condition, Section
@@ -250,6 +251,48 @@ def test_an_approval_can_wait_for_a_publishing_time(editor_client, reviewer_clie
     assert publish_due_drafts() == 0
     assert publish_due_drafts(now=timezone.now() + datetime.timedelta(days=3)) == 1
     assert Section.objects.get(pk=overview.pk).body == NEW_BODY
+
+
+@pytest.mark.parametrize(("publish_at", "error"), [
+    # What a browser sends for a date-time it cannot read ("2026-02-30 10:00", "tomorrow").
+    ("", "Enter the date and time to publish, or choose “Now”."),
+    ("tomorrow", "Enter the date and time as YYYY-MM-DD HH:MM."),
+    ("2020-01-06T09:00", "This time has passed: choose a later one, or “Now”."),
+])
+def test_a_set_time_that_cannot_be_read_never_means_now(editor_client, reviewer_client,
+                                                         publish_at, error):
+    condition, overview = make_full_condition()
+    edit_overview(editor_client, condition, overview, NEW_BODY)
+    response = approve(reviewer_client, review_url(condition),
+                       **{"approve-when": "later", "approve-publish_at": publish_at})
+    assert response.status_code == 200
+    assert escape(error) in response.content.decode()
+    assert draft_for(condition).state != Draft.State.APPROVED
+    overview.refresh_from_db()
+    assert overview.body == OLD_BODY
+
+
+def test_now_publishes_at_once_whatever_time_was_left_in_the_field(editor_client,
+                                                                  reviewer_client):
+    condition, overview = make_full_condition()
+    edit_overview(editor_client, condition, overview, NEW_BODY)
+    later = timezone.localtime() + datetime.timedelta(days=2)
+    response = approve(reviewer_client, review_url(condition),
+                       **{"approve-when": "now",
+                          "approve-publish_at": later.strftime("%Y-%m-%dT%H:%M")})
+    assert response.status_code == 302
+    overview.refresh_from_db()
+    assert overview.body == NEW_BODY
+
+
+def test_the_edit_form_warns_that_saving_takes_changes_out_of_review(editor_client):
+    condition, overview = make_full_condition()
+    edit_overview(editor_client, condition, overview, NEW_BODY)
+    notice = "If you save new changes, they leave the review queue"
+    assert notice not in editor_client.get(change_url(condition)).content.decode()
+    editor_client.post(review_url(condition), {"action": "submit", "submit-comment": ""})
+    assert draft_for(condition).state == Draft.State.IN_REVIEW
+    assert notice in editor_client.get(change_url(condition)).content.decode()
 
 
 def test_the_review_page_lists_the_checks_before_publishing(editor_client):

@@ -152,6 +152,10 @@ def test_rows_move_with_the_keyboard_and_leaving_unsaved_changes_asks_first(
     editor = login(browser, live_server, editor_user)
     editor.goto(f"{live_server.url}/admin/conditions/condition/{condition.pk}/change/")
 
+    # Only lists kept in an order have the buttons: other names (synonyms) have none.
+    assert editor.locator("#synonyms-group .djn-inline-form:not(.djn-empty-form)").count()
+    assert editor.locator("#synonyms-group .move-row").count() == 0
+    assert editor.locator("#sections-group .move-row").count()
     editor.get_by_role("button", name="Move down: Neuroblastoma: Overview").focus()
     editor.keyboard.press("Enter")
     assert "Moved" in editor.locator("[role=status]").last.inner_text()

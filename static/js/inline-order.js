@@ -33,9 +33,20 @@
     row.dispatchEvent(new CustomEvent("portal:reordered", {bubbles: true}));
   }
 
+  // Only rows of a group with an order field (not synonyms, which keep no order).
+  function isSortable(row) {
+    var group = row.closest(".djn-group");
+    try {
+      var data = JSON.parse(group.getAttribute("data-inline-formset"));
+      return Boolean(data.nestedOptions && data.nestedOptions.sortableFieldName);
+    } catch (error) {
+      return false;
+    }
+  }
+
   function addButtons(row) {
     var header = row.querySelector(":scope > h3");
-    if (!header || header.querySelector(".move-row")) {
+    if (!header || header.querySelector(".move-row") || !isSortable(row)) {
       return;
     }
     [["up", -1, "Move up"], ["down", 1, "Move down"]].forEach(function (spec) {
