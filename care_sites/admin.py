@@ -1,6 +1,11 @@
+from itertools import combinations
+
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 
 from care_sites.models import (
+    WEEKDAYS,
     CareSite,
     Closure,
     Language,
@@ -12,9 +17,44 @@ from portal.forms import ADMIN_DATE_FIELDS
 from portal.review_admin import DraftAdminMixin
 from portal.revisions import RevisionAdmin
 
+MINUTES_A_DAY = 24 * 60
+MINUTES_A_WEEK = 7 * MINUTES_A_DAY
+
+
+def minutes(moment):
+    return moment.hour * 60 + moment.minute
+
+
+class OpeningHoursFormSet(BaseInlineFormSet):
+    """A day may have several rows (a break at lunch), but no two may overlap: families
+    would read two answers to "is it open now". Hours past midnight run into the next day,
+    Sunday's into Monday's."""
+
+    def clean(self):
+        super().clean()
+        spans = []
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            day, opens, closes = data.get("weekday"), data.get("opens"), data.get("closes")
+            if data.get("DELETE") or None in (day, opens, closes) or opens == closes:
+                continue
+            start = day * MINUTES_A_DAY + minutes(opens)
+            end = day * MINUTES_A_DAY + minutes(closes)
+            if closes < opens:
+                end += MINUTES_A_DAY
+            label = f"{dict(WEEKDAYS)[day]} {opens:%H:%M}-{closes:%H:%M}"
+            spans.append((start, end, label))
+        for (start, end, label), (other_start, other_end, other) in combinations(spans, 2):
+            if any(start < other_end + shift and other_start + shift < end
+                   for shift in (-MINUTES_A_WEEK, 0, MINUTES_A_WEEK)):
+                raise ValidationError(
+                    f"These opening hours overlap: {label} and {other}. Join them into one "
+                    "row, or change one of them.")
+
 
 class OpeningHoursInline(admin.TabularInline):
     model = OpeningHours
+    formset = OpeningHoursFormSet
     extra = 0
 
 

@@ -278,6 +278,47 @@ def test_support_service_changelist_filters_and_searches(editor_client):
     assert result_names(response) == {"Interpreters"}
 
 
+@pytest.mark.parametrize(("rows", "message"), [
+    ([(0, "08:00", "17:00"), (0, "10:00", "12:00")],
+     "These opening hours overlap: Monday 08:00-17:00 and Monday 10:00-12:00."),
+    ([(0, "08:00", "12:30"), (0, "12:00", "17:00")],
+     "These opening hours overlap: Monday 08:00-12:30 and Monday 12:00-17:00."),
+    # Past midnight into the next day, and Sunday night into Monday morning.
+    ([(0, "20:00", "02:00"), (1, "01:00", "09:00")],
+     "These opening hours overlap: Monday 20:00-02:00 and Tuesday 01:00-09:00."),
+    ([(6, "22:00", "06:00"), (0, "05:00", "12:00")],
+     "These opening hours overlap: Sunday 22:00-06:00 and Monday 05:00-12:00."),
+    # A break at lunch, back to back, and overnight hours that end as the next day opens.
+    ([(0, "08:00", "12:00"), (0, "13:00", "17:00")], None),
+    ([(0, "08:00", "12:00"), (0, "12:00", "17:00")], None),
+    ([(0, "20:00", "08:00"), (1, "08:00", "17:00")], None),
+])
+def test_opening_hours_that_overlap_are_refused(editor_client, rows, message):
+    data = {
+        "name": "Fresno clinic", "slug": "fresno-clinic", "status": "published",
+        "publish_at_0": "2025-01-06", "publish_at_1": "08:00:00",
+        "street_address": "1 Example Way", "city": "Fresno", "state": "CA",
+        "postal_code": "93701", "phone": "", "latitude": "", "longitude": "",
+        "hours_note": "", "parking": "", "transit": "",
+        "opening_hours-TOTAL_FORMS": str(len(rows)), "opening_hours-INITIAL_FORMS": "0",
+        "closures-TOTAL_FORMS": "0", "closures-INITIAL_FORMS": "0",
+    }
+    for index, (day, opens, closes) in enumerate(rows):
+        data.update({f"opening_hours-{index}-weekday": str(day),
+                     f"opening_hours-{index}-opens": opens,
+                     f"opening_hours-{index}-closes": closes})
+    response = editor_client.post(reverse("admin:care_sites_location_add"), data)
+    if message is None:
+        assert response.status_code == 302
+        assert Location.objects.get().opening_hours.count() == len(rows)
+    else:
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert message in html
+        assert "Join them into one row, or change one of them." in html
+        assert not Location.objects.exists()
+
+
 def test_editor_adds_a_location_with_hours_through_the_admin(editor_client):
     data = {
         "name": "Fresno clinic", "slug": "fresno-clinic", "status": "published",
