@@ -71,6 +71,13 @@ def changes_between(old, new, ignore=()):
         for name in after:
             if name in ignored or as_text(before.get(name)) == as_text(after[name]):
                 continue
+            if name == "order" and isinstance(before.get(name), int) and isinstance(
+                    after[name], int):
+                # A place in a list: the numbers mean nothing to a reader ("Order 1 0").
+                moved = "up" if after[name] < before[name] else "down"
+                changes.append({"part": describe(key[0], after), "field": "Place in the list",
+                                "html": f"Moved {moved}", "kind": "changed"})
+                continue
             changes.append({
                 "part": describe(key[0], after), "field": field_label(key[0], name),
                 "html": word_diff(as_text(before.get(name)), as_text(after[name])),

@@ -18,3 +18,15 @@ def test_a_real_change_is_listed_word_by_word():
     assert change["kind"] == "changed"
     assert "<ins>Another</ins>" in change["html"]
     assert "<del>Second</del>" in change["html"]
+
+
+def test_a_move_in_a_list_says_which_way():
+    live = {KEY: {"heading": "Symptoms", "order": 1},
+            ("conditions.section", "2"): {"heading": "Overview", "order": 0}}
+    sent = {KEY: {"heading": "Symptoms", "order": 0},
+            ("conditions.section", "2"): {"heading": "Overview", "order": 1}}
+    assert [(change["part"], change["field"], change["html"])
+            for change in changes_between(live, sent)] == [
+        ("Section \u201cSymptoms\u201d", "Place in the list", "Moved up"),
+        ("Section \u201cOverview\u201d", "Place in the list", "Moved down"),
+    ]
