@@ -31,7 +31,8 @@ def live_in_other_case(model, slug):
     address such as /conditions/Neuroblastoma/), or None."""
     if slug == slug.lower():
         return None
-    return model._default_manager.published().filter(slug__iexact=slug).first()
+    # Addresses are saved in lower case (Publishable.save).
+    return model._default_manager.published().filter(slug=slug.lower()).first()
 
 
 def redirect_keeping_query(request, url):

@@ -158,6 +158,12 @@ STOP_WORDS = frozenset({
     "who", "whom", "why", "will", "with", "would", "you", "your",
 })
 MAX_DESTINATIONS = 3
+
+
+def without_stop_words(words):
+    """The words but common ones, as full-text search reads them; all of them when there
+    is nothing else ("the who")."""
+    return [word for word in words if word.lower() not in STOP_WORDS] or words
 # ASCII punctuation, and typographic quotes, guillemets, inverted marks and the ellipsis.
 PUNCTUATION = string.punctuation + "\u201c\u201d\u2018\u2019\u00ab\u00bb\u00bf\u00a1\u2026"
 
@@ -429,8 +435,7 @@ def prefix_terms(query):
     """The query's words as beginnings of words ("osteo" finds osteosarcoma), or "" when a
     word is too short; common words such as "is" are left out, as full-text search does.
     Built from letters and digits only, so nothing typed can be read as an operator."""
-    words = re.findall(r"\w+", query)
-    words = [word for word in words if word.lower() not in STOP_WORDS] or words
+    words = without_stop_words(re.findall(r"\w+", query))
     if not words or any(len(word) < MIN_PREFIX for word in words):
         return ""
     return " & ".join(f"{word}:*" for word in words)
@@ -556,8 +561,8 @@ def find_simple(query, kind, offset):
     documents = SearchDocument.objects.live()
     # Words without the punctuation around them ("trial?"); as full-text search does,
     # common words ("what is a") are left out unless that is all.
-    words = [word for word in (word.strip(PUNCTUATION) for word in query.split()) if word]
-    words = [word for word in words if word.lower() not in STOP_WORDS] or words
+    words = without_stop_words(
+        [word for word in (word.strip(PUNCTUATION) for word in query.split()) if word])
     if not words:
         return {}, []
     # Each word's stem, as full-text search would ("bruising" finds "bruises"), in each
@@ -629,6 +634,9 @@ def suggestion(query):
     return " ".join(suggested) if changed else ""
 
 
+SUFFIXES = ("ing", "es", "ed", "s")
+
+
 def stem(word):
     """A lower-case word without a common ending ("trials", "scanning" -> "trial", "scann"):
     enough to tell words the search treats alike."""
@@ -644,8 +652,6 @@ def stems_of(text):
 
 
 # Results -----------------------------------------------------------------------------------
-
-SUFFIXES = ("ing", "es", "ed", "s")
 
 
 class Words:
@@ -683,8 +689,7 @@ class Words:
 def match_pattern(query):
     """The query's words and their stems, to find in text, leaving out stop words ("what is
     a") unless there is nothing else (None without words)."""
-    words = [word.lower() for word in re.findall(r"\w+", query)]
-    stems = {stem(word) for word in [word for word in words if word not in STOP_WORDS] or words}
+    stems = {stem(word) for word in without_stop_words(re.findall(r"\w+", query))}
     return Words(stems) if stems else None
 
 

@@ -278,6 +278,24 @@ def test_support_service_changelist_filters_and_searches(editor_client):
     assert result_names(response) == {"Interpreters"}
 
 
+def location_form(rows):
+    """The admin's add form for a location, with opening hours (weekday, opens, closes)."""
+    data = {
+        "name": "Fresno clinic", "slug": "fresno-clinic", "status": "published",
+        "publish_at_0": "2025-01-06", "publish_at_1": "08:00:00",
+        "street_address": "1 Example Way", "city": "Fresno", "state": "CA",
+        "postal_code": "93701", "phone": "", "latitude": "", "longitude": "",
+        "hours_note": "", "parking": "", "transit": "",
+        "opening_hours-TOTAL_FORMS": str(len(rows)), "opening_hours-INITIAL_FORMS": "0",
+        "closures-TOTAL_FORMS": "0", "closures-INITIAL_FORMS": "0",
+    }
+    for index, (day, opens, closes) in enumerate(rows):
+        data.update({f"opening_hours-{index}-weekday": str(day),
+                     f"opening_hours-{index}-opens": opens,
+                     f"opening_hours-{index}-closes": closes})
+    return data
+
+
 @pytest.mark.parametrize(("rows", "message"), [
     ([(0, "08:00", "17:00"), (0, "10:00", "12:00")],
      "These opening hours overlap: Monday 08:00-17:00 and Monday 10:00-12:00."),
@@ -294,20 +312,8 @@ def test_support_service_changelist_filters_and_searches(editor_client):
     ([(0, "20:00", "08:00"), (1, "08:00", "17:00")], None),
 ])
 def test_opening_hours_that_overlap_are_refused(editor_client, rows, message):
-    data = {
-        "name": "Fresno clinic", "slug": "fresno-clinic", "status": "published",
-        "publish_at_0": "2025-01-06", "publish_at_1": "08:00:00",
-        "street_address": "1 Example Way", "city": "Fresno", "state": "CA",
-        "postal_code": "93701", "phone": "", "latitude": "", "longitude": "",
-        "hours_note": "", "parking": "", "transit": "",
-        "opening_hours-TOTAL_FORMS": str(len(rows)), "opening_hours-INITIAL_FORMS": "0",
-        "closures-TOTAL_FORMS": "0", "closures-INITIAL_FORMS": "0",
-    }
-    for index, (day, opens, closes) in enumerate(rows):
-        data.update({f"opening_hours-{index}-weekday": str(day),
-                     f"opening_hours-{index}-opens": opens,
-                     f"opening_hours-{index}-closes": closes})
-    response = editor_client.post(reverse("admin:care_sites_location_add"), data)
+    response = editor_client.post(reverse("admin:care_sites_location_add"),
+                                  location_form(rows))
     if message is None:
         assert response.status_code == 302
         assert Location.objects.get().opening_hours.count() == len(rows)
@@ -320,19 +326,7 @@ def test_opening_hours_that_overlap_are_refused(editor_client, rows, message):
 
 
 def test_editor_adds_a_location_with_hours_through_the_admin(editor_client):
-    data = {
-        "name": "Fresno clinic", "slug": "fresno-clinic", "status": "published",
-        "publish_at_0": "2025-01-06", "publish_at_1": "08:00:00",
-        "street_address": "1 Example Way", "city": "Fresno", "state": "CA",
-        "postal_code": "93701", "phone": "", "latitude": "", "longitude": "",
-        "hours_note": "", "parking": "", "transit": "",
-        "opening_hours-TOTAL_FORMS": "2", "opening_hours-INITIAL_FORMS": "0",
-        "opening_hours-0-weekday": "0", "opening_hours-0-opens": "09:00",
-        "opening_hours-0-closes": "17:00",
-        "opening_hours-1-weekday": "1", "opening_hours-1-opens": "09:00",
-        "opening_hours-1-closes": "09:00",
-        "closures-TOTAL_FORMS": "0", "closures-INITIAL_FORMS": "0",
-    }
+    data = location_form([(0, "09:00", "17:00"), (1, "09:00", "09:00")])
     response = editor_client.post(reverse("admin:care_sites_location_add"), data)
     assert response.status_code == 200
     assert "Opening and closing times must differ." in response.content.decode()
