@@ -164,10 +164,13 @@ def story_detail(request, slug):
         ),
         slug=slug,
     )
-    crumbs = [
-        {"title": "Conditions", "url": reverse("conditions:condition-list")},
-        {"title": story.title},
-    ]
+    crumbs = [{"title": "Conditions", "url": reverse("conditions:condition-list")}]
+    # A story about one condition sits under that condition's page; one about several, under
+    # the list of conditions.
+    conditions = story.conditions.all()
+    if len(conditions) == 1:
+        crumbs.append({"title": conditions[0].name, "url": conditions[0].get_absolute_url()})
+    crumbs.append({"title": story.title})
     return render(request, "conditions/story_detail.html", {
         "story": story, "crumbs": crumbs, "structured_data": [story_page(story)],
         "og_type": "article",

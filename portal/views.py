@@ -4,6 +4,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
+from django.utils.text import Truncator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
@@ -45,6 +46,9 @@ def page_number(value):
     return max(1, int(value[:9]) if len(value) <= 9 else 10**9)
 
 
+SHOWN_QUERY_LENGTH = 80
+
+
 @require_safe
 def search(request):
     raw = request.GET.get("q", "")
@@ -73,6 +77,8 @@ def search(request):
                          paginator.count + len(destinations))
     return render(request, "portal/search.html", {
         "query": query,
+        # The words as the results repeat them: a long search is not said again in full.
+        "shown_query": Truncator(query).chars(SHOWN_QUERY_LENGTH),
         "shortened": shortened,
         "kind": kind,
         "types": [(searchable.kind, searchable.plural, counts.get(searchable.kind, 0))

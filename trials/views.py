@@ -2,11 +2,13 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import Truncator
 
 from care_sites.models import CareSite, Location
 from conditions.models import Condition
 from portal.preview import get_public_or_preview
 from portal.related import attach_rows, with_rows
+from portal.search import suggestion
 from trials.filters import TrialFilter
 from trials.models import GROUP_ORDER, STATUS_GROUPS, OverallStatus, StatusGroup, Trial
 from trials.structured_data import trial_page
@@ -16,6 +18,66 @@ PAGE_SIZE = 20
 TRIAL_LISTS = ["primary_outcomes", "interventions", "central_contacts"]
 # A registry may list thousands of sites for one trial: the page shows this many and a count.
 REGISTRY_SITES_SHOWN = 50
+
+
+# On a search that found nothing: what each filter's link says when the search is run
+# without that filter, in the order the form shows them.
+WIDER = {
+    "q": "Show trials without the words \u201c{value}\u201d",
+    "condition": "Show trials for any condition",
+    "status": "Show trials with any status",
+    "phase": "Show trials in any phase",
+    "age": "Show trials for any age",
+    "site": "Show trials at any of our sites",
+}
+
+
+def trials_found(filterset, **changes):
+    """How many trials the filter set's (valid) search finds with some of its values
+    changed (None drops a filter): one count, without validating the form again."""
+    queryset = filterset.queryset
+    values = {**filterset.form.cleaned_data, **changes}
+    for name, value in values.items():
+        queryset = filterset.filters[name].filter(queryset, value)
+    return queryset.count()
+
+
+def address(request, **changes):
+    """The list's address with some parameters changed (None removes one), on the results."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    for key, value in changes.items():
+        if value is None:
+            query.pop(key, None)
+        else:
+            query[key] = value
+    return f"?{query.urlencode()}#results"
+
+
+def ways_to_widen(request, filterset, chosen):
+    """For a search with several filters that found nothing: a link for each filter whose
+    removal finds trials, with how many (one count query per filter, six at most)."""
+    if len(chosen) < 2:
+        return []
+    links = []
+    for name, text in WIDER.items():
+        if name in chosen and (count := trials_found(filterset, **{name: None})):
+            value = Truncator(chosen[name]).chars(60) if name == "q" else ""
+            links.append({"text": text.format(value=value), "count": count,
+                          "url": address(request, **{name: None})})
+    return links
+
+
+def spelling_suggestion(request, filterset, chosen):
+    """For words that found nothing: a close name from the site's pages, when searching for
+    it instead (with the same filters) finds trials."""
+    words = chosen.get("q")
+    if not words:
+        return None
+    suggested = suggestion(words)
+    if not suggested or not trials_found(filterset, q=suggested):
+        return None
+    return {"text": suggested, "url": address(request, q=suggested)}
 
 
 def trial_list(request):
@@ -28,6 +90,7 @@ def trial_list(request):
                                               if filterset.is_bound else ())
               if value not in (None, "")}
     condition = chosen.get("condition")
+    found_nothing = not page.paginator.count
     return render(request, "trials/trial_list.html", {
         "filter": filterset,
         "page_obj": page,
@@ -41,6 +104,9 @@ def trial_list(request):
         # The condition's name, from the choices the form already holds (no query).
         "chosen_condition": dict(filterset.form.fields["condition"].choices).get(condition, "")
         if condition else "",
+        "widen": ways_to_widen(request, filterset, chosen) if found_nothing else [],
+        "did_you_mean": spelling_suggestion(request, filterset, chosen) if found_nothing
+        else None,
         "crumbs": [{"title": "Clinical trials"}],
     })
 

@@ -40,6 +40,11 @@ PAGES = {
     # count, page links, filter choices (conditions, care sites), the page, its care sites
     "trials": ("/trials/", 7),
     "trials, filtered": ("/trials/?status=open&age=5", 7),
+    # count, page links, filter choices (no page of trials): then, as the search found
+    # nothing, a count without each of its six filters, the names "Did you mean" may offer
+    # ("condtion" -> "condition") and a count with the one offered
+    "trials, nothing found": ("/trials/?q=condtion+0&condition=c-0&status=upcoming&phase=2"
+                              "&age=5&site=site-0", 13),
     # the trial with its short lists, registry sites, care sites, their locations,
     # conditions, page links
     "trial": ("/trials/NCT00000000/", 7),

@@ -383,6 +383,10 @@ def test_long_queries_are_shortened_with_a_notice(client):
     assert "only its first 200 characters or 12 words were searched" in html
     own_box = re.search(r'<input type="search" name="q" id="search-q"[^>]*>', html)[0]
     assert 'value="' + "x" * 200 + '"' in own_box
+    # The result line and the title repeat the start of it, not all 200 characters.
+    line = re.search(r'<p class="result-count" role="status">(.*?)</p>', html)[1]
+    assert line == "Nothing matches \u201c" + "x" * 79 + "\u2026\u201d."
+    assert "<title>Search: " + "x" * 59 + "\u2026 | " in html
     many = page(client, " ".join(f"w{i}" for i in range(40)))
     assert 'value="w0 w1 w2 w3 w4 w5 w6 w7 w8 w9 w10 w11"' in many
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from care_sites.models import CareSite, Location
-from conditions.models import Condition
+from conditions.models import Condition, Story
 from conditions.tests.factories import make_condition
 from portal.sitemaps import StaticViewSitemap
 from portal.tests.support import active_content
@@ -87,6 +87,27 @@ def test_breadcrumb_list_matches_the_breadcrumbs(client, demo):
         (2, "Conditions", f"{SITE}/conditions/"),
         (3, "Neuroblastoma", f"{SITE}/conditions/neuroblastoma/"),
     ]
+
+
+def test_a_story_about_one_condition_sits_under_its_page(client, demo):
+    url = "/conditions/stories/a-first-birthday-for-baby-theo/"
+    data, html = blocks(client, url)
+    crumbs = by_type(data, "BreadcrumbList")["itemListElement"]
+    assert [(c["name"], c["item"]) for c in crumbs] == [
+        ("Home", f"{SITE}/"),
+        ("Conditions", f"{SITE}/conditions/"),
+        ("Neuroblastoma", f"{SITE}/conditions/neuroblastoma/"),
+        ("A first birthday for baby Theo", f"{SITE}{url}"),
+    ]
+    shown = re.findall(r'<li class="breadcrumb-item[^"]*"[^>]*>(.*?)</li>', html)
+    assert shown[2] == '<a href="/conditions/neuroblastoma/">Neuroblastoma</a>'
+    # About two conditions: under the list of conditions only.
+    Story.objects.get(slug="a-first-birthday-for-baby-theo").conditions.add(
+        Condition.objects.exclude(slug="neuroblastoma").published().first())
+    data, _ = blocks(client, url)
+    crumbs = by_type(data, "BreadcrumbList")["itemListElement"]
+    assert [c["name"] for c in crumbs] == ["Home", "Conditions",
+                                           "A first birthday for baby Theo"]
 
 
 def test_canonical_leaves_out_tracking_query_strings(client, demo):

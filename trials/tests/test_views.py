@@ -422,6 +422,48 @@ def test_no_match_offers_ways_to_widen_the_search(client, catalogue):
     assert listed_numbers(client, "age=1") == [1, 2, 3, 4, 8]
 
 
+def test_only_filters_whose_removal_finds_trials_are_offered_with_counts(client, catalogue):
+    response = client.get("/trials/?status=upcoming&age=1&phase=1")
+    assert listed(response) == []
+    html = block(page_text(response), '<div class="empty-state">', "</div>")
+    # Without the status: trial 8 (phase 1 and 2, any age); without the age: trial 5 (not
+    # yet recruiting, phase 1). Without the phase, upcoming trials for a one-year-old: none,
+    # so that link is not offered.
+    assert links(html) == {
+        "Show trials with any status": "?age=1&phase=1#results",
+        "Show trials for any age": "?status=upcoming&phase=1#results",
+        "Show all our trials": "/trials/",
+    }
+    assert "Show trials with any status</a> (1 trial)" in html
+    assert "Show trials for any age</a> (1 trial)" in html
+    assert "any phase" not in html
+    assert listed_numbers(client, "age=1&phase=1") == [8]
+    assert listed_numbers(client, "status=upcoming&phase=1") == [5]
+
+
+def test_words_that_found_nothing_can_be_dropped(client, catalogue):
+    html = page_text(client.get("/trials/?q=%3Cb%3Eproton%3C%2Fb%3E+nowhere&status=open"))
+    widen = links(block(html, '<div class="empty-state">', "</div>"))
+    # The words are shown escaped, and only the status filter is left.
+    assert widen["Show trials without the words \u201c&lt;b&gt;proton&lt;/b&gt; nowhere\u201d"] \
+        == "?status=open#results"
+    assert "<b>proton</b>" not in html
+    assert "open#results\">Show trials without the words \u201c&lt;b&gt;proton&lt;/b&gt; nowhere" \
+        "\u201d</a> (2 trials)" in html
+
+
+def test_a_misspelt_word_is_offered_when_its_spelling_finds_trials(client, catalogue):
+    make_condition("osteosarcoma", name="Osteosarcoma")
+    make_trial(nct(20), brief_title="Osteosarcoma maintenance", overall_status="RECRUITING")
+    html = page_text(client.get("/trials/?q=osteosarcomma"))
+    assert listed_numbers(client, "q=osteosarcomma") == []
+    assert ('Did you mean <a href="?q=Osteosarcoma#results">Osteosarcoma</a>?'
+            in block(html, '<div class="empty-state">', "</div>"))
+    # With a filter the spelling would find nothing under, it is not offered.
+    html = page_text(client.get("/trials/?q=osteosarcomma&status=closed"))
+    assert "Did you mean" not in html
+
+
 def test_no_match_without_a_status_filter_offers_all_trials(client, catalogue):
     html = page_text(client.get("/trials/?q=nothing-like-this"))
     assert "No trials match your search." in html
