@@ -49,15 +49,15 @@ def _media_in_tmp(settings, tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
 
     from portal.cache import local_pages
 
-    cache.clear()
-    local_pages.clear()
+    for store in (cache, caches["ratelimit"], local_pages):
+        store.clear()
     yield
-    cache.clear()
-    local_pages.clear()
+    for store in (cache, caches["ratelimit"], local_pages):
+        store.clear()
 
 
 CHROMIUM = "/usr/bin/chromium"

@@ -2,17 +2,17 @@
 
 from care_sites.models import CareSite, Language, Location, SupportService
 from conditions.models import Condition
-from portal.search import Destination, Document, Part, Searchable, html_text
+from portal.search import Destination, Document, Part, Searchable, html_text, live
 
 
 def care_site_document(site):
-    locations = [f"{location.name}, {location.city}" for location in site.locations.all()]
+    locations = [f"{location.name}, {location.city}" for location in live(site.locations.all())]
     return Document(
         title=site.name, url=site.get_absolute_url(), summary=site.summary,
         parts=(
             Part("", "", html_text(site.description_html)),
             Part("treats-title", "Conditions treated",
-                 ", ".join(condition.name for condition in site.conditions.all())),
+                 ", ".join(condition.name for condition in live(site.conditions.all()))),
             Part("where-title", "Where", "; ".join(locations)),
         ),
     )
@@ -26,7 +26,8 @@ def support_service_document(service):
             Part("how-to-access", "How to get this help", service.how_to_access),
             Part("languages", "Languages",
                  ", ".join(language.name for language in service.languages.all())),
-            Part("", "For", ", ".join(condition.name for condition in service.conditions.all())),
+            Part("", "For", ", ".join(condition.name
+                                      for condition in live(service.conditions.all()))),
         ),
     )
 

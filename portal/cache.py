@@ -20,7 +20,7 @@ from collections import OrderedDict
 from contextlib import contextmanager
 from contextvars import ContextVar
 from hashlib import md5
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import urlencode
 
 from django.apps import apps
 from django.conf import settings
@@ -236,14 +236,19 @@ def mark_private(request):
 
 # The middleware -----------------------------------------------------------------------------
 
+def is_tracking(name):
+    """A query parameter that only tells analytics where a visit came from: no view reads
+    it, and links the site builds from the current address leave it out."""
+    return name.startswith("utm_") or name in TRACKING_PARAMETERS
+
+
 def page_key(request):
-    # Parameters in any order share a page, but a parameter given twice keeps the order of
-    # its values: Django reads the last one. Parameters that only tell analytics where a
-    # visit came from (no view reads them) are left out, so a campaign's or a social
-    # network's links, which add a different one for every click, still share the page.
-    pairs = [(name, value) for name, value in parse_qsl(request.META.get("QUERY_STRING", ""),
-                                                        keep_blank_values=True)
-             if not (name.startswith("utm_") or name in TRACKING_PARAMETERS)]
+    # The parameters as the view reads them (request.GET, decoded the same way), in any
+    # order, but a parameter given twice keeps the order of its values: Django reads the
+    # last one. Tracking parameters are left out, so a campaign's or a social network's
+    # links, which add a different one for every click, still share the page.
+    pairs = [(name, value) for name, values in request.GET.lists() if not is_tracking(name)
+             for value in values]
     query = urlencode(sorted(pairs, key=lambda pair: pair[0]))
     url = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
     return KEY_PREFIX + md5(url.encode(), usedforsecurity=False).hexdigest()

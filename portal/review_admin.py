@@ -180,9 +180,25 @@ class DraftAdminMixin:
                                                          extra_context)
         return super().change_view(request, object_id, form_url, extra_context)
 
+    def recover_view(self, request, version_id, extra_context=None):
+        request._recovering = True
+        response = super().recover_view(request, version_id, extra_context)
+        if request.method == "POST" and response.status_code == 302:
+            by = " by a medical reviewer" if self.publish_permission else ""
+            messages.info(request, "The recovered item is a draft: the public does not see "
+                                   f"it until it is published again{by}.")
+        return response
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         parent = super()
         obj = self.get_object(request, unquote(object_id)) if object_id else None
+        if getattr(request, "_recovering", False) and obj is not None:
+            # A deleted item comes back as a draft, whatever it was when deleted: putting it
+            # back in public is publishing, with its own permission (a medical review for
+            # condition pages and stories). This runs inside the recovery's transaction.
+            self.model._default_manager.filter(pk=obj.pk).update(
+                status=Publishable.Status.DRAFT)
+            obj.status = Publishable.Status.DRAFT
         live = obj is not None and obj.status == Publishable.Status.PUBLISHED
         extra_context = {**(extra_context or {}), **self.review_context(request, obj)}
         if not live or getattr(request, "_kept_publishing", None):

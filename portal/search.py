@@ -186,6 +186,12 @@ def destinations_for(query):
 
 # Writing documents -----------------------------------------------------------------------
 
+def live(items):
+    """The related items a public page shows: the live ones (a draft or scheduled condition's
+    name must not be found through a care site that lists it)."""
+    return [item for item in items if getattr(item, "is_live", True)]
+
+
 def plain(text):
     """One line of text from several lines."""
     return " ".join((text or "").split())
@@ -254,6 +260,26 @@ def index(searchable, pks):
         SearchDocument.objects.bulk_create(documents)
         update_vectors(SearchDocument.objects.filter(content_type=content_type,
                                                      object_id__in=pks))
+
+
+def reindex_passed(since, now):
+    """Write again the documents that list related items (a care site's conditions and
+    locations, a trial's conditions) whose publishing or unpublishing time fell in
+    (since, now]: such a change saves nothing, so no signal re-indexes them. Returns how
+    many documents were written."""
+    written = 0
+    for searchable in searchables():
+        for model, lookup in searchable.depends_on:
+            if not issubclass(model, Publishable):
+                continue
+            passed = model._default_manager.filter(
+                Q(publish_at__gt=since, publish_at__lte=now)
+                | Q(unpublish_at__gt=since, unpublish_at__lte=now))
+            owners_ = set(searchable.model._default_manager.filter(**{f"{lookup}__in": passed})
+                          .values_list("pk", flat=True))
+            index(searchable, owners_)
+            written += len(owners_)
+    return written
 
 
 def rebuild(batch=500):

@@ -125,18 +125,27 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # task worker, whose content changes must end the server's cached pages); else memory.
 REDIS_URL = env.str("REDIS_URL", default="")
 CACHE_DIR = env.str("DJANGO_CACHE_DIR", default="")
+# Rate-limit counters ("ratelimit") are kept apart from the pages: a file or memory cache
+# culls entries when full, and visitors who fill it with pages must not wipe the counters.
 if REDIS_URL:
     CACHES = {
-        "default": {
-            "BACKEND": "portal.redis_cache.RedisCache",
-            "LOCATION": REDIS_URL,
-        }
+        alias: {"BACKEND": "portal.redis_cache.RedisCache", "LOCATION": REDIS_URL}
+        for alias in ("default", "ratelimit")
     }
 elif CACHE_DIR:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-                          "LOCATION": str(BASE_DIR / CACHE_DIR)}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                    "LOCATION": str(BASE_DIR / CACHE_DIR)},
+        "ratelimit": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                      "LOCATION": str(BASE_DIR / CACHE_DIR / "ratelimit"),
+                      "OPTIONS": {"MAX_ENTRIES": 100_000}},
+    }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                      "LOCATION": "ratelimit", "OPTIONS": {"MAX_ENTRIES": 100_000}},
+    }
 
 # Whole public pages cached for anonymous visitors (README.md, "Caching"). DJANGO_PAGE_CACHE=off
 # renders every request afresh; the headers below are sent either way. A stored page lives at

@@ -24,6 +24,25 @@ def publish_approved_changes():
     return {"published": publish_due_drafts()}
 
 
+# Each run looks back over three of its intervals, so a run that was late or failed once is
+# made up for by the next (writing a document twice does no harm).
+SEARCH_SCHEDULE_INTERVAL = datetime.timedelta(minutes=5)
+
+
+@task()
+def refresh_search_for_schedule():
+    """A condition or location that goes live (or ends) at a set time is found through the
+    care sites, services and trials that list it from then on."""
+    from portal.cache import content_changed
+    from portal.search import reindex_passed
+
+    now = timezone.now()
+    written = reindex_passed(now - 3 * SEARCH_SCHEDULE_INTERVAL, now)
+    if written:
+        content_changed()  # cached search pages show the documents as now written
+    return {"written": written}
+
+
 @task()
 def forget_old_searches():
     """Search counts are kept for a year (the privacy notice says so), then deleted: what
@@ -41,4 +60,6 @@ SCHEDULE = [
     Job("forget old searches", forget_old_searches, daily_at=3),
     Job("publish approved changes", publish_approved_changes,
         interval=datetime.timedelta(minutes=5)),
+    Job("search: scheduled publishing", refresh_search_for_schedule,
+        interval=SEARCH_SCHEDULE_INTERVAL),
 ]

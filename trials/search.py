@@ -8,7 +8,15 @@ from operator import or_
 from django.db.models import Q
 
 from conditions.models import Condition
-from portal.search import MAX_WORDS, Destination, Document, Part, Searchable, html_text
+from portal.search import (
+    MAX_WORDS,
+    Destination,
+    Document,
+    Part,
+    Searchable,
+    html_text,
+    live,
+)
 from trials.models import Intervention, Trial
 
 # Among trials that match a search as well, those open to new patients come first: what a
@@ -25,7 +33,7 @@ def trial_document(trial):
     interventions = [f"{item.name}. {item.description}" for item in trial.interventions.all()]
     # The condition pages linked under "Read about"; the registry's own condition names,
     # which the page does not show, lead to the top of the page, once each.
-    linked = [condition.name for condition in trial.conditions.all()]
+    linked = [condition.name for condition in live(trial.conditions.all())]
     shown = {name.casefold() for name in linked}
     studied = [name for name in dict.fromkeys(lines(trial.registry_conditions))
                if name.casefold() not in shown]

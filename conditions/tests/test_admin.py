@@ -519,6 +519,31 @@ def test_other_roles_cannot_read_condition_history(client, django_user_model, ro
         assert client.get(url).status_code == 403, url
 
 
+@pytest.mark.parametrize("role", ["editor", "reviewer"])
+def test_a_deleted_live_story_comes_back_as_a_draft(client, editor, reviewer, role):
+    # Taken down by a reviewer; recovering it must not put it back in public unreviewed.
+    with reversion.create_revision():
+        story = Story.objects.create(title="Maya rings the bell", slug="maya",
+                                     summary="Maya finished treatment.", body="Text.",
+                                     status=Story.Status.PUBLISHED,
+                                     publish_at=timezone.now() - datetime.timedelta(days=1))
+    assert client.get("/conditions/stories/maya/").status_code == 200
+    story.delete()
+    [version] = Version.objects.get_deleted(Story)
+    client.force_login({"editor": editor, "reviewer": reviewer}[role])
+    url = reverse("admin:conditions_story_recover", args=[version.pk])
+    page = client.get(url)
+    data = form_data(page, "story_form")
+    response = client.post(url, data, follow=True)
+    assert "The recovered item is a draft: the public does not see it until it is published " \
+        "again by a medical reviewer." in response.content.decode()
+    recovered = Story.objects.get(slug="maya")
+    assert recovered.status == Story.Status.DRAFT
+    client.logout()
+    assert client.get("/conditions/stories/maya/").status_code == 404
+    assert "Maya" not in client.get("/search/", {"q": "maya"}).content.decode()
+
+
 def test_a_version_of_another_object_cannot_be_restored_through_a_condition(editor_client):
     with reversion.create_revision():
         condition, _ = make_full_condition()

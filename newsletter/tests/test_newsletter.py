@@ -5,6 +5,7 @@ import email.policy
 import io
 import re
 import threading
+import time
 from unittest import mock
 
 import pytest
@@ -391,6 +392,35 @@ def test_invalid_posts_count_towards_the_ip_limit(client, topics, settings):
     settings.NEWSLETTER_SIGNUPS_PER_IP = 1
     client.post("/newsletter/", {"email": "nope"}, REMOTE_ADDR="203.0.113.9")
     assert signup(client, topics=topics, ip="203.0.113.9").status_code == 429
+
+
+def test_a_count_lasts_its_whole_window(client, topics, settings, monkeypatch):
+    # The memory and file caches keep an incremented value for five minutes by default.
+    settings.NEWSLETTER_SIGNUPS_PER_IP = 1
+    start = 1_800_000_000 // 3600 * 3600 + 60  # a minute into an hour's window
+    clock = [start]
+    monkeypatch.setattr(time, "time", lambda: clock[0])
+    assert signup(client, "a@example.org", topics=topics).status_code == 302
+    clock[0] = start + 600
+    assert signup(client, "b@example.org", topics=topics).status_code == 429
+    clock[0] = start + 3540  # the next window
+    assert signup(client, "c@example.org", topics=topics).status_code == 302
+
+
+def test_pages_filling_the_cache_never_wipe_the_counts(client, topics, settings, tmp_path):
+    # A file cache drops a third of its entries, chosen at random, each time it is full.
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                    "LOCATION": str(tmp_path / "pages"), "OPTIONS": {"MAX_ENTRIES": 5}},
+        "ratelimit": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                      "LOCATION": str(tmp_path / "limits")},
+    }
+    settings.NEWSLETTER_SIGNUPS_PER_IP = 1
+    assert signup(client, "a@example.org", topics=topics).status_code == 302
+    for number in range(40):
+        assert client.get("/robots.txt", {"n": number}).status_code == 200
+    assert len(list((tmp_path / "pages").iterdir())) <= 6
+    assert signup(client, "b@example.org", topics=topics).status_code == 429
 
 
 # One address, one row ------------------------------------------------------------------------

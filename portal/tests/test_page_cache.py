@@ -22,6 +22,7 @@ from pages.tests.factories import make_notice, make_page
 from portal import cache as page_cache
 from portal import roles
 from portal.tests.support import staff_user
+from trials.tests.factories import make_trial
 
 pytestmark = pytest.mark.django_db
 
@@ -119,6 +120,29 @@ def test_links_with_tracking_parameters_share_the_page(client):
         assert queries == 0, query
     _, queries = get(client, "/trials/?status=open&utm_source=newsletter")
     assert queries > 0  # other parameters still make their own page
+
+
+def test_tracking_parameters_are_not_passed_on_in_the_pages_links(client):
+    make_condition()
+    for number in range(25):  # two pages of trials
+        make_trial(f"NCT{number:08d}")
+    response, _ = get(client, "/trials/?status=open&utm_source=mail&gclid=abc")
+    assert 'href="?status=open&amp;page=2"' in html(response)
+    assert "utm_source" not in html(response)
+    assert "gclid" not in html(response)
+    response, _ = get(client, "/trials/?status=upcoming&age=1&utm_campaign=x")
+    assert "No trials match your search." in html(response)
+    assert "utm_campaign" not in html(response)
+
+
+def test_the_key_reads_the_query_string_as_the_view_does(rf):
+    # WSGI gives the query string's bytes as Latin-1 text; Django reads them as UTF-8.
+    raw = rf.get("/search/", QUERY_STRING="q=\u00c3\u00a9zq")  # the bytes of "\u00e9zq"
+    other = rf.get("/search/", QUERY_STRING="q=%C3%83%C2%A9zq")  # "\u00c3\u00a9zq"
+    assert (raw.GET["q"], other.GET["q"]) == ("\u00e9zq", "\u00c3\u00a9zq")
+    assert page_cache.page_key(raw) != page_cache.page_key(other)
+    same = rf.get("/search/", QUERY_STRING="q=%C3%A9zq")
+    assert page_cache.page_key(raw) == page_cache.page_key(same)
 
 
 def test_a_parameter_given_twice_is_read_as_django_reads_it(client):

@@ -11,12 +11,13 @@ from django.utils import timezone
 from django.utils.html import escape, strip_tags
 
 from care_sites.models import Language, SupportService
-from care_sites.tests.factories import make_location, make_service
+from care_sites.tests.factories import make_location, make_service, make_site
 from conditions.models import Condition
 from conditions.tests.factories import make_condition, make_section
 from portal import roles
 from portal import search as site_search
 from portal.models import OTHER_SEARCHES_LABEL, SearchDocument, SearchQueryStat
+from portal.tasks import refresh_search_for_schedule
 from portal.tests.support import active_content, staff_user
 from trials.models import Trial
 from trials.tests.factories import make_trial
@@ -240,6 +241,38 @@ def test_drafts_are_never_found(client, demo):
     assert "/trials/NCT99990003/" not in page(client, "naxitamab")
     # Nor does a draft's NCT number lead anywhere.
     assert client.get("/search/", {"q": "NCT99990003"}).status_code == 200
+
+
+def test_a_draft_or_scheduled_item_is_not_found_through_what_lists_it(client, monkeypatch):
+    later = timezone.now() + datetime.timedelta(hours=2)
+    draft = make_condition(slug="unannounced", name="Unannouncedoma",
+                           status=Condition.Status.DRAFT)
+    scheduled = make_condition(slug="soon", name="Soonoblastoma", publish_at=later)
+    hidden = make_location(slug="hidden-campus", name="Hiddenvale campus",
+                           status=Condition.Status.DRAFT)
+    site = make_site("tumor-board", name="Tumor board")
+    site.conditions.add(draft, scheduled)
+    site.locations.add(hidden)
+    service = make_service(slug="family-help", name="Family help")
+    service.conditions.add(draft, scheduled)
+    trial = make_trial("NCT12345678")
+    trial.conditions.add(draft, scheduled)
+    for words in ["unannouncedoma", "soonoblastoma", "hiddenvale"]:
+        assert result_links(page(client, words)) == [], words
+    # Publishing the draft (a save) lists it at once; the scheduled one needs the
+    # schedule's job once its time has passed.
+    draft.status = Condition.Status.PUBLISHED
+    draft.save()
+    assert set(result_links(page(client, "unannouncedoma"))) == {
+        "/conditions/unannounced/", "/care/tumor-board/#treats-title", "/support/family-help/",
+        "/trials/NCT12345678/#trial-conditions"}
+    # The job runs every five minutes: here a minute after the time.
+    monkeypatch.setattr(timezone, "now", lambda: later + datetime.timedelta(minutes=1))
+    assert result_links(page(client, "soonoblastoma")) == ["/conditions/soon/"]
+    assert refresh_search_for_schedule.call() == {"written": 3}
+    assert set(result_links(page(client, "soonoblastoma"))) == {
+        "/conditions/soon/", "/care/tumor-board/#treats-title", "/support/family-help/",
+        "/trials/NCT12345678/#trial-conditions"}
 
 
 def test_scheduled_items_are_found_when_their_time_comes(client, monkeypatch):

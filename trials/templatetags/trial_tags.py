@@ -4,6 +4,7 @@ from django import template
 from django.template.defaultfilters import pluralize
 from django.utils.dateformat import format as format_date
 
+from portal.cache import is_tracking
 from trials.models import StatusGroup
 
 register = template.Library()
@@ -28,6 +29,8 @@ def partial_date(value):
 def query_with(context, **changes):
     """The current query string with some parameters changed (None or "" removes them)."""
     query = context["request"].GET.copy()
+    for name in [name for name in query if is_tracking(name)]:
+        del query[name]  # one visitor's campaign tag is not passed on in the page's links
     for key, value in changes.items():
         if value in (None, ""):
             query.pop(key, None)
