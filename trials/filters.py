@@ -64,11 +64,13 @@ class TrialFilter(django_filters.FilterSet):
         label="Phase", choices=PHASE_CHOICES, method="by_phase", empty_label="Any phase",
         widget=PlainSelect(SELECT_ATTRS), error_messages={"invalid_choice": NOT_LISTED_PHASE},
     )
+    # A text box with a number keypad: a number box cannot show back what was typed when it
+    # is not a number ("four"), which the error beside it is about.
     age = django_filters.NumberFilter(
         label="Child's age (years)", method="by_age", min_value=0, max_value=120,
-        error_messages=AGE_ERRORS,
-        widget=forms.NumberInput(attrs={"min": 0, "max": 120, "step": 1, "inputmode": "numeric",
-                                        "class": "form-control"}),
+        error_messages=AGE_ERRORS, help_text="0 for a baby under one year old.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off",
+                                      "class": "form-control"}),
     )
     site = django_filters.ChoiceFilter(
         label="Where it runs here", choices=[], method="by_site", widget=PlainSelect(SELECT_ATTRS),

@@ -34,6 +34,8 @@ PUBLIC_PAGES = [
     ("trials", "/trials/", 200),
     ("trials, filtered", "/trials/?status=open&age=5&condition=neuroblastoma", 200),
     ("trials, no match", "/trials/?status=withdrawn&age=99", 200),
+    ("trials, filters to correct", "/trials/?age=four&condition=bogus", 200),
+    ("trials, no match, wider searches", "/trials/?q=neuroblastomma&age=40&status=open", 200),
     ("trial", "/trials/NCT99990003/", 200),
     ("closed trial", "/trials/NCT99990005/", 200),
     ("what is a clinical trial", "/trials/explained/", 200),
@@ -151,7 +153,8 @@ RGB = "s => s.match(/\\d+/g).slice(0, 3).map(Number)"
 
 def test_keyboard_focus_shows_a_ring_on_the_page_and_in_the_header(demo_site, page):
     page.goto(demo_site + "/conditions/neuroblastoma/")
-    for selector in [".site-header a[href]", "main a[href]"]:
+    for selector in [".site-header a[href]", ".site-header input[type=search]",
+                     ".site-header button", "main a[href]"]:
         for _ in range(80):  # focus from the keyboard, so :focus-visible applies
             page.keyboard.press("Tab")
             if page.evaluate(f"document.activeElement.matches('{selector}')"):

@@ -375,9 +375,12 @@ def test_each_filter_has_its_label_and_an_input_marked_when_invalid(client, cata
         assert f'<label for="id_{name}" class="form-label">' in html
         tag = re.search(rf'<(?:input|select)[^>]* id="id_{name}"[^>]*>', html)[0]
         assert ("is-invalid" in tag) == (name == "age")
-        assert ('aria-describedby="id_age_error"' in tag) == (name == "age")
+        assert ("id_age_error" in tag) == (name == "age")
+    assert 'aria-describedby="id_age_helptext id_age_error"' in html
     assert re.search(r'<option value="2" selected>Phase 2</option>', html)
-    assert '<input type="number" name="age" value="abc"' in html
+    assert '<input type="text" name="age" value="abc" inputmode="numeric"' in html
+    assert '<div id="id_age_helptext" class="form-text">0 for a baby under one year old.</div>' \
+        in html
     # A select with an error is marked the same way.
     html = page_text(client.get("/trials/?status=nope&condition=unknown"))
     for name in ["status", "condition"]:
