@@ -205,6 +205,7 @@ class CareSite(DescribedModel):
         return reverse("care_sites:care-site-detail", kwargs={"slug": self.slug})
 
     def clean(self):
+        super().clean()  # publishing times
         if self.image and not self.image_alt.strip():
             raise ValidationError({"image_alt": "Describe the image for people who cannot see it."})
         if self.slug == "locations":

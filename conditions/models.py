@@ -510,6 +510,7 @@ class GlossaryTerm(Publishable):
         return list(dict.fromkeys(line.strip() for line in lines if line.strip()))
 
     def clean(self):
+        super().clean()  # publishing times
         from conditions.glossary import words_of
 
         errors = {}

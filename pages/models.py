@@ -61,6 +61,7 @@ class Page(Publishable, MarkdownBody):
         return reverse("pages:page-detail", kwargs={"slug": self.slug})
 
     def clean(self):
+        super().clean()  # publishing times
         if self.slug and self.slug.lower() in reserved_page_slugs():
             raise ValidationError({
                 "slug": f"/{self.slug}/ is already used by the portal itself. "
@@ -114,6 +115,7 @@ class PrivacyNotice(Publishable, MarkdownBody):
         return reverse("pages:privacy-version", kwargs={"version": self.version})
 
     def clean(self):
+        super().clean()  # publishing times
         same_day = PrivacyNotice.objects.filter(effective_date=self.effective_date)
         if self.effective_date and same_day.exclude(pk=self.pk).exists():
             raise ValidationError({

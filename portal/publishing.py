@@ -133,13 +133,18 @@ def steps_for(obj):
 
 
 def draft_save(*, obj, user, data=None):
-    """Keep the editor's change (data for a live item, None when saved in place)."""
+    """Keep the editor's change (data for a live item, None when saved in place). A change
+    to an approved draft withdraws the approval: the history says so."""
+    before = draft_for(obj)
+    withdrawn = before is not None and before.state == Draft.State.APPROVED
     draft, _ = Draft.objects.update_or_create(
         content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk),
         defaults={"item_name": str(obj), "author": user, "state": Draft.State.EDITING,
                   **({"data": data} if data is not None else {})},
     )
-    record_step(obj, action=ReviewStep.Action.SAVED, user=user)
+    comment = ("Changed after approval: the approval is withdrawn and the changes need "
+               "review again." if withdrawn else "")
+    record_step(obj, action=ReviewStep.Action.SAVED, user=user, comment=comment)
     return draft
 
 

@@ -153,6 +153,12 @@ class DraftAdminMixin:
         readonly += self.review_fields
         if not self.may_publish(request, obj):
             readonly += [name for name in PUBLISHING_FIELDS if name not in readonly]
+        elif (obj is not None and obj.status == Publishable.Status.PUBLISHED
+              and "status" not in readonly):
+            # Changes to a live item are a draft that publishing applies: a status of Draft
+            # in it could only be dropped. A live item leaves the site at its "Unpublish
+            # from" time, or by being deleted.
+            readonly.append("status")
         return readonly
 
     def message_user(self, request, message, *args, **kwargs):
@@ -282,6 +288,8 @@ class DraftAdminMixin:
             "review_url": reverse(self.admin_url_name("review"), args=[obj.pk]),
             "review_state": draft_state_label(obj, draft),
             "in_review": draft is not None and draft.state == Draft.State.IN_REVIEW,
+            "approved_for": draft.publish_at
+            if draft is not None and draft.state == Draft.State.APPROVED else None,
             "publication_checks": with_draft_applied(obj, self.publication_checks)
             if request.method == "GET" else [],
         }

@@ -279,6 +279,7 @@ class Trial(Publishable, DerivedOnSave):
         return reverse("trials:trial-detail", kwargs={"nct_id": self.nct_id})
 
     def clean(self):
+        super().clean()  # publishing times
         errors = {}
         for field in ("minimum_age", "maximum_age"):
             value = getattr(self, field)

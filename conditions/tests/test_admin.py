@@ -519,6 +519,22 @@ def test_other_roles_cannot_read_condition_history(client, django_user_model, ro
         assert client.get(url).status_code == 403, url
 
 
+def test_a_live_items_status_is_not_changed_through_its_draft(client, reviewer):
+    # Publishing applies the draft and publishes it: a status of Draft in it would be
+    # dropped. A live item leaves at its "Unpublish from" time, or by being deleted.
+    story = Story.objects.create(title="Maya", slug="maya", summary="S.", body="Text.",
+                                 status=Story.Status.PUBLISHED,
+                                 publish_at=timezone.now() - datetime.timedelta(days=1))
+    draft = Story.objects.create(title="Theo", slug="theo", summary="S.", body="Text.")
+    client.force_login(reviewer)
+    url = reverse("admin:conditions_story_change", args=[story.pk])
+    page = client.get(url).content.decode()
+    assert '<select name="status"' not in page
+    assert 'name="unpublish_at_0"' in page
+    assert '<select name="status"' in client.get(
+        reverse("admin:conditions_story_change", args=[draft.pk])).content.decode()
+
+
 @pytest.mark.parametrize("role", ["editor", "reviewer"])
 def test_a_deleted_live_story_comes_back_as_a_draft(client, editor, reviewer, role):
     # Taken down by a reviewer; recovering it must not put it back in public unreviewed.

@@ -15,7 +15,7 @@ from conditions.models import Condition, Section
 from conditions.tests.factories import NEW_BODY, OLD_BODY, make_condition, make_full_condition
 from portal import roles
 from portal.models import Draft, ReviewStep
-from portal.publishing import add_months, draft_for, publish_due_drafts
+from portal.publishing import add_months, draft_for, publish_due_drafts, steps_for
 from portal.tests.support import form_data, inline_index, staff_user
 
 pytestmark = pytest.mark.django_db
@@ -251,6 +251,26 @@ def test_an_approval_can_wait_for_a_publishing_time(editor_client, reviewer_clie
     assert publish_due_drafts() == 0
     assert publish_due_drafts(now=timezone.now() + datetime.timedelta(days=3)) == 1
     assert Section.objects.get(pk=overview.pk).body == NEW_BODY
+
+
+def test_a_change_after_a_scheduled_approval_is_warned_of_and_withdraws_it(
+        editor_client, reviewer_client):
+    condition, overview = make_full_condition()
+    edit_overview(editor_client, condition, overview, NEW_BODY)
+    when = timezone.localtime() + datetime.timedelta(days=2)
+    approve(reviewer_client, review_url(condition),
+            **{"approve-when": "later", "approve-publish_at": when.strftime("%Y-%m-%dT%H:%M")})
+    assert draft_for(condition).state == Draft.State.APPROVED
+    form = editor_client.get(change_url(condition)).content.decode()
+    assert (f"Approved, to go live {when:%-d %b %Y, %H:%M}.</strong> If you save new changes, "
+            "the approval is withdrawn") in form
+    edit_overview(editor_client, condition, overview, NEW_BODY + " More.")
+    assert draft_for(condition).state == Draft.State.EDITING
+    step = steps_for(condition).order_by("pk").last()
+    assert step.comment == ("Changed after approval: the approval is withdrawn and the changes "
+                            "need review again.")
+    assert "Approved, to go live" not in editor_client.get(change_url(condition)).content.decode()
+    assert publish_due_drafts(now=timezone.now() + datetime.timedelta(days=3)) == 0
 
 
 @pytest.mark.parametrize(("publish_at", "error"), [
