@@ -4,6 +4,11 @@ escaped, marked with <ins> and <del>; fields that change on every save are left 
 import difflib
 
 from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
+from django.utils.dateparse import parse_datetime
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -34,6 +39,22 @@ def as_text(value):
         return ", ".join(map(str, value))
     # A browser sends a text area's lines ending in CR LF; stored text may end them in LF.
     return str(value).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def shown(model_label, name, value):
+    """A stored value as the admin shows it: a date and time in the portal's time zone
+    ("30 Nov 2026, 09:00"), not as stored ("2026-11-30T17:00:00Z")."""
+    try:
+        field = apps.get_model(model_label)._meta.get_field(name)
+    except (LookupError, FieldDoesNotExist):
+        return as_text(value)
+    if isinstance(field, models.DateTimeField) and isinstance(value, str):
+        moment = parse_datetime(value)
+        if moment is not None:
+            if timezone.is_naive(moment):
+                moment = timezone.make_aware(moment, timezone.get_default_timezone())
+            return format_date(timezone.localtime(moment), "j M Y, H:i")
+    return as_text(value)
 
 
 def describe(model_label, fields):
@@ -80,7 +101,8 @@ def changes_between(old, new, ignore=()):
                 continue
             changes.append({
                 "part": describe(key[0], after), "field": field_label(key[0], name),
-                "html": word_diff(as_text(before.get(name)), as_text(after[name])),
+                "html": word_diff(shown(key[0], name, before.get(name)),
+                                  shown(key[0], name, after[name])),
                 "kind": "changed",
             })
     return changes

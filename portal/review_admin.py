@@ -3,7 +3,7 @@ each item has a review page (submit, approve or send back, with the checks and t
 against the live version), and only medical reviewers publish."""
 
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
@@ -123,7 +123,8 @@ class DraftAdminMixin:
     # Lists ---------------------------------------------------------------------------------
 
     def get_list_display(self, request):
-        return [*super().get_list_display(request), "state"]
+        # Not "state", which a model may have as a field of its own (a location's US state).
+        return [*super().get_list_display(request), "publishing_state"]
 
     def get_queryset(self, request):
         content_type = ContentType.objects.get_for_model(self.model)
@@ -135,11 +136,10 @@ class DraftAdminMixin:
             draft_has_changes=Exists(drafts.filter(data__isnull=False)),
         )
 
-    def state(self, obj):
+    @admin.display(description="state")
+    def publishing_state(self, obj):
         return state_label(obj, getattr(obj, "draft_state", None),
                            getattr(obj, "draft_has_changes", False))
-
-    state.short_description = "state"
 
     # Editing -------------------------------------------------------------------------------
 

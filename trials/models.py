@@ -278,6 +278,13 @@ class Trial(Publishable, DerivedOnSave):
     def get_absolute_url(self):
         return reverse("trials:trial-detail", kwargs={"nct_id": self.nct_id})
 
+    def clean_fields(self, exclude=None):
+        # NCT numbers are kept in capitals, as the registry writes them: "nct01234567",
+        # typed by hand, is the same trial (public addresses in other capitals redirect).
+        if isinstance(self.nct_id, str):
+            self.nct_id = self.nct_id.strip().upper()
+        super().clean_fields(exclude=exclude)
+
     def clean(self):
         super().clean()  # publishing times
         errors = {}

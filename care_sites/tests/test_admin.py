@@ -1,5 +1,7 @@
 """The care sites admin: who may use it, image uploads, filters and search."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -339,3 +341,13 @@ def test_editor_adds_a_location_with_hours_through_the_admin(editor_client):
     assert [str(interval) for interval in location.opening_hours.all()] == [
         "Monday 09:00-17:00", "Tuesday 09:00-13:00",
     ]
+
+
+def test_the_locations_list_shows_the_publishing_state_not_the_us_state(client, editor):
+    make_location(slug="oakland", state="CA")
+    make_location(slug="berkeley", state="CA", status=Location.Status.DRAFT)
+    client.force_login(editor)
+    html = client.get(reverse("admin:care_sites_location_changelist")).content.decode()
+    states = re.findall(r'<td class="field-publishing_state">([^<]*)</td>', html)
+    assert sorted(states) == ["Draft", "Live"]
+    assert "field-state" not in html

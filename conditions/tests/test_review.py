@@ -357,7 +357,7 @@ def test_unpublish_at_takes_a_page_off_the_site_and_lists_show_each_state(
     assert set(Condition.objects.published().values_list("slug", flat=True)) == {"live"}
     assert public.get(expired.get_absolute_url()).status_code == 404
     response = editor_client.get(reverse("admin:conditions_condition_changelist"))
-    states = {obj.name: response.context["cl"].model_admin.state(obj)
+    states = {obj.name: response.context["cl"].model_admin.publishing_state(obj)
               for obj in response.context["cl"].result_list}
     assert states == {"Draft page": "Draft", "Scheduled page": "Scheduled",
                       "Live page": "Live", "Expired page": "Expired",

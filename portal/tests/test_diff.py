@@ -30,3 +30,12 @@ def test_a_move_in_a_list_says_which_way():
         ("Section \u201cSymptoms\u201d", "Place in the list", "Moved up"),
         ("Section \u201cOverview\u201d", "Place in the list", "Moved down"),
     ]
+
+
+def test_times_are_shown_as_the_admin_shows_them(settings):
+    settings.TIME_ZONE = "America/Los_Angeles"
+    old = {("conditions.story", "1"): {"title": "T", "unpublish_at": None}}
+    new = {("conditions.story", "1"): {"title": "T", "unpublish_at": "2026-11-30T06:20:00Z"}}
+    [change] = changes_between(old, new)
+    assert change["field"] == "Unpublish from"
+    assert change["html"] == "<ins>29 Nov 2026, 22:20</ins>"

@@ -485,7 +485,6 @@ def test_coordinators_add_a_trial_by_hand_and_coordinate_it(client_a, coordinato
 
 @pytest.mark.parametrize(("changes", "field", "message"), [
     ({"nct_id": "NCT1"}, "nct_id", "An NCT number is NCT followed by 8 digits."),
-    ({"nct_id": "nct01234567"}, "nct_id", "An NCT number is NCT followed by 8 digits."),
     ({"minimum_age": "12 Years", "maximum_age": "2 Years"}, "maximum_age",
      "The maximum age is below the minimum age."),
     ({"minimum_age": "toddler"}, "minimum_age",
@@ -505,6 +504,18 @@ def test_an_invalid_new_trial_is_refused_and_nothing_written(client_a, changes, 
     response = client_a.post(reverse("admin:trials_trial_add"), add_form(client_a, **changes))
     assert message in field_errors(response)[field]
     assert Trial.objects.count() == 0
+
+
+def test_an_nct_number_typed_in_lower_case_is_kept_in_capitals(client_a, trial_b):
+    response = client_a.post(reverse("admin:trials_trial_add"),
+                             add_form(client_a, nct_id=" nct01234567 "))
+    assert response.status_code == 302, field_errors(response)
+    assert Trial.objects.filter(nct_id="NCT01234567").exists()
+    # And in lower case, one already kept is still the same trial.
+    response = client_a.post(reverse("admin:trials_trial_add"),
+                             add_form(client_a, nct_id="nct00000002"))
+    assert "nct_id" in field_errors(response)
+    assert Trial.objects.count() == 2
 
 
 def test_an_nct_number_already_kept_by_someone_else_is_refused(client_a, trial_b):
