@@ -181,7 +181,8 @@ class TrialAdmin(VisibleChoicesMixin, RevisionAdmin):
         if not self.has_add_permission(request):
             raise PermissionDenied
         posted = request.method == "POST"
-        form = TrialImportForm(request.POST if posted else None, request.FILES if posted else None)
+        form = TrialImportForm(request.POST if posted else None, request.FILES if posted else None,
+                               user=request.user)
         if posted and form.is_valid():
             studies = form.cleaned_data["file"] or []
             nct_ids = form.cleaned_data["nct_ids"]

@@ -55,6 +55,10 @@ class TrialImportForm(forms.Form):
                   'of studies ({"studies": [...]}).',
     )
 
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
     def clean_nct_ids(self):
         ids = [part.upper() for part in re.split(r"[\s,;]+", self.cleaned_data["nct_ids"]) if part]
         wrong = [part for part in ids if not is_nct_id(part)]
@@ -107,4 +111,27 @@ class TrialImportForm(forms.Form):
                 f"Import at most {MAX_STUDIES_PER_JOB:,} studies at a time: this file holds "
                 f"{len(studies)} and you typed {len(nct_ids)} NCT numbers."
             )
+        if self.user is not None and not self.user.is_superuser:
+            # Said now, not after the job has fetched them: an import may not overwrite a
+            # trial that other coordinators keep.
+            wanted = {*nct_ids, *filter(None, map(study_nct_id, studies))}
+            others = sorted(Trial.objects.filter(nct_id__in=wanted)
+                            .exclude(coordinators=self.user).values_list("nct_id", flat=True))
+            if others:
+                raise ValidationError(
+                    f"Kept by another coordinator: {', '.join(others[:5])}"
+                    f"{' and more' if len(others) > 5 else ''}. Leave "
+                    f"{'it' if len(others) == 1 else 'them'} out, or ask a coordinator of "
+                    f"{'that trial' if len(others) == 1 else 'those trials'} to import "
+                    f"{'it' if len(others) == 1 else 'them'}."
+                )
         return cleaned
+
+
+def study_nct_id(study):
+    """The NCT number a saved registry study gives itself, or None."""
+    try:
+        value = study["protocolSection"]["identificationModule"]["nctId"]
+    except (KeyError, TypeError):
+        return None
+    return value.strip().upper() if isinstance(value, str) else None

@@ -282,7 +282,7 @@ class Trial(Publishable, DerivedOnSave):
         # NCT numbers are kept in capitals, as the registry writes them: "nct01234567",
         # typed by hand, is the same trial (public addresses in other capitals redirect).
         if isinstance(self.nct_id, str):
-            self.nct_id = self.nct_id.strip().upper()
+            self.nct_id = self.nct_id.upper()
         super().clean_fields(exclude=exclude)
 
     def clean(self):

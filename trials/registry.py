@@ -57,7 +57,9 @@ def trial_fetch(*, nct_id, timeout=None):
         reason = getattr(error, "reason", error)
         if isinstance(reason, TimeoutError):
             raise TrialImportError("ClinicalTrials.gov did not answer in time.") from error
-        raise TrialImportError(f"Could not reach ClinicalTrials.gov ({reason}).") from error
+        raise TrialImportError(
+            f"Could not reach ClinicalTrials.gov ({reason}). Try again later, or import a "
+            "file saved from its API (the study's JSON).") from error
     return studies_from_json(body)
 
 

@@ -17,22 +17,30 @@ def sections(user):
     stale = timezone.now() - datetime.timedelta(days=STALE_AFTER_DAYS)
     mine = Trial.objects.coordinated_by(user)
     closed = mine.in_group(StatusGroup.CLOSED).values_list("pk", flat=True)
+    # A trial typed in by hand (never synced) is not expected to sync: it needs a look when
+    # nobody has updated it for as long.
+    registry = Q(source=Trial.Source.CTGOV) | Q(last_synced_at__isnull=False)
     attention = mine.filter(
-        Q(pk__in=closed) | Q(last_synced_at__lt=stale) | Q(last_synced_at__isnull=True)
+        Q(pk__in=closed)
+        | (registry & (Q(last_synced_at__lt=stale) | Q(last_synced_at__isnull=True)))
+        | (~registry & Q(updated_at__lt=stale))
     ).order_by("nct_id")[:20]
     items = []
     for trial in attention:
         reasons = []
         if trial.status_group == StatusGroup.CLOSED:
             reasons.append(f"registry status: {trial.get_overall_status_display()}")
-        if trial.last_synced_at is None or trial.last_synced_at < stale:
+        from_registry = trial.source == Trial.Source.CTGOV or trial.last_synced_at is not None
+        if from_registry and (trial.last_synced_at is None or trial.last_synced_at < stale):
             reasons.append("not synced for over 30 days")
+        elif not from_registry and trial.updated_at < stale:
+            reasons.append("entered here, not updated for over 30 days")
         items.append({"label": f"{trial.nct_id} {trial.brief_title}",
                       "url": reverse("admin:trials_trial_change", args=[trial.pk]),
                       "note": "; ".join(reasons)})
     return [{
         "title": "Your trials that need a look",
         "items": items,
-        "empty": "All your trials are open and synced in the last 30 days.",
+        "empty": "All your trials are open, and synced or updated in the last 30 days.",
         "link": (reverse("admin:trials_trial_import"), "Import from ClinicalTrials.gov"),
     }]

@@ -13,7 +13,7 @@ from portal import roles
 from portal.models import Draft
 from portal.publishing import draft_save, draft_send_back, draft_submit
 from portal.tests.support import staff_user
-from trials.models import OverallStatus
+from trials.models import OverallStatus, Trial
 from trials.tests.factories import make_trial
 
 pytestmark = pytest.mark.django_db
@@ -69,6 +69,11 @@ def test_coordinators_see_their_closed_or_stale_trials_and_the_import_page(
                last_synced_at=timezone.now() - datetime.timedelta(days=45))
     make_trial("NCT10000003", [coordinator], last_synced_at=fresh)
     make_trial("NCT10000004", [other], overall_status=OverallStatus.COMPLETED)
+    # Typed in by hand, so never synced: listed only when not updated for a month.
+    make_trial("NCT10000005", [coordinator])
+    old = make_trial("NCT10000006", [coordinator])
+    Trial.objects.filter(pk=old.pk).update(
+        updated_at=timezone.now() - datetime.timedelta(days=45))
 
     html = index_html(coordinator)
 
@@ -78,5 +83,8 @@ def test_coordinators_see_their_closed_or_stale_trials_and_the_import_page(
     assert "not synced for over 30 days" in html
     assert "NCT10000003" not in html
     assert "NCT10000004" not in html
+    assert "NCT10000005" not in html
+    assert "NCT10000006" in html
+    assert "entered here, not updated for over 30 days" in html
     assert reverse("admin:trials_trial_import") in html
     assert "Pages due or overdue" not in html

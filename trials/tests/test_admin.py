@@ -17,7 +17,7 @@ from portal import roles
 from portal.tests.support import form_data, staff_user
 from trials import registry
 from trials.models import ImportJob, OverallStatus, Trial
-from trials.services import ImportResult
+from trials.services import ImportResult, trials_import
 from trials.tests.factories import make_trial
 
 pytestmark = pytest.mark.django_db
@@ -577,6 +577,21 @@ def test_refresh_only_fetches_the_coordinators_own_trials(client_a, trial_a, tri
     assert ImportJob.objects.count() == 1
 
 
+def test_an_import_of_another_coordinators_trial_is_refused_before_it_is_queued(
+        client_a, trial_a, trial_b, fetch_calls):
+    response = client_a.post(reverse("admin:trials_trial_import"),
+                             {"nct_ids": "nct00000002 NCT00000001"})
+    assert response.status_code == 200
+    assert ("Kept by another coordinator: NCT00000002. Leave it out, or ask a coordinator of "
+            "that trial to import it.") in response.content.decode()
+    assert ImportJob.objects.count() == 0
+    assert fetch_calls == []
+    # Their own trial alone is queued.
+    response = client_a.post(reverse("admin:trials_trial_import"), {"nct_ids": "NCT00000001"})
+    assert response.status_code == 302
+    assert ImportJob.objects.count() == 1
+
+
 def test_superusers_refresh_every_selected_trial(admin_client, trial_a, trial_b, fetch_calls):
     assert refresh(admin_client, trial_a, trial_b).status_code == 302
     assert [sorted(call) for call in fetch_calls] == [["NCT00000001", "NCT00000002"]]
@@ -669,37 +684,47 @@ def test_a_coordinator_imports_a_saved_response(client_a, coordinator_a):
     assert Trial.objects.count() == 1
 
 
-def test_a_coordinator_cannot_import_over_another_coordinators_trial(client_a, coordinator_b):
+KEPT_BY_B = ("Kept by another coordinator: NCT03281889. Leave it out, or ask a coordinator of "
+             "that trial to import it.")
+
+
+def test_a_coordinator_cannot_import_over_another_coordinators_trial(client_a, coordinator_a,
+                                                                      coordinator_b):
     trial_b = make_trial("NCT03281889", [coordinator_b], brief_title="Kept by B",
                          overall_status=OverallStatus.COMPLETED)
     trial_b.primary_outcomes.create(measure="B's outcome")
     before = snapshot(trial_b)
 
-    response = job_page(client_a, client_a.post(IMPORT_URL, {"file": upload("NCT03281889.json")}))
+    response = client_a.post(IMPORT_URL, {"file": upload("NCT03281889.json")})
 
-    [step] = progress(response)
-    assert step.startswith("[1/1] NCT03281889: failed: ")
-    assert "kept by another coordinator" in step
-    [message] = response.context["job"].errors
-    assert "NCT03281889" in message
+    assert response.status_code == 200
+    assert KEPT_BY_B in response.content.decode()
+    assert ImportJob.objects.count() == 0
+    # The import itself refuses it too (a job queued before B kept the trial).
+    study = registry.studies_from_json((FIXTURES / "NCT03281889.json").read_bytes())[0]
+    result = trials_import(studies=[study], user=coordinator_a)
+    [(label, message)] = result.failed
+    assert label == "NCT03281889"
     assert "kept by another coordinator" in message
     assert snapshot(trial_b) == before
     assert trial_b.registry_sites.count() == 0
 
 
-def test_a_coordinator_cannot_fetch_over_another_coordinators_trial(client_a, coordinator_b,
-                                                                     monkeypatch):
+def test_a_coordinator_cannot_fetch_over_another_coordinators_trial(client_a, coordinator_a,
+                                                                     coordinator_b, monkeypatch):
     trial_b = make_trial("NCT03281889", [coordinator_b], brief_title="Kept by B")
     before = snapshot(trial_b)
     body = (FIXTURES / "NCT03281889.json").read_bytes()
     monkeypatch.setattr(registry, "trial_fetch",
                         lambda *, nct_id, timeout=None: registry.studies_from_json(body))
 
-    response = job_page(client_a, client_a.post(IMPORT_URL, {"nct_ids": "NCT03281889"}))
+    response = client_a.post(IMPORT_URL, {"nct_ids": "NCT03281889"})
 
-    [step] = progress(response)
-    assert step.startswith("[1/1] NCT03281889: failed: ")
-    assert "kept by another coordinator" in step
+    assert response.status_code == 200
+    assert KEPT_BY_B in response.content.decode()
+    assert ImportJob.objects.count() == 0
+    result = trials_import(nct_ids=["NCT03281889"], user=coordinator_a)
+    assert "kept by another coordinator" in result.failed[0][1]
     assert snapshot(trial_b) == before
 
 

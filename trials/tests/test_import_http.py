@@ -162,6 +162,8 @@ def test_a_closed_port_cannot_be_reached(settings):
     with pytest.raises(TrialImportError) as error:
         trial_fetch(nct_id="NCT03281889")
     assert str(error.value).startswith("Could not reach ClinicalTrials.gov (")
+    assert str(error.value).endswith(
+        "Try again later, or import a file saved from its API (the study's JSON).")
     assert "refused" in str(error.value).lower()
     result = trials_import(nct_ids=["NCT03281889"])
     assert result.failed[0][0] == "NCT03281889"
