@@ -134,6 +134,9 @@ class SearchQueryStatAdmin(ReadOnlyAdmin):
     date_hierarchy = "day"
     change_list_template = "admin/portal/searchquerystat/change_list.html"
 
+    class Media:
+        css = {"all": ["css/admin-search-stats.css"]}
+
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)
         changelist = getattr(response, "context_data", {}).get("cl")

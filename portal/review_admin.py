@@ -2,6 +2,8 @@
 each item has a review page (submit, approve or send back, with the checks and the changes
 against the live version), and only medical reviewers publish."""
 
+import re
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -16,6 +18,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from reversion.admin import VersionAdmin
 
+from portal.checks import text_checks
 from portal.diff import changes_between
 from portal.models import Draft, Publishable, ReviewStep
 from portal.publishing import (
@@ -407,8 +410,17 @@ class DraftAdminMixin:
         return True
 
     def publication_checks(self, obj):
-        """Problems to fix before publishing: [text]. Models add their own."""
-        return obj.publication_checks() if hasattr(obj, "publication_checks") else []
+        """Problems to fix before publishing: [text]. A model may have its own; otherwise
+        its Markdown text is checked (http links, images without a description, links to
+        anchors the text does not have)."""
+        if hasattr(obj, "publication_checks"):
+            return obj.publication_checks()
+        problems = []
+        for source, html_field in getattr(obj, "markdown_fields", {}).items():
+            html = getattr(obj, html_field, "") or ""
+            label = str(obj._meta.get_field(source).verbose_name).capitalize()
+            problems += text_checks(label, html, anchors=set(re.findall(r'\sid="([^"]+)"', html)))
+        return problems
 
 
 class ReviewedAdminMixin(DraftAdminMixin):

@@ -182,3 +182,26 @@ def test_lists_fit_the_screen(live_server, browser, people, width):
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         assert overflow <= 0, f"{path} is {overflow}px too wide at {width}px"
+
+
+def test_search_statistics_keep_their_counts_in_view(browser, live_server, people):
+    from portal.models import SearchQueryStat
+
+    SearchQueryStat.objects.create(query="a" * 200, count=7, results=0,
+                                   day=timezone.localdate())
+    SearchQueryStat.objects.create(query="mibg", count=3, results=2, day=timezone.localdate())
+    editor, _reviewer = people
+    page = login(browser, live_server, editor)
+    for width in (1280, 360):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(live_server.url + "/admin/portal/searchquerystat/")
+        table = page.locator("#most-frequent").bounding_box()
+        count = page.locator("#most-frequent tbody tr:first-child td:last-child").bounding_box()
+        assert page.locator("#most-frequent tbody tr:first-child td:last-child").inner_text() \
+            == "7"
+        assert count["x"] + count["width"] <= table["x"] + table["width"] + 1
+        if width == 1280:  # beside the filters, not under them
+            panel = page.locator("#changelist-filter").bounding_box()
+            assert count["x"] + count["width"] <= panel["x"]
+        else:
+            assert count["x"] + count["width"] <= width

@@ -180,3 +180,14 @@ def test_deleting_an_item_deletes_its_draft(django_user_model):
         draft_save(obj=item, user=editor, data=data)
     page.delete()
     assert [draft.object_id for draft in Draft.objects.all()] == [str(other.pk)]
+
+
+def test_the_review_page_of_a_live_page_checks_its_text_and_says_nothing_waits(editor_client):
+    page = make_page(body="### Our team\n\nSee [our partner](http://partner.example.org) and "
+                          "[prices](#prices).")
+    html = editor_client.get(reverse("admin:pages_page_review", args=[page.pk])).content.decode()
+    checks = html.split('id="checks-heading"')[1].split("</section>")[0]
+    assert "Body links to http://partner.example.org: use an https address." in checks
+    assert "Body links to #prices, which is not on this page." in checks
+    assert "No changes are waiting: the live page is as it is shown." in html
+    assert "the page itself is the draft" not in html
