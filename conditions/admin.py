@@ -155,7 +155,7 @@ class DiscussionInline(SortableMixin, nested_admin.NestedStackedInline):
     model = Discussion
 
 
-EDITING_JS = ["js/unsaved-changes.js", "js/inline-order.js"]
+EDITING_JS = ["js/unsaved-changes.js", "js/inline-order.js", "js/error-summary.js"]
 
 
 @admin.register(Condition)

@@ -119,7 +119,8 @@ class DraftAdminMixin:
 
     class Media:
         css = {"all": ["css/admin-editing.css"]}
-        js = ["js/unsaved-changes.js"]  # leaving a form with unsaved changes asks first
+        # Leaving a form with unsaved changes asks first; mistakes are listed at the top.
+        js = ["js/unsaved-changes.js", "js/error-summary.js"]
 
     object_history_template = "admin/portal/reviewed_object_history.html"
 

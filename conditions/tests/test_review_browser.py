@@ -205,3 +205,27 @@ def test_search_statistics_keep_their_counts_in_view(browser, live_server, peopl
             assert count["x"] + count["width"] <= panel["x"]
         else:
             assert count["x"] + count["width"] <= width
+
+
+def test_mistakes_far_down_a_long_form_are_listed_at_its_top(browser, live_server, people):
+    editor, _reviewer = people
+    condition, _overview = make_full_condition()
+    page = login(browser, live_server, editor)
+    page.goto(f"{live_server.url}/admin/conditions/condition/{condition.pk}/change/")
+    page.fill("#id_references-0-url", "not a web address")
+    page.fill("#id_references-0-year", "1700")
+    page.click("input[name=_save]")
+    page.wait_for_selector(".error-summary")
+    summary = page.locator(".error-summary")
+    links = summary.locator("a")
+    assert links.count() == 2
+    texts = [links.nth(i).inner_text() for i in range(2)]
+    assert all(text.startswith("Reference: Neuroblastoma review, ") for text in texts), texts
+    assert texts[1] == "Reference: Neuroblastoma review, URL: Enter a valid URL."
+    # Each link leads to its mistake.
+    target = links.nth(0).get_attribute("href")
+    links.nth(0).click()
+    assert page.evaluate("location.hash") == target
+    assert page.locator(target).is_visible()
+    require(AXE_JS.exists(), "axe-core is not installed (npm ci)")
+    assert axe_problems(page, "condition form with mistakes") == []
