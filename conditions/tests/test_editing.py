@@ -132,9 +132,13 @@ def test_restoring_a_live_page_keeps_it_live_and_makes_a_draft(admin_client, cli
                                                      reviewer_name="Dr Live Reviewer")
 
     url = reverse("admin:conditions_condition_revision", args=[condition.pk, first.pk])
-    data = form_data(admin_client.get(url), "condition_form")
-    # The restore form shows today's publishing state, not the revision's Draft.
-    assert data["status"] == Condition.Status.PUBLISHED
+    page = admin_client.get(url)
+    data = form_data(page, "condition_form")
+    # The restore form shows today's publishing state, not the revision's Draft, and as a
+    # live item's, not to be changed in its draft.
+    assert "status" not in data
+    assert re.search(r'field-status.*?<div class="readonly">Published</div>',
+                     page.content.decode(), re.S)
     response = admin_client.post(url, data, follow=True)
 
     assert response.status_code == 200
