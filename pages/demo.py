@@ -46,7 +46,14 @@ campus. Call it about anything not listed here.
 - Interpreter services: (415) 555-0170
 - Questions about this website or our newsletter: (415) 555-0191
 
-Our phone lines are open Monday to Friday, 8 am to 5 pm.
+The main number is answered at any hour. The other lines are open Monday to Friday, 8 am
+to 5 pm.
+
+### At night, at weekends and on holidays
+
+If your child is being treated here and you are worried about them when the clinics are
+closed, call the main number, (415) 555-0110, at any hour and ask for the oncologist on
+call. Don't wait for the clinic to open. **In an emergency, call 911.**
 
 ### Email
 

@@ -583,7 +583,8 @@ def spellings(word):
 
 def find_simple(query, kind, offset):
     """SQLite (make run): every word but common ones (its stem, or the stem of its American
-    spelling) in the names, identifier, summary or body; names that match rank first."""
+    spelling) at the start of a word in the names, identifier, summary or body; names that
+    match rank first."""
     documents = SearchDocument.objects.live()
     # Words without the punctuation around them ("trial?"); as full-text search does,
     # common words ("what is a") are left out unless that is all.
@@ -597,8 +598,11 @@ def find_simple(query, kind, offset):
     for word, spelled in zip(words, variants, strict=True):
         matches = Q(code__iexact=word)
         for spelling in spelled:
-            matches |= (Q(names__icontains=spelling) | Q(summary__icontains=spelling)
-                        | Q(body__icontains=spelling))
+            # At the start of a word, as full-text search matches: the stem of "sibling"
+            # ("sibl") is not found inside "possible".
+            starts = rf"\b{re.escape(spelling)}"
+            matches |= (Q(names__iregex=starts) | Q(summary__iregex=starts)
+                        | Q(body__iregex=starts))
         documents = documents.filter(matches)
     counts = {row["kind"]: row["n"]
               for row in documents.order_by().values("kind").annotate(n=Count("pk"))}

@@ -153,9 +153,10 @@ STATUS_MEANINGS = {
                         "people it invites).",
     StatusGroup.UPCOMING: "The trial has been planned and approved but has not started to "
                           "take patients yet. Ask the care team when it is expected to open.",
-    StatusGroup.CLOSED: "The trial is not taking patients and will not take any more: it has "
-                        "finished, was stopped early, or is paused. Its results may help "
-                        "doctors choose treatment for children in the future.",
+    StatusGroup.CLOSED: "The trial is not taking patients: it has finished, was stopped "
+                        "early, or is paused. A paused trial (suspended, or for now not "
+                        "available) may take patients again later; the others will not. Their "
+                        "results may help doctors choose treatment for children in the future.",
 }
 
 

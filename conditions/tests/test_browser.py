@@ -36,6 +36,20 @@ def test_a_term_opens_from_the_keyboard_without_javascript(browser, condition_ur
     context.close()
 
 
+def test_an_explanation_closes_when_the_keyboard_moves_past_it(page, condition_url):
+    page.goto(condition_url)
+    explanation = page.locator('[id="glossary:biopsy"]')
+    page.locator("button.glossary-term").focus()
+    page.keyboard.press("Enter")
+    assert explanation.is_visible()
+    page.keyboard.press("Tab")  # into it: its close button
+    assert explanation.is_visible()
+    page.keyboard.press("Tab")  # its link to the glossary
+    assert explanation.is_visible()
+    page.keyboard.press("Tab")  # past it
+    assert not explanation.is_visible()
+
+
 def test_printing_leaves_out_explanations_and_keeps_the_checklist_boxes(page, condition_url):
     page.emulate_media(media="print")
     page.goto(condition_url)

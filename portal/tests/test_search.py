@@ -171,6 +171,16 @@ def test_did_you_mean_when_nothing_is_found(client, demo):
     assert '<a href="/conditions/">Conditions A to Z</a>' in nothing
 
 
+def test_a_word_is_not_found_inside_another(client):
+    make_condition(slug="rare-tumor", name="Rare tumor",
+                   summary="It is possible to treat it. Brothers and sisters can help.")
+    make_condition(slug="family-support", name="Family support",
+                   summary="Help for a sibling of a child with cancer.")
+    # "sibling" is searched by its stem ("sibl"), which "possible" holds inside it.
+    assert result_links(page(client, "sibling")) == ["/conditions/family-support/"]
+    assert result_links(page(client, "possible")) == ["/conditions/rare-tumor/"]
+
+
 def test_name_match_ranks_above_body_match(client):
     mention = make_condition(slug="aaa-mentions", name="Aaa mentions",
                              summary="Not about it.")

@@ -101,6 +101,27 @@
     });
   }
 
+  // A word's explanation closes when keyboard focus moves on past the word and the
+  // explanation, so it does not cover the next thing being read (a tap elsewhere and
+  // Escape close it already).
+  function closeExplanationsWhenLeft() {
+    document.querySelectorAll(".glossary-term[popovertarget]").forEach(function (button) {
+      var popover = document.getElementById(button.getAttribute("popovertarget"));
+      if (!popover || !popover.hidePopover) {
+        return;
+      }
+      function left(event) {
+        var next = event.relatedTarget;
+        if (next && !button.contains(next) && !popover.contains(next) &&
+            popover.matches(":popover-open")) {
+          popover.hidePopover();
+        }
+      }
+      button.addEventListener("focusout", left);
+      popover.addEventListener("focusout", left);
+    });
+  }
+
   // A form sent back with mistakes: focus its list of them, which links to each field.
   function focusErrorSummary() {
     var summary = document.querySelector("[data-error-summary]");
@@ -115,6 +136,7 @@
     trackContents();
     closeContentsOnChoice();
     closeMenuWhenLeft();
+    closeExplanationsWhenLeft();
   }
 
   if (document.readyState === "loading") {
