@@ -798,9 +798,18 @@ def go_to(found, query):
 
 # Statistics --------------------------------------------------------------------------------
 
+# What looks like personal details typed into the search box: an email address, or a
+# phone, record or other long number (not an NCT number, whose digits follow letters).
+PERSONAL_DETAILS = re.compile(r"\S@\S|(?<![a-z\d])\d[\d\s().+-]{6,}\d")
+PERSONAL_SEARCH = "(words not kept: they looked like personal details)"
+
+
 def record(query, result_count):
-    """Count one search of `query` today (the normalised words only, nothing about who)."""
+    """Count one search of `query` today (the normalised words only, nothing about who;
+    a search that holds personal details is counted without its words)."""
     query = query.casefold()[:MAX_STAT_LENGTH].strip()
+    if PERSONAL_DETAILS.search(query):
+        query = PERSONAL_SEARCH
     if query:
         tally.add(query, timezone.localdate(), result_count)
 

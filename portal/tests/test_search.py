@@ -597,6 +597,17 @@ def test_each_search_is_counted_without_anything_personal(client, demo):
     assert field_names == {"id", "query", "day", "count", "results"}
 
 
+def test_personal_details_typed_into_the_search_box_are_not_kept(client, demo):
+    for words in ["maya.lee@example.org", "call (415) 555-0110", "MRN 00123456",
+                  "born 2024-03-05"]:
+        page(client, words)
+    for words in ["NCT99990003 results", "stage 4", "neuroblastoma 2024"]:
+        page(client, words)
+    stats = {stat.query: stat.count for stat in SearchQueryStat.objects.all()}
+    assert stats == {site_search.PERSONAL_SEARCH: 4, "nct99990003 results": 1, "stage 4": 1,
+                     "neuroblastoma 2024": 1}
+
+
 def test_searches_are_counted_together_and_written_in_one_statement(client, settings):
     settings.SEARCH_STATS_FLUSH_SECONDS = 3600
     make_condition(slug="lymphoma", name="Lymphoma")
