@@ -16,6 +16,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from reversion.admin import VersionAdmin
 
 from portal.checks import text_checks
@@ -239,10 +240,17 @@ class DraftAdminMixin:
     def keep_draft(self, request, obj, data):
         if changes_between(snapshot(serialize(obj)), snapshot(data)):
             draft_save(obj=obj, user=request.user, data=data)
+            if obj.is_live:
+                public = "the public still sees the live page"
+            elif obj.publish_at > timezone.now():
+                when = date_format(timezone.localtime(obj.publish_at), "j M Y, H:i")
+                public = f"the page goes live on {when} as it was, without them"
+            else:
+                public = "the page is no longer public (its unpublish time has passed)"
             messages.success(
                 request,
-                f"Saved your changes to \u201c{obj}\u201d as a draft: the public still sees "
-                "the live page. Submit the draft for review when it is ready.",
+                f"Saved your changes to \u201c{obj}\u201d as a draft: {public}. Submit the "
+                "draft for review when it is ready.",
             )
         else:
             messages.info(request, f"\u201c{obj}\u201d is unchanged.")

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from reversion.models import Version
 
-from conditions.models import Condition, Section
+from conditions.models import Condition, Section, Story
 from conditions.tests.factories import NEW_BODY, OLD_BODY, make_condition, make_full_condition
 from portal import roles
 from portal.models import Draft, ReviewStep
@@ -501,3 +501,26 @@ def test_only_a_medical_reviewer_takes_a_published_page_down(
     # A reviewer may take the live page down.
     assert reviewer_client.post(delete_url, {"post": "yes"}).status_code == 302
     assert not Condition.objects.filter(pk=live.pk).exists()
+
+
+@pytest.mark.parametrize(("shift", "expected"), [
+    (None, "the public still sees the live page"),
+    (datetime.timedelta(days=2), "the page goes live on {when} as it was, without them"),
+    (datetime.timedelta(days=-2), "the page is no longer public (its unpublish time has passed)"),
+])
+def test_saving_a_published_items_changes_says_what_the_public_sees(editor_client, shift,
+                                                                      expected):
+    now = timezone.now()
+    publish_at = now + shift if shift and shift.days > 0 else now - datetime.timedelta(days=5)
+    unpublish_at = now + shift if shift and shift.days < 0 else None
+    story = Story.objects.create(title="Maya", slug="maya", summary="S.", body="Text.",
+                                 status=Story.Status.PUBLISHED, publish_at=publish_at,
+                                 unpublish_at=unpublish_at)
+    url = reverse("admin:conditions_story_change", args=[story.pk])
+    data = form_data(editor_client.get(url), "story_form")
+    data["body"] = "New text."
+    response = editor_client.post(url, data, follow=True)
+    messages = " ".join(str(m) for m in response.context["messages"])
+    when = timezone.localtime(publish_at).strftime("%-d %b %Y, %H:%M")
+    assert f"as a draft: {expected.format(when=when)}. Submit the draft" in messages
+    assert Story.objects.get(pk=story.pk).body == "Text."
