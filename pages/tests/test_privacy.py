@@ -6,6 +6,7 @@ from unittest import mock
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.urls import reverse
 
 from pages.models import PrivacyNotice
 from pages.tests.factories import make_notice
@@ -70,6 +71,13 @@ def test_editors_can_preview_a_future_version(client, notices, django_user_model
     assert b"takes effect on January 1, 2099" in response.content
     assert b"Preview." in response.content
     assert b"Version 2099-01</h2>" in response.content
+
+
+def test_the_admin_list_links_each_version_to_its_page(client, notices, django_user_model):
+    client.force_login(staff_user(django_user_model, roles.CONTENT_EDITORS))
+    html = client.get(reverse("admin:pages_privacynotice_changelist")).content.decode()
+    assert '<a href="/privacy/2099-01/">Preview</a>' in html  # not in force yet
+    assert '<a href="/privacy/2024-06/">View</a>' in html
 
 
 @pytest.mark.parametrize(("today", "expected"), [
