@@ -405,9 +405,17 @@ class DraftAdminMixin:
             messages.success(request, f"Sent \u201c{obj}\u201d back to its editor.")
             return True
         if data["seen"] != seen:
-            messages.error(request, "These changes were edited after you opened this page, or "
-                                    "the page was not fully loaded. Read the changes below "
-                                    "again, then approve them.")
+            draft = draft_for(obj)
+            if draft is not None and draft.state == Draft.State.EDITING and self.publish_permission:
+                # Saved again by its editor, so out of the review queue.
+                messages.error(request, "These changes were edited after you opened this page "
+                                        "and are not submitted for review now. Wait for the "
+                                        "editor to submit them, or read them below again "
+                                        "before approving.")
+            else:
+                messages.error(request, "These changes were edited after you opened this page, "
+                                        "or the page was not fully loaded. Read the changes "
+                                        "below again, then approve them.")
             return False
         if hasattr(obj, "mark_reviewed") and not hasattr(user, "reviewer_profile"):
             messages.error(request, "Add your reviewer profile (name and credentials) under "

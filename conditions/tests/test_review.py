@@ -134,6 +134,8 @@ def test_a_change_made_after_the_reviewer_opened_the_page_is_not_approved_unseen
     assert response.status_code == 200
     page = response.content.decode()
     assert "These changes were edited after you opened this page" in page
+    # Saved again by the editor, they are out of the review queue: the message says so.
+    assert "are not submitted for review now. Wait for the editor to submit them" in page
     assert "nobody reviewed" in page  # the changes shown are now the latest
     assert draft_for(condition).state != Draft.State.APPROVED
     assert "nobody reviewed" not in public.get(condition.get_absolute_url()).content.decode()
