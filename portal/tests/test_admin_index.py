@@ -1,8 +1,10 @@
 """The admin index shows each role its own work."""
 
 import datetime
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -88,3 +90,15 @@ def test_coordinators_see_their_closed_or_stale_trials_and_the_import_page(
     assert "entered here, not updated for over 30 days" in html
     assert reverse("admin:trials_trial_import") in html
     assert "Pages due or overdue" not in html
+
+
+def test_custom_admin_pages_write_breadcrumbs_as_the_admin_styles_them():
+    # Django's admin styles an ordered list (ol.breadcrumbs), not the older div.
+    templates = Path(settings.BASE_DIR, "templates", "admin")
+    custom = [path for path in templates.rglob("*.html")
+              if "{% block breadcrumbs %}" in path.read_text()]
+    assert len(custom) >= 3
+    for path in custom:
+        text = path.read_text()
+        assert '<ol class="breadcrumbs">' in text, path
+        assert '<div class="breadcrumbs">' not in text, path
