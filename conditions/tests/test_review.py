@@ -94,7 +94,7 @@ def test_editing_a_live_condition_saves_a_draft_and_the_public_keeps_the_live_pa
     assert data[f"sections-{inline_index(data, 'sections', overview)}-body"] == NEW_BODY
     # The list says the page has unpublished changes.
     listing = editor_client.get(reverse("admin:conditions_condition_changelist"))
-    assert '<td class="field-state">Live with changes</td>' in listing.content.decode()
+    assert '<td class="field-publishing_state">Live with changes</td>' in listing.content.decode()
 
 
 def test_saving_an_unchanged_live_page_makes_no_draft(editor_client):
@@ -232,7 +232,7 @@ def test_send_back_needs_a_comment_and_mails_it_to_the_editor(
         ReviewStep.Action.SENT_BACK, reviewer, "Please cite the 2021 guideline."
     )
     listing = editor_client.get(reverse("admin:conditions_condition_changelist"))
-    assert '<td class="field-state">Sent back</td>' in listing.content.decode()
+    assert '<td class="field-publishing_state">Sent back</td>' in listing.content.decode()
     # The live page is untouched.
     overview.refresh_from_db()
     assert overview.body == OLD_BODY
@@ -364,7 +364,7 @@ def test_unpublish_at_takes_a_page_off_the_site_and_lists_show_each_state(
     assert states == {"Draft page": "Draft", "Scheduled page": "Scheduled",
                       "Live page": "Live", "Expired page": "Expired",
                       "Page in review": "In review"}
-    assert '<td class="field-state">Expired</td>' in response.content.decode()
+    assert '<td class="field-publishing_state">Expired</td>' in response.content.decode()
 
 
 def test_unpublishing_must_come_after_publishing(admin_client):
