@@ -187,7 +187,7 @@ def test_lists_fit_the_screen(live_server, browser, people, width):
 def test_search_statistics_keep_their_counts_in_view(browser, live_server, people):
     from portal.models import SearchQueryStat
 
-    SearchQueryStat.objects.create(query="a" * 200, count=7, results=0,
+    SearchQueryStat.objects.create(query="a" * 100, count=7, results=0,
                                    day=timezone.localdate())
     SearchQueryStat.objects.create(query="mibg", count=3, results=2, day=timezone.localdate())
     editor, _reviewer = people
