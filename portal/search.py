@@ -269,16 +269,16 @@ def reindex_passed(since, now):
     many documents were written."""
     written = 0
     for searchable in searchables():
+        owners_ = set()  # once each, however many of its related items passed a time
         for model, lookup in searchable.depends_on:
-            if not issubclass(model, Publishable):
-                continue
-            passed = model._default_manager.filter(
-                Q(publish_at__gt=since, publish_at__lte=now)
-                | Q(unpublish_at__gt=since, unpublish_at__lte=now))
-            owners_ = set(searchable.model._default_manager.filter(**{f"{lookup}__in": passed})
-                          .values_list("pk", flat=True))
-            index(searchable, owners_)
-            written += len(owners_)
+            if issubclass(model, Publishable):
+                passed = model._default_manager.filter(
+                    Q(publish_at__gt=since, publish_at__lte=now)
+                    | Q(unpublish_at__gt=since, unpublish_at__lte=now))
+                owners_.update(searchable.model._default_manager
+                               .filter(**{f"{lookup}__in": passed}).values_list("pk", flat=True))
+        index(searchable, owners_)
+        written += len(owners_)
     return written
 
 

@@ -4,7 +4,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 
-from trials.mapping import study_rows
+from trials.mapping import study_label, study_rows
 from trials.models import Phase, StdAge, Trial, is_nct_id
 from trials.registry import TrialImportError, studies_from_json
 
@@ -114,7 +114,7 @@ class TrialImportForm(forms.Form):
         if self.user is not None and not self.user.is_superuser:
             # Said now, not after the job has fetched them: an import may not overwrite a
             # trial that other coordinators keep.
-            wanted = {*nct_ids, *filter(None, map(study_nct_id, studies))}
+            wanted = {*nct_ids, *map(study_label, studies)}
             others = sorted(Trial.objects.filter(nct_id__in=wanted)
                             .exclude(coordinators=self.user).values_list("nct_id", flat=True))
             if others:
@@ -127,11 +127,3 @@ class TrialImportForm(forms.Form):
                 )
         return cleaned
 
-
-def study_nct_id(study):
-    """The NCT number a saved registry study gives itself, or None."""
-    try:
-        value = study["protocolSection"]["identificationModule"]["nctId"]
-    except (KeyError, TypeError):
-        return None
-    return value.strip().upper() if isinstance(value, str) else None

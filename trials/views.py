@@ -6,7 +6,7 @@ from django.utils.text import Truncator
 
 from care_sites.models import CareSite, Location
 from conditions.models import Condition
-from portal.cache import is_tracking
+from portal.links import query_changed
 from portal.preview import get_public_or_preview
 from portal.related import attach_rows, with_rows
 from portal.search import suggestion
@@ -45,15 +45,7 @@ def trials_found(filterset, **changes):
 
 def address(request, **changes):
     """The list's address with some parameters changed (None removes one), on the results."""
-    query = request.GET.copy()
-    for name in [name for name in query if name == "page" or is_tracking(name)]:
-        del query[name]
-    for key, value in changes.items():
-        if value is None:
-            query.pop(key, None)
-        else:
-            query[key] = value
-    return f"?{query.urlencode()}#results"
+    return f"{query_changed(request, page=None, **changes)}#results"
 
 
 def ways_to_widen(request, filterset, chosen):

@@ -4,7 +4,7 @@ from django import template
 from django.template.defaultfilters import pluralize
 from django.utils.dateformat import format as format_date
 
-from portal.cache import is_tracking
+from portal.links import query_changed
 from trials.models import StatusGroup
 
 register = template.Library()
@@ -28,16 +28,7 @@ def partial_date(value):
 @register.simple_tag(takes_context=True)
 def query_with(context, **changes):
     """The current query string with some parameters changed (None or "" removes them)."""
-    query = context["request"].GET.copy()
-    for name in [name for name in query if is_tracking(name)]:
-        del query[name]  # one visitor's campaign tag is not passed on in the page's links
-    for key, value in changes.items():
-        if value in (None, ""):
-            query.pop(key, None)
-        else:
-            query[key] = value
-    encoded = query.urlencode()
-    return f"?{encoded}" if encoded else "?"
+    return query_changed(context["request"], **changes)
 
 
 @register.filter
