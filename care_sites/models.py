@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.models import DerivedOnSave, Publishable, PublishableQuerySet
+from portal.querysets import built_once
 from portal.related import attach_rows, with_rows
 from portal.validators import validate_image_file
 
@@ -227,18 +228,6 @@ class Language(models.Model):
         return self.name
 
 
-class SupportServiceQuerySet(PublishableQuerySet):
-    def interpreter_service(self):
-        """The published language-access service that lists languages, if any."""
-        service = (
-            with_rows(self.published(), "languages")
-            .filter(category=SupportService.Category.LANGUAGE_ACCESS, languages__isnull=False)
-            .distinct()
-            .first()
-        )
-        return service and attach_rows(service, "languages")
-
-
 class SupportService(DescribedModel):
     class Category(models.TextChoices):
         FAMILY_LIFE = "family_life", "Family life"
@@ -266,7 +255,7 @@ class SupportService(DescribedModel):
     care_sites = models.ManyToManyField(CareSite, related_name="support_services", blank=True)
     order = models.PositiveIntegerField(default=0)
 
-    objects = SupportServiceQuerySet.as_manager()
+    objects = PublishableQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "name"]
@@ -283,3 +272,17 @@ for _model in (OpeningHours, Closure):
 reversion.register(Location, follow=["opening_hours", "closures"])
 reversion.register(CareSite)
 reversion.register(SupportService)
+
+
+@built_once
+def language_access_services():
+    return (with_rows(SupportService.objects.published(), "languages")
+            .filter(category=SupportService.Category.LANGUAGE_ACCESS, languages__isnull=False)
+            .distinct())
+
+
+def interpreter_service():
+    """The published language-access service that lists languages (the first in the
+    services' order), or None."""
+    service = next(iter(language_access_services()[:1]), None)
+    return service and attach_rows(service, "languages")

@@ -92,9 +92,11 @@ class Glossary:
         if len(self.seen) >= self.size:
             return escape(text, quote=False)
         tokens = list(WORD.finditer(text))
-        out, position, i = [], 0, 0
+        out, position, i, index = [], 0, 0, self.index
         while i < len(tokens):
-            match = self._match(text, tokens, i)
+            # Most words start no term: looked up here, without a call for each.
+            match = (self._match(text, tokens, i) if tokens[i].group().casefold() in index
+                     else None)
             if match is None:
                 i += 1
                 continue

@@ -1,3 +1,4 @@
+from html import escape
 from itertools import groupby
 from string import ascii_uppercase
 
@@ -5,13 +6,15 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
-from care_sites.models import CareSite, Location, SupportService
+from care_sites.models import CareSite, Location, SupportService, interpreter_service
 from conditions.glossary import Glossary
 from conditions.models import Condition, GlossaryTerm, Section, StagingCategory, Story, Synonym
 from conditions.structured_data import condition_page, story_page
 from portal.links import detail_link
 from portal.preview import draft_preview, get_public_or_preview
+from portal.querysets import built_once
 from portal.related import Rows, attach_rows, with_rows
 from trials.models import StatusGroup, Trial
 
@@ -42,7 +45,7 @@ def condition_list(request):
     entries.sort(key=lambda entry: (entry["name"].casefold(), entry["see"] is not None,
                                     (entry["see"] or "").casefold(), entry["url"]))
     groups = [
-        {"letter": letter, "entries": list(items)}
+        {"letter": letter, "items": list_items(items)}
         for letter, items in groupby(entries, key=lambda entry: index_letter(entry["name"]))
     ]
     present = {group["letter"] for group in groups}
@@ -53,6 +56,18 @@ def condition_list(request):
         "crumbs": [{"title": "Conditions"}],
     }
     return render(request, "conditions/condition_list.html", context)
+
+
+def list_items(entries):
+    """The list items of one letter of the A-Z, written here rather than by a template
+    loop, which costs more than the rest of the page for two thousand names. Every value is
+    escaped (the standard library's escape on plain strings, as portal.forms.PlainSelect)."""
+    return mark_safe("".join(
+        f'<li>{escape(entry["name"])}, see <a href="{escape(entry["url"])}">'
+        f'{escape(entry["see"])}</a></li>' if entry["see"] else
+        f'<li><a href="{escape(entry["url"])}">{escape(entry["name"])}</a></li>'
+        for entry in entries
+    ))
 
 
 def condition_lists():
@@ -78,28 +93,47 @@ def related_counts():
     }
 
 
-@draft_preview(Condition)
-def condition_detail(request, slug):
+@built_once
+def condition_page_conditions():
+    """Conditions with what their page shows: short lists, sections, staging and counts."""
     lists = condition_lists()
-    queryset = with_rows(Condition.objects.all(), *lists).prefetch_related(
+    return with_rows(Condition.objects.all(), *lists).prefetch_related(
         Prefetch("sections", queryset=with_rows(Section.objects.all(), "subsections")),
         Prefetch("staging_categories",
                  queryset=with_rows(StagingCategory.objects.all(), "options")),
     ).annotate(**related_counts())
-    condition = attach_rows(get_public_or_preview(request, queryset, slug=slug), *lists)
-    # Its first few care sites and trials, and its support services: plain queries for this
-    # one condition (a prefetch of the first few per condition needs a window function,
-    # dearer to build).
+
+
+# Its first few care sites and trials, and its support services: plain queries filtered by
+# the one condition (a prefetch of the first few per condition needs a window function,
+# dearer to build).
+@built_once
+def shown_care_sites():
+    return CareSite.objects.published().prefetch_related(
+        Prefetch("locations", queryset=Location.objects.published()))
+
+
+@built_once
+def shown_trials():
+    return Trial.objects.published().not_closed().by_group()
+
+
+@built_once
+def published_support_services():
+    return SupportService.objects.published()
+
+
+@draft_preview(Condition)
+def condition_detail(request, slug):
+    condition = attach_rows(
+        get_public_or_preview(request, condition_page_conditions(), slug=slug),
+        *condition_lists())
     condition.shown_care_sites = list(
-        CareSite.objects.published().filter(conditions=condition).prefetch_related(
-            Prefetch("locations", queryset=Location.objects.published())
-        )[:CARE_SITES_SHOWN]
-    )
+        shown_care_sites().filter(conditions=condition)[:CARE_SITES_SHOWN])
     condition.published_support_services = list(
-        SupportService.objects.published().filter(conditions=condition))
+        published_support_services().filter(conditions=condition))
     condition.shown_trials = list(
-        Trial.objects.published().not_closed().by_group().filter(conditions=condition)
-        [:TRIALS_SHOWN])
+        shown_trials().filter(conditions=condition)[:TRIALS_SHOWN])
     condition.trial_counts = {group: getattr(condition, f"{group}_trial_count")
                               for group in StatusGroup}
     condition.trial_count = sum(condition.trial_counts.values())
@@ -122,16 +156,21 @@ def condition_detail(request, slug):
             # Staging and treatment-by-category follow their sections, or close the page.
             "staging_in_section": Section.Kind.STAGING in kinds,
             "treatment_in_section": Section.Kind.TREATMENT in kinds,
-            "interpreter_service": SupportService.objects.interpreter_service(),
+            "interpreter_service": interpreter_service(),
             "structured_data": [condition_page(condition, sections, staging)],
             "og_type": "article",
         },
     )
 
 
+@built_once
+def terms_for_marking():
+    return GlossaryTerm.objects.for_marking()
+
+
 def explain_terms(sections):
     """Mark the first use of each glossary term in the sections' text, in reading order."""
-    glossary = Glossary.from_rows(GlossaryTerm.objects.for_marking())
+    glossary = Glossary.from_rows(terms_for_marking())
     for section in sections:
         checklist = section.kind == Section.Kind.QUESTIONS
         section.body_html = glossary.mark(section.body_html, checklist=checklist)

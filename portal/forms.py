@@ -6,6 +6,8 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from portal.querysets import built_once
+
 DATE_HELP = "YYYY-MM-DD, for example 2026-03-14"
 
 
@@ -89,7 +91,12 @@ class MarksInvalidForm(forms.Form):
     bound_field_class = MarksInvalidBoundField
 
 
+@built_once
+def published_names(model):
+    return model.objects.published().order_by("name", "pk").values_list("slug", "name")
+
+
 def published_choices(model):
     """(slug, name) of every published item of a model, by name: the options of a select
     that offers all of them (a condition, a care site)."""
-    return list(model.objects.published().order_by("name", "pk").values_list("slug", "name"))
+    return list(published_names(model))

@@ -14,8 +14,24 @@ from conditions.models import Condition
 from portal import search as site_search
 from portal.cache import on_every_request
 from portal.forms import PlainSelect, published_choices
+from portal.querysets import built_once
 from portal.structured_data import organization, website
 from trials.models import StatusGroup, Trial
+
+
+@built_once
+def home_conditions():
+    return Condition.objects.for_home()
+
+
+@built_once
+def home_locations():
+    return Location.objects.published()
+
+
+@built_once
+def open_trials():
+    return Trial.objects.published().in_group(StatusGroup.OPEN)
 
 
 class HomeView(TemplateView):
@@ -24,15 +40,15 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         return {
             **super().get_context_data(**kwargs),
-            "conditions": Condition.objects.for_home(),
+            "conditions": home_conditions(),
             # The trial finder offers every published condition (a thousand options are
             # written in Python, not each through a template).
             "condition_select": PlainSelect(
                 attrs={"id": "home-condition", "class": "form-select"},
                 choices=[("", "Any condition"), *published_choices(Condition)],
             ).render("condition", None),
-            "locations": Location.objects.published(),
-            "open_trials": Trial.objects.published().in_group(StatusGroup.OPEN).count(),
+            "locations": home_locations(),
+            "open_trials": open_trials().count(),
             "structured_data": [organization(), website()],
         }
 

@@ -8,6 +8,7 @@ from care_sites.models import CareSite, Location
 from conditions.models import Condition
 from portal.links import query_changed
 from portal.preview import get_public_or_preview
+from portal.querysets import built_once
 from portal.related import attach_rows, with_rows
 from portal.search import suggestion
 from trials.filters import TrialFilter
@@ -74,11 +75,16 @@ def spelling_suggestion(request, filterset, chosen):
     return {"text": suggested, "url": address(request, q=suggested)}
 
 
-def trial_list(request):
-    trials = Trial.objects.published().by_group().prefetch_related(
+@built_once
+def listed_trials():
+    """Live trials, open ones first, with their live care sites."""
+    return Trial.objects.published().by_group().prefetch_related(
         Prefetch("care_sites", queryset=CareSite.objects.published())
     )
-    filterset = TrialFilter(request.GET or None, queryset=trials)
+
+
+def trial_list(request):
+    filterset = TrialFilter(request.GET or None, queryset=listed_trials())
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     chosen = {name: value for name, value in (filterset.form.cleaned_data.items()
                                               if filterset.is_bound else ())
@@ -105,18 +111,21 @@ def trial_list(request):
     })
 
 
+@built_once
+def trial_page_trials():
+    """Trials with what their page shows (lists, live care sites and their locations, live
+    conditions)."""
+    return with_rows(Trial.objects.all(), *TRIAL_LISTS).prefetch_related(
+        Prefetch("care_sites", queryset=CareSite.objects.published().prefetch_related(
+            Prefetch("locations", queryset=Location.objects.published()))),
+        Prefetch("conditions", queryset=Condition.objects.published()),
+    )
+
+
 def trial_detail(request, nct_id):
     if nct_id != nct_id.upper():
         return redirect("trials:trial-detail", nct_id=nct_id.upper(), permanent=True)
-    trial = get_public_or_preview(
-        request,
-        with_rows(Trial.objects.all(), *TRIAL_LISTS).prefetch_related(
-            Prefetch("care_sites", queryset=CareSite.objects.published().prefetch_related(
-                Prefetch("locations", queryset=Location.objects.published()))),
-            Prefetch("conditions", queryset=Condition.objects.published()),
-        ),
-        nct_id=nct_id,
-    )
+    trial = get_public_or_preview(request, trial_page_trials(), nct_id=nct_id)
     attach_rows(trial, *TRIAL_LISTS)
     registry_sites = list(trial.registry_sites.all()[:REGISTRY_SITES_SHOWN + 1])
     registry_site_count = (

@@ -13,6 +13,7 @@ from care_sites.models import (
     Location,
     OpeningHours,
     SupportService,
+    interpreter_service,
 )
 from conditions.models import Condition
 
@@ -68,7 +69,7 @@ def test_every_site_has_an_image_with_alt_text_and_locations(demo):
 
 
 def test_the_interpreter_service_offers_languages(demo):
-    service = SupportService.objects.interpreter_service()
+    service = interpreter_service()
     assert service.slug == "interpreter-services"
     names = [language.name for language in service.languages.all()]
     assert names[:3] == ["Cantonese", "Mandarin", "Spanish"]

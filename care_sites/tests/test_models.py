@@ -14,6 +14,7 @@ from care_sites.models import (
     Location,
     OpeningHours,
     SupportService,
+    interpreter_service,
 )
 from care_sites.tests.factories import (
     UTC,
@@ -310,32 +311,32 @@ def test_interpreter_service_is_the_published_language_access_service_with_langu
     cantonese = Language.objects.create(name="Cantonese", order=0)
     service.languages.add(spanish, cantonese)
 
-    found = SupportService.objects.interpreter_service()
+    found = interpreter_service()
     assert found == service
     assert list(found.languages.all()) == [cantonese, spanish]
 
 
 def test_interpreter_service_is_none_without_languages():
     interpreters()
-    assert SupportService.objects.interpreter_service() is None
+    assert interpreter_service() is None
 
 
 def test_interpreter_service_is_none_when_a_draft():
     service = interpreters(status=SupportService.Status.DRAFT)
     service.languages.add(Language.objects.create(name="Spanish"))
-    assert SupportService.objects.interpreter_service() is None
+    assert interpreter_service() is None
 
 
 def test_interpreter_service_is_none_when_scheduled():
     service = interpreters(publish_at=datetime.datetime(2999, 1, 1, tzinfo=UTC))
     service.languages.add(Language.objects.create(name="Spanish"))
-    assert SupportService.objects.interpreter_service() is None
+    assert interpreter_service() is None
 
 
 def test_interpreter_service_ignores_languages_on_other_categories():
     other = make_service(category=SupportService.Category.INTERNATIONAL)
     other.languages.add(Language.objects.create(name="Spanish"))
-    assert SupportService.objects.interpreter_service() is None
+    assert interpreter_service() is None
 
 
 def test_published_excludes_drafts_and_future_items():

@@ -61,3 +61,6 @@ def test_hostile_text_in_every_field_renders_inert(client):
     page = client.get("/conditions/hostile/").content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert 'popovertarget="glossary:alert"' in page
+    # The A-Z writes its names in Python (conditions.views.list_items), escaped the same way:
+    # the condition's name and its synonym's.
+    assert client.get("/conditions/").text.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 2
