@@ -486,14 +486,26 @@ CHROMIUM_FLAGS = ("--headless --no-sandbox --disable-gpu --disable-background-ne
                   "--disable-component-update --disable-sync --no-first-run")
 
 
+# Chromium sometimes fails to record a page load's trace, and Lighthouse then asks to be run
+# again ("NO_NAVSTART"): it is, up to this many times in all.
+LIGHTHOUSE_ATTEMPTS = 3
+
+
 def lighthouse_score(path, output):
-    result = subprocess.run(
-        ["node", str(LIGHTHOUSE), BASE_URL + path, f"--chrome-flags={CHROMIUM_FLAGS}",
-         "--form-factor=mobile", "--only-categories=performance", "--output=json",
-         f"--output-path={output}", "--quiet"],
-        capture_output=True, text=True, timeout=300, env={**os.environ, "CHROME_PATH": CHROMIUM})
-    if result.returncode != 0 or not Path(output).exists():
-        fail(f"Lighthouse did not run on {path}: {result.stderr.strip()[-300:]}")
+    for attempt in range(1, LIGHTHOUSE_ATTEMPTS + 1):
+        result = subprocess.run(
+            ["node", str(LIGHTHOUSE), BASE_URL + path, f"--chrome-flags={CHROMIUM_FLAGS}",
+             "--form-factor=mobile", "--only-categories=performance", "--output=json",
+             f"--output-path={output}", "--quiet"],
+            capture_output=True, text=True, timeout=300,
+            env={**os.environ, "CHROME_PATH": CHROMIUM})
+        if result.returncode == 0 and Path(output).exists():
+            break
+        if "NO_NAVSTART" not in result.stderr or attempt == LIGHTHOUSE_ATTEMPTS:
+            fail(f"Lighthouse did not run on {path} (attempt {attempt}): "
+                 f"{result.stderr.strip()[-300:]}")
+        print(f"Lighthouse could not record {path} (NO_NAVSTART), attempt {attempt}: again",
+              file=sys.stderr)
     import json
 
     report = json.loads(Path(output).read_text())
