@@ -70,9 +70,9 @@ def list_items(entries):
     ))
 
 
-def condition_lists():
-    return ["synonyms", "key_facts", "references", "recognitions", "discussions",
-            Rows("stories", Story.objects.published(), to_attr="published_stories")]
+# Short lists fetched with the condition itself (portal.related); its stories, live ones only.
+CONDITION_LISTS = ["synonyms", "key_facts", "references", "recognitions", "discussions",
+                   Rows("stories", Story.objects.published(), to_attr="published_stories")]
 
 
 def count_of(queryset):
@@ -96,8 +96,7 @@ def related_counts():
 @built_once
 def condition_page_conditions():
     """Conditions with what their page shows: short lists, sections, staging and counts."""
-    lists = condition_lists()
-    return with_rows(Condition.objects.all(), *lists).prefetch_related(
+    return with_rows(Condition.objects.all(), *CONDITION_LISTS).prefetch_related(
         Prefetch("sections", queryset=with_rows(Section.objects.all(), "subsections")),
         Prefetch("staging_categories",
                  queryset=with_rows(StagingCategory.objects.all(), "options")),
@@ -127,7 +126,7 @@ def published_support_services():
 def condition_detail(request, slug):
     condition = attach_rows(
         get_public_or_preview(request, condition_page_conditions(), slug=slug),
-        *condition_lists())
+        *CONDITION_LISTS)
     condition.shown_care_sites = list(
         shown_care_sites().filter(conditions=condition)[:CARE_SITES_SHOWN])
     condition.published_support_services = list(

@@ -126,4 +126,3 @@ class TrialImportForm(forms.Form):
                     f"{'it' if len(others) == 1 else 'them'}."
                 )
         return cleaned
-
