@@ -520,27 +520,12 @@ WEB_TERMS = "websearch_to_tsquery(%(config)s::regconfig, %(query)s)"
 PREFIX_TERMS = "to_tsquery(%(config)s::regconfig, %(prefixes)s)"
 
 
-def prepared_cursor():
-    """A cursor that sends its parameters apart from the statement, which psycopg then
-    prepares on the connection at its first use (settings.py: "prepare_threshold" and
-    "plan_cache_mode"), so that PostgreSQL plans it once per connection: planning the
-    search statement costs more than running it when few documents match. Django still
-    counts and logs what it runs."""
-    from django.db.backends.postgresql.base import ServerBindingCursor
-
-    # As connection.cursor() does: a connection that fails its health check is replaced.
-    connection.close_if_health_check_failed()
-    connection.ensure_connection()
-    with connection.wrap_database_errors:
-        return connection._prepare_cursor(ServerBindingCursor(connection.connection))
-
-
 def find_postgresql(query, kind, offset):
     prefixes = prefix_terms(query)
     sql = SEARCH_SQL.format(table=connection.ops.quote_name(SearchDocument._meta.db_table),
                             terms=f"{WEB_TERMS} || {PREFIX_TERMS}" if prefixes else WEB_TERMS,
                             score=SCORE, is_live=IS_LIVE)
-    with prepared_cursor() as cursor:
+    with connection.cursor() as cursor:  # prepared on its first run (settings.py)
         cursor.execute(sql, {
             "config": CONFIG, "query": query, "prefixes": prefixes,
             "now": timezone.now(), "name_match": NAME_MATCH, "kind": kind or "",

@@ -124,3 +124,28 @@ def test_page_queries_do_not_grow_with_content(client, django_assert_num_queries
     assert response.status_code == 200
     with django_assert_num_queries(0):  # and then from the page cache
         assert client.get(url).content == response.content
+
+
+def prepared_statements():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE from_sql = false")
+        return {row[0] for row in cursor.fetchall()}
+
+
+@pytest.mark.postgresql
+@pytest.mark.parametrize("name", PAGES)
+def test_postgresql_plans_each_pages_queries_once_per_connection(client, name, settings):
+    """Every query is prepared on its second run (settings.py): rendering a page again runs
+    the statements prepared before, with nothing new to plan."""
+    settings.PAGE_CACHE = False
+    build(2)
+    url = PAGES[name][0]
+    before = prepared_statements()
+    for _ in range(2):  # prepared on the second run
+        assert client.get(url).status_code == 200
+    prepared = prepared_statements()
+    assert any('"pages_page"' in statement for statement in prepared - before)
+    assert client.get(url).status_code == 200
+    assert prepared_statements() == prepared
