@@ -525,7 +525,7 @@ def find_postgresql(query, kind, offset):
     sql = SEARCH_SQL.format(table=connection.ops.quote_name(SearchDocument._meta.db_table),
                             terms=f"{WEB_TERMS} || {PREFIX_TERMS}" if prefixes else WEB_TERMS,
                             score=SCORE, is_live=IS_LIVE)
-    with connection.cursor() as cursor:  # prepared on its first run (settings.py)
+    with connection.cursor() as cursor:  # prepared on its second run (settings.py)
         cursor.execute(sql, {
             "config": CONFIG, "query": query, "prefixes": prefixes,
             "now": timezone.now(), "name_match": NAME_MATCH, "kind": kind or "",

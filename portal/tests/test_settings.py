@@ -201,3 +201,14 @@ def test_manage_py_explains_a_missing_secret_key_in_one_line():
         "Configuration error: DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off. "
         "(see README.md, Configuration)"
     )
+
+
+def test_the_wsgi_application_leaves_what_it_loaded_out_of_garbage_collection():
+    result = run_python(
+        "import gc, sys, portal.wsgi; "
+        "print(gc.get_freeze_count(), 'trials.views' in sys.modules)",
+        clean_env(DJANGO_DEBUG="true"))
+    assert result.returncode == 0, result.stderr
+    frozen, views_loaded = result.stdout.split()
+    assert views_loaded == "True"  # the views were imported before the freeze
+    assert int(frozen) > 50_000
