@@ -47,6 +47,7 @@ PER_PAGE = 20
 MAX_STAT_LENGTH = 100
 KEEP_COUNTS_DAYS = 365  # search counts older than this are deleted (portal.tasks)
 MAX_BODY_LENGTH = 200_000
+INDEX_BATCH = 2_000  # objects indexed per query
 CONFIG = "english"
 MIN_PREFIX = 3  # shorter words are not searched as beginnings of words
 NAME_MATCH = 2.0  # added to the score when the title or another name matches
@@ -253,13 +254,18 @@ def index(searchable, pks):
         stack[-1].setdefault(searchable, set()).update(pks)
         return
     content_type = ContentType.objects.get_for_model(searchable.model)
-    documents = [document for obj in searchable.indexable().filter(pk__in=pks)
-                 if (document := build(searchable, content_type, obj)) is not None]
+    pks = sorted(pks)
     with transaction.atomic():
-        SearchDocument.objects.filter(content_type=content_type, object_id__in=pks).delete()
-        SearchDocument.objects.bulk_create(documents)
-        update_vectors(SearchDocument.objects.filter(content_type=content_type,
-                                                     object_id__in=pks))
+        # In batches: one query names at most 65,535 values on PostgreSQL.
+        for start in range(0, len(pks), INDEX_BATCH):
+            batch = pks[start:start + INDEX_BATCH]
+            documents = [document for obj in searchable.indexable().filter(pk__in=batch)
+                         if (document := build(searchable, content_type, obj)) is not None]
+            SearchDocument.objects.filter(content_type=content_type,
+                                          object_id__in=batch).delete()
+            SearchDocument.objects.bulk_create(documents)
+            update_vectors(SearchDocument.objects.filter(content_type=content_type,
+                                                         object_id__in=batch))
 
 
 def reindex_passed(since, now):

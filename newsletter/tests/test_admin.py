@@ -241,3 +241,21 @@ def test_managers_change_topics_on_request(manager_client, subscribers, topics):
     assert set(ben.topics.all()) == set(topics)
     assert ben.state == State.CONFIRMED
     assert ben.email == "ben@example.org"
+
+
+@pytest.mark.postgresql
+def test_export_of_more_subscribers_than_one_query_can_name(manager_client, topics):
+    # PostgreSQL takes at most 65,535 values in one query (server-side binding): the export
+    # reads its subscribers, and their topics, in chunks.
+    count = 66_000
+    now = timezone.now()
+    made = Subscriber.objects.bulk_create(
+        Subscriber(email=f"s{n:05d}@example.org", email_key=f"s{n:05d}@example.org",
+                   state=State.CONFIRMED, confirmed_at=now) for n in range(count))
+    Subscriber.topics.through.objects.bulk_create(
+        Subscriber.topics.through(subscriber_id=subscriber.pk, topic_id=topics[n % 2].pk)
+        for n, subscriber in enumerate(made))
+    rows = read_csv(manager_client.get("/admin/newsletter/subscriber/export/"))
+    assert len(rows) == count + 1
+    assert rows[1][:2] == ["s00000@example.org", "General news"]
+    assert rows[-1][:2] == [f"s{count - 1:05d}@example.org", "Neuroblastoma"]

@@ -822,7 +822,7 @@ def test_postgresql_plans_the_search_statement_once_per_connection(client, demo)
             return cursor.fetchone()[0]
 
     before = prepared()
-    page(client, "neuroblastoma")  # the first run is planned as it runs (settings.py)
+    page(client, "neuroblastoma")  # prepared on its second run (settings.py)
     page(client, "neuroblastoma", page=2)
     assert prepared() == before + 1
     for query in ["parking", "wilms tumour", "transplant"]:  # the same statement, prepared
@@ -892,3 +892,21 @@ def test_every_public_model_of_the_index_is_a_searchable(demo):
                      "trial", "page"}
     assert SupportService.objects.published().count() == SearchDocument.objects.filter(
         kind="support").count()
+
+
+def test_indexing_many_objects_at_once_goes_in_batches(monkeypatch):
+    # One query names at most 65,535 values on PostgreSQL: index() writes in batches.
+    monkeypatch.setattr(site_search, "INDEX_BATCH", 2)
+    conditions = [make_condition(slug=f"batch-{n}", name=f"Batch condition {n}")
+                  for n in range(5)]
+    SearchDocument.objects.all().delete()
+    searchable = next(searchable for searchable in site_search.searchables()
+                      if searchable.model is Condition)
+    with CaptureQueriesContext(connection) as queries:
+        site_search.index(searchable, [condition.pk for condition in conditions])
+    assert sorted(SearchDocument.objects.values_list("title", flat=True)) == [
+        f"Batch condition {n}" for n in range(5)]
+    id_lists = [found.split(",") for query in queries.captured_queries
+                for found in re.findall(r'"(?:id|object_id)" IN \(([^)]*)\)', query["sql"])]
+    assert len(id_lists) >= 2 * 3  # objects read, old documents deleted: in each batch
+    assert max(len(ids) for ids in id_lists) == 2
