@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache, cached_property
 from html import unescape
+from itertools import batched
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -47,7 +48,7 @@ PER_PAGE = 20
 MAX_STAT_LENGTH = 100
 KEEP_COUNTS_DAYS = 365  # search counts older than this are deleted (portal.tasks)
 MAX_BODY_LENGTH = 200_000
-INDEX_BATCH = 2_000  # objects indexed per query
+INDEX_BATCH = 500  # objects read and documents written per query when indexing
 CONFIG = "english"
 MIN_PREFIX = 3  # shorter words are not searched as beginnings of words
 NAME_MATCH = 2.0  # added to the score when the title or another name matches
@@ -254,11 +255,9 @@ def index(searchable, pks):
         stack[-1].setdefault(searchable, set()).update(pks)
         return
     content_type = ContentType.objects.get_for_model(searchable.model)
-    pks = sorted(pks)
     with transaction.atomic():
         # In batches: one query names at most 65,535 values on PostgreSQL.
-        for start in range(0, len(pks), INDEX_BATCH):
-            batch = pks[start:start + INDEX_BATCH]
+        for batch in batched(sorted(pks), INDEX_BATCH):
             documents = [document for obj in searchable.indexable().filter(pk__in=batch)
                          if (document := build(searchable, content_type, obj)) is not None]
             SearchDocument.objects.filter(content_type=content_type,
@@ -288,7 +287,7 @@ def reindex_passed(since, now):
     return written
 
 
-def rebuild(batch=500):
+def rebuild(batch=INDEX_BATCH):
     """Write every document again; returns {kind: count}."""
     counts = {}
     with transaction.atomic():

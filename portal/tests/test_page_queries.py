@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.utils import timezone
 
 from care_sites.models import Location
@@ -127,8 +128,6 @@ def test_page_queries_do_not_grow_with_content(client, django_assert_num_queries
 
 
 def prepared_statements():
-    from django.db import connection
-
     with connection.cursor() as cursor:
         cursor.execute("SELECT statement FROM pg_prepared_statements WHERE from_sql = false")
         return {row[0] for row in cursor.fetchall()}

@@ -812,13 +812,16 @@ def test_postgresql_has_the_indexes_and_stored_vectors(demo):
     assert not SearchDocument.objects.filter(search_vector__isnull=True).exists()
 
 
+# The search statement among the prepared ones (not the query that lists them).
+SEARCH_STATEMENT = ("position('WITH terms AS' in statement) > 0 "
+                    "AND position('pg_prepared_statements' in statement) = 0")
+
+
 @POSTGRESQL
 def test_postgresql_plans_the_search_statement_once_per_connection(client, demo):
     def prepared():
         with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM pg_prepared_statements "
-                           "WHERE position('WITH terms AS' in statement) > 0 "
-                           "AND position('pg_prepared_statements' in statement) = 0")
+            cursor.execute(f"SELECT count(*) FROM pg_prepared_statements WHERE {SEARCH_STATEMENT}")
             return cursor.fetchone()[0]
 
     before = prepared()
@@ -839,8 +842,7 @@ def test_postgresql_uses_the_search_statements_one_plan_from_its_first_run(clien
     page(client, "neuroblastoma")
     with connection.cursor() as cursor:
         cursor.execute("SELECT generic_plans, custom_plans FROM pg_prepared_statements "
-                       "WHERE position('WITH terms AS' in statement) > 0 "
-                       "AND position('pg_prepared_statements' in statement) = 0")
+                       f"WHERE {SEARCH_STATEMENT}")
         plans = cursor.fetchall()
     assert plans
     assert all(generic >= 1 and custom == 0 for generic, custom in plans)
