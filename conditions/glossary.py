@@ -10,8 +10,7 @@ glossary page.
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from html import escape
-from html.parser import HTMLParser
+from html import escape, unescape
 from itertools import pairwise
 
 from django.urls import reverse
@@ -163,31 +162,70 @@ def build_index(rows):
     return index, len(rows)
 
 
-class _Marker(HTMLParser):
+# What the marker tells apart in HTML: a comment, a declaration or processing instruction
+# (dropped), an end tag, or a start tag (attribute values may hold ">" inside quotes); the
+# text between them is text. A "<" that starts none of these is text too.
+TOKEN = re.compile(
+    r"""<!--.*?(?:-->|\Z)|<[!?][^>]*>?"""
+    r"""|</([a-zA-Z][^\s/>]*)[^>]*>"""
+    r"""|<([a-zA-Z][^\s/>]*)((?:[^>"']|"[^"]*"|'[^']*')*)>""",
+    re.DOTALL,
+)
+# Elements whose content is raw text up to their end tag, not markup.
+RAW_TEXT = {"script", "style"}
+
+
+class _Marker:
+    """Copies HTML tag by tag, marking terms in its text. A small tokenizer rather than the
+    standard library's HTMLParser: the HTML is sanitised (well formed, no scripts), and
+    parsing it took most of the marking's time on a long page."""
+
     def __init__(self, glossary, *, checklist):
-        super().__init__(convert_charrefs=True)
         self.glossary = glossary
         self.checklist = checklist
         self.out = []
         self.skipping = 0
         self.list_depth = 0
 
-    def handle_starttag(self, tag, attrs):
+    def feed(self, html):
+        position = 0
+        while (found := TOKEN.search(html, position)) is not None:
+            if found.start() > position:
+                self.handle_data(unescape(html[position:found.start()]))
+            position = found.end()
+            end_tag, start_tag, attributes = found.groups()
+            if end_tag is not None:
+                self.handle_endtag(end_tag.lower())
+            elif start_tag is not None:
+                tag = start_tag.lower()
+                if attributes.rstrip().endswith("/"):
+                    self.out.append(found.group())
+                    continue
+                self.handle_starttag(tag, found.group())
+                if tag in RAW_TEXT:  # its content as written, up to its end tag
+                    close = re.compile(rf"</{tag}\s*>", re.IGNORECASE).search(html, position)
+                    stop = close.start() if close else len(html)
+                    self.out.append(html[position:stop])
+                    position = stop
+        if position < len(html):
+            self.handle_data(unescape(html[position:]))
+
+    def close(self):
+        pass
+
+    def handle_starttag(self, tag, text):
         if self.checklist and tag in {"ul", "ol"}:
             self.list_depth += 1
             if self.list_depth == 1:
                 self.out.append(f'<{tag} class="question-checklist list-unstyled">')
                 return
-        self.out.append(self.get_starttag_text())
+        self.out.append(text)
         if tag in SKIP:
             self.skipping += 1
         if self.checklist and tag == "li" and self.list_depth == 1:
             self.out.append(
                 f'<span class="question-checklist__box" aria-hidden="true">{CHECKBOX}</span> '
             )
-
-    def handle_startendtag(self, tag, attrs):
-        self.out.append(self.get_starttag_text())
 
     def handle_endtag(self, tag):
         if tag in SKIP and self.skipping:
@@ -197,21 +235,7 @@ class _Marker(HTMLParser):
         self.out.append(f"</{tag}>")
 
     def handle_data(self, data):
-        if self.cdata_elem:
-            self.out.append(data)
-        elif self.skipping:
+        if self.skipping:
             self.out.append(escape(data, quote=False))
         else:
             self.out.append(self.glossary.mark_text(data))
-
-    def handle_comment(self, data):
-        pass
-
-    def handle_decl(self, decl):
-        pass
-
-    def handle_pi(self, data):
-        pass
-
-    def unknown_decl(self, data):
-        pass

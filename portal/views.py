@@ -13,7 +13,7 @@ from care_sites.models import Location
 from conditions.models import Condition
 from portal import search as site_search
 from portal.cache import on_every_request
-from portal.forms import PlainSelect, published_choices
+from portal.forms import Choices, PlainSelect, published_choices
 from portal.querysets import built_once
 from portal.structured_data import organization, website
 from trials.models import StatusGroup, Trial
@@ -45,7 +45,7 @@ class HomeView(TemplateView):
             # written in Python, not each through a template).
             "condition_select": PlainSelect(
                 attrs={"id": "home-condition", "class": "form-select"},
-                choices=[("", "Any condition"), *published_choices(Condition)],
+                choices=Choices([("", "Any condition"), *published_choices(Condition)]),
             ).render("condition", None),
             "locations": home_locations(),
             "open_trials": open_trials().count(),

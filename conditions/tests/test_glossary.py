@@ -237,6 +237,16 @@ def test_marking_only_adds_its_own_markup(html):
     assert active_content(str(marked)) == []
 
 
+def test_raw_text_void_tags_comments_and_capitals_are_copied_as_html_has_them():
+    html = ('<P class="x">A <script>biopsy &amp; <b></script> then<BR/>biopsy &amp; '
+            "<!-- biopsy --> and<? pi ?> <!DOCTYPE x>biopsy</P>")
+    marked = str(glossary(("biopsy", "Biopsy", "")).mark(html))
+    assert marked.startswith('<P class="x">A <script>biopsy &amp; <b></script> then<BR/>'
+                             '<button type="button"')
+    assert marked.endswith("</span> &amp;  and biopsy</p>")
+    assert marks(marked) == [("biopsy", "biopsy")]
+
+
 def test_a_glossary_without_terms_changes_nothing():
     html = '<p title="x">Text &amp; more</p>'
     assert Glossary.from_rows([]).mark(html) == html

@@ -1,10 +1,11 @@
 """PlainSelect writes the same select as Django's own widget, only faster."""
 
+from html import escape
 from html.parser import HTMLParser
 
 from django import forms
 
-from portal.forms import PlainSelect
+from portal.forms import Choices, PlainSelect, escaped_all
 
 CHOICES = [("", "Any"), ("a", "Alpha & co"), ("Group", [("b", "Beta"), ("c", "<Gamma>")]),
            ("d", "Delta")]
@@ -31,3 +32,24 @@ def test_long_select_matches_djangos_select():
         django = forms.Select(choices=CHOICES).render("pick", value, attrs=attrs)
         assert Parsed(ours).items == Parsed(django).items, value
     assert "&lt;Gamma&gt;" in PlainSelect(choices=CHOICES).render("pick", "c")
+
+
+def test_options_are_escaped_one_by_one_when_a_text_holds_the_joiner():
+    texts = ["Alpha & co", "<b>", 'say "hi"']
+    assert escaped_all(texts) == [escape(text) for text in texts]
+    with_joiner = ["a\x00<b>", "c"]
+    assert escaped_all(with_joiner) == ["a\x00&lt;b&gt;", "c"]
+    assert escaped_all([]) == []
+
+
+def test_choices_given_as_they_are_still_validate_and_render():
+    class PickForm(forms.Form):
+        pick = forms.ChoiceField(choices=[], widget=PlainSelect)
+
+    form = PickForm({"pick": "b"})
+    form.fields["pick"].choices = Choices([("a", "Alpha"), ("b", "B & b")])
+    assert form.is_valid(), form.errors
+    assert '<option value="b" selected>B &amp; b</option>' in str(form["pick"])
+    refused = PickForm({"pick": "z"})
+    refused.fields["pick"].choices = Choices([("a", "Alpha")])
+    assert not refused.is_valid()

@@ -19,7 +19,15 @@ from conditions.tests.factories import make_condition
 from portal import roles
 from portal.tests.support import active_content, schedule_known, two_step_verified
 from trials.filters import PHASE_CHOICES
-from trials.models import Contact, Intervention, OverallStatus, Phase, Trial
+from trials.models import (
+    GROUP_ORDER,
+    Contact,
+    Intervention,
+    OverallStatus,
+    Phase,
+    StatusGroup,
+    Trial,
+)
 from trials.tests.factories import PAST, make_trial, nct
 
 pytestmark = pytest.mark.django_db
@@ -76,6 +84,24 @@ def test_listing_shows_published_trials_only(client):
     assert "Draft trial" not in html
     assert "Scheduled trial" not in html
     assert result_count(response) == "1 trial"
+
+
+def test_the_database_ranks_every_registry_status_in_its_family_group():
+    # Written both ways a trial is stored: one by one (save) and in bulk (imports, no save()).
+    make_trial(nct(1), overall_status=OverallStatus.RECRUITING)
+    Trial.objects.bulk_create([Trial(nct_id=nct(2 + i), brief_title=f"Trial {i}",
+                                     overall_status=status)
+                               for i, status in enumerate(OverallStatus)])
+    for trial in Trial.objects.all():
+        assert trial.group_rank == GROUP_ORDER.index(trial.status_group), trial.overall_status
+    trial = Trial.objects.get(nct_id=nct(1))
+    trial.overall_status = OverallStatus.COMPLETED
+    trial.save()
+    assert Trial.objects.get(nct_id=nct(1)).group_rank == GROUP_ORDER.index(StatusGroup.CLOSED)
+    assert {group: Trial.objects.in_group(group).count() for group in StatusGroup} == {
+        StatusGroup.OPEN: 2, StatusGroup.ACTIVE: 2, StatusGroup.UPCOMING: 1,
+        StatusGroup.CLOSED: len(OverallStatus) - 5 + 1,
+    }
 
 
 def test_listing_orders_open_then_in_progress_then_upcoming_then_closed(client):
