@@ -13,7 +13,8 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 # Computed on save or changed by every save: they say nothing an editor wrote.
-NOISE_FIELDS = {"updated_at", "body_html", "reading_grade", "description_html", "html"}
+NOISE_FIELDS = {"updated_at", "body_html", "reading_grade", "description_html", "html",
+                "group_rank"}
 
 
 def word_diff(old, new):

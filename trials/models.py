@@ -116,13 +116,31 @@ class StdAge(models.TextChoices):
     OLDER_ADULT = "OLDER_ADULT", "Older adult (65 and over)"
 
 
+def group_rank(status):
+    """The place of a registry status's group in GROUP_ORDER (0: open to new patients)."""
+    return GROUP_ORDER.index(status_group(status))
+
+
 def group_rank_sql():
-    """The place of a registry status's group in GROUP_ORDER (0: open to new patients), as
-    SQL: statuses of no group rank with the closed ones, last."""
+    """group_rank() as SQL, over the overall_status column (to fill the column in bulk)."""
     whens = [When(overall_status__in=[status.value for status in statuses],
                   then=Value(GROUP_ORDER.index(group)))
              for group, statuses in STATUS_GROUPS.items()]
     return Case(*whens, default=Value(GROUP_ORDER.index(StatusGroup.CLOSED)))
+
+
+class GroupRankField(models.PositiveSmallIntegerField):
+    """A trial's group_rank(), set from its registry status whenever the trial is written:
+    by save() and by bulk_create() alike (as auto_now is). Never typed."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("editable", False)
+        super().__init__(*args, **kwargs)
+
+    def pre_save(self, model_instance, add):
+        value = group_rank(model_instance.overall_status)
+        setattr(model_instance, self.attname, value)
+        return value
 
 
 class TrialQuerySet(PublishableQuerySet):
@@ -189,12 +207,10 @@ class Trial(Publishable, DerivedOnSave):
                                      max_length=MAX_MARKDOWN_LENGTH, validators=[markdown_length])
     brief_summary_html = models.TextField(blank=True, editable=False)
     overall_status = models.CharField(max_length=30, choices=OverallStatus)
-    # Kept by the database from the registry status (however a trial is written, bulk
-    # imports too): the trial finder lists trials in this order straight from an index,
-    # rather than sorting every trial that matches.
-    group_rank = models.GeneratedField(expression=group_rank_sql(),
-                                       output_field=models.PositiveSmallIntegerField(),
-                                       db_persist=True)
+    # The place of the status's group in GROUP_ORDER, kept from the registry status however
+    # a trial is written (bulk imports too): the trial finder lists trials in this order
+    # straight from an index, rather than sorting every trial that matches.
+    group_rank = GroupRankField()
     last_known_status = models.CharField(max_length=30, choices=OverallStatus, blank=True)
     why_stopped = models.CharField(max_length=500, blank=True)
     phases = models.CharField(
@@ -286,6 +302,8 @@ class Trial(Publishable, DerivedOnSave):
         return {
             "minimum_age_years": age_in_years(self.minimum_age),
             "maximum_age_years": age_in_years(self.maximum_age),
+            # Listed here too so that save(update_fields=[...]) writes it.
+            "group_rank": group_rank(self.overall_status),
         }
 
     def get_absolute_url(self):
