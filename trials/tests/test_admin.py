@@ -16,7 +16,7 @@ from conditions.models import Condition
 from portal import roles
 from portal.tests.support import form_data, staff_user
 from trials import registry
-from trials.models import ImportJob, OverallStatus, Trial
+from trials.models import ImportJob, OverallStatus, StatusGroup, Trial
 from trials.services import ImportResult, trials_import
 from trials.tests.factories import make_trial
 
@@ -473,6 +473,7 @@ def test_coordinators_add_a_trial_by_hand_and_coordinate_it(client_a, coordinato
     assert trial.source == Trial.Source.LOCAL
     assert trial.phases == "PHASE1"
     assert trial.minimum_age_years == 0.5
+    assert list(Trial.objects.in_group(StatusGroup.UPCOMING)) == [trial]  # ranked on save
     assert trial.maximum_age_years == 18
     assert list(trial.primary_outcomes.values_list("measure", flat=True)) == ["Safety"]
     assert list(trial.coordinators.all()) == [coordinator_a]
