@@ -83,7 +83,6 @@ class Glossary:
         """The HTML with the first use of each term not yet explained on the page marked."""
         marker = _Marker(self, checklist=checklist)
         marker.feed(html or "")
-        marker.close()
         # Tags are copied from sanitised input; all text is escaped or built by format_html.
         return mark_safe("".join(marker.out))
 
@@ -209,9 +208,6 @@ class _Marker:
                     position = stop
         if position < len(html):
             self.handle_data(unescape(html[position:]))
-
-    def close(self):
-        pass
 
     def handle_starttag(self, tag, text):
         if self.checklist and tag in {"ul", "ol"}:

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Case, Q, Value, When
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -119,14 +119,6 @@ class StdAge(models.TextChoices):
 def group_rank(status):
     """The place of a registry status's group in GROUP_ORDER (0: open to new patients)."""
     return GROUP_ORDER.index(status_group(status))
-
-
-def group_rank_sql():
-    """group_rank() as SQL, over the overall_status column (to fill the column in bulk)."""
-    whens = [When(overall_status__in=[status.value for status in statuses],
-                  then=Value(GROUP_ORDER.index(group)))
-             for group, statuses in STATUS_GROUPS.items()]
-    return Case(*whens, default=Value(GROUP_ORDER.index(StatusGroup.CLOSED)))
 
 
 class GroupRankField(models.PositiveSmallIntegerField):
@@ -280,8 +272,8 @@ class Trial(Publishable, DerivedOnSave):
 
     class Meta:
         ordering = ["brief_title"]
-        # The trial finder and the home's count filter by status first ("open": two of
-        # fourteen registry statuses).
+        # Trials of one registry status (the trial finder's "Registry status" choices) or of
+        # the groups that are not closed.
         indexes = [
             models.Index(fields=["overall_status"], name="trial_overall_status_idx"),
             # The trial finder's order, for a page of it read in order (TrialQuerySet.by_group).

@@ -4,9 +4,12 @@ import trials.models
 
 
 def fill_group_rank(apps, schema_editor):
-    """Each existing trial's rank, from its registry status, in one statement."""
+    """Each existing trial's rank, from its registry status: one update per status."""
     Trial = apps.get_model("trials", "Trial")
-    Trial.objects.update(group_rank=trials.models.group_rank_sql())
+    statuses = list(Trial.objects.order_by().values_list("overall_status", flat=True).distinct())
+    for status in statuses:
+        Trial.objects.filter(overall_status=status).update(
+            group_rank=trials.models.group_rank(status))
 
 
 class Migration(migrations.Migration):
