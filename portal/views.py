@@ -105,6 +105,9 @@ def search(request):
         "registry_number": number if number and not paginator.count else "",
         "page_obj": page,
         "paginator": paginator,
+        # As the trial list numbers its pages: first and last, two either side, "…" between.
+        "page_numbers": paginator.get_elided_page_range(page.number, on_each_side=2,
+                                                        on_ends=1),
         "found": found,
         "go_to": site_search.go_to(found, query) if page.number == 1 else None,
         "suggestion": suggestion,

@@ -441,6 +441,9 @@ def test_pagination_is_bounded(client):
     assert first.count('href="/conditions/sarcoma-') == site_search.PER_PAGE
     assert "(page 1 of 2)" in first
     assert "&amp;page=2\">Next</a>" in first
+    # Numbered pages, as the trial list has: this one marked, the other a link.
+    assert 'aria-current="page" href="?q=sarcoma&amp;page=1">1</a>' in first
+    assert '<a class="page-link" href="?q=sarcoma&amp;page=2">2</a>' in first
     second = page(client, "sarcoma", page="2")
     assert second.count('href="/conditions/sarcoma-') == 5
     for bad in ["abc", "99999", "-1", "0", "1e9", ""]:
