@@ -2,6 +2,7 @@
 escaped, marked with <ins> and <del>; fields that change on every save are left out."""
 
 import difflib
+import re
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
@@ -17,20 +18,30 @@ NOISE_FIELDS = {"updated_at", "body_html", "reading_grade", "description_html", 
                 "group_rank"}
 
 
+def words(text):
+    """The words of `text`, with each line break as a word of its own: the difference keeps
+    the text's lines, paragraphs and list items (shown with `white-space: pre-line`)."""
+    return re.findall(r"\n|[^\s]+", text)
+
+
+def joined(pieces):
+    return re.sub(r" ?\n ?", "\n", " ".join(pieces))
+
+
 def word_diff(old, new):
     """The new text with removed words in <del> and added words in <ins>, all escaped."""
-    old_words, new_words = old.split(), new.split()
+    old_words, new_words = words(old), words(new)
     parts = []
     matcher = difflib.SequenceMatcher(None, old_words, new_words, autojunk=False)
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
         if op == "equal":
-            parts.append(escape(" ".join(new_words[b1:b2])))
+            parts.append(escape(joined(new_words[b1:b2])))
             continue
         if a2 > a1:
-            parts.append(f"<del>{escape(' '.join(old_words[a1:a2]))}</del>")
+            parts.append(f"<del>{escape(joined(old_words[a1:a2]))}</del>")
         if b2 > b1:
-            parts.append(f"<ins>{escape(' '.join(new_words[b1:b2]))}</ins>")
-    return mark_safe(" ".join(parts))
+            parts.append(f"<ins>{escape(joined(new_words[b1:b2]))}</ins>")
+    return mark_safe(joined(parts))
 
 
 def as_text(value):

@@ -20,6 +20,17 @@ def test_a_real_change_is_listed_word_by_word():
     assert "<del>Second</del>" in change["html"]
 
 
+def test_a_change_keeps_the_lines_and_paragraphs_of_the_text():
+    live = {KEY: {"heading": "Overview", "body": "Signs:\n\n- a lump\n- bruising"}}
+    sent = {KEY: {"heading": "Overview", "body": "Signs:\r\n\r\n- a lump\r\n- a fever"}}
+    [change] = changes_between(live, sent)
+    assert change["html"] == "Signs:\n\n- a lump\n- <del>bruising</del> <ins>a fever</ins>"
+    # A line added or removed is marked as such, and the others stay on their own lines.
+    [added] = changes_between(live, {KEY: {"heading": "Overview",
+                                            "body": "Signs:\n\n- a lump\n- new\n- bruising"}})
+    assert added["html"] == "Signs:\n\n- a lump\n- <ins>new\n-</ins> bruising"
+
+
 def test_a_move_in_a_list_says_which_way():
     live = {KEY: {"heading": "Symptoms", "order": 1},
             ("conditions.section", "2"): {"heading": "Overview", "order": 0}}
