@@ -85,7 +85,11 @@ class SendBackForm(forms.Form):
 
 
 class DiscardForm(forms.Form):
-    pass
+    # Dropping a draft cannot be undone: asked on the server, so it holds without scripts.
+    confirm = forms.BooleanField(
+        label="Yes, discard these changes", required=True,
+        error_messages={"required": "Tick the box to confirm that the changes should be "
+                                    "discarded. Nothing was discarded."})
 
 
 class SubmitForm(forms.Form):

@@ -457,12 +457,22 @@ def test_a_live_storys_change_waits_for_a_reviewer(editor_client, reviewer_clien
     assert "her brother" in public.get(story.get_absolute_url()).content.decode()
 
 
+DISCARD = {"action": "discard", "discard-confirm": "on"}
+
+
 def test_an_editor_can_discard_a_draft_and_the_live_page_stays(editor_client, public):
     condition, overview = make_full_condition()
     edit_overview(editor_client, condition, overview, NEW_BODY)
     page = editor_client.get(review_url(condition)).content.decode()
     assert "Discard the changes" in page
-    response = editor_client.post(review_url(condition), {"action": "discard"})
+    assert 'name="discard-confirm"' in page
+    # Without the box ticked nothing is dropped, and the page says why.
+    unconfirmed = editor_client.post(review_url(condition), {"action": "discard"})
+    assert unconfirmed.status_code == 200
+    assert "Tick the box to confirm that the changes should be discarded. Nothing was " \
+        "discarded." in unconfirmed.content.decode()
+    assert draft_for(condition) is not None
+    response = editor_client.post(review_url(condition), DISCARD)
     assert response.status_code == 302
     assert draft_for(condition) is None
     assert Section.objects.get(pk=overview.pk).body == OLD_BODY
@@ -471,7 +481,7 @@ def test_an_editor_can_discard_a_draft_and_the_live_page_stays(editor_client, pu
     after = editor_client.get(review_url(condition)).content.decode()
     assert "Discarded the changes to" in after
     assert "Discard the changes</h2>" not in after  # nothing left to discard
-    again = editor_client.post(review_url(condition), {"action": "discard"}, follow=True)
+    again = editor_client.post(review_url(condition), DISCARD, follow=True)
     assert "There is no change waiting here to discard." in again.content.decode()
 
 
@@ -480,7 +490,7 @@ def test_only_those_who_may_edit_an_item_may_discard_its_draft(
     condition, overview = make_full_condition()
     edit_overview(editor_client, condition, overview, NEW_BODY)
     client.force_login(staff_user(django_user_model, "Newsletter managers"))
-    assert client.post(review_url(condition), {"action": "discard"}).status_code in (403, 404)
+    assert client.post(review_url(condition), DISCARD).status_code in (403, 404)
     assert draft_for(condition) is not None
 
 
