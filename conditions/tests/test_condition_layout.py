@@ -150,6 +150,14 @@ def test_contents_are_a_folded_control_and_a_sidebar_with_back_to_top_links(demo
     assert 'id="top"' in html
 
 
+def test_the_side_contents_come_before_the_text_in_the_page(demo):
+    html = page(demo, "/conditions/neuroblastoma/")
+    side = html.index('<nav class="toc toc-side"')
+    assert html.index('<details class="toc toc-fold">') < side
+    assert side < html.index('<div class="condition-body">')
+    assert side < html.index('id="key-facts"') < html.index('id="overview"')
+
+
 def test_print_button_is_hidden_until_a_script_enables_it(demo):
     html = page(demo, "/conditions/neuroblastoma/")
     assert re.search(r"<button [^>]*data-print-page hidden>", html)
