@@ -302,6 +302,18 @@ def test_errors_are_tied_to_their_fields(client, topics):
     assert "id_consent_error" in consent_input
 
 
+def test_the_list_of_mistakes_names_each_field_then_its_mistake(client, topics):
+    html = client.post("/newsletter/", {"email": "", "topics": []}).content.decode()
+    summary = re.search(r"<div [^>]*data-error-summary>.*?</div>", html, re.S)[0]
+    items = [re.sub(r"<[^>]+>", "", item) for item in re.findall(r"<li>(.*?)</li>", summary)]
+    assert items == [
+        "Your email address: Please enter your email address.",
+        "Topics: Please choose at least one topic.",
+        "Your consent: Please tick this box so we may email you.",
+    ]
+    assert '<a href="#div_id_consent">Your consent</a>' in summary
+
+
 def test_honeypot_looks_like_success_but_does_nothing(client, topics):
     response = signup(client, topics=topics, website="https://spam.example")
     assert response.status_code == 302

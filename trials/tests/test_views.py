@@ -628,6 +628,22 @@ def test_how_to_join_is_absent_unless_open(client, full_trial, status, badge):
     assert "Open to new patients</span>" not in html
 
 
+@pytest.mark.parametrize(("status", "heading"), [
+    (OverallStatus.RECRUITING, "Who can join"),
+    (OverallStatus.AVAILABLE, "Who can join"),
+    (OverallStatus.ACTIVE_NOT_RECRUITING, "Who could join"),
+    (OverallStatus.ENROLLING_BY_INVITATION, "Who could join"),
+    (OverallStatus.NOT_YET_RECRUITING, "Who could join"),
+    (OverallStatus.COMPLETED, "Who could join"),
+])
+def test_who_can_join_is_said_only_of_trials_taking_new_patients(
+        client, full_trial, status, heading):
+    full_trial.overall_status = status
+    full_trial.save()
+    html = page_text(client.get("/trials/NCT01234567/"))
+    assert f'<h2 id="eligibility">{heading}</h2>' in html
+
+
 @pytest.mark.parametrize("path", ["/trials/nct01234567/", "/trials/Nct01234567/"])
 def test_lower_case_nct_number_redirects_permanently(client, full_trial, path):
     response = client.get(path)
