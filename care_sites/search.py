@@ -1,6 +1,8 @@
 """What site search finds of care sites, locations and support services."""
 
-from care_sites.models import CareSite, Language, Location, SupportService
+from django.utils.dateformat import time_format
+
+from care_sites.models import CareSite, Language, Location, OpeningHours, SupportService
 from conditions.models import Condition
 from portal.search import Destination, Document, Part, Searchable, html_text, live
 
@@ -32,6 +34,23 @@ def support_service_document(service):
     )
 
 
+def opening_hours_text(location):
+    """Each day the location opens, with its hours as the page shows them ("Saturday 9:00
+    a.m. to 1:00 p.m."), and the note about hours."""
+    days = [
+        f"{day} " + ", ".join(f"{time_format(interval.opens, 'g:i a')} to "
+                              f"{time_format(interval.closes, 'g:i a')}"
+                              for interval in intervals)
+        for day, intervals in location.week() if intervals
+    ]
+    weekend = any(interval.weekday >= 5 for interval in location.opening_hours.all())
+    return " ".join(filter(None, [
+        "; ".join(days),  # its last time ends the sentence ("p.m.")
+        "Open on weekends." if weekend else "",
+        location.hours_note,
+    ]))
+
+
 def location_document(location):
     return Document(
         title=location.name, url=location.get_absolute_url(),
@@ -40,7 +59,7 @@ def location_document(location):
         parts=(
             Part("parking", "Parking", location.parking),
             Part("transit", "Public transit", location.transit),
-            Part("", "Hours", location.hours_note),
+            Part("opening-hours", "Opening hours", opening_hours_text(location)),
         ),
     )
 
@@ -56,7 +75,10 @@ SEARCHES = [
         support_service_document, prefetch=("languages", "conditions"),
         depends_on=((Language, "languages"), (Condition, "conditions")),
     ),
-    Searchable(Location, "location", "Location", "Locations", location_document),
+    Searchable(
+        Location, "location", "Location", "Locations", location_document,
+        prefetch=("opening_hours",), depends_on=((OpeningHours, "opening_hours"),),
+    ),
 ]
 
 DESTINATIONS = [

@@ -74,9 +74,13 @@ class SignupForm(MarksInvalidForm):
     )
 
     consent_wording = CONSENT_WORDING
+    # How the list of mistakes names a field whose label is a sentence or a question.
+    summary_labels = {"topics": "Topics", "consent": "Your consent"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name, label in self.summary_labels.items():
+            self.fields[name].summary_label = label
         self.fields["consent"].help_text = format_html(
             'We use your address only to send this newsletter. Our <a href="{}">privacy '
             "notice</a> says what we keep, for how long, and how to leave.",

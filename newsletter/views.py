@@ -1,5 +1,7 @@
+import datetime
 import ipaddress
 import re
+import time
 
 from django.conf import settings
 from django.contrib import messages
@@ -29,10 +31,14 @@ def client_ip(request):
         return None
 
 
-def too_many_requests(request):
-    response = render(request, "429.html", status=429)
-    response["Retry-After"] = str(ratelimit.WINDOW_SECONDS)
-    return response
+def over_signup_limits(email, ip_address):
+    """Whether a valid signup, about to send an email, goes over the hourly limits: the
+    address's own first, so repeated tries for one address never use up the allowance of
+    everyone else sharing the network."""
+    return (ratelimit.limit_exceeded("signup-address", address_key(email),
+                                     settings.NEWSLETTER_SIGNUPS_PER_ADDRESS)
+            or ratelimit.limit_exceeded("signup-ip", ip_address or "unknown",
+                                        settings.NEWSLETTER_SIGNUPS_PER_IP))
 
 
 def link_problem(request, error, purpose="confirm"):
@@ -47,17 +53,21 @@ def link_problem(request, error, purpose="confirm"):
 def signup(request):
     if request.method == "POST":
         ip_address = client_ip(request)
-        if ratelimit.limit_exceeded("signup-ip", ip_address or "unknown",
-                                    settings.NEWSLETTER_SIGNUPS_PER_IP):
-            return too_many_requests(request)
         form = SignupForm(request.POST)
         if form.is_bot():
             return redirect("newsletter:thanks")
+        # Only a signup that sends an email counts towards the limits; one with mistakes
+        # is shown again to correct.
         if form.is_valid():
             email = form.cleaned_data["email"]
-            if ratelimit.limit_exceeded("signup-address", address_key(email),
-                                        settings.NEWSLETTER_SIGNUPS_PER_ADDRESS):
-                return too_many_requests(request)
+            if over_signup_limits(email, ip_address):
+                again = ratelimit.window_end()
+                response = render(request, "newsletter/signup.html", {
+                    "form": form, "crumbs": [{"title": "Newsletter"}],
+                    "limited_until": datetime.datetime.fromtimestamp(again, datetime.UTC),
+                }, status=429)
+                response["Retry-After"] = str(max(1, round(again - time.time())))
+                return response
             services.subscription_request(
                 email=email,
                 topics=list(form.cleaned_data["topics"]),

@@ -28,3 +28,8 @@ def limit_exceeded(scope, identity, limit, window=WINDOW_SECONDS):
     # minutes): the counter lasts until its window ends.
     counters.touch(key, remaining)
     return count > limit
+
+
+def window_end(window=WINDOW_SECONDS):
+    """When the current window ends and its counts start again, in seconds since the epoch."""
+    return (int(time.time() // window) + 1) * window

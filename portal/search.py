@@ -753,12 +753,16 @@ def result(document, pattern):
     where = [("", "", document.summary)] + [tuple(part) for part in document.parts]
     url, section, text = document.url, "", document.summary
     # The first part whose heading and text hold all the query's words, if it has several
-    # and one part does; else the first that holds any.
+    # and one part does; else the first that holds the rest of them beside the title
+    # ("oakland opening hours"); else the first that holds any.
     pieces = [f"{heading}\n{part_text}" for _, heading, part_text in where]
     found = None
     if pattern and len(pattern.stems) > 1:
         found = next((index for index, piece in enumerate(pieces) if pattern.all_in(piece)),
                      None)
+        if found is None and pattern.search(document.title):
+            found = next((index for index, piece in enumerate(pieces)
+                          if pattern.all_in(f"{document.title}\n{piece}")), None)
     if found is None and pattern:
         found = next((index for index, piece in enumerate(pieces) if pattern.search(piece)),
                      None)

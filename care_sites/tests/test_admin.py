@@ -343,6 +343,14 @@ def test_editor_adds_a_location_with_hours_through_the_admin(editor_client):
     ]
 
 
+def test_opening_hours_saved_in_the_admin_are_found_by_site_search(editor_client, client):
+    data = location_form([(0, "09:00", "17:00"), (5, "10:00", "14:00")])
+    assert editor_client.post(reverse("admin:care_sites_location_add"), data).status_code == 302
+    html = client.get("/search/", {"q": "saturday"}).content.decode()
+    assert 'href="/care/locations/fresno-clinic/#opening-hours"' in html
+    assert "<mark>Saturday</mark> 10:00 a.m. to 2:00 p.m." in html
+
+
 def test_the_locations_list_shows_the_publishing_state_not_the_us_state(client, editor):
     make_location(slug="oakland", state="CA")
     make_location(slug="berkeley", state="CA", status=Location.Status.DRAFT)

@@ -183,6 +183,20 @@ def test_care_site_page_shows_the_image_with_its_alt_text(client, settings, tmp_
     assert 'src="/media/care-sites/room.png" alt="A bright waiting room"' in html
 
 
+def test_care_site_cards_show_the_image_as_decoration(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    condition = make_condition()
+    site = make_site(slug="oncology-clinic", image_alt="Illustration for the Oncology Clinic")
+    site.image.name = "care-sites/room.png"
+    site.save()
+    site.conditions.add(condition)
+    for url in ["/care/", condition.get_absolute_url()]:
+        html = page(client, url)
+        card = re.search(r'<li class="card care-card">.*?</li>', html, re.S)[0]
+        assert '<img class="card-img-top" src="/media/care-sites/room.png" alt=""' in card, url
+        assert "Illustration for the" not in html, url
+
+
 def test_care_site_page_without_conditions_or_locations_hides_those_blocks(client):
     make_site(slug="oncology-clinic")
     html = page(client, "/care/oncology-clinic/")

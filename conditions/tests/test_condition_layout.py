@@ -135,10 +135,12 @@ def test_a_condition_without_care_sites_trials_or_services_shows_no_empty_blocks
     condition = make_condition()
     condition.sections.create(order=1, heading="Overview", body="Text.")
     html = page(client, condition.get_absolute_url())
-    for absent in ["Where to get care", "Clinical trials", "Support services",
+    for absent in ["Where to get care", "Support services",
                    "Recommended reading", "closed trial", "References", "Awards",
                    "Community discussions", "Get help now"]:
         assert absent not in text_of(html[html.index("<main"):html.index("</main>")]), absent
+    # Clinical trials are the exception: the block says there are none and where to look.
+    assert "No clinical trials for Wilms tumor are listed here right now." in text_of(html)
 
 
 def test_contents_are_a_folded_control_and_a_sidebar_with_back_to_top_links(demo):
@@ -148,6 +150,14 @@ def test_contents_are_a_folded_control_and_a_sidebar_with_back_to_top_links(demo
     sections = Section.objects.filter(condition__slug="neuroblastoma").count()
     assert html.count('<a href="#top">Back to top</a>') >= sections
     assert 'id="top"' in html
+
+
+def test_the_side_contents_come_before_the_text_in_the_page(demo):
+    html = page(demo, "/conditions/neuroblastoma/")
+    side = html.index('<nav class="toc toc-side"')
+    assert html.index('<details class="toc toc-fold">') < side
+    assert side < html.index('<div class="condition-body">')
+    assert side < html.index('id="key-facts"') < html.index('id="overview"')
 
 
 def test_print_button_is_hidden_until_a_script_enables_it(demo):

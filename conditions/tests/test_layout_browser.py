@@ -90,6 +90,21 @@ def test_the_contents_stay_beside_the_text_on_a_desktop(demo_site, open_page):
         assert page.locator(".toc-side a[aria-current]").count() == 1
 
 
+def test_tabbing_from_the_skip_link_reaches_the_contents_before_the_text(demo_site, open_page):
+    page = open_page(demo_site + CONDITION, DESKTOP)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to main content"
+    page.keyboard.press("Enter")
+    presses = 0
+    while not page.evaluate("!!document.activeElement.closest('.toc-side, .condition-body')"):
+        page.keyboard.press("Tab")
+        presses += 1
+        assert presses < 10, page.evaluate("document.activeElement.outerHTML")
+    focused = page.evaluate("document.activeElement.closest('.toc-side') !== null")
+    assert focused, "the first link reached after the header is not in the contents"
+    assert page.evaluate("document.activeElement.getAttribute('href')") == "#overview"
+
+
 def test_print_button_prints_and_is_hidden_without_javascript(demo_site, open_page):
     page = open_page(demo_site + CONDITION, DESKTOP)
     button = page.get_by_role("button", name="Print this page")

@@ -302,6 +302,18 @@ def test_errors_are_tied_to_their_fields(client, topics):
     assert "id_consent_error" in consent_input
 
 
+def test_the_list_of_mistakes_names_each_field_then_its_mistake(client, topics):
+    html = client.post("/newsletter/", {"email": "", "topics": []}).content.decode()
+    summary = re.search(r"<div [^>]*data-error-summary>.*?</div>", html, re.S)[0]
+    items = [re.sub(r"<[^>]+>", "", item) for item in re.findall(r"<li>(.*?)</li>", summary)]
+    assert items == [
+        "Your email address: Please enter your email address.",
+        "Topics: Please choose at least one topic.",
+        "Your consent: Please tick this box so we may email you.",
+    ]
+    assert '<a href="#div_id_consent">Your consent</a>' in summary
+
+
 def test_honeypot_looks_like_success_but_does_nothing(client, topics):
     response = signup(client, topics=topics, website="https://spam.example")
     assert response.status_code == 302
@@ -371,8 +383,9 @@ def test_rate_limit_per_ip_address(client, topics, settings):
     assert signup(client, "b@example.org", topics=topics).status_code == 302
     response = signup(client, "c@example.org", topics=topics)
     assert response.status_code == 429
-    assert response["Retry-After"] == "3600"
-    assert b"Too many tries" in response.content
+    assert 0 < int(response["Retry-After"]) <= 3600
+    assert b"<title>Too many tries: Newsletter" in response.content
+    assert b"sent too many times in the last hour" in response.content
     assert b"Skip to main content" in response.content
     assert not Subscriber.objects.filter(email="c@example.org").exists()
     assert signup(client, "c@example.org", topics=topics, ip="198.51.100.7").status_code == 302
@@ -388,10 +401,50 @@ def test_rate_limit_per_address_in_any_case_and_from_any_ip(client, topics, sett
     assert signup(client, "other@example.org", topics=topics, ip="198.51.100.4").status_code == 302
 
 
-def test_invalid_posts_count_towards_the_ip_limit(client, topics, settings):
+def test_signups_with_mistakes_do_not_count_towards_the_limits(client, topics, settings):
     settings.NEWSLETTER_SIGNUPS_PER_IP = 1
-    client.post("/newsletter/", {"email": "nope"}, REMOTE_ADDR="203.0.113.9")
-    assert signup(client, topics=topics, ip="203.0.113.9").status_code == 429
+    settings.NEWSLETTER_SIGNUPS_PER_ADDRESS = 1
+    for mistake in [{"email": ""}, {"consent": False}, {"topics": ()}, {"email": "nope"}]:
+        response = signup(client, **{"topics": topics, **mistake})
+        assert response.status_code == 200, mistake
+        assert b"Please check" in response.content
+    assert signup(client, topics=topics).status_code == 302
+    assert len(mail.outbox) == 1
+    assert signup(client, "other@example.org", topics=topics).status_code == 429
+
+
+def test_over_the_limit_the_form_comes_back_filled_in_with_when_to_try_again(
+        client, topics, settings, monkeypatch):
+    settings.NEWSLETTER_SIGNUPS_PER_IP = 1
+    settings.TIME_ZONE = "America/Los_Angeles"
+    hour = 1_800_000_000 // 3600 * 3600  # 2027-01-15 08:00 UTC, midnight in Los Angeles
+    monkeypatch.setattr(time, "time", lambda: hour + 1200)
+    assert signup(client, "a@example.org", topics=topics).status_code == 302
+    response = signup(client, "b@example.org", topics=topics[1:])
+    assert response.status_code == 429
+    assert response["Retry-After"] == "2400"
+    html = response.content.decode()
+    assert "Please send it again after 1:00 a.m.: your details are kept below." in html
+    assert 'value="b@example.org"' in html
+    checked = re.findall(r'<input type="checkbox"[^>]*name="(\w+)" value="(\w*)"[^>]*checked', html)
+    assert ("topics", str(topics[1].pk)) in checked
+    assert ("topics", str(topics[0].pk)) not in checked
+    assert re.search(r'<input type="checkbox" name="consent"[^>]*checked', html)
+    assert 'data-error-summary' in html
+    assert not Subscriber.objects.filter(email="b@example.org").exists()
+    assert len(mail.outbox) == 1
+
+
+def test_tries_for_one_address_over_its_limit_leave_the_network_its_allowance(
+        client, topics, settings):
+    settings.NEWSLETTER_SIGNUPS_PER_ADDRESS = 1
+    settings.NEWSLETTER_SIGNUPS_PER_IP = 2
+    assert signup(client, "sam@example.org", topics=topics).status_code == 302
+    for _ in range(3):
+        assert signup(client, "sam@example.org", topics=topics).status_code == 429
+    assert signup(client, "other@example.org", topics=topics).status_code == 302
+    assert signup(client, "third@example.org", topics=topics).status_code == 429
+    assert len(mail.outbox) == 2
 
 
 def test_a_count_lasts_its_whole_window(client, topics, settings, monkeypatch):

@@ -55,6 +55,9 @@ def on_postgresql():
     ("4S", "/conditions/neuroblastoma/#staging-categories"),
     ("parking", "/care/locations/oakland-campus/#parking"),
     ("BART", "/care/locations/oakland-campus/#transit"),
+    ("opening hours", "/care/locations/oakland-campus/#opening-hours"),
+    ("saturday", "/care/locations/san-francisco-campus/#opening-hours"),
+    ("hours", "/care/locations/walnut-creek-campus/#opening-hours"),
     ("interpreter Spanish", "/support/interpreter-services/"),
     ("naxitamab", "/trials/NCT99990003/"),
     # Other endings of the words on the page ("look like bruises").
@@ -346,6 +349,44 @@ def test_languages_and_locations_are_kept_current(client):
     location.status = location.Status.DRAFT
     location.save()
     assert result_links(page(client, "51B")) == []
+
+
+def test_opening_hours_are_found_by_day_and_lead_to_the_hours(client, demo):
+    html = page(client, "saturday")
+    # The only demo campus open on Saturdays.
+    assert result_links(html) == ["/care/locations/san-francisco-campus/#opening-hours"]
+    assert "In “Opening hours”" in html
+    assert "<mark>Saturday</mark> 9:00 a.m. to 1:00 p.m." in html
+    assert '<h2 class="h5" id="opening-hours">Opening hours</h2>' in client.get(
+        "/care/locations/san-francisco-campus/").content.decode()
+    weekend = result_links(page(client, "open weekends", type="location"))
+    assert weekend == ["/care/locations/san-francisco-campus/#opening-hours"]
+    assert "/care/locations/oakland-campus/#opening-hours" in result_links(
+        page(client, "oakland opening hours"))
+
+
+def test_opening_hours_are_kept_current(client):
+    location = make_location(slug="berkeley", name="Berkeley clinic")
+    assert result_links(page(client, "saturday")) == []
+    interval = location.opening_hours.create(weekday=5, opens="09:00", closes="13:00")
+    assert result_links(page(client, "saturday")) == ["/care/locations/berkeley/#opening-hours"]
+    assert "<mark>Saturday</mark> 9:00 a.m. to 1:00 p.m." in page(client, "saturday")
+    interval.weekday = 6
+    interval.save()
+    assert result_links(page(client, "saturday")) == []
+    assert result_links(page(client, "sunday")) == ["/care/locations/berkeley/#opening-hours"]
+    interval.delete()
+    assert result_links(page(client, "sunday")) == []
+    assert result_links(page(client, "weekends")) == []
+
+
+@POSTGRESQL
+def test_postgresql_finds_opening_hours_by_other_forms_of_the_words(client, demo):
+    saturdays = result_links(page(client, "saturdays"))
+    assert "/care/locations/san-francisco-campus/#opening-hours" in saturdays
+    assert not any(link.startswith("/care/locations/oakland-campus/") for link in saturdays)
+    assert "/care/locations/oakland-campus/#opening-hours" in result_links(
+        page(client, "open hour"))
 
 
 def test_rebuild_command_and_load_demo_leave_a_complete_index(demo):

@@ -628,6 +628,22 @@ def test_how_to_join_is_absent_unless_open(client, full_trial, status, badge):
     assert "Open to new patients</span>" not in html
 
 
+@pytest.mark.parametrize(("status", "heading"), [
+    (OverallStatus.RECRUITING, "Who can join"),
+    (OverallStatus.AVAILABLE, "Who can join"),
+    (OverallStatus.ACTIVE_NOT_RECRUITING, "Who could join"),
+    (OverallStatus.ENROLLING_BY_INVITATION, "Who could join"),
+    (OverallStatus.NOT_YET_RECRUITING, "Who could join"),
+    (OverallStatus.COMPLETED, "Who could join"),
+])
+def test_who_can_join_is_said_only_of_trials_taking_new_patients(
+        client, full_trial, status, heading):
+    full_trial.overall_status = status
+    full_trial.save()
+    html = page_text(client.get("/trials/NCT01234567/"))
+    assert f'<h2 id="eligibility">{heading}</h2>' in html
+
+
 @pytest.mark.parametrize("path", ["/trials/nct01234567/", "/trials/Nct01234567/"])
 def test_lower_case_nct_number_redirects_permanently(client, full_trial, path):
     response = client.get(path)
@@ -722,6 +738,8 @@ def test_condition_page_lists_trials_not_closed_and_counts_them_all(client):
     assert "Another condition" not in html
     assert links(trials)["See all Neuroblastoma trials"] == "/trials/?condition=neuroblastoma"
     assert '<a href="#clinical-trials">Clinical trials</a>' in html
+    # One trial is open, so there is no "nothing open" note.
+    assert "trials-empty" not in trials
 
 
 def test_condition_page_count_line_adds_upcoming_trials(client):
@@ -764,6 +782,15 @@ def test_condition_page_with_only_closed_trials_counts_them(client):
     assert ('<p class="trial-count">2 trials: 0 open to new patients, 0 in progress, '
             "2 closed. " + see_all()) in trials
     assert '<a href="#clinical-trials">Clinical trials</a>' in html
+    assert "None of our Neuroblastoma trials is open to new patients right now." in trials
+    assert links(trials)["Find a trial in our trial finder"] == "/trials/"
+
+
+def test_condition_page_with_trials_in_progress_only_lists_them_and_says_none_is_open(client):
+    condition_with_trials(OverallStatus.ACTIVE_NOT_RECRUITING, OverallStatus.COMPLETED)
+    _, trials = trials_block(client)
+    assert re.findall(r'href="/trials/(NCT\d{8})/"', trials) == [nct(1)]
+    assert "None of our Neuroblastoma trials is open to new patients right now." in trials
 
 
 def test_condition_page_link_lists_the_same_trials(client):
@@ -771,11 +798,28 @@ def test_condition_page_link_lists_the_same_trials(client):
     assert listed_numbers(client, "condition=neuroblastoma") == [1, 2]
 
 
-def test_condition_page_without_trials_has_no_trials_block(client):
+def test_condition_page_without_trials_says_so_and_where_else_to_look(client):
     condition_with_trials()
-    html = page_text(client.get("/conditions/neuroblastoma/"))
-    assert 'aria-labelledby="clinical-trials"' not in html
-    assert '<a href="#clinical-trials">' not in html
+    html, trials = trials_block(client)
+    assert '<a href="#clinical-trials">Clinical trials</a>' in html
+    assert "No clinical trials for Neuroblastoma are listed here right now." in trials
+    assert "care team" in trials
+    assert '<ul class="trial-list">' not in trials
+    assert "trial-count" not in trials
+    assert links(trials) == {
+        "what a clinical trial is": "/trials/explained/",
+        "Find a trial in our trial finder": "/trials/",
+        "Search ClinicalTrials.gov for Neuroblastoma trials anywhere":
+            "https://clinicaltrials.gov/search?cond=Neuroblastoma",
+        "Back to top": "#top",
+    }
+
+
+def test_condition_page_registry_search_link_encodes_the_name(client):
+    condition = make_condition("wilms", name="Wilms tumor & kidney")
+    html = page_text(client.get(condition.get_absolute_url()))
+    assert ('href="https://clinicaltrials.gov/search?cond=Wilms%20tumor%20%26%20kidney"'
+            in html)
 
 
 # The demo content ----------------------------------------------------------------------------
@@ -866,7 +910,10 @@ def test_condition_page_trial_block_queries_do_not_grow_with_trials(client):
     for index, trial in enumerate(Trial.objects.order_by("nct_id")):
         trial.conditions.add(few if index < 2 else many)
         trial.care_sites.set(sites)
+    none = make_condition("none")
     assert condition_page_queries(client, "few") == condition_page_queries(client, "many")
+    assert condition_page_queries(client, "none") == condition_page_queries(client, "few")
+    assert "No clinical trials for" in page_text(client.get(none.get_absolute_url()))
     html = page_text(client.get("/conditions/many/"))
     assert html.count('<li class="trial-card">') == 6
     assert "30 trials: 30 open to new patients, 0 in progress." in html
