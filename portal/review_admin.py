@@ -2,6 +2,7 @@
 each item has a review page (submit, approve or send back, with the checks and the changes
 against the live version), and only medical reviewers publish."""
 
+import json
 import re
 
 from django import forms
@@ -21,6 +22,7 @@ from reversion.admin import VersionAdmin
 
 from portal.checks import text_checks
 from portal.diff import changes_between
+from portal.edit_conflicts import version_token
 from portal.models import Draft, Publishable, ReviewStep
 from portal.publishing import (
     draft_approve,
@@ -214,6 +216,8 @@ class DraftAdminMixin:
             self.model._default_manager.filter(pk=obj.pk).update(
                 status=Publishable.Status.DRAFT)
             obj.status = Publishable.Status.DRAFT
+        if obj is not None:
+            self.remember_edit_version(request, obj)  # before a draft is applied to show it
         live = obj is not None and obj.status == Publishable.Status.PUBLISHED
         extra_context = {**(extra_context or {}), **self.review_context(request, obj)}
         if not live or getattr(request, "_kept_publishing", None):
@@ -240,6 +244,26 @@ class DraftAdminMixin:
         if "data" in captured:
             self.keep_draft(request, obj, captured["data"])
         return response
+
+    def edit_version(self, obj):
+        """A live item's form edits its draft when it has one: a saved change to the draft,
+        or its discarding or publishing, is a new version. Submitting it or sending it back
+        changes no content, so a form opened before is still saved."""
+        version = super().edit_version(obj)
+        if obj.status != Publishable.Status.PUBLISHED:
+            return version
+        draft = draft_for(obj)
+        data = draft.data if draft is not None else None
+        return version_token(version, json.dumps(data, sort_keys=True, default=str))
+
+    def last_changes(self, obj):
+        # A live item's draft is saved outside the admin's log (which the draft save rolls
+        # back): its review steps say who saved, published or discarded it.
+        content = [ReviewStep.Action.SAVED, ReviewStep.Action.APPROVED,
+                   ReviewStep.Action.PUBLISHED, ReviewStep.Action.DISCARDED]
+        step = steps_for(obj).filter(action__in=content).last()
+        steps = [(step.created_at, step.user)] if step else []
+        return [*super().last_changes(obj), *steps]
 
     def keep_draft(self, request, obj, data):
         if changes_between(snapshot(serialize(obj)), snapshot(data)):

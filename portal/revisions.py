@@ -17,6 +17,7 @@ from reversion.revisions import _follow_relations_recursive
 from reversion_compare.admin import CompareVersionAdmin
 
 from portal.diff import NOISE_FIELDS, changes_between
+from portal.edit_conflicts import EditConflictMixin
 from portal.forms import ADMIN_DATE_FIELDS
 
 # Fields that say when a page is public; restoring old content leaves them as they are.
@@ -70,8 +71,9 @@ def revision_snapshot(revision):
     return snapshot
 
 
-class RevisionAdmin(CompareVersionAdmin):
-    """The admin of editorial content: revisions, and a link to the public page or preview."""
+class RevisionAdmin(EditConflictMixin, CompareVersionAdmin):
+    """The admin of editorial content: revisions, a link to the public page or preview, and
+    saves refused when the item changed after its form was opened."""
 
     recover_for_superusers_only = False
     compare_template = "admin/portal/compare.html"

@@ -130,6 +130,10 @@ class TrialAdmin(VisibleChoicesMixin, RevisionAdmin):
             ).order_by("username")
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
+    def last_changes(self, obj):
+        refreshed = [(obj.last_synced_at, "a refresh from ClinicalTrials.gov")]
+        return [*super().last_changes(obj), *(refreshed if obj.last_synced_at else [])]
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if not request.user.is_superuser:

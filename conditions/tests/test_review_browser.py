@@ -229,3 +229,41 @@ def test_mistakes_far_down_a_long_form_are_listed_at_its_top(browser, live_serve
     assert page.locator(target).is_visible()
     require(AXE_JS.exists(), "axe-core is not installed (npm ci)")
     assert axe_problems(page, "condition form with mistakes") == []
+
+
+def test_a_save_refused_because_another_tab_saved_keeps_what_was_typed(
+    live_server, browser, people
+):
+    editor_user, _ = people
+    condition, _ = make_full_condition()
+    first = login(browser, live_server, editor_user)
+    second = first.context.new_page()
+    url = f"{live_server.url}/admin/conditions/condition/{condition.pk}/change/"
+    first.goto(url)
+    second.goto(url)
+    first.fill("#id_key_facts-0-text", "Most children are younger than five years.")
+    first.get_by_role("button", name="Save and continue editing").click()
+    assert "as a draft" in first.locator(".messagelist").inner_text()
+
+    second.fill("#id_summary", "Typed in the second tab.")
+    second.get_by_role("button", name="Save and continue editing").click()
+
+    error = second.locator(".errornote + ul.errorlist")
+    assert "after you opened this page, so your changes are not saved" in error.inner_text()
+    assert second.locator(".error-summary").count() == 0  # it is at the top already
+    assert second.input_value("#id_summary") == "Typed in the second tab."
+    require(AXE_JS.exists(), "axe-core is not installed (npm ci)")
+    assert axe_problems(second, "condition form refused after another save") == []
+    # The current version opens in a new tab, beside what was typed.
+    with first.context.expect_page() as opened:
+        error.get_by_role("link", name="the current version (opens in a new tab)").click()
+    current = opened.value
+    current.wait_for_load_state()
+    assert current.input_value("#id_key_facts-0-text") == (
+        "Most children are younger than five years.")
+    # What was typed is not saved: leaving the refused form asks first.
+    dialogs = []
+    second.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+    second.locator(".object-tools").get_by_role("link", name="History").click()
+    assert dialogs == ["beforeunload"]
+    assert Condition.objects.get().summary == "A plain summary of the condition."

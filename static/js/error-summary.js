@@ -33,7 +33,11 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     var note = document.querySelector("#content-main .errornote");
-    var lists = document.querySelectorAll("#content-main form ul.errorlist");
+    // The form's own mistakes (not of one field) are shown under the note already.
+    var lists = Array.prototype.filter.call(
+      document.querySelectorAll("#content-main form ul.errorlist"),
+      function (list) { return !note || list !== note.nextElementSibling; }
+    );
     if (!note || !lists.length) {
       return;
     }

@@ -1,4 +1,6 @@
-// Leaving an admin form with unsaved changes asks first. Saving clears the question.
+// Leaving an admin form with unsaved changes asks first. Saving clears the question. A form
+// sent back with mistakes (or refused because the item changed meanwhile) holds what was
+// typed, unsaved, from the start.
 (function () {
   "use strict";
   var changed = false;
@@ -12,6 +14,7 @@
     if (!form) {
       return;
     }
+    changed = Boolean(form.querySelector(".errornote"));
     form.addEventListener("input", markChanged);
     form.addEventListener("change", markChanged);
     form.addEventListener("portal:reordered", markChanged);
