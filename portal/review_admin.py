@@ -266,10 +266,10 @@ class DraftAdminMixin:
                 public = f"the page goes live on {when} as it was, without them"
             else:
                 public = "the page is no longer public (its unpublish time has passed)"
+            step = ("Submit the draft for review when it is ready." if self.publish_permission
+                    else "Publish it from the review page when it is ready.")
             messages.success(
-                request,
-                f"Saved your changes to \u201c{obj}\u201d as a draft: {public}. Submit the "
-                "draft for review when it is ready.",
+                request, f"Saved your changes to \u201c{obj}\u201d as a draft: {public}. {step}"
             )
         else:
             messages.info(request, f"\u201c{obj}\u201d is unchanged.")

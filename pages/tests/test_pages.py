@@ -205,6 +205,9 @@ def scheduled_page_with_a_corrected_title(editor_client):
     saved = editor_client.post(change_url, data, follow=True)
     messages = " ".join(str(m) for m in saved.context["messages"])
     assert "the page goes live on" in messages
+    # Editors publish pages themselves: no review step to wait for.
+    assert "Publish it from the review page when it is ready." in messages
+    assert "Submit the draft for review" not in messages
     return page, go_live
 
 
