@@ -9,6 +9,7 @@ from reversion_compare.helpers import html_diff
 
 from conditions.models import (
     RESERVED_ANCHORS,
+    REVIEW_INTERVAL_ERROR,
     Condition,
     ConditionDueForReview,
     Discussion,
@@ -181,6 +182,11 @@ class ConditionAdmin(nested_admin.NestedModelAdminMixin, ReviewedAdminMixin, Rev
         js = EDITING_JS
         css = {"all": ["css/admin-editing.css"]}
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "review_interval_months":  # the browser's field says so too
+            kwargs.update(min_value=1, error_messages={"min_value": REVIEW_INTERVAL_ERROR})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "owner":  # someone who may keep the page current
             kwargs["queryset"] = db_field.remote_field.model.objects.filter(
@@ -227,6 +233,10 @@ class StoryAdmin(ReviewedAdminMixin, RevisionAdmin):
 @admin.register(GlossaryTerm)
 class GlossaryTermAdmin(RevisionAdmin):
     list_display = ["term", "definition", "status", "publish_at"]
+
+    class Media:
+        js = ["js/unsaved-changes.js", "js/error-summary.js"]
+        css = {"all": ["css/admin-editing.css"]}
     list_filter = ["status"]
     search_fields = ["term", "other_forms", "definition"]
     prepopulated_fields = {"slug": ["term"]}

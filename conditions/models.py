@@ -4,6 +4,7 @@ import re
 import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Exists, Q
 from django.db.models.functions import Lower
@@ -18,6 +19,7 @@ from portal.readability import flesch_kincaid_grade
 from portal.validators import validate_image_file
 
 REVIEW_DUE_SOON_DAYS = 30
+REVIEW_INTERVAL_ERROR = "Enter 1 or more: the months from one review to the next."
 # The home page lists at most this many conditions (Condition.featured).
 HOME_CONDITIONS = 12
 
@@ -75,6 +77,7 @@ class Condition(Publishable):
     )
     review_interval_months = models.PositiveSmallIntegerField(
         "review every (months)", default=12,
+        validators=[MinValueValidator(1, REVIEW_INTERVAL_ERROR)],
         help_text="When a reviewer approves the page, the next review is due this many months "
                   "later.",
     )

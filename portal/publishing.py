@@ -18,6 +18,7 @@ from django.core import serializers
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from reversion.revisions import _follow_relations_recursive
 
 from portal.cache import provisional
@@ -214,14 +215,28 @@ def who(user):
     return str(profile) if profile else (user.get_full_name() or user.get_username())
 
 
+def scheduled_for(obj, draft=None):
+    """When an item that is not live yet goes live, as its pending changes would have it
+    (they may move the time); None for a live item, or one with no time ahead."""
+    if obj.is_live:
+        return None
+    publish_at = obj.publish_at
+    if draft is not None and draft.data:
+        fields = snapshot(draft.data).get((obj._meta.label_lower, str(obj.pk)), {})
+        publish_at = parse_datetime(fields.get("publish_at") or "") or publish_at
+    return publish_at if publish_at > timezone.now() else None
+
+
 @transaction.atomic
 def draft_approve(*, obj, user, publish_at=None, comment=""):
     """Approve an item: publish it now, or at publish_at. A live item's pending change waits
-    as an approved draft until then; an item that is not live yet is simply scheduled."""
+    as an approved draft until then; an item that is not live yet takes its changes at once
+    and is simply scheduled (the public sees nothing of it before then)."""
     draft = draft_for(obj) or draft_save(obj=obj, user=user)
     later = publish_at is not None and publish_at > timezone.now()
     when = f"{timezone.localtime(publish_at):%Y-%m-%d %H:%M}" if later else ""
-    if later and draft.data:
+    waits = later and bool(draft.data) and obj.is_live
+    if waits:
         draft.state = Draft.State.APPROVED
         draft.publish_at = publish_at
         draft.save()
@@ -233,7 +248,7 @@ def draft_approve(*, obj, user, publish_at=None, comment=""):
     notify(draft, subject="Approved",
            message=f"{who(user)} approved {draft.item_name}; "
            + (f"it goes live at {when}." if later else "it is live now."))
-    if not (later and draft.data):
+    if not waits:
         draft.delete()
     return obj
 

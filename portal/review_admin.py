@@ -4,6 +4,7 @@ against the live version), and only medical reviewers publish."""
 
 import json
 import re
+from functools import partial
 
 from django import forms
 from django.contrib import admin, messages
@@ -33,6 +34,7 @@ from portal.publishing import (
     fingerprint,
     record_step,
     rolled_back,
+    scheduled_for,
     serialize,
     snapshot,
     steps_for,
@@ -48,6 +50,7 @@ class ApproveForm(forms.Form):
     when = forms.ChoiceField(
         label="Publish", required=False, initial="now", widget=forms.RadioSelect,
         choices=[("now", "Now"), ("later", "At a set time")],
+        error_messages={"invalid_choice": "Choose when to publish from the choices shown."},
     )
     publish_at = forms.DateTimeField(
         label="Publish at", required=False,
@@ -61,12 +64,28 @@ class ApproveForm(forms.Form):
     # The fingerprint of the changes shown (portal.publishing.fingerprint).
     seen = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
 
+    def __init__(self, *args, scheduled=None, **kwargs):
+        """scheduled: when an item not live yet goes live (portal.publishing.scheduled_for).
+        Its changes then keep that time unless "Now" or another time is chosen."""
+        super().__init__(*args, **kwargs)
+        self.scheduled = scheduled
+        if scheduled is not None:
+            when = date_format(timezone.localtime(scheduled), "j M Y, H:i")
+            self.fields["when"].choices = [
+                ("scheduled", f"At the scheduled time, {when}"),
+                ("now", f"Now, bringing the go-live time forward from {when}"),
+                ("later", "At a set time"),
+            ]
+            self.fields["when"].initial = "scheduled"
 
     def clean(self):
         data = super().clean()
-        # Without the choice (a script), a time given means that time.
-        when = data.get("when") or ("later" if data.get("publish_at") else "now")
-        if when == "now":
+        # Without the choice (a script), a time given means that time; no time, the schedule.
+        when = data.get("when") or ("later" if data.get("publish_at") else
+                                    "scheduled" if self.scheduled else "now")
+        if when == "scheduled":
+            data["publish_at"] = self.scheduled
+        elif when == "now":
             data["publish_at"] = None
         elif "publish_at" not in self.errors:
             if data.get("publish_at") is None:
@@ -275,10 +294,10 @@ class DraftAdminMixin:
                 public = f"the page goes live on {when} as it was, without them"
             else:
                 public = "the page is no longer public (its unpublish time has passed)"
+            step = ("Submit the draft for review when it is ready." if self.publish_permission
+                    else "Publish it from the review page when it is ready.")
             messages.success(
-                request,
-                f"Saved your changes to \u201c{obj}\u201d as a draft: {public}. Submit the "
-                "draft for review when it is ready.",
+                request, f"Saved your changes to \u201c{obj}\u201d as a draft: {public}. {step}"
             )
         else:
             messages.info(request, f"\u201c{obj}\u201d is unchanged.")
@@ -357,12 +376,14 @@ class DraftAdminMixin:
     def review_view(self, request, object_id):
         obj = self.allowed_object(request, object_id)
         url = reverse(self.admin_url_name("review"), args=[obj.pk])
-        kinds = {"submit": SubmitForm, "approve": ApproveForm, "send_back": SendBackForm,
-                 "discard": DiscardForm}
         draft = draft_for(obj)
         seen = fingerprint(obj, draft)
+        scheduled = scheduled_for(obj, draft)
+        approve_form = partial(ApproveForm, scheduled=scheduled)
+        kinds = {"submit": SubmitForm, "approve": approve_form, "send_back": SendBackForm,
+                 "discard": DiscardForm}
         forms_ = {action: kind(prefix=action) for action, kind in kinds.items()}
-        forms_["approve"] = ApproveForm(prefix="approve", initial={"seen": seen})
+        forms_["approve"] = approve_form(prefix="approve", initial={"seen": seen})
         if request.method == "POST":
             action = request.POST.get("action")
             if action not in forms_:
@@ -375,7 +396,7 @@ class DraftAdminMixin:
                     return redirect(url)
                 # Nothing changed; an approval is offered again for what is shown now.
                 if action == "approve":
-                    forms_["approve"] = ApproveForm(prefix="approve", initial={
+                    forms_["approve"] = approve_form(prefix="approve", initial={
                         **form.cleaned_data, "seen": seen})
         live = snapshot(serialize(obj))
         pending = snapshot(draft.data) if draft and draft.data else live
@@ -387,6 +408,7 @@ class DraftAdminMixin:
             "original": obj,
             "draft": draft,
             "state": draft_state_label(obj, draft),
+            "scheduled": scheduled,
             "changes": changes_between(live, pending) if draft and draft.data else [],
             "checks": checks,
             "steps": steps_for(obj),

@@ -44,6 +44,18 @@ def part_name(model_label, fields):
     )
 
 
+def field_names(model_label, names):
+    """The fields' own names as the form shows them, in the form's order: "last reviewed,
+    next review due and reviewer"."""
+    from django.apps import apps
+
+    opts = apps.get_model(model_label)._meta
+    fields = [field for field in [*opts.fields, *opts.many_to_many] if field.name in names]
+    labels = [str(field.verbose_name) for field in fields]
+    labels += sorted(set(names) - {field.name for field in fields})
+    return " and ".join(filter(None, [", ".join(labels[:-1]), labels[-1]]))
+
+
 def describe_changes(before, after, ignore=()):
     """Plain sentences naming what differs between two content snapshots."""
     ignored = NOISE_FIELDS | set(ignore)
@@ -53,10 +65,11 @@ def describe_changes(before, after, ignore=()):
     for key in before.keys() - after.keys():
         lines.append(f"removed {part_name(key[0], before[key])}")
     for key in before.keys() & after.keys():
-        changed = sorted(name for name, value in after[key].items()
-                         if name not in ignored and before[key].get(name) != value)
+        changed = {name for name, value in after[key].items()
+                   if name not in ignored and before[key].get(name) != value}
         if changed:
-            lines.append(f"changed {', '.join(changed)} of {part_name(key[0], after[key])}")
+            lines.append(f"changed {field_names(key[0], changed)} of "
+                         f"{part_name(key[0], after[key])}")
     return sorted(lines)
 
 

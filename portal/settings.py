@@ -193,6 +193,9 @@ AXES_VERBOSE = False
 OTP_REQUIRED = not DEBUG
 OTP_TOTP_ISSUER = PORTAL_NAME
 OTP_TOTP_THROTTLE_FACTOR = 1
+# Each person adds their key to their app at /admin/two-step/; the admin never shows a key
+# or its QR code (its pages for them answer 403), so no one can copy another's second step.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 STAFF_RECOVERY_CODES = 10
 # Staff are signed out after a working day without a request (9 hours).
 STAFF_SESSION_IDLE_SECONDS = 9 * 60 * 60

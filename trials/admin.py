@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -87,13 +87,13 @@ class TrialAdmin(VisibleChoicesMixin, RevisionAdmin):
     def kept_elsewhere(self, request, object_id):
         """For another coordinator's trial, a redirect that says so (Django would say it
         "doesn't exist"); None otherwise."""
-        pk = unquote(object_id)
         if (not self.has_view_or_change_permission(request)
-                or self.get_queryset(request).filter(pk=pk).exists()):
+                or self.get_object(request, unquote(object_id)) is not None):
             return None
-        trial = Trial.objects.filter(pk=pk).first()
-        if trial is None:
-            return None
+        try:
+            trial = Trial.objects.get(pk=Trial._meta.pk.to_python(unquote(object_id)))
+        except (Trial.DoesNotExist, ValidationError):
+            return None  # no such trial: Django's own view says so
         messages.warning(
             request,
             f"{trial.nct_id} is kept by another coordinator: ask them, or an administrator, "
@@ -252,7 +252,7 @@ class ImportJobAdmin(TrialRecordAdmin):
 
     def get_urls(self):
         return [
-            path("<int:object_id>/progress/", self.admin_site.admin_view(self.progress_view),
+            path("<path:object_id>/progress/", self.admin_site.admin_view(self.progress_view),
                  name="trials_importjob_progress"),
             *super().get_urls(),
         ]
@@ -260,7 +260,7 @@ class ImportJobAdmin(TrialRecordAdmin):
     def job_for(self, request, object_id):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        job = self.get_queryset(request).filter(pk=object_id).first()
+        job = self.get_object(request, unquote(object_id))
         if job is None:
             raise Http404("No such import job.")
         if not self.has_view_permission(request, job):

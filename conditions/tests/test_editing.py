@@ -124,6 +124,23 @@ def test_restoring_a_revision_of_a_draft_brings_back_nested_parts(admin_client):
     assert "removed treatment option \u201cAdded later\u201d" in message
 
 
+def test_a_restore_names_the_fields_it_changed_as_the_form_does(admin_client):
+    condition, _overview, first = draft_condition_with_history()
+    Condition.objects.filter(pk=condition.pk).update(
+        last_reviewed=datetime.date(2026, 10, 1), reviewer_name="Dr Later",
+        review_interval_months=6,
+    )
+
+    url = reverse("admin:conditions_condition_revision", args=[condition.pk, first.pk])
+    response = admin_client.post(url, form_data(admin_client.get(url), "condition_form"),
+                                 follow=True)
+
+    message = " ".join(str(m) for m in response.context["messages"])
+    assert ("changed last reviewed, reviewer name and review every (months) of condition "
+            "\u201cNeuroblastoma\u201d") in message
+    assert "_" not in message.split(":", 1)[1]
+
+
 def test_restoring_a_live_page_keeps_it_live_and_makes_a_draft(admin_client, client):
     condition, overview, first = draft_condition_with_history()
     later_changes(condition, overview)
@@ -312,3 +329,21 @@ def test_the_owner_is_chosen_among_those_who_may_keep_the_page_current(
     assert str(writer.pk) in offered
     assert str(doctor.pk) in offered
     assert len(offered) == len(set(offered)) == 3  # with the superuser signed in
+
+
+@pytest.mark.parametrize("months", ["0", "-1"])
+def test_a_review_interval_under_a_month_is_refused(editor_client, months):
+    condition, _ = make_draft_condition()
+    form = editor_client.get(change_url(condition))
+    assert re.search(r'<input type="number" name="review_interval_months"[^>]* min="1"',
+                     form.content.decode())
+    data = form_data(form, "condition_form")
+    data["review_interval_months"] = months
+
+    response = editor_client.post(change_url(condition), data)
+
+    assert response.status_code == 200
+    assert (response.context["adminform"].form.errors["review_interval_months"]
+            == ["Enter 1 or more: the months from one review to the next."])
+    condition.refresh_from_db()
+    assert condition.review_interval_months == 12

@@ -536,3 +536,73 @@ def test_saving_a_published_items_changes_says_what_the_public_sees(editor_clien
     when = timezone.localtime(publish_at).strftime("%-d %b %Y, %H:%M")
     assert f"as a draft: {expected.format(when=when)}. Submit the draft" in messages
     assert Story.objects.get(pk=story.pk).body == "Text."
+
+
+def scheduled_condition_with_changes(editor_client):
+    """A condition published from tomorrow 09:00 (Scheduled), edited and submitted."""
+    condition, overview = make_full_condition()
+    tomorrow = timezone.localtime() + datetime.timedelta(days=1)
+    go_live = tomorrow.replace(hour=9, minute=0, second=0, microsecond=0)
+    Condition.objects.filter(pk=condition.pk).update(publish_at=go_live)
+    condition.refresh_from_db()
+    edit_overview(editor_client, condition, overview, NEW_BODY)
+    editor_client.post(review_url(condition), {"action": "submit"})
+    return condition, overview, go_live
+
+
+def test_approving_a_scheduled_conditions_changes_keeps_its_schedule_by_default(
+        editor_client, reviewer_client, public):
+    condition, overview, go_live = scheduled_condition_with_changes(editor_client)
+    review = reviewer_client.get(review_url(condition))
+    when = f"{go_live:%-d %b %Y, %H:%M}"
+    assert f"At the scheduled time, {when}" in review.content.decode()
+    data = form_data(review, "approve-form")
+    assert data["approve-when"] == "scheduled"
+
+    assert reviewer_client.post(review_url(condition), data).status_code == 302
+
+    condition.refresh_from_db()
+    overview.refresh_from_db()
+    assert overview.body == NEW_BODY
+    assert condition.publish_at == go_live
+    assert condition.publication_state == "Scheduled"
+    assert condition.last_reviewed == timezone.localdate()
+    assert draft_for(condition) is None
+    assert public.get(condition.get_absolute_url()).status_code == 404
+    # At its time it goes live with the approved changes, with no job to wait for.
+    assert publish_due_drafts(now=go_live + datetime.timedelta(minutes=1)) == 0
+
+
+def test_now_brings_a_scheduled_condition_live_when_the_reviewer_chooses_it(
+        editor_client, reviewer_client, public):
+    condition, _, _ = scheduled_condition_with_changes(editor_client)
+    data = form_data(reviewer_client.get(review_url(condition)), "approve-form")
+    data["approve-when"] = "now"
+
+    assert reviewer_client.post(review_url(condition), data).status_code == 302
+
+    condition.refresh_from_db()
+    assert condition.publication_state == "Live"
+    assert NEW_BODY in public.get(condition.get_absolute_url()).content.decode()
+
+
+def test_an_approval_without_a_choice_keeps_the_schedule(editor_client, reviewer_client):
+    condition, _, go_live = scheduled_condition_with_changes(editor_client)
+    assert approve(reviewer_client, review_url(condition)).status_code == 302
+    condition.refresh_from_db()
+    assert condition.publish_at == go_live
+    assert condition.publication_state == "Scheduled"
+
+
+def test_a_scheduled_condition_approved_for_a_later_time_takes_that_time(editor_client,
+                                                                        reviewer_client):
+    condition, overview, go_live = scheduled_condition_with_changes(editor_client)
+    later = go_live + datetime.timedelta(days=1)
+    approve(reviewer_client, review_url(condition),
+            **{"approve-when": "later", "approve-publish_at": later.strftime("%Y-%m-%dT%H:%M")})
+    condition.refresh_from_db()
+    overview.refresh_from_db()
+    # Not live, so nothing public to keep: the changes are in, and it goes live then.
+    assert condition.publish_at == later
+    assert overview.body == NEW_BODY
+    assert draft_for(condition) is None

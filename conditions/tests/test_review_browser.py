@@ -267,3 +267,66 @@ def test_a_save_refused_because_another_tab_saved_keeps_what_was_typed(
     second.locator(".object-tools").get_by_role("link", name="History").click()
     assert dialogs == ["beforeunload"]
     assert Condition.objects.get().summary == "A plain summary of the condition."
+
+
+def outside(page, container, width=None):
+    """What lies past the right edge of the container (or of a screen this wide): each
+    visible element's tag, class and how far it reaches."""
+    return page.evaluate(
+        """([selector, width]) => {
+          const box = document.querySelector(selector).getBoundingClientRect();
+          const edge = width || box.right;
+          const right = e => e.getBoundingClientRect().right;
+          return [...document.querySelectorAll(selector + ' *')]
+            .filter(e => e.getClientRects().length && right(e) > edge + 0.5)
+            .map(e => `${e.tagName}.${e.className} to ${Math.round(right(e))}`);
+        }""",
+        [container, width],
+    )
+
+
+def test_the_review_page_and_the_condition_form_fit_a_phone(browser, live_server, people):
+    from portal.publishing import draft_save, serialize
+
+    editor, _reviewer = people
+    condition, overview = make_full_condition()
+    data = serialize(condition)
+    for item in data:
+        if item["model"] == "conditions.section":
+            item["fields"]["body"] += " Neuroblastoma-and-ganglioneuroblastoma-differ."
+    draft_save(obj=condition, user=editor, data=data)
+    page = login(browser, live_server, editor)
+    page.set_viewport_size({"width": 360, "height": 740})
+
+    page.goto(f"{live_server.url}/admin/conditions/condition/{condition.pk}/review/")
+    assert page.locator(".review-changes ins").count()
+    # Every changed word on the screen: the table wraps rather than running off to the right.
+    assert outside(page, "#content-main", width=360) == []
+
+    page.goto(f"{live_server.url}/admin/conditions/condition/{condition.pk}/change/")
+    card = f"#sections-{list(condition.sections.all()).index(overview)}"
+    assert page.locator(f"{card} input[name$='-anchor']").count()
+    assert outside(page, card) == []
+
+
+@pytest.mark.parametrize("kind", ["page", "privacynotice"])
+def test_mistakes_on_a_page_or_privacy_notice_form_are_listed_at_its_top(
+        browser, live_server, people, kind):
+    from pages.tests.factories import make_notice, make_page
+
+    editor, _reviewer = people
+    item = make_page() if kind == "page" else make_notice("2025-01", timezone.localdate())
+    page = login(browser, live_server, editor)
+    page.goto(f"{live_server.url}/admin/pages/{kind}/{item.pk}/change/")
+    if kind == "page":
+        page.fill("#id_unpublish_at_0", "2020-01-01")
+        page.fill("#id_unpublish_at_1", "10:00")
+        expected = "Unpublish from: Unpublishing must come after publishing."
+    else:
+        page.fill("#id_version", "")
+        expected = "Version: This field is required."
+    page.click("input[name=_save]")
+    page.wait_for_selector(".error-summary")
+    assert page.locator(".error-summary a").all_inner_texts() == [expected]
+    require(AXE_JS.exists(), "axe-core is not installed (npm ci)")
+    assert axe_problems(page, f"{kind} form with mistakes") == []

@@ -7,7 +7,7 @@ import pytest
 import reversion
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import path, reverse
 from django.utils import timezone
 from reversion.models import Version
@@ -16,6 +16,7 @@ from pages.models import RESERVED_PAGE_SLUGS, Page, reserved_page_slugs
 from pages.tests.factories import make_page
 from portal import urls as portal_urls
 from portal import views
+from portal.models import Draft
 from portal.tests.support import active_content, assert_site_layout, form_data, parse
 
 pytestmark = pytest.mark.django_db
@@ -191,3 +192,64 @@ def test_the_review_page_of_a_live_page_checks_its_text_and_says_nothing_waits(e
     assert "Body links to #prices, which is not on this page." in checks
     assert "No changes are waiting: the live page is as it is shown." in html
     assert "the page itself is the draft" not in html
+
+
+def scheduled_page_with_a_corrected_title(editor_client):
+    """A page published from tomorrow 09:00 (Scheduled), whose title the editor corrects."""
+    tomorrow = timezone.localtime() + datetime.timedelta(days=1)
+    go_live = tomorrow.replace(hour=9, minute=0, second=0, microsecond=0)
+    page = make_page(title="Visting hours", slug="visiting", publish_at=go_live)
+    change_url = reverse("admin:pages_page_change", args=[page.pk])
+    data = form_data(editor_client.get(change_url), "page_form")
+    data["title"] = "Visiting hours"
+    saved = editor_client.post(change_url, data, follow=True)
+    messages = " ".join(str(m) for m in saved.context["messages"])
+    assert "the page goes live on" in messages
+    # Editors publish pages themselves: no review step to wait for.
+    assert "Publish it from the review page when it is ready." in messages
+    assert "Submit the draft for review" not in messages
+    return page, go_live
+
+
+def test_publishing_a_scheduled_pages_changes_keeps_its_schedule_by_default(editor_client):
+    page, go_live = scheduled_page_with_a_corrected_title(editor_client)
+    review_url = reverse("admin:pages_page_review", args=[page.pk])
+    review = editor_client.get(review_url)
+    html = review.content.decode()
+    when = f"{go_live:%-d %b %Y, %H:%M}"
+    assert f"At the scheduled time, {when}" in html
+    assert f"Now, bringing the go-live time forward from {when}" in html
+    data = form_data(review, "approve-form")
+    assert data["approve-when"] == "scheduled"  # the choice checked when the page opens
+
+    assert editor_client.post(review_url, data).status_code == 302
+
+    page.refresh_from_db()
+    assert page.title == "Visiting hours"
+    assert page.publish_at == go_live
+    assert page.publication_state == "Scheduled"
+    assert Client().get("/visiting/").status_code == 404
+    assert not Draft.objects.exists()
+
+
+def test_now_brings_a_scheduled_page_live_when_chosen(editor_client):
+    page, _ = scheduled_page_with_a_corrected_title(editor_client)
+    review_url = reverse("admin:pages_page_review", args=[page.pk])
+    data = form_data(editor_client.get(review_url), "approve-form")
+    data["approve-when"] = "now"
+
+    assert editor_client.post(review_url, data).status_code == 302
+
+    page.refresh_from_db()
+    assert page.publication_state == "Live"
+    assert page.publish_at <= timezone.now()
+    assert "Visiting hours" in Client().get("/visiting/").content.decode()
+
+
+def test_a_live_pages_publish_form_offers_now_and_a_set_time(editor_client):
+    page = make_page()
+    html = editor_client.get(reverse("admin:pages_page_review", args=[page.pk])).content.decode()
+    assert "At the scheduled time" not in html
+    data = form_data(editor_client.get(reverse("admin:pages_page_review", args=[page.pk])),
+                     "approve-form")
+    assert data["approve-when"] == "now"

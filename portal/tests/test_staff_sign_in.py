@@ -233,3 +233,16 @@ def test_local_logins_work_with_debug_on(settings, django_user_model):
     client = Client()
     assert log_in(client, username=username, password=password).status_code == 302
     assert client.get("/admin/").status_code == 200
+
+
+def test_the_admin_never_shows_a_devices_key(admin_client, django_user_model):
+    """A superuser removes someone's authenticator app, but cannot copy its key."""
+    device = TOTPDevice.objects.create(user=plain_user(django_user_model), name="app")
+    base = f"/admin/otp_totp/totpdevice/{device.pk}/"
+
+    assert admin_client.get(base + "config/").status_code == 403
+    assert admin_client.get(base + "qrcode/").status_code == 403
+    assert admin_client.get("/admin/otp_totp/totpdevice/99999/config/").status_code == 403
+    change = admin_client.get(base + "change/").content.decode()
+    assert device.key not in change
+    assert admin_client.get(base + "delete/").status_code == 200

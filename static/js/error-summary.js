@@ -25,8 +25,14 @@
     var field = list.id && list.id.replace(/_error$/, "");
     var label = field && document.querySelector('label[for="' + CSS.escape(field) + '"]');
     if (!label) {
+      // A field of several inputs (a date and a time) is a fieldset named by its legend,
+      // not by the label of its first input ("Date").
+      var group = list.closest("fieldset:not(.module)");
+      label = group && group.querySelector(":scope > legend");
+    }
+    if (!label) {
       var row = list.closest(".fieldBox, .form-row");
-      label = row && row.querySelector("label");
+      label = row && row.querySelector("legend, label");
     }
     return [title, text(label).replace(/:$/, "")].filter(Boolean).join(", ");
   }

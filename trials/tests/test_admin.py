@@ -235,6 +235,25 @@ def test_coordinators_delete_their_own_trial(client_a, trial_a):
     assert not Trial.objects.filter(pk=trial_a.pk).exists()
 
 
+@pytest.mark.parametrize("path", ["abc/change/", "abc/delete/", "{pk}/review/", "99999/review/"])
+def test_an_address_that_names_no_trial_says_so(client_a, admin_client, trial_a, trial_b, path):
+    """Not an id (or Django's redirect of <id>/<words>/ to the change form): the admin's own
+    "doesn't exist" answer, for a coordinator and a superuser alike."""
+    for client, trial in ((client_a, trial_a), (admin_client, trial_b)):
+        url = "/admin/trials/trial/" + path.format(pk=trial.pk)
+        response = client.get(url, follow=True)
+        assert response.status_code == 200
+        assert response.redirect_chain[-1][0] == reverse("admin:index")
+        assert any("doesn\u2019t exist" in message for message in messages_of(response)), url
+
+
+@pytest.mark.parametrize("path", ["abc/change/", "abc/progress/", "1/review/"])
+def test_an_address_that_names_no_import_job_is_not_found(client_a, coordinator_a, path):
+    ImportJob.objects.create(user=coordinator_a, kind=ImportJob.Kind.FILE)
+    response = client_a.get("/admin/trials/importjob/" + path, follow=True)
+    assert response.status_code == 404
+
+
 def test_bulk_delete_leaves_another_coordinators_trial(client_a, trial_a, trial_b):
     changelist = reverse("admin:trials_trial_changelist")
     response = client_a.post(changelist, {"action": "delete_selected",
