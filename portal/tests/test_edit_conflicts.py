@@ -138,7 +138,8 @@ def test_discarding_the_draft_counts_as_a_change(editor_client):
     assert editor_client.post(url, data).status_code == 302
     stale = form_data(editor_client.get(url), "condition_form")
     review = reverse("admin:conditions_condition_review", args=[condition.pk])
-    assert editor_client.post(review, {"action": "discard"}).status_code == 302
+    discard = {"action": "discard", "discard-confirm": "on"}
+    assert editor_client.post(review, discard).status_code == 302
 
     stale["key_facts-0-text"] = "Another change."
     assert REFUSED in error_text(editor_client.post(url, stale))
