@@ -286,7 +286,20 @@ class DraftAdminMixin:
 
     def keep_draft(self, request, obj, data):
         if changes_between(snapshot(serialize(obj)), snapshot(data)):
+            before = draft_for(obj)
             draft_save(obj=obj, user=request.user, data=data)
+            if before is not None and before.state == Draft.State.APPROVED:
+                # The approved changes were waiting for their time: the editor is told, not
+                # only the history.
+                when = (date_format(timezone.localtime(before.publish_at), "j M Y, H:i")
+                        if before.publish_at else "")
+                messages.warning(
+                    request,
+                    f"The approval of the changes to “{obj}”"
+                    + (f", to publish on {when}," if when else "")
+                    + " is withdrawn: they will not be published until they are approved "
+                    "again.",
+                )
             if obj.is_live:
                 public = "the public still sees the live page"
             elif obj.publish_at > timezone.now():

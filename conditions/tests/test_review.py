@@ -266,7 +266,12 @@ def test_a_change_after_a_scheduled_approval_is_warned_of_and_withdraws_it(
     form = editor_client.get(change_url(condition)).content.decode()
     assert (f"Approved, to go live {when:%-d %b %Y, %H:%M}.</strong> If you save new changes, "
             "the approval is withdrawn") in form
-    edit_overview(editor_client, condition, overview, NEW_BODY + " More.")
+    saved = edit_overview(editor_client, condition, overview, NEW_BODY + " More.")
+    # The editor is told at once, not only in the history.
+    said = [str(message) for message in saved.context["messages"]]
+    assert (f"The approval of the changes to \u201c{condition}\u201d, to publish on "
+            f"{when:%-d %b %Y, %H:%M}, is withdrawn: they will not be published until they "
+            "are approved again.") in said
     assert draft_for(condition).state == Draft.State.EDITING
     step = steps_for(condition).order_by("pk").last()
     assert step.comment == ("Changed after approval: the approval is withdrawn and the changes "
