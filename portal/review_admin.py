@@ -7,6 +7,7 @@ import re
 from functools import partial
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
@@ -56,7 +57,7 @@ class ApproveForm(forms.Form):
         label="Publish at", required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-        help_text="For “At a set time”: the date and time, YYYY-MM-DD HH:MM.",
+        help_text=f"For “At a set time”: the date and time ({settings.TIME_ZONE} time).",
         error_messages={"invalid": "Enter the date and time as YYYY-MM-DD HH:MM."},
     )
     comment = forms.CharField(label="Note (optional)", required=False, widget=forms.Textarea(
