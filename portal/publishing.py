@@ -135,7 +135,8 @@ def steps_for(obj):
 
 def draft_save(*, obj, user, data=None):
     """Keep the editor's change (data for a live item, None when saved in place). A change
-    to an approved draft withdraws the approval: the history says so."""
+    to an approved draft withdraws the approval: the history says so, and the draft returned
+    carries the approved one it replaced as `withdrawn` (None when there was none)."""
     before = draft_for(obj)
     withdrawn = before is not None and before.state == Draft.State.APPROVED
     draft, _ = Draft.objects.update_or_create(
@@ -146,6 +147,7 @@ def draft_save(*, obj, user, data=None):
     comment = ("Changed after approval: the approval is withdrawn and the changes need "
                "review again." if withdrawn else "")
     record_step(obj, action=ReviewStep.Action.SAVED, user=user, comment=comment)
+    draft.withdrawn = before if withdrawn else None
     return draft
 
 

@@ -287,9 +287,8 @@ class DraftAdminMixin:
 
     def keep_draft(self, request, obj, data):
         if changes_between(snapshot(serialize(obj)), snapshot(data)):
-            before = draft_for(obj)
-            draft_save(obj=obj, user=request.user, data=data)
-            if before is not None and before.state == Draft.State.APPROVED:
+            before = draft_save(obj=obj, user=request.user, data=data).withdrawn
+            if before is not None:
                 # The approved changes were waiting for their time: the editor is told, not
                 # only the history.
                 when = (date_format(timezone.localtime(before.publish_at), "j M Y, H:i")
