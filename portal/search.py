@@ -55,6 +55,7 @@ NAME_MATCH = 2.0  # added to the score when the title or another name matches
 SUGGEST_CUTOFF = 0.75
 SUGGEST_CANDIDATES = 100  # documents whose names "Did you mean" compares (PostgreSQL)
 SUGGEST_SIMILARITY = 0.2  # their least trigram word similarity to the query
+SIMILARITY_THRESHOLD = "pg_trgm.word_similarity_threshold"  # the least the %> operator finds
 logger = logging.getLogger(__name__)
 MAX_PENDING = 500  # different searches a process keeps before it writes their counts
 MAX_DAILY_SEARCHES = 10_000  # different searches counted apart on one day; the rest together
@@ -476,28 +477,43 @@ def prefix_terms(query):
 # by its own GIN index (full text; else trigram similarity of the names, for misspellings),
 # scored as they are read, their number by type, and the full rows of one page of them only.
 # The score reads only names and summary (head_vector): a name or other name that matches
-# adds NAME_MATCH; then the weighted full-text rank, the trigram similarity of the query to
-# the names (so a place or service named like the query comes before pages that only
-# mention its words), and the type's boost. The similarity is 0 for the types whose names
-# are not compared (trials: most documents), and is not worked out for them: for each it
-# would still split the query into trigrams. The query's terms are written out where an
-# index must read them (the planner cannot look inside the `terms` row) and read from
-# `terms` for the score, so that they are parsed once. A document found by its names'
-# similarity is left out when the full text found it already, by its id: testing its full
-# text again would read each candidate's whole search vector.
+# (`named`) adds NAME_MATCH and the trigram similarity of the query to the names (so a place
+# or service named like the query comes before pages that only mention its words); then the
+# weighted full-text rank and the type's boost. The similarity is not worked out for the
+# pages that only mention the words, nor for the types whose names are not compared (trials:
+# most documents): for each it would split the query into trigrams again.
+# Names that only look like the query are added when the full text found no page by its
+# name: a misspelling ("neuroblastomma") or another spelling ("wilms tumour") finds its page,
+# while a search for a name the site uses ("neuroblastoma") is not padded with look-alike
+# names ("nephroblastoma"); those pages are still found where they mention the words.
+# The query's terms are written out where an index must read them (the planner cannot look
+# inside the `terms` row) and read from `terms` for the score, so that they are parsed once.
+# A document found by its names' similarity is left out when the full text found it
+# already, by its id: testing its full text again would read each candidate's whole vector.
 SEARCH_SQL = """
 WITH terms AS (SELECT {terms} AS q),
 matched AS MATERIALIZED (
-    SELECT document.id, document.kind, document.title, {score} AS score
-    FROM {table} document, terms
-    WHERE document.search_vector @@ ({terms}) AND {is_live}
+    SELECT id, kind, title, named,
+           CASE WHEN named THEN %(name_match)s + {similarity} ELSE 0 END + rank AS score
+    FROM (
+        SELECT document.id, document.kind, document.title, document.fuzzy_names,
+               ts_rank('{{0, 0, 0, 1}}', document.head_vector, terms.q) > 0 AS named,
+               ts_rank(document.head_vector, terms.q) + document.boost AS rank
+        FROM {table} document, terms
+        WHERE document.search_vector @@ ({terms}) AND {is_live}
+        OFFSET 0  -- each rank worked out once, not again where `named` is read
+    ) document
 ),
 live AS MATERIALIZED (
-    SELECT * FROM matched
+    SELECT id, kind, title, score FROM matched
     UNION ALL
-    SELECT document.id, document.kind, document.title, {score} AS score
+    SELECT document.id, document.kind, document.title,
+           CASE WHEN ts_rank('{{0, 0, 0, 1}}', document.head_vector, terms.q) > 0
+                THEN %(name_match)s ELSE 0 END
+           + ts_rank(document.head_vector, terms.q) + {similarity} + document.boost
     FROM {table} document, terms
-    WHERE document.fuzzy_names %%> %(query)s
+    WHERE NOT EXISTS (SELECT FROM matched WHERE named)
+      AND document.fuzzy_names %%> %(query)s
       AND document.id NOT IN (SELECT id FROM matched) AND {is_live}
 ),
 counts AS (
@@ -513,26 +529,43 @@ SELECT counts.counts, document.kind, document.title, document.names, document.su
 FROM counts LEFT JOIN (page JOIN {table} document USING (id)) ON true
 ORDER BY page.score DESC, page.title, page.id
 """
-SCORE = """CASE WHEN ts_rank('{0, 0, 0, 1}', document.head_vector, terms.q) > 0
-                THEN %(name_match)s ELSE 0 END
-           + ts_rank(document.head_vector, terms.q)
-           + CASE WHEN document.fuzzy_names = '' THEN 0
-                  ELSE word_similarity(%(query)s, document.fuzzy_names) END
-           + document.boost"""
+SIMILARITY = """CASE WHEN document.fuzzy_names = '' THEN 0
+                ELSE word_similarity(%(query)s, document.fuzzy_names) END"""
 IS_LIVE = """document.publish_at <= %(now)s
       AND (document.unpublish_at IS NULL OR document.unpublish_at > %(now)s)"""
-WEB_TERMS = "websearch_to_tsquery(%(config)s::regconfig, %(query)s)"
+# The words as typed, or in their American spelling (which most medical pages use) when
+# the query has British ones.
+TYPED_TERMS = "websearch_to_tsquery(%(config)s::regconfig, %(query)s)"
+WEB_TERMS = (f"(CASE WHEN %(american)s = '' THEN {TYPED_TERMS} ELSE {TYPED_TERMS}"
+             " || websearch_to_tsquery(%(config)s::regconfig, %(american)s) END)")
 PREFIX_TERMS = "to_tsquery(%(config)s::regconfig, %(prefixes)s)"
+
+
+def american(query):
+    """The query with its British spellings in American ("tumours" -> "tumors"), or "" when
+    it has none."""
+    changed = False
+
+    def replace(match):
+        nonlocal changed
+        other = next((spelling for spelling in spellings(match[0])
+                      if spelling != match[0].lower()), None)
+        changed = changed or other is not None
+        return other or match[0]
+
+    spelled = re.sub(r"\w+", replace, query)
+    return spelled if changed else ""
 
 
 def find_postgresql(query, kind, offset):
     prefixes = prefix_terms(query)
     sql = SEARCH_SQL.format(table=connection.ops.quote_name(SearchDocument._meta.db_table),
                             terms=f"{WEB_TERMS} || {PREFIX_TERMS}" if prefixes else WEB_TERMS,
-                            score=SCORE, is_live=IS_LIVE)
+                            similarity=SIMILARITY, is_live=IS_LIVE)
     with connection.cursor() as cursor:  # prepared on its second run (settings.py)
         cursor.execute(sql, {
-            "config": CONFIG, "query": query, "prefixes": prefixes,
+            "config": CONFIG, "query": query, "american": american(query),
+            "prefixes": prefixes,
             "now": timezone.now(), "name_match": NAME_MATCH, "kind": kind or "",
             "limit": PER_PAGE, "offset": offset,
         })
@@ -625,10 +658,17 @@ def vocabulary(query):
 
         # Only the documents whose names are most like the query (each measured once):
         # comparing every name of thousands with difflib would cost more than the search.
-        closest = (documents.annotate(similarity=TrigramWordSimilarity(query, "fuzzy_names"))
-                   .order_by("-similarity").values_list("names", "similarity"))
-        names = [names for names, similarity in closest[:SUGGEST_CANDIDATES]
-                 if similarity > SUGGEST_SIMILARITY]
+        # The names' trigram index finds those at least SUGGEST_SIMILARITY alike (its
+        # threshold set for this query only), instead of measuring every name.
+        closest = (documents.filter(fuzzy_names__trigram_word_similar=query)
+                   .annotate(similarity=TrigramWordSimilarity(query, "fuzzy_names"))
+                   .order_by("-similarity", "pk").values_list("names", "similarity"))
+        with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+            cursor.execute(f"SELECT set_config('{SIMILARITY_THRESHOLD}', %s, true)",
+                           [str(SUGGEST_SIMILARITY)])
+            found = list(closest[:SUGGEST_CANDIDATES])
+            cursor.execute(f"RESET {SIMILARITY_THRESHOLD}")  # within an outer transaction too
+        names = [names for names, similarity in found if similarity > SUGGEST_SIMILARITY]
     else:
         names = documents.values_list("names", flat=True)[:2000]
     return [name for lines in names for name in lines.splitlines()]
@@ -675,10 +715,12 @@ def stems_of(text):
 
 
 class Words:
-    """The query's words, and words that share their stem, as found in text."""
+    """The query's words, and words that share their stem, as found in text. `groups` holds
+    each word's stems (its own, and its American spelling's: "tumour", "tumor")."""
 
-    def __init__(self, stems):
+    def __init__(self, stems, groups=None):
         self.stems = stems
+        self.groups = groups or [{stem} for stem in stems]
         self.each = None  # one Words per word, for all_in()
         self.ascii = all(stem.isascii() for stem in stems)
         alternatives = "|".join(re.escape(stem) for stem in sorted(stems, key=len, reverse=True))
@@ -700,17 +742,22 @@ class Words:
         return self.pattern.finditer(text)
 
     def all_in(self, text):
-        """Whether every one of the words is in `text`."""
+        """Whether every one of the words (in any of its spellings) is in `text`."""
         if self.each is None:
-            self.each = [Words({stem}) for stem in self.stems]
+            self.each = [Words(group) for group in self.groups]
         return all(words.search(text) for words in self.each)
 
 
 def match_pattern(query):
-    """The query's words and their stems, to find in text, leaving out stop words ("what is
-    a") unless there is nothing else (None without words)."""
-    stems = {stem(word) for word in without_stop_words(re.findall(r"\w+", query))}
-    return Words(stems) if stems else None
+    """The query's words and their stems, each also in its American spelling, to find in
+    text, leaving out stop words ("what is a") unless there is nothing else (None without
+    words)."""
+    groups = []
+    for word in without_stop_words(re.findall(r"\w+", query)):
+        group = {stem(spelling) for spelling in spellings(word)}
+        if group not in groups:
+            groups.append(group)
+    return Words(set().union(*groups), groups) if groups else None
 
 
 def highlight(text, pattern, width=240):
@@ -757,7 +804,7 @@ def result(document, pattern):
     # ("oakland opening hours"); else the first that holds any.
     pieces = [f"{heading}\n{part_text}" for _, heading, part_text in where]
     found = None
-    if pattern and len(pattern.stems) > 1:
+    if pattern and len(pattern.groups) > 1:
         found = next((index for index, piece in enumerate(pieces) if pattern.all_in(piece)),
                      None)
         if found is None and pattern.search(document.title):

@@ -45,6 +45,13 @@ def on_postgresql():
     return connection.vendor == "postgresql"
 
 
+def sql_value(sql):
+    """The one value a statement reads."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return cursor.fetchone()[0]
+
+
 # What families type (the issue's examples) -------------------------------------------------
 
 @pytest.mark.parametrize(("query", "link"), [
@@ -147,6 +154,39 @@ def test_misspelling_and_british_spelling(client, demo):
         assert 'Did you mean <a href="?q=Neuroblastoma">Neuroblastoma</a>?' in typo
 
 
+def test_a_british_spelling_finds_the_pages_that_use_the_american_one(client, demo):
+    # The demo's pages say "tumor": "tumours" finds them on both databases, with the
+    # American spelling marked in the snippets.
+    html = page(client, "tumours")
+    assert "Nothing matches" not in html
+    assert "/conditions/nephroblastoma/" in result_links(html)
+    assert re.search(r"<mark>tumors?</mark>", html)
+    # Beside another word, the section that holds both (in either spelling) is linked.
+    links = result_links(page(client, "tumour kidney"))
+    assert any(link.startswith("/conditions/nephroblastoma/") for link in links)
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("tumours", "tumors"),
+    ("Wilms TUMOUR", "Wilms tumor"),
+    ('"paediatric centre" -anaemia', '"pediatric center" -anemia'),
+    ("MIBG scan", ""),
+    ("", ""),
+])
+def test_the_american_spelling_of_a_query(query, expected):
+    assert site_search.american(query) == expected
+
+
+def test_a_result_links_to_the_part_that_holds_every_word_in_either_spelling():
+    document = site_search.Found(
+        kind="condition", title="X", names="X", summary="About it.", url="/conditions/x/",
+        parts=[["overview", "Overview", "A kidney is an organ."],
+               ["signs", "Signs", "A tumor in the kidney."]])
+    found = site_search.result(document, site_search.match_pattern("kidney tumours"))
+    assert (found.section, found.url) == ("Signs", "/conditions/x/#signs")
+    assert str(found.snippet) == "A <mark>tumor</mark> in the <mark>kidney</mark>."
+
+
 @pytest.mark.parametrize(("word", "expected"), [
     ("tumour", ["tumor", "tumour"]),
     ("Tumours", ["tumors", "tumours"]),
@@ -164,8 +204,8 @@ def test_british_spellings_are_also_tried_in_american(word, expected):
 def test_did_you_mean_when_nothing_is_found(client, demo):
     # PostgreSQL's trigram matching finds close names by itself; the simple search needs
     # a name that is close but not contained.
-    query, offered = ("tumours", "tumor") if on_postgresql() else ("retinoblastomma",
-                                                                   "Retinoblastoma")
+    query, offered = ("tumer", "tumor") if on_postgresql() else ("retinoblastomma",
+                                                                 "Retinoblastoma")
     html = page(client, query)
     assert f"Nothing matches “{query}”." in html
     assert f'Did you mean <a href="?q={offered}">{offered}</a>?' in html
@@ -864,9 +904,7 @@ SEARCH_STATEMENT = ("position('WITH terms AS' in statement) > 0 "
 @POSTGRESQL
 def test_postgresql_plans_the_search_statement_once_per_connection(client, demo):
     def prepared():
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM pg_prepared_statements WHERE {SEARCH_STATEMENT}")
-            return cursor.fetchone()[0]
+        return sql_value(f"SELECT count(*) FROM pg_prepared_statements WHERE {SEARCH_STATEMENT}")
 
     before = prepared()
     page(client, "neuroblastoma")  # prepared on its second run (settings.py)
@@ -897,6 +935,37 @@ def test_postgresql_uses_the_search_statements_one_plan_from_its_first_run(clien
                                    "(neuroblastoma", "neuroblastoma <-> surgery"])
 def test_postgresql_treats_operators_as_words(client, demo, query):
     assert client.get("/search/", {"q": query}).status_code == 200
+
+
+@POSTGRESQL
+def test_postgresql_adds_look_alike_names_only_when_no_name_matches(client):
+    make_condition(slug="neuroblastoma", name="Neuroblastoma", summary="Nerve cells.")
+    make_condition(slug="nephroblastoma", name="Nephroblastoma", summary="The kidney.")
+    mentions = make_condition(slug="ganglioneuroblastoma", name="Ganglioneuroblastoma",
+                              summary="Nerve tissue.")
+    # The name as the site spells it finds its page; a name that only looks like it
+    # (word similarity 0.64) is not added.
+    assert result_links(page(client, "neuroblastoma")) == ["/conditions/neuroblastoma/"]
+    # A page that mentions the name is found by the mention.
+    make_section(mentions, body="It has features of neuroblastoma and of a benign tumor.")
+    assert result_links(page(client, "neuroblastoma")) == [
+        "/conditions/neuroblastoma/", "/conditions/ganglioneuroblastoma/#overview"]
+    # A misspelling names no page: the names like it are the results, the closest first.
+    assert result_links(page(client, "neuroblastomma"))[0] == "/conditions/neuroblastoma/"
+    assert "/conditions/nephroblastoma/" in result_links(page(client, "nephroblastomma"))
+
+
+@POSTGRESQL
+def test_postgresql_did_you_mean_leaves_the_similarity_threshold_as_it_was(client, demo):
+    def threshold():
+        return sql_value(f"SELECT current_setting('{site_search.SIMILARITY_THRESHOLD}')")
+
+    page(client, "neuroblastomma")  # the trigram functions are loaded
+    assert threshold() == "0.6"
+    assert 'Did you mean <a href="?q=tumor">tumor</a>?' in page(client, "tumer")
+    assert threshold() == "0.6"
+    # Names less alike than the usual threshold (0.56 here) are still not results.
+    assert "Nothing matches “neurozzzz”." in page(client, "neurozzzz")
 
 
 # Registry -----------------------------------------------------------------------------------
