@@ -483,9 +483,9 @@ def prefix_terms(query):
 # pages that only mention the words, nor for the types whose names are not compared (trials:
 # most documents): for each it would split the query into trigrams again.
 # Names that only look like the query are added when the full text found no page by its
-# name: a misspelling ("neuroblastomma") or another spelling ("wilms tumour") finds its page,
-# while a search for a name the site uses ("neuroblastoma") is not padded with look-alike
-# names ("nephroblastoma"); those pages are still found where they mention the words.
+# name: a misspelling ("neuroblastomma") finds its page, while a search for a name the site
+# uses ("neuroblastoma") is not padded with look-alike names ("nephroblastoma"); those pages
+# are still found where they mention the words.
 # The query's terms are written out where an index must read them (the planner cannot look
 # inside the `terms` row) and read from `terms` for the score, so that they are parsed once.
 # A document found by its names' similarity is left out when the full text found it
