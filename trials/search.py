@@ -16,6 +16,7 @@ from portal.search import (
     Searchable,
     html_text,
     live,
+    spellings,
 )
 from trials.models import Intervention, Trial
 
@@ -60,11 +61,13 @@ SEARCH_FIELDS = ("nct_id", "brief_title", "acronym", "official_title", "plain_su
 
 
 def trials_matching(queryset, query):
-    """Trials of `queryset` in which every word of `query` appears in one of SEARCH_FIELDS."""
+    """Trials of `queryset` in which every word of `query`, as typed or in its American
+    spelling ("tumours", "tumors"), appears in one of SEARCH_FIELDS."""
     for word in query.split()[:MAX_WORDS]:
-        queryset = queryset.filter(
-            reduce(or_, (Q(**{f"{field}__icontains": word}) for field in SEARCH_FIELDS))
-        )
+        queryset = queryset.filter(reduce(or_, (
+            Q(**{f"{field}__icontains": spelling})
+            for field in SEARCH_FIELDS for spelling in spellings(word)
+        )))
     return queryset
 
 

@@ -136,6 +136,16 @@ def test_result_count_says_how_many_match_a_search(client):
     assert result_count(client.get("/trials/")) == "3 trials"
 
 
+def test_a_search_finds_a_british_spelling_in_american_too(client):
+    make_trial(nct(1), brief_title="Proton therapy for brain tumors")
+    make_trial(nct(2), brief_title="A paediatric tumour registry")
+    make_trial(nct(3), brief_title="Vaccine")
+    assert sorted(listed(client.get("/trials/?q=tumour"))) == [nct(1), nct(2)]
+    assert listed(client.get("/trials/?q=tumours")) == [nct(1)]  # "tumors"
+    assert listed(client.get("/trials/?q=Tumour+paediatric")) == [nct(2)]
+    assert listed(client.get("/trials/?q=tumor")) == [nct(1)]  # American finds American
+
+
 def test_empty_listing_says_so(client):
     response = client.get("/trials/")
     assert listed(response) == []
