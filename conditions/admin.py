@@ -233,10 +233,6 @@ class StoryAdmin(ReviewedAdminMixin, RevisionAdmin):
 @admin.register(GlossaryTerm)
 class GlossaryTermAdmin(RevisionAdmin):
     list_display = ["term", "definition", "status", "publish_at"]
-
-    class Media:
-        js = ["js/unsaved-changes.js", "js/error-summary.js"]
-        css = {"all": ["css/admin-editing.css"]}
     list_filter = ["status"]
     search_fields = ["term", "other_forms", "definition"]
     prepopulated_fields = {"slug": ["term"]}

@@ -23,11 +23,6 @@ class PageAdmin(DraftAdminMixin, RevisionAdmin):
 @admin.register(PrivacyNotice)
 class PrivacyNoticeAdmin(RevisionAdmin):
     list_display = ["version", "effective_date", "status", "in_force", "changes", "on_site"]
-
-    class Media:
-        # As on the page form: leaving unsaved changes asks first; mistakes are listed at the top.
-        js = ["js/unsaved-changes.js", "js/error-summary.js"]
-        css = {"all": ["css/admin-editing.css"]}
     list_filter = ["status"]
     fieldsets = [
         (None, {"fields": [("version", "effective_date"), "changes", "body"]}),

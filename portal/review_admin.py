@@ -144,11 +144,6 @@ class DraftAdminMixin:
     review_fields = []  # fields only a reviewer's approval sets (shown read-only)
     change_form_template = "admin/portal/reviewed_change_form.html"
 
-    class Media:
-        css = {"all": ["css/admin-editing.css"]}
-        # Leaving a form with unsaved changes asks first; mistakes are listed at the top.
-        js = ["js/unsaved-changes.js", "js/error-summary.js"]
-
     object_history_template = "admin/portal/reviewed_object_history.html"
 
     # Lists ---------------------------------------------------------------------------------

@@ -90,6 +90,12 @@ class RevisionAdmin(EditConflictMixin, CompareVersionAdmin):
 
     recover_for_superusers_only = False
     compare_template = "admin/portal/compare.html"
+
+    class Media:
+        css = {"all": ["css/admin-editing.css"]}
+        # Leaving a form with unsaved changes asks first; mistakes are listed at the top.
+        js = ["js/unsaved-changes.js", "js/error-summary.js"]
+
     compare_exclude = sorted(NOISE_FIELDS)
     formfield_overrides = ADMIN_DATE_FIELDS
 

@@ -43,11 +43,6 @@ class ContactInline(admin.TabularInline):
 class TrialAdmin(VisibleChoicesMixin, RevisionAdmin):
     form = TrialAdminForm
 
-    class Media:
-        # Leaving a form with unsaved changes asks first; mistakes are listed at the top.
-        js = ["js/unsaved-changes.js", "js/error-summary.js"]
-        css = {"all": ["css/admin-editing.css"]}
-
     recover_for_superusers_only = True  # a deleted trial's coordinators are not known
     change_list_template = "admin/trials/trial/change_list.html"
     list_display = ["nct_id", "brief_title", "overall_status", "group", "status", "source",
