@@ -15,7 +15,7 @@ from care_sites.models import (
 )
 from portal.forms import ADMIN_DATE_FIELDS
 from portal.review_admin import DraftAdminMixin
-from portal.revisions import RevisionAdmin
+from portal.revisions import EditingMedia, RevisionAdmin
 
 MINUTES_A_DAY = 24 * 60
 MINUTES_A_WEEK = 7 * MINUTES_A_DAY
@@ -129,3 +129,4 @@ class LanguageAdmin(admin.ModelAdmin):
     list_display = ["name", "order"]
     list_editable = ["order"]
     search_fields = ["name"]
+    Media = EditingMedia

@@ -12,6 +12,7 @@ from django.utils import timezone
 from newsletter import services
 from newsletter.models import Consent, Subscriber, Topic
 from portal.preview import visible_to
+from portal.revisions import EditingMedia
 
 HIDDEN_CONDITION = "A condition page not yet published"
 CHUNK = 2_000  # subscribers read at a time by the export and the unsubscribe action
@@ -26,6 +27,7 @@ class TopicAdmin(admin.ModelAdmin):
     list_filter = ["is_active"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+    Media = EditingMedia
 
     def condition_hidden_from(self, request, obj):
         if obj is None or obj.condition_id is None:

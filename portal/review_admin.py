@@ -222,6 +222,12 @@ class DraftAdminMixin:
         return response
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # Locked before the version is read, so that a save at the same moment waits
+        # (portal.edit_conflicts); the draft is written under the same lock.
+        with self.edit_lock(request, object_id):
+            return self._draft_changeform_view(request, object_id, form_url, extra_context)
+
+    def _draft_changeform_view(self, request, object_id, form_url, extra_context):
         parent = super()
         obj = self.get_object(request, unquote(object_id)) if object_id else None
         if getattr(request, "_recovering", False) and obj is not None:

@@ -84,17 +84,22 @@ def revision_snapshot(revision):
     return snapshot
 
 
+class EditingMedia:
+    """The scripts and styles of an admin edit form: leaving a form with unsaved changes asks
+    first; mistakes are listed at the top, each a link to its field. An admin declares it as
+    its Media (`Media = EditingMedia`)."""
+
+    css = {"all": ["css/admin-editing.css"]}
+    js = ["js/unsaved-changes.js", "js/error-summary.js"]
+
+
 class RevisionAdmin(EditConflictMixin, CompareVersionAdmin):
     """The admin of editorial content: revisions, a link to the public page or preview, and
     saves refused when the item changed after its form was opened."""
 
     recover_for_superusers_only = False
     compare_template = "admin/portal/compare.html"
-
-    class Media:
-        css = {"all": ["css/admin-editing.css"]}
-        # Leaving a form with unsaved changes asks first; mistakes are listed at the top.
-        js = ["js/unsaved-changes.js", "js/error-summary.js"]
+    Media = EditingMedia
 
     compare_exclude = sorted(NOISE_FIELDS)
     formfield_overrides = ADMIN_DATE_FIELDS

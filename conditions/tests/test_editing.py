@@ -309,10 +309,13 @@ def test_date_only_fields_use_the_date_picker_without_a_time_zone_note(admin_cli
     "/admin/pages/page/add/", "/admin/care_sites/caresite/add/",
     "/admin/care_sites/location/add/", "/admin/care_sites/supportservice/add/",
     "/admin/conditions/story/add/", "/admin/trials/trial/add/",
+    "/admin/conditions/glossaryterm/add/", "/admin/pages/privacynotice/add/",
+    "/admin/care_sites/language/add/", "/admin/newsletter/topic/add/",
 ])
-def test_every_content_form_asks_before_leaving_with_unsaved_changes(admin_client, url):
+def test_every_content_form_asks_before_leaving_and_lists_its_mistakes(admin_client, url):
     html = admin_client.get(url).content.decode()
     assert html.count('<script src="/static/js/unsaved-changes.js"') == 1
+    assert html.count('<script src="/static/js/error-summary.js"') == 1
 
 
 def test_the_owner_is_chosen_among_those_who_may_keep_the_page_current(

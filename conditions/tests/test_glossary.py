@@ -247,6 +247,21 @@ def test_raw_text_void_tags_comments_and_capitals_are_copied_as_html_has_them():
     assert marks(marked) == [("biopsy", "biopsy")]
 
 
+def test_terms_sharing_a_first_word_are_each_explained_once_across_texts():
+    # "bone" starts two terms: after the first is explained, a text with "bone" is still
+    # looked at for the other; once both are, and "CT" too, nothing more is marked.
+    shared = glossary(("bone-marrow", "bone marrow", ""), ("bone-scan", "bone scan", ""),
+                      ("ct", "CT", "CT scans"))
+    first = str(shared.mark("<p>A bone marrow test, then CT scans.</p>"))
+    second = str(shared.mark("<p>More bone marrow. A bone scan, a bone marrow, a CT.</p>"))
+    third = str(shared.mark("<p>bone scan, bone marrow &amp; CT</p>"))
+
+    assert marks(first) == [("bone-marrow", "bone marrow"), ("ct", "CT scans")]
+    assert marks(second) == [("bone-scan", "bone scan")]
+    assert third == "<p>bone scan, bone marrow &amp; CT</p>"
+    assert unmarked(second) == "<p>More bone marrow. A bone scan, a bone marrow, a CT.</p>"
+
+
 def test_a_glossary_without_terms_changes_nothing():
     html = '<p title="x">Text &amp; more</p>'
     assert Glossary.from_rows([]).mark(html) == html

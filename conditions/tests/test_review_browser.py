@@ -330,3 +330,37 @@ def test_mistakes_on_a_page_or_privacy_notice_form_are_listed_at_its_top(
     assert page.locator(".error-summary a").all_inner_texts() == [expected]
     require(AXE_JS.exists(), "axe-core is not installed (npm ci)")
     assert axe_problems(page, f"{kind} form with mistakes") == []
+
+
+@pytest.mark.parametrize("kind", ["language", "topic"])
+def test_mistakes_on_a_language_or_newsletter_topic_form_are_listed_at_its_top(
+        browser, live_server, people, django_user_model, kind):
+    from care_sites.models import Language
+    from newsletter.models import Topic
+    from portal import roles
+    from portal.tests.support import staff_user
+
+    if kind == "language":
+        Language.objects.create(name="Spanish")
+        user, _reviewer = people  # content editors keep the languages
+        url = "/admin/care_sites/language/add/"
+        expected, field = "Name: Language with this Name already exists.", "name"
+    else:
+        Topic.objects.create(name="Neuroblastoma", slug="neuroblastoma")
+        user = staff_user(django_user_model, roles.NEWSLETTER_MANAGERS, username="mailer")
+        url = "/admin/newsletter/topic/add/"
+        expected, field = "Slug: Topic with this Slug already exists.", "slug"
+    page = login(browser, live_server, user)
+    page.goto(f"{live_server.url}{url}")
+    if kind == "language":
+        page.fill("#id_name", "Spanish")
+    else:
+        page.fill("#id_name", "Neuroblastoma")  # the slug is filled in from the name
+    page.click("input[name=_save]")
+    page.wait_for_selector(".error-summary")
+    assert page.locator(".error-summary a").all_inner_texts() == [expected]
+    # The link leads to the mistake, beside its field.
+    assert page.locator(".error-summary a").get_attribute("href") == f"#id_{field}_error"
+    assert page.locator(f"#id_{field}_error").count() == 1
+    require(AXE_JS.exists(), "axe-core is not installed (npm ci)")
+    assert axe_problems(page, f"{kind} form with mistakes") == []

@@ -1,0 +1,208 @@
+"""Two saves of one item sent at the same moment, from forms opened on the same version.
+
+The version check alone would let both through: each reads the version before the other
+writes. A save holds the item's row from before it reads the version until it has written
+(portal.edit_conflicts, `edit_lock`), so the second waits for the first and is then refused.
+PostgreSQL only: SQLite has no row locks, and the two saves run in two threads, each with
+its own database connection, so the test database is emptied after (transaction=True)."""
+
+import threading
+import time
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.db import connection, connections
+from django.test import Client
+from django.urls import reverse
+
+from conditions.models import Condition
+from conditions.tests.factories import make_full_condition
+from pages.models import Page
+from pages.tests.factories import make_page
+from portal import roles
+from portal.publishing import draft_for
+from portal.tests.support import form_data, staff_user
+from trials.models import Trial
+from trials.tests.factories import make_trial
+
+pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
+
+REFUSED = "after you opened this page, so your changes are not saved"
+WAIT = 20  # seconds: how long the test waits for a save to reach a given point
+
+
+class HeldSave:
+    """Patches the admin's save_model so that the first save stops just before writing,
+    holding what it holds, until released."""
+
+    def __init__(self, monkeypatch, model):
+        self.reached = threading.Event()
+        self.release = threading.Event()
+        admin_class = type(admin.site._registry[model])
+        original = admin_class.save_model
+        calls = []
+
+        def save_model(model_admin, request, obj, form, change):
+            calls.append(obj.pk)
+            if len(calls) == 1:
+                self.reached.set()
+                assert self.release.wait(WAIT), "the held save was never released"
+            return original(model_admin, request, obj, form, change)
+
+        monkeypatch.setattr(admin_class, "save_model", save_model)
+
+
+def post_in_thread(client, url, data):
+    """Posts in a thread of its own (with its own database connection); the response is
+    put in the returned dict under "response"."""
+    result = {}
+
+    def run():
+        try:
+            result["response"] = client.post(url, data)
+        except BaseException as error:  # pragma: no cover - shown by the assertion below
+            result["error"] = error
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    result["thread"] = thread
+    return result
+
+
+def waiting_for_a_lock():
+    """Whether some other connection to this database waits for a row lock."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'")
+        return cursor.fetchone()[0] > 0
+
+
+def signed_in(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def race(monkeypatch, model, url, form_id, clients, change_first, change_second, lists=False):
+    """Both clients open the form; the first one's save is held just before it writes while
+    the second one's is sent. Returns both responses."""
+    first = form_data(clients[0].get(url), form_id, lists=lists)
+    second = form_data(clients[1].get(url), form_id, lists=lists)
+    change_first(first)
+    change_second(second)
+    held = HeldSave(monkeypatch, model)
+
+    one = post_in_thread(clients[0], url, first)
+    assert held.reached.wait(WAIT), "the first save never reached its write"
+    two = post_in_thread(clients[1], url, second)
+    deadline = time.monotonic() + WAIT
+    while not waiting_for_a_lock():
+        assert two["thread"].is_alive(), (
+            "the second save went through without waiting for the first")
+        assert time.monotonic() < deadline, "the second save never waited for the first"
+        time.sleep(0.05)
+    held.release.set()
+    for result in (one, two):
+        result["thread"].join(WAIT)
+        assert not result["thread"].is_alive()
+        assert "error" not in result, result.get("error")
+    return one["response"], two["response"]
+
+
+def refused(response):
+    assert response.status_code == 200, "the second save was accepted"
+    return REFUSED in response.content.decode()
+
+
+@pytest.fixture(autouse=True)
+def _roles():
+    # Transactional tests empty the tables, the roles' groups included: make them again.
+    for role in roles.ALL_ROLES:
+        Group.objects.get_or_create(name=role)
+    roles.sync_role_permissions()
+
+
+@pytest.fixture
+def editors(django_user_model):
+    return [staff_user(django_user_model, roles.CONTENT_EDITORS, username=name)
+            for name in ("editor-a", "editor-b")]
+
+
+def test_a_page_saved_twice_at_once_keeps_the_first_and_refuses_the_second(
+    monkeypatch, editors
+):
+    page = make_page(status=Page.Status.DRAFT)  # not live: saved in place
+    url = reverse("admin:pages_page_change", args=[page.pk])
+
+    def summary(data):
+        data["summary"] = "From the first form."
+
+    def body(data):
+        data["body"] = "From the second form."
+
+    first, second = race(monkeypatch, Page, url, "page_form",
+                         [signed_in(user) for user in editors], summary, body)
+
+    assert first.status_code == 302
+    assert refused(second)
+    page.refresh_from_db()
+    assert (page.summary, page.body) == ("From the first form.",
+                                         "### Our team\n\nWe care for children with cancer.")
+
+
+def test_a_live_page_s_draft_saved_twice_at_once_keeps_the_first(monkeypatch, editors):
+    condition, _overview = make_full_condition()
+    url = reverse("admin:conditions_condition_change", args=[condition.pk])
+
+    def first_summary(data):
+        data["summary"] = "Summary from the first form."
+
+    def second_summary(data):
+        data["summary"] = "Summary from the second form."
+
+    first, second = race(monkeypatch, Condition, url, "condition_form",
+                         [signed_in(user) for user in editors], first_summary,
+                         second_summary)
+
+    assert first.status_code == 302
+    assert refused(second)
+    [item] = [item for item in draft_for(condition).data
+              if item["model"] == "conditions.condition"]
+    assert item["fields"]["summary"] == "Summary from the first form."
+    # The live page is untouched: both forms edit its draft.
+    assert Condition.objects.get(pk=condition.pk).summary == condition.summary
+
+
+def test_a_trial_saved_twice_at_once_keeps_the_first(monkeypatch, django_user_model):
+    coordinators = [staff_user(django_user_model, roles.TRIAL_COORDINATORS, username=name)
+                    for name in ("coordinator-a", "coordinator-b")]
+    trial = make_trial("NCT00000001", coordinators, brief_title="A trial")
+    url = reverse("admin:trials_trial_change", args=[trial.pk])
+
+    def first_summary(data):
+        data["plain_summary"] = ["Written by A."]
+
+    def second_summary(data):
+        data["plain_summary"] = ["Written by B."]
+
+    first, second = race(monkeypatch, Trial, url, "trial_form",
+                         [signed_in(user) for user in coordinators], first_summary,
+                         second_summary, lists=True)
+
+    assert first.status_code == 302
+    assert refused(second)
+    assert Trial.objects.get(pk=trial.pk).plain_summary == "Written by A."
+
+
+def test_a_save_of_an_unknown_id_is_answered_as_any_unknown_item(editors):
+    client = signed_in(editors[0])
+    for object_id in ("abc", "999999"):
+        url = reverse("admin:pages_page_change", args=[object_id])
+        response = client.post(url, {"title": "x"})
+        # The admin's answer for an item that does not exist: back to the list, with a message.
+        assert response.status_code == 302
+        assert response["Location"] == reverse("admin:index")
