@@ -87,13 +87,14 @@ def signed_in(user):
     return client
 
 
-def race(monkeypatch, model, url, form_id, clients, change_first, change_second, lists=False):
-    """Both clients open the form; the first one's save is held just before it writes while
-    the second one's is sent. Returns both responses."""
+def race(monkeypatch, model, url, form_id, clients, changes, lists=False):
+    """Both clients open the form and change it (changes: the fields each one types); the
+    first one's save is held just before it writes while the second one's is sent. Returns
+    both responses."""
     first = form_data(clients[0].get(url), form_id, lists=lists)
     second = form_data(clients[1].get(url), form_id, lists=lists)
-    change_first(first)
-    change_second(second)
+    first.update(changes[0])
+    second.update(changes[1])
     held = HeldSave(monkeypatch, model)
 
     one = post_in_thread(clients[0], url, first)
@@ -137,15 +138,9 @@ def test_a_page_saved_twice_at_once_keeps_the_first_and_refuses_the_second(
 ):
     page = make_page(status=Page.Status.DRAFT)  # not live: saved in place
     url = reverse("admin:pages_page_change", args=[page.pk])
-
-    def summary(data):
-        data["summary"] = "From the first form."
-
-    def body(data):
-        data["body"] = "From the second form."
-
     first, second = race(monkeypatch, Page, url, "page_form",
-                         [signed_in(user) for user in editors], summary, body)
+                         [signed_in(user) for user in editors],
+                         [{"summary": "From the first form."}, {"body": "From the second form."}])
 
     assert first.status_code == 302
     assert refused(second)
@@ -157,16 +152,10 @@ def test_a_page_saved_twice_at_once_keeps_the_first_and_refuses_the_second(
 def test_a_live_page_s_draft_saved_twice_at_once_keeps_the_first(monkeypatch, editors):
     condition, _overview = make_full_condition()
     url = reverse("admin:conditions_condition_change", args=[condition.pk])
-
-    def first_summary(data):
-        data["summary"] = "Summary from the first form."
-
-    def second_summary(data):
-        data["summary"] = "Summary from the second form."
-
     first, second = race(monkeypatch, Condition, url, "condition_form",
-                         [signed_in(user) for user in editors], first_summary,
-                         second_summary)
+                         [signed_in(user) for user in editors],
+                         [{"summary": "Summary from the first form."},
+                          {"summary": "Summary from the second form."}])
 
     assert first.status_code == 302
     assert refused(second)
@@ -182,16 +171,10 @@ def test_a_trial_saved_twice_at_once_keeps_the_first(monkeypatch, django_user_mo
                     for name in ("coordinator-a", "coordinator-b")]
     trial = make_trial("NCT00000001", coordinators, brief_title="A trial")
     url = reverse("admin:trials_trial_change", args=[trial.pk])
-
-    def first_summary(data):
-        data["plain_summary"] = ["Written by A."]
-
-    def second_summary(data):
-        data["plain_summary"] = ["Written by B."]
-
     first, second = race(monkeypatch, Trial, url, "trial_form",
-                         [signed_in(user) for user in coordinators], first_summary,
-                         second_summary, lists=True)
+                         [signed_in(user) for user in coordinators],
+                         [{"plain_summary": ["Written by A."]},
+                          {"plain_summary": ["Written by B."]}], lists=True)
 
     assert first.status_code == 302
     assert refused(second)
