@@ -25,7 +25,7 @@ def pytest_configure(config):
 
 def pytest_collection_modifyitems(config, items):
     """Tests marked postgresql run in the PostgreSQL pass. On SQLite they are left out when
-    CI=true (make test runs them in its second pass) and skipped otherwise."""
+    CI=true (make test runs them in its PostgreSQL pass) and skipped otherwise."""
     from django.conf import settings
 
     if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
