@@ -113,6 +113,7 @@ def thanks(request):
     })
 
 
+@never_cache  # reached by a personal emailed link: no browser or proxy may keep it
 @require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request, token):
     try:
@@ -136,6 +137,7 @@ def confirm(request, token):
     })
 
 
+@never_cache  # reached by a personal emailed link: no browser or proxy may keep it
 @require_http_methods(["GET", "HEAD", "POST"])
 def preferences(request, token):
     try:
@@ -160,6 +162,7 @@ def one_click(request):
     return request.POST.get("List-Unsubscribe") == "One-Click"
 
 
+@never_cache
 @csrf_exempt
 @require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request, token):

@@ -377,15 +377,19 @@ class PageCacheMiddleware:
             return response
 
         now = timezone.now().timestamp()
-        limits = [now + settings.PAGE_CACHE_TIMEOUT, next_scheduled_change(version),
-                  getattr(request, "page_expires_at", None)]
-        expires = min(limit for limit in limits if limit is not None)
+        # When the page next changes by itself: scheduled content, a location opening or
+        # closing.
+        changes = [limit for limit in (next_scheduled_change(version),
+                                       getattr(request, "page_expires_at", None))
+                   if limit is not None]
+        changes_at = min(changes, default=None)
+        expires = min(now + settings.PAGE_CACHE_TIMEOUT, changes_at or float("inf"))
         if expires <= now:
             patch_cache_control(response, no_cache=True)
             return response
         set_response_etag(response)
         patch_vary_headers(response, ["Accept-Encoding"])
-        self.set_public(response, expires - now)
+        self.set_public(response, expires - now, changes_at and changes_at - now)
         if settings.PAGE_CACHE and request.method == "GET":
             headers = [(name, value) for name, value in response.items()
                        if name.lower() not in UNSTORED_HEADERS]
@@ -393,7 +397,8 @@ class PageCacheMiddleware:
             compressed = (gzip.compress(body, compresslevel=6, mtime=0)
                           if len(body) >= GZIP_MIN_BYTES
                           and not response.has_header("Content-Encoding") else None)
-            entry = {"version": version, "stored": now, "expires": expires, "headers": headers,
+            entry = {"version": version, "stored": now, "expires": expires,
+                     "changes": changes_at, "headers": headers,
                      "status": response.status_code, "body": body, "gzip": compressed,
                      "callbacks": getattr(request, "page_callbacks", [])}
             cache.set(key, entry, timeout=max(1, int(expires - now)))
@@ -433,12 +438,17 @@ class PageCacheMiddleware:
         )
 
     @staticmethod
-    def set_public(response, seconds_left):
-        patch_cache_control(
-            response, public=True,
-            max_age=max(0, min(settings.PAGE_CACHE_MAX_AGE, int(seconds_left))),
-            stale_while_revalidate=settings.PAGE_CACHE_STALE_WHILE_REVALIDATE,
-        )
+    def set_public(response, seconds_left, seconds_to_change=None):
+        """Public caching headers for a page kept `seconds_left` more here. A browser or CDN
+        keeps it at most a minute; a CDN may serve it stale a few minutes more while it asks
+        again, but never past the page's next change by itself (`seconds_to_change`: "Open
+        now" turning to "Closed", scheduled content)."""
+        max_age = max(0, min(settings.PAGE_CACHE_MAX_AGE, int(seconds_left)))
+        stale = settings.PAGE_CACHE_STALE_WHILE_REVALIDATE
+        if seconds_to_change is not None:
+            stale = max(0, min(stale, int(seconds_to_change) - max_age))
+        patch_cache_control(response, public=True, max_age=max_age,
+                            stale_while_revalidate=stale)
 
     def replay(self, entry, now, request):
         compressed = entry.get("gzip") if accepts_gzip(request) else None
@@ -448,6 +458,7 @@ class PageCacheMiddleware:
             response[name] = value
         if compressed is not None:
             compress(response, compressed)
-        self.set_public(response, entry["expires"] - now)
+        changes_at = entry.get("changes")
+        self.set_public(response, entry["expires"] - now, changes_at and changes_at - now)
         response["Age"] = str(int(now - entry["stored"]))  # how a cache says it answered
         return response

@@ -62,7 +62,8 @@ MAX_DAILY_SEARCHES = 10_000  # different searches counted apart on one day; the 
 OTHER_SEARCHES = ""  # the query of the row counting those (no search is recorded empty)
 RESULT_FIELDS = ("kind", "title", "names", "summary", "parts", "url", "badge", "badge_style")
 # An NCT number: ASCII digits only (a full-width or Arabic-Indic digit is not one).
-NCT_NUMBER = re.compile(r"nct[0-9]{8}", re.IGNORECASE | re.ASCII)
+# An NCT number as people write it: "NCT01234567", also with a space or a hyphen after "NCT".
+NCT_NUMBER = re.compile(r"nct[ -]?([0-9]{8})", re.IGNORECASE | re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -167,6 +168,32 @@ def without_stop_words(words):
     """The words but common ones, as full-text search reads them; all of them when there
     is nothing else ("the who")."""
     return [word for word in words if word.lower() not in STOP_WORDS] or words
+
+
+# A word or "quoted phrase" after a minus at the start of a word, also with a space between
+# ("neuroblastoma -wilms", "- neuroblastoma"), which websearch_to_tsquery reads as "without
+# it".
+NEGATED = re.compile(r'(?<!\S)-+\s*("[^"]*"?|[^\s"-][^\s"]*)')
+
+
+def searched(query):
+    """The query as searched, each word after a minus written "-word" (websearch_to_tsquery
+    reads "--word" as the word itself); but when every word has a minus before it
+    ("-neuroblastoma", "- neuroblastoma" pasted from a list), which would find every page
+    but theirs, the words themselves."""
+    if re.search(r"\w", NEGATED.sub(" ", query)):
+        return NEGATED.sub(lambda match: f"-{match[1]}", query)
+    return NEGATED.sub(lambda match: match[1], query)
+
+
+def wanted(query):
+    """The query without its words after a minus: what the results are about."""
+    return " ".join(NEGATED.sub(" ", query).split())
+
+
+def unwanted_words(query):
+    """The words after a minus, which no result may hold."""
+    return re.findall(r"\w+", " ".join(NEGATED.findall(query)))
 # ASCII punctuation, and typographic quotes, guillemets, inverted marks and the ellipsis.
 PUNCTUATION = string.punctuation + "\u201c\u201d\u2018\u2019\u00ab\u00bb\u00bf\u00a1\u2026"
 
@@ -413,8 +440,10 @@ def normalise(text):
 
 
 def nct_number(query):
+    """The NCT number the query is, as the registry writes it ("nct 01234567" ->
+    "NCT01234567"), or ""."""
     match = NCT_NUMBER.fullmatch(query.strip())
-    return match[0].upper() if match else ""
+    return f"NCT{match[1]}" if match else ""
 
 
 def find_code(code):
@@ -451,6 +480,7 @@ def find(query, kind="", number=1):
     page; the counts are of all kinds, for the type filter."""
     if not query:
         return {}, Paginator(Fetched(0, [], 0), PER_PAGE).get_page(1)
+    query = searched(query)
     number = number if isinstance(number, int) and number > 0 else 1
     fetch = find_postgresql if connection.vendor == "postgresql" else find_simple
     counts, rows = fetch(query, kind, (number - 1) * PER_PAGE)
@@ -467,10 +497,13 @@ def prefix_terms(query):
     """The query's words as beginnings of words ("osteo" finds osteosarcoma), or "" when a
     word is too short; common words such as "is" are left out, as full-text search does.
     Built from letters and digits only, so nothing typed can be read as an operator."""
-    words = without_stop_words(re.findall(r"\w+", query))
+    words = without_stop_words(re.findall(r"\w+", wanted(query)))
     if not words or any(len(word) < MIN_PREFIX for word in words):
         return ""
-    return " & ".join(f"{word}:*" for word in words)
+    # Without the words after a minus: the full-text terms leave those pages out, and these
+    # terms, which add to them, must not bring them back.
+    return " & ".join([f"{word}:*" for word in words]
+                      + [f"!{word}" for word in without_stop_words(unwanted_words(query))])
 
 
 # One statement for PostgreSQL: the live documents that match, each way to match answered
@@ -513,8 +546,8 @@ live AS MATERIALIZED (
            + ts_rank(document.head_vector, terms.q) + {similarity} + document.boost
     FROM {table} document, terms
     WHERE NOT EXISTS (SELECT FROM matched WHERE named)
-      AND document.fuzzy_names %%> %(query)s
-      AND document.id NOT IN (SELECT id FROM matched) AND {is_live}
+      AND document.fuzzy_names %%> %(similar)s
+      AND document.id NOT IN (SELECT id FROM matched) AND {is_live}{unwanted}
 ),
 counts AS (
     SELECT coalesce(json_object_agg(kind, n), '{{}}') AS counts
@@ -529,8 +562,12 @@ SELECT counts.counts, document.kind, document.title, document.names, document.su
 FROM counts LEFT JOIN (page JOIN {table} document USING (id)) ON true
 ORDER BY page.score DESC, page.title, page.id
 """
+# How close the query is to the whole words of the names: a misspelling that shares as many
+# three-letter pieces with two names ("nueroblastoma": neuroblastoma, nephroblastoma, and the
+# "neuroblastoma" inside ganglioneuroblastoma) is closest to the whole word that has the
+# fewest others. The index finds the candidates by word similarity, which ties them.
 SIMILARITY = """CASE WHEN document.fuzzy_names = '' THEN 0
-                ELSE word_similarity(%(query)s, document.fuzzy_names) END"""
+                ELSE strict_word_similarity(%(similar)s, document.fuzzy_names) END"""
 IS_LIVE = """document.publish_at <= %(now)s
       AND (document.unpublish_at IS NULL OR document.unpublish_at > %(now)s)"""
 # The words as typed, or in their American spelling (which most medical pages use) when
@@ -539,6 +576,10 @@ TYPED_TERMS = "websearch_to_tsquery(%(config)s::regconfig, %(query)s)"
 WEB_TERMS = (f"(CASE WHEN %(american)s = '' THEN {TYPED_TERMS} ELSE {TYPED_TERMS}"
              " || websearch_to_tsquery(%(config)s::regconfig, %(american)s) END)")
 PREFIX_TERMS = "to_tsquery(%(config)s::regconfig, %(prefixes)s)"
+# A name that only looks like the query is not added when it holds a word after a minus.
+UNWANTED = """
+      AND NOT document.search_vector @@ websearch_to_tsquery(%(config)s::regconfig,
+                                                             %(unwanted)s)"""
 
 
 def american(query):
@@ -559,13 +600,15 @@ def american(query):
 
 def find_postgresql(query, kind, offset):
     prefixes = prefix_terms(query)
+    unwanted = " or ".join(unwanted_words(query))
     sql = SEARCH_SQL.format(table=connection.ops.quote_name(SearchDocument._meta.db_table),
                             terms=f"{WEB_TERMS} || {PREFIX_TERMS}" if prefixes else WEB_TERMS,
-                            similarity=SIMILARITY, is_live=IS_LIVE)
+                            similarity=SIMILARITY, is_live=IS_LIVE,
+                            unwanted=UNWANTED if unwanted else "")
     with connection.cursor() as cursor:  # prepared on its second run (settings.py)
         cursor.execute(sql, {
             "config": CONFIG, "query": query, "american": american(query),
-            "prefixes": prefixes,
+            "similar": wanted(query), "unwanted": unwanted, "prefixes": prefixes,
             "now": timezone.now(), "name_match": NAME_MATCH, "kind": kind or "",
             "limit": PER_PAGE, "offset": offset,
         })
@@ -604,6 +647,19 @@ def spellings(word):
     return sorted(found)
 
 
+def holding(word, stems):
+    """The documents with the word as their identifier, or with one of its stems starting a
+    word of their names, summary or body."""
+    matches = Q(code__iexact=word)
+    for word_stem in stems:
+        # At the start of a word, as full-text search matches: the stem of "sibling"
+        # ("sibl") is not found inside "possible".
+        starts = rf"\b{re.escape(word_stem)}"
+        matches |= (Q(names__iregex=starts) | Q(summary__iregex=starts)
+                    | Q(body__iregex=starts))
+    return matches
+
+
 def find_simple(query, kind, offset):
     """SQLite (make run): every word but common ones (its stem, or the stem of its American
     spelling) at the start of a word in the names, identifier, summary or body; names that
@@ -612,21 +668,18 @@ def find_simple(query, kind, offset):
     # Words without the punctuation around them ("trial?"); as full-text search does,
     # common words ("what is a") are left out unless that is all.
     words = without_stop_words(
-        [word for word in (word.strip(PUNCTUATION) for word in query.split()) if word])
+        [word for word in (word.strip(PUNCTUATION) for word in wanted(query).split()) if word])
     if not words:
         return {}, []
     # Each word's stem, as full-text search would ("bruising" finds "bruises"), in each
     # spelling.
     variants = [sorted({stem(spelling) for spelling in spellings(word)}) for word in words]
     for word, spelled in zip(words, variants, strict=True):
-        matches = Q(code__iexact=word)
-        for spelling in spelled:
-            # At the start of a word, as full-text search matches: the stem of "sibling"
-            # ("sibl") is not found inside "possible".
-            starts = rf"\b{re.escape(spelling)}"
-            matches |= (Q(names__iregex=starts) | Q(summary__iregex=starts)
-                        | Q(body__iregex=starts))
-        documents = documents.filter(matches)
+        documents = documents.filter(holding(word, spelled))
+    # No result holds a word after a minus.
+    for word in without_stop_words(unwanted_words(query)):
+        documents = documents.exclude(
+            holding(word, sorted({stem(spelling) for spelling in spellings(word)})))
     counts = {row["kind"]: row["n"]
               for row in documents.order_by().values("kind").annotate(n=Count("pk"))}
     if not (counts.get(kind, 0) if kind else counts):
@@ -640,7 +693,7 @@ def find_simple(query, kind, offset):
                      *[When(names__icontains=spelling, then=Value(0.5)) for spelling in spelled],
                      default=Value(0.0))
                 for spelled in variants]
-    score = Case(When(title__iexact=query, then=Value(NAME_MATCH)), default=Value(0.0),
+    score = Case(When(title__iexact=wanted(query), then=Value(NAME_MATCH)), default=Value(0.0),
                  output_field=FloatField())
     for term in in_names:
         score = score + term * Value(NAME_MATCH)
@@ -743,9 +796,21 @@ class Words:
 
     def all_in(self, text):
         """Whether every one of the words (in any of its spellings) is in `text`."""
+        return all(words.search(text) for words in self.every())
+
+    def every(self):
         if self.each is None:
             self.each = [Words(group) for group in self.groups]
-        return all(words.search(text) for words in self.each)
+        return self.each
+
+    def not_in(self, text):
+        """The words that `text` does not hold, or all of them when it holds every one or
+        none."""
+        groups = [group for group, words in zip(self.groups, self.every(), strict=True)
+                  if not words.search(text)]
+        if not groups or len(groups) == len(self.groups):
+            return self
+        return Words(set().union(*groups), groups)
 
 
 def match_pattern(query):
@@ -799,12 +864,18 @@ def result(document, pattern):
     label = searchable_kinds().get(document.kind)
     where = [("", "", document.summary)] + [tuple(part) for part in document.parts]
     url, section, text = document.url, "", document.summary
-    # The first part whose heading and text hold all the query's words, if it has several
-    # and one part does; else the first that holds the rest of them beside the title
-    # ("oakland opening hours"); else the first that holds any.
+    # The first part headed by the query's words that the page's names do not hold (the
+    # topic of "neuroblastoma staging", "wilms tumor treatment"), or by all of them; else the
+    # first part whose heading and text hold all the words, if there are several and one
+    # part does; else the first that holds the rest of them beside the title ("oakland
+    # opening hours"); else the first that holds any.
     pieces = [f"{heading}\n{part_text}" for _, heading, part_text in where]
     found = None
-    if pattern and len(pattern.groups) > 1:
+    if pattern:
+        topic = pattern.not_in(f"{document.title}\n{document.names}")
+        found = next((index for index, (_, heading, _) in enumerate(where)
+                      if heading and topic.all_in(heading)), None)
+    if found is None and pattern and len(pattern.groups) > 1:
         found = next((index for index, piece in enumerate(pieces) if pattern.all_in(piece)),
                      None)
         if found is None and pattern.search(document.title):
@@ -826,15 +897,17 @@ def result(document, pattern):
 
 
 def results(documents, query):
-    pattern = match_pattern(query)
+    pattern = match_pattern(wanted(searched(query)))
     return [result(document, pattern) for document in documents]
 
 
 def go_to(found, query):
-    """A result whose title or other name is exactly the query."""
-    wanted = query.casefold()
-    return next((item for item in found if wanted in {name.casefold() for name in item.names}),
-                None)
+    """A result whose title or other name is exactly the query, or the query in American
+    spelling ("Wilms tumour" -> Wilms tumor)."""
+    query = wanted(searched(query))
+    names = {query.casefold(), american(query).casefold()} - {""}
+    return next((item for item in found
+                 if not names.isdisjoint(name.casefold() for name in item.names)), None)
 
 
 # Statistics --------------------------------------------------------------------------------

@@ -271,6 +271,19 @@ def test_location_page_says_open_now_in_opening_hours(client):
     assert "Closed now" not in html
 
 
+def test_open_now_is_kept_by_no_browser_or_cdn_past_closing_time(client):
+    full_location()
+    # 16:58 in Los Angeles: the location closes at 17:00, in two minutes.
+    with mock.patch("django.utils.timezone.now", return_value=utc(2025, 1, 7, 0, 58)):
+        response = client.get("/care/locations/oakland-campus/")
+    assert "Open now" in response.content.decode()
+    control = response["Cache-Control"]
+    max_age = int(re.search(r"max-age=(\d+)", control)[1])
+    stale = int(re.search(r"stale-while-revalidate=(\d+)", control)[1])
+    assert max_age == 60
+    assert stale <= 60  # fresh for a minute, stale at most until 17:00
+
+
 def test_location_page_says_closed_now_after_hours(client):
     full_location()
     with mock.patch("django.utils.timezone.now", return_value=MONDAY_EVENING):

@@ -882,3 +882,23 @@ def test_odd_topic_in_the_address_is_ignored(client, topics, topic):
     response = client.get("/newsletter/", {"topic": topic})
     assert response.status_code == 200
     assert "checked" not in response.content.decode().split('name="topics"', 1)[1][:300]
+
+
+def test_pages_reached_by_an_emailed_link_are_kept_by_no_browser_or_proxy(client, topics):
+    """They show the subscriber's address and links: never public, whatever the state."""
+    path = pending_signup(client, topics)
+    subscriber = Subscriber.objects.get()
+    pages = [("get", path)]  # "confirm your subscription"
+    assert client.post(path).status_code == 200  # confirmed
+    pages += [("get", path),  # the same link again: "you are subscribed", with links
+              ("get", manage_path("preferences", subscriber)),
+              ("get", manage_path("unsubscribe", subscriber)),
+              ("get", "/newsletter/confirm/garbage/")]
+    for method, url in pages:
+        response = getattr(client, method)(url)
+        control = response.get("Cache-Control", "")
+        assert "private" in control, (url, control)
+        assert "no-store" in control, (url, control)
+    response = client.get(path)
+    assert response.status_code == 200
+    assert "sam@example.org" in response.content.decode()

@@ -400,6 +400,28 @@ def test_scheduled_unpublishing_takes_effect_on_time_from_a_cached_page(client):
         assert "Leaving soon" not in html(client.get("/conditions/"))
 
 
+def cache_seconds(response):
+    control = response["Cache-Control"]
+    return (int(re.search(r"max-age=(\d+)", control)[1]),
+            int(re.search(r"stale-while-revalidate=(\d+)", control)[1]))
+
+
+def test_a_cdn_may_serve_a_page_stale_only_until_its_next_change(client):
+    make_condition(name="Listed", slug="listed")
+    make_condition(name="Soon", slug="soon",
+                   publish_at=timezone.now() + datetime.timedelta(seconds=200))
+    max_age, stale = cache_seconds(client.get("/conditions/"))
+    assert max_age == 60
+    assert 135 <= stale <= 140  # 200 s to the change, less the minute it is fresh
+    # From the page cache, the same bound, nearer the change.
+    with later(150):
+        response = client.get("/conditions/")
+        assert "Age" in response
+        max_age, stale = cache_seconds(response)
+        assert max_age <= 50
+        assert stale == 0
+
+
 def test_browsers_are_told_to_keep_a_page_no_longer_than_the_next_scheduled_change(client):
     make_condition(publish_at=timezone.now() - datetime.timedelta(days=1))
     make_condition(name="Soon", slug="soon",

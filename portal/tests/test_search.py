@@ -55,7 +55,8 @@ def sql_value(sql):
 # What families type (the issue's examples) -------------------------------------------------
 
 @pytest.mark.parametrize(("query", "link"), [
-    ("MIBG", "/conditions/neuroblastoma/#diagnosis"),
+    ("MIBG", "/conditions/neuroblastoma/#treatment-mibg-therapy"),  # the part it heads
+    ("MIBG scan", "/conditions/neuroblastoma/#diagnosis"),
     ("wheezing", "/conditions/neuroblastoma/#symptoms"),
     ("catecholamines", "/conditions/neuroblastoma/#diagnosis"),
     ("tandem transplant", "/conditions/neuroblastoma/#treatment-bone-marrow-stem-cell-transplant"),
@@ -74,6 +75,24 @@ def sql_value(sql):
 def test_words_inside_pages_find_their_section(client, demo, query, link):
     links = result_links(page(client, query))
     assert any(found.startswith(link) for found in links), (query, links)
+
+
+@pytest.mark.parametrize(("query", "link"), [
+    ("neuroblastoma staging", "/conditions/neuroblastoma/#staging"),
+    ("neuroblastoma causes", "/conditions/neuroblastoma/#causes"),
+    ("neuroblastoma surgery", "/conditions/neuroblastoma/#treatment-surgery"),
+    ("neuroblastoma radiation therapy",
+     "/conditions/neuroblastoma/#treatment-radiation-therapy"),
+    ("neuroblastoma questions", "/conditions/neuroblastoma/#questions-to-ask-your-care-team"),
+    ("wilms tumor treatment", "/conditions/nephroblastoma/#treatment"),
+    ("wilms tumour treatment", "/conditions/nephroblastoma/#treatment"),
+])
+def test_a_condition_and_a_topic_lead_to_the_part_about_the_topic(client, demo, query, link):
+    """Not to the first part that happens to mention both (the overview names the condition
+    and most topics)."""
+    links = result_links(page(client, query))
+    page_path = link.split("#")[0]
+    assert [found for found in links if found.split("#")[0] == page_path] == [link], links
 
 
 @pytest.mark.parametrize(("query", "section", "url", "snippet"), [
@@ -104,6 +123,38 @@ def test_a_result_links_to_the_first_part_that_matches(query, section, url, snip
     assert (found.section, found.url, str(found.snippet)) == (section, url, snippet)
 
 
+@pytest.mark.parametrize(("query", "anchor"), [
+    # The words the page's names do not hold lead to the part they head, not to the first
+    # part that mentions every word.
+    ("neuroblastoma staging", "staging"),
+    ("neuroblastoma stages", "staging"),
+    ("Neuroblastoma radiation therapy", "treatment-radiation-therapy"),
+    ("wilms tumour treatment", "treatment"),  # through another name, in British spelling
+    ("treatment", "treatment"),
+    ("surgery", "treatment-surgery"),
+    # No part is headed by them: the first part that holds them all, then any.
+    ("neuroblastoma surgery shrink", "overview"),
+    ("neuroblastoma surgery tumor", "treatment-surgery"),  # "tumor": in another name
+    ("urine", "diagnosis"),
+    ("neuroblastoma", ""),  # the name alone: the page itself, from its summary
+])
+def test_a_result_links_to_the_part_headed_by_the_words_its_names_lack(query, anchor):
+    document = site_search.Found(
+        kind="condition", title="Neuroblastoma", names="Neuroblastoma\nWilms tumor",
+        summary="Neuroblastoma is a cancer of nerve cells in young children.",
+        url="/conditions/n/",
+        parts=[["overview", "Overview",
+                "Neuroblastoma treatment depends on its stage: surgery, chemotherapy or "
+                "radiation therapy. The tumor may shrink."],
+               ["diagnosis", "Diagnosis", "A urine test and scans."],
+               ["treatment", "Treatment", "Each stage has its treatment."],
+               ["treatment-surgery", "Surgery", "Removing the tumor."],
+               ["treatment-radiation-therapy", "Radiation therapy", "High-energy rays."],
+               ["staging", "Stages and risk groups", "Neuroblastoma is staged by scans."]])
+    found = site_search.result(document, site_search.match_pattern(query))
+    assert found.url == "/conditions/n/" + (f"#{anchor}" if anchor else "")
+
+
 @pytest.mark.parametrize(("query", "text"), [
     ("istanbul", "Our clinic in İstanbul"),  # "İ" in lower case gains a combining dot
     ("stem", "\N{LATIN SMALL LETTER LONG S}tem cells"),  # matches "s" when case is ignored
@@ -130,6 +181,9 @@ def test_a_synonym_offers_its_condition(client, demo):
     assert result_links(html)[0] == "/conditions/nephroblastoma/"
     assert 'Go to <a href="/conditions/nephroblastoma/">Nephroblastoma</a>' in html
     assert 'value="Wilms TUMOR"' in html  # the query stays in the page's own box
+    # In British spelling too.
+    assert 'Go to <a href="/conditions/nephroblastoma/">Nephroblastoma</a>' in page(
+        client, "wilms tumour")
 
 
 def test_a_plain_words_name_ranks_its_condition_above_mentions(client, demo):
@@ -489,6 +543,8 @@ HOSTILE = [
     "<script>alert(1)</script>\"><img src=x onerror=alert(2)>", "\x00", "neuro\x00blastoma",
     "😀 ünïcödé 日本語 العربية", "\uff05", "\\", "%_%", "' OR 1=1 --", "x" * 10_000,
     " ".join(["word"] * 500), "\u202e\u200b\ufeff",
+    "-", "--", "- -", "-neuro_blastoma", 'tumor -"bone marrow', "tumor -the -or", "-!x -:*",
+    "neuro -a&b|c", "-\x00",
 ]
 
 
@@ -500,6 +556,43 @@ def test_hostile_queries_never_fail(client, demo, query):
     assert active_content(html) == []
     own_box = re.search(r'<input type="search" name="q" id="search-q"[^>]*>', html)[0]
     assert "\x00" not in own_box
+
+
+def test_a_word_after_a_minus_leaves_out_the_pages_that_hold_it(client, demo):
+    def nephroblastoma(links):
+        return [link for link in links if link.startswith("/conditions/nephroblastoma/")]
+
+    assert nephroblastoma(result_links(page(client, "neuroblastoma")))  # its overview says it
+    without = result_links(page(client, "neuroblastoma -wagr"))
+    assert nephroblastoma(without) == []  # its overview names WAGR syndrome
+    assert without[0] == "/conditions/neuroblastoma/"
+    # The neuroblastoma page tells Wilms tumor apart from it: it holds the word too.
+    assert not any(link.startswith(("/conditions/neuroblastoma/", "/conditions/nephroblastoma/"))
+                   for link in result_links(page(client, "neuroblastoma -wilms")))
+    # A place named like the word after the minus is not brought back as a look-alike.
+    assert not any("oakland" in link for link in result_links(page(client, "parking -oakland")))
+    assert any("oakland" in link for link in result_links(page(client, "parking")))
+
+
+@pytest.mark.parametrize("query", ["-neuroblastoma", "- neuroblastoma", "--neuroblastoma"])
+def test_a_query_of_words_after_a_minus_alone_searches_those_words(client, demo, query):
+    """Pasted from a list, "-neuroblastoma" means the word: "everything but it" would list
+    the whole site."""
+    html = page(client, query)
+    assert result_links(html)[0] == "/conditions/neuroblastoma/"
+    assert result_links(html) == result_links(page(client, "neuroblastoma"))
+    assert "<mark>Neuroblastoma</mark>" in html
+
+
+def test_the_search_terms_keep_the_words_after_a_minus_out(client, demo):
+    assert site_search.wanted('tumor -kidney -"bone marrow" e-mail') == "tumor e-mail"
+    assert site_search.unwanted_words('tumor -kidney -"bone marrow"') == [
+        "kidney", "bone", "marrow"]
+    assert site_search.prefix_terms("tumor -kidney") == "tumor:* & !kidney"
+    assert site_search.searched("-tumor --kidney") == "tumor kidney"
+    assert site_search.searched("- tumor") == "tumor"
+    assert site_search.searched("tumor -kidney") == "tumor -kidney"
+    assert site_search.searched("tumor - kidney --liver e-mail") == "tumor -kidney -liver e-mail"
 
 
 def test_long_queries_are_shortened_with_a_notice(client):
@@ -635,7 +728,8 @@ def test_every_page_the_site_offers_opens(client):
 
 # NCT numbers --------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("query", ["NCT99990003", "nct99990003", "  Nct99990003  "])
+@pytest.mark.parametrize("query", ["NCT99990003", "nct99990003", "  Nct99990003  ",
+                                   "NCT 99990003", "nct-99990003"])
 def test_nct_number_goes_straight_to_the_trial(client, demo, query):
     response = client.get("/search/", {"q": query})
     assert response.status_code == 302
@@ -647,6 +741,7 @@ def test_nct_number_goes_straight_to_the_trial(client, demo, query):
     "NCT" + "".join(chr(0x0660 + int(d)) for d in "99990003"),  # Arabic-Indic digits
     "NCT9999000",  # too short
     "NCT99990003 extra",
+    "NCT  99990003", "NCT - 99990003", "NCT_99990003",  # not how the number is written
     "NCT12345678",  # not on the site
 ])
 def test_only_an_exact_ascii_nct_number_of_a_published_trial_redirects(client, demo, query):
@@ -656,6 +751,7 @@ def test_only_an_exact_ascii_nct_number_of_a_published_trial_redirects(client, d
 def test_an_nct_number_not_on_the_site_points_to_the_registry(client, demo):
     html = page(client, " nct03281889 ")
     assert "NCT03281889 is not one of the trials listed on this site." in html
+    assert "NCT03281889 is not one of the trials" in page(client, "NCT-03281889")
     assert '<a href="https://clinicaltrials.gov/study/NCT03281889">' in html
     assert "Did you mean" not in html
     assert "ClinicalTrials.gov" not in page(client, "qwertyuiop")
@@ -953,6 +1049,11 @@ def test_postgresql_adds_look_alike_names_only_when_no_name_matches(client):
     # A misspelling names no page: the names like it are the results, the closest first.
     assert result_links(page(client, "neuroblastomma"))[0] == "/conditions/neuroblastoma/"
     assert "/conditions/nephroblastoma/" in result_links(page(client, "nephroblastomma"))
+    # Typos that share as many of their three-letter pieces with both names: the name the
+    # whole word is closest to first, not the first in the alphabet.
+    for typo in ["nueroblastoma", "neroblastoma", "neuroblastomma"]:
+        links = result_links(page(client, typo))
+        assert links[0] == "/conditions/neuroblastoma/", (typo, links)
 
 
 @POSTGRESQL
