@@ -227,9 +227,19 @@ def plain(text):
     return " ".join((text or "").split())
 
 
+ITEM_END = "\x1f"  # marks where a list item ended, while the tags are taken out
+
+
 def html_text(html):
-    """The text of sanitised HTML (a rendered Markdown field)."""
-    return plain(unescape(strip_tags(html or "")))
+    """The text of sanitised HTML (a rendered Markdown field). A list item that does not end
+    in punctuation gets a semicolon, so that a list reads as one in a snippet ("Wheezing;
+    Trouble breathing;") instead of running its items together."""
+    marked = re.sub(r"</li\s*>", f"{ITEM_END}</li>", html or "", flags=re.IGNORECASE)
+    *items, rest = unescape(strip_tags(marked)).split(ITEM_END)
+    ended = [item.rstrip() + (";" if item.strip() and item.rstrip()[-1] not in ".!?;:,"
+                              else "")
+             for item in items]
+    return plain(" ".join([*ended, rest]))
 
 
 def build(searchable, content_type, obj):

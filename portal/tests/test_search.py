@@ -155,6 +155,17 @@ def test_a_result_links_to_the_part_headed_by_the_words_its_names_lack(query, an
     assert found.url == "/conditions/n/" + (f"#{anchor}" if anchor else "")
 
 
+def test_list_items_do_not_run_together_in_the_indexed_text():
+    from portal.markdown import render_markdown
+
+    html = render_markdown("It can cause:\n\n- Wheezing\n- Trouble breathing\n"
+                           "- Eye changes.\n  - Droopy eyelid\n\nSee a doctor & ask.")
+    assert site_search.html_text(html) == (
+        "It can cause: Wheezing; Trouble breathing; Eye changes. Droopy eyelid; "
+        "See a doctor & ask.")
+    assert site_search.html_text("<p>No list here.</p>") == "No list here."
+
+
 @pytest.mark.parametrize(("query", "text"), [
     ("istanbul", "Our clinic in İstanbul"),  # "İ" in lower case gains a combining dot
     ("stem", "\N{LATIN SMALL LETTER LONG S}tem cells"),  # matches "s" when case is ignored
