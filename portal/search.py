@@ -61,8 +61,8 @@ MAX_PENDING = 500  # different searches a process keeps before it writes their c
 MAX_DAILY_SEARCHES = 10_000  # different searches counted apart on one day; the rest together
 OTHER_SEARCHES = ""  # the query of the row counting those (no search is recorded empty)
 RESULT_FIELDS = ("kind", "title", "names", "summary", "parts", "url", "badge", "badge_style")
-# An NCT number: ASCII digits only (a full-width or Arabic-Indic digit is not one).
-# An NCT number as people write it: "NCT01234567", also with a space or a hyphen after "NCT".
+# An NCT number as people write it: "NCT01234567", also with a space or a hyphen after "NCT";
+# ASCII digits only (a full-width or Arabic-Indic digit is not one).
 NCT_NUMBER = re.compile(r"nct[ -]?([0-9]{8})", re.IGNORECASE | re.ASCII)
 
 
@@ -194,6 +194,8 @@ def wanted(query):
 def unwanted_words(query):
     """The words after a minus, which no result may hold."""
     return re.findall(r"\w+", " ".join(NEGATED.findall(query)))
+
+
 # ASCII punctuation, and typographic quotes, guillemets, inverted marks and the ellipsis.
 PUNCTUATION = string.punctuation + "\u201c\u201d\u2018\u2019\u00ab\u00bb\u00bf\u00a1\u2026"
 
@@ -236,10 +238,9 @@ def html_text(html):
     Trouble breathing;") instead of running its items together."""
     marked = re.sub(r"</li\s*>", f"{ITEM_END}</li>", html or "", flags=re.IGNORECASE)
     *items, rest = unescape(strip_tags(marked)).split(ITEM_END)
-    ended = [item.rstrip() + (";" if item.strip() and item.rstrip()[-1] not in ".!?;:,"
-                              else "")
-             for item in items]
-    return plain(" ".join([*ended, rest]))
+    items = [item.rstrip() for item in items]
+    return plain(" ".join([*(item + ";" if item and item[-1] not in ".!?;:," else item
+                             for item in items), rest]))
 
 
 def build(searchable, content_type, obj):
@@ -642,6 +643,11 @@ SPELLING_ENDINGS = [("our", "or"), ("ours", "ors"), ("tre", "ter"), ("tres", "te
 SPELLING_INSIDE = [("ae", "e"), ("oe", "e")]
 
 
+def word_stems(word):
+    """The stems of the word in each of its spellings ("tumours" -> tumor, tumour)."""
+    return sorted({stem(spelling) for spelling in spellings(word)})
+
+
 def spellings(word):
     """The word and its American spelling, if it looks British ("tumour", "anaemia",
     "oesophagus", "centre", "randomised")."""
@@ -683,13 +689,12 @@ def find_simple(query, kind, offset):
         return {}, []
     # Each word's stem, as full-text search would ("bruising" finds "bruises"), in each
     # spelling.
-    variants = [sorted({stem(spelling) for spelling in spellings(word)}) for word in words]
+    variants = [word_stems(word) for word in words]
     for word, spelled in zip(words, variants, strict=True):
         documents = documents.filter(holding(word, spelled))
     # No result holds a word after a minus.
     for word in without_stop_words(unwanted_words(query)):
-        documents = documents.exclude(
-            holding(word, sorted({stem(spelling) for spelling in spellings(word)})))
+        documents = documents.exclude(holding(word, word_stems(word)))
     counts = {row["kind"]: row["n"]
               for row in documents.order_by().values("kind").annotate(n=Count("pk"))}
     if not (counts.get(kind, 0) if kind else counts):
@@ -829,7 +834,7 @@ def match_pattern(query):
     words)."""
     groups = []
     for word in without_stop_words(re.findall(r"\w+", query)):
-        group = {stem(spelling) for spelling in spellings(word)}
+        group = set(word_stems(word))
         if group not in groups:
             groups.append(group)
     return Words(set().union(*groups), groups) if groups else None
