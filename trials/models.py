@@ -279,6 +279,8 @@ class Trial(Publishable, DerivedOnSave):
             # The trial finder's order, for a page of it read in order (TrialQuerySet.by_group).
             models.Index(fields=["group_rank", "brief_title", "nct_id"],
                          name="trial_group_order_idx"),
+            # On PostgreSQL also trial_finder_count_idx, for counting the finder's matches
+            # from an index alone (migration 0008).
         ]
 
     def __str__(self):

@@ -1034,3 +1034,25 @@ def test_the_phase_filter_offers_every_phase_the_registry_knows(client):
     assert [label for _, label in PHASE_CHOICES] == Phase.labels
     for value, _ in PHASE_CHOICES:
         assert client.get(f"/trials/?phase={value}").status_code == 200
+
+
+@pytest.mark.postgresql
+def test_the_finder_counts_open_trials_for_an_age_from_an_index_alone():
+    # The count of "open, age 5" reads only trial_finder_count_idx (an index-only scan):
+    # every column its filter reads is in the index. Sequential and bitmap scans are turned
+    # off for this one statement so that the plan does not depend on the table's size.
+    from django.http import QueryDict
+
+    from trials.filters import TrialFilter
+    from trials.views import listed_trials
+
+    make_trial(nct(1), overall_status=OverallStatus.RECRUITING, minimum_age_years=1)
+    matches = TrialFilter(QueryDict("status=open&age=5"), queryset=listed_trials()).qs
+    sql, params = matches.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute(f"EXPLAIN SELECT count(*) FROM ({sql}) matches", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Only Scan using trial_finder_count_idx" in plan, plan
+    assert matches.count() == 1
