@@ -13,7 +13,7 @@ from care_sites.models import (
     OpeningHours,
     SupportService,
 )
-from portal.forms import ADMIN_DATE_FIELDS
+from portal.forms import ADMIN_DATE_FIELDS, PhoneCheckedForm
 from portal.review_admin import DraftAdminMixin
 from portal.revisions import EditingMedia, RevisionAdmin
 
@@ -68,6 +68,7 @@ class ClosureInline(admin.TabularInline):
 
 @admin.register(Location)
 class LocationAdmin(DraftAdminMixin, RevisionAdmin):
+    form = PhoneCheckedForm
     list_display = ["name", "city", "phone", "on_site"]
     list_filter = ["status", "city"]
     search_fields = ["name", "city", "street_address", "postal_code"]
@@ -83,6 +84,7 @@ class LocationAdmin(DraftAdminMixin, RevisionAdmin):
 
 @admin.register(CareSite)
 class CareSiteAdmin(DraftAdminMixin, RevisionAdmin):
+    form = PhoneCheckedForm
     list_display = ["name", "kind", "cities_list", "accepts_new_patients", "order",
                     "on_site"]
     list_editable = ["order"]
@@ -108,6 +110,7 @@ class CareSiteAdmin(DraftAdminMixin, RevisionAdmin):
 
 @admin.register(SupportService)
 class SupportServiceAdmin(DraftAdminMixin, RevisionAdmin):
+    form = PhoneCheckedForm
     list_display = ["name", "category", "order", "on_site"]
     list_editable = ["order"]
     list_filter = ["status", "category", "care_sites"]

@@ -28,7 +28,7 @@ from conditions.models import (
 from portal import roles
 from portal.admin_views import ReadOnlyAdmin
 from portal.forms import ADMIN_DATE_FIELDS
-from portal.review_admin import ReviewedAdminMixin
+from portal.review_admin import DraftAdminMixin, ReviewedAdminMixin
 from portal.revisions import RevisionAdmin
 
 
@@ -231,7 +231,10 @@ class StoryAdmin(ReviewedAdminMixin, RevisionAdmin):
 
 
 @admin.register(GlossaryTerm)
-class GlossaryTermAdmin(RevisionAdmin):
+class GlossaryTermAdmin(DraftAdminMixin, RevisionAdmin):
+    """A live term's definition shows on every condition page that uses the term: a
+    change to it is a draft, published from its review page, as a page's is."""
+
     list_display = ["term", "definition", "status", "publish_at"]
     list_filter = ["status"]
     search_fields = ["term", "other_forms", "definition"]

@@ -375,19 +375,21 @@ class Reference(models.Model):
         return self.title
 
     def clean(self):
+        # Every problem at once, so that one save shows them all.
+        errors = {}
         this_year = timezone.localdate().year
         if self.year is not None and not FIRST_REFERENCE_YEAR <= self.year <= this_year + 1:
-            raise ValidationError({"year": f"Enter the year it was published, from "
-                                           f"{FIRST_REFERENCE_YEAR} to {this_year + 1} (for a "
-                                           f"work in press)."})
+            errors["year"] = (f"Enter the year it was published, from {FIRST_REFERENCE_YEAR} "
+                              f"to {this_year + 1} (for a work in press).")
         if self.accessed is not None and self.accessed > timezone.localdate():
-            raise ValidationError({"accessed": "Enter the day the page was read: it cannot be "
-                                               "later than today."})
+            errors["accessed"] = "Enter the day the page was read: it cannot be later than today."
         # A DOI pasted as a link or with its "doi:" label keeps only the DOI itself.
         doi = re.sub(r"^(?:(?:https?://)?(?:dx\.)?doi\.org/|doi:\s*)", "", self.doi.strip(),
                      flags=re.IGNORECASE).strip()
         if doi and not doi.startswith("10."):
-            raise ValidationError({"doi": "A DOI starts with 10., e.g. 10.1200/JCO.21.00278."})
+            errors["doi"] = "A DOI starts with 10., e.g. 10.1200/JCO.21.00278."
+        if errors:
+            raise ValidationError(errors)
         self.doi = doi
 
     @property

@@ -1,6 +1,7 @@
 from html import escape
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.utils import flatatt
 from django.utils.choices import BaseChoiceIterator
@@ -8,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from portal.querysets import built_once
+from portal.templatetags.layout_tags import tel_url
 
 DATE_HELP = "YYYY-MM-DD, for example 2026-03-14"
 # Joins the texts escaped in one pass (escaped_all): escape() leaves it as it is, and no text
@@ -129,3 +131,17 @@ def published_choices(model):
     """(slug, name) of every published item of a model, by name: the options of a select
     that offers all of them (a condition, a care site)."""
     return Choices(list(published_names(model)))
+
+
+class PhoneCheckedForm(forms.ModelForm):
+    """An admin form whose phone number, when typed or changed, must be one the site can dial
+    (its tel: link): "abc" or a number a digit short is refused. A number kept as it came
+    (a trial contact from the registry, however it is written) is left alone."""
+
+    def clean_phone(self):
+        value = self.cleaned_data.get("phone", "")
+        if value and "phone" in self.changed_data and not tel_url(value):
+            raise ValidationError(
+                "Enter a phone number that can be dialled, such as 415-476-3831 or "
+                "+44 20 7946 0000 (an extension after it, as in 415-476-3831 ext. 2).")
+        return value

@@ -430,6 +430,7 @@ class DraftAdminMixin:
                                                      if draft and draft.data else ""),
             "may_submit": self.has_change_permission(request, obj),
             "may_approve": self.may_publish(request, obj),
+            "awaiting_submission": self.awaiting_submission(obj),
             # A live item's pending change can be dropped by anyone who may edit the item.
             "may_discard": bool(draft and draft.data and draft.state != Draft.State.APPROVED
                                 and self.has_change_permission(request, obj)),
@@ -465,21 +466,25 @@ class DraftAdminMixin:
             if draft_for(obj) is None:
                 messages.error(request, "There is nothing waiting for review here.")
                 return False
+            if self.awaiting_submission(obj):
+                messages.error(request, "These changes are not submitted for review, so there "
+                                        "is nothing to send back: their editor is still "
+                                        "working on them.")
+                return False
             draft_send_back(obj=obj, user=user, comment=data["comment"])
             messages.success(request, f"Sent \u201c{obj}\u201d back to its editor.")
             return True
+        if self.awaiting_submission(obj):
+            # Never submitted, sent back, or saved again by its editor after submitting (and
+            # so out of the review queue).
+            messages.error(request, "These changes are not submitted for review now: their "
+                                    "editor may still be working on them. Approve them once "
+                                    "they are submitted.")
+            return False
         if data["seen"] != seen:
-            draft = draft_for(obj)
-            if draft is not None and draft.state == Draft.State.EDITING and self.publish_permission:
-                # Saved again by its editor, so out of the review queue.
-                messages.error(request, "These changes were edited after you opened this page "
-                                        "and are not submitted for review now. Wait for the "
-                                        "editor to submit them, or read them below again "
-                                        "before approving.")
-            else:
-                messages.error(request, "These changes were edited after you opened this page, "
-                                        "or the page was not fully loaded. Read the changes "
-                                        "below again, then approve them.")
+            messages.error(request, "These changes were edited after you opened this page, "
+                                    "or the page was not fully loaded. Read the changes "
+                                    "below again, then approve them.")
             return False
         if hasattr(obj, "mark_reviewed") and not hasattr(user, "reviewer_profile"):
             messages.error(request, "Add your reviewer profile (name and credentials) under "
@@ -489,6 +494,16 @@ class DraftAdminMixin:
                       comment=data["comment"])
         messages.success(request, f"Approved \u201c{obj}\u201d.")
         return True
+
+    def awaiting_submission(self, obj):
+        """Whether the item's changes wait for their editor to submit them for review (saved,
+        or sent back, and not submitted since): a reviewer approves only submitted work, never
+        a half-finished draft. Items that need no review are published by their editors."""
+        if not self.publish_permission:
+            return False
+        draft = draft_for(obj)
+        return draft is not None and draft.state in (Draft.State.EDITING,
+                                                     Draft.State.SENT_BACK)
 
     def publication_checks(self, obj):
         """Problems to fix before publishing: [text]. A model may have its own; otherwise

@@ -8,6 +8,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from portal.admin_views import ReadOnlyAdmin, VisibleChoicesMixin, VisibleRelatedListFilter
+from portal.forms import PhoneCheckedForm
 from portal.revisions import RevisionAdmin
 from portal.roles import TRIAL_COORDINATORS
 from trials.forms import MAX_STUDIES_PER_JOB, TrialAdminForm, TrialImportForm
@@ -36,6 +37,7 @@ class InterventionInline(admin.TabularInline):
 
 class ContactInline(admin.TabularInline):
     model = Contact
+    form = PhoneCheckedForm
     extra = 0
 
 

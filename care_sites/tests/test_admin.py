@@ -136,6 +136,14 @@ def test_editor_adds_a_care_site_without_an_image(editor_client, media_root):
     assert not list(media_root.rglob("*"))
 
 
+@pytest.mark.parametrize("phone", ["abc", "12", "call us"])
+def test_a_phone_number_that_cannot_be_dialled_is_refused(editor_client, media_root, phone):
+    response = add(editor_client, phone=phone)
+    assert response.status_code == 200
+    assert "Enter a phone number that can be dialled" in str(image_errors(response)["phone"])
+    assert not CareSite.objects.exists()
+
+
 def test_an_image_without_alt_text_is_refused(editor_client, media_root):
     image = SimpleUploadedFile("sleep.png", png_bytes(), content_type="image/png")
     response = add(editor_client, image=image, image_alt="  ")

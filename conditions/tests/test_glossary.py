@@ -14,7 +14,8 @@ from conditions.glossary import Glossary
 from conditions.models import Condition, GlossaryTerm, Section
 from conditions.tests.factories import make_glossary_term as term
 from portal import roles
-from portal.tests.support import active_content, page_queries, staff_user
+from portal.models import Draft
+from portal.tests.support import active_content, form_data, page_queries, staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -135,6 +136,36 @@ def test_the_admin_refuses_a_clashing_form_and_saves_nothing(editor_client):
     assert response.status_code == 200
     assert "already belongs to the term" in response.content.decode()
     assert not GlossaryTerm.objects.filter(slug="sample").exists()
+
+
+def test_a_change_to_a_live_term_is_a_draft_until_it_is_published(editor_client, client):
+    # A definition shows on every condition page that uses the term: an edit waits for its
+    # publishing, as a page's does, and the public keeps the live definition meanwhile.
+    live = term("Biopsy", "Taking a small sample of tissue.", "biopsies")
+    condition_with("A biopsy is done first.")
+    change_url = reverse("admin:conditions_glossaryterm_change", args=[live.pk])
+    data = form_data(editor_client.get(change_url), "glossaryterm_form")
+    data["definition"] = "UNPUBLISHED wording."
+    saved = editor_client.post(change_url, data, follow=True)
+    messages = " ".join(str(message) for message in saved.context["messages"])
+    assert "as a draft: the public still sees the live page" in messages
+
+    live.refresh_from_db()
+    assert live.definition == "Taking a small sample of tissue."
+    for html in [page(client), client.get("/glossary/").content.decode()]:
+        assert "Taking a small sample of tissue." in html
+        assert "UNPUBLISHED" not in html
+    # Its editor sees the draft in the form.
+    assert "UNPUBLISHED wording." in editor_client.get(change_url).content.decode()
+
+    review_url = reverse("admin:conditions_glossaryterm_review", args=[live.pk])
+    review = editor_client.get(review_url)
+    assert "UNPUBLISHED wording." in review.content.decode()
+    assert editor_client.post(review_url, form_data(review, "approve-form")).status_code == 302
+    live.refresh_from_db()
+    assert live.definition == "UNPUBLISHED wording."
+    assert "UNPUBLISHED wording." in page(client)
+    assert not Draft.objects.exists()
 
 
 @pytest.mark.parametrize("role", [roles.TRIAL_COORDINATORS, roles.NEWSLETTER_MANAGERS])

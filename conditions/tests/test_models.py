@@ -122,6 +122,15 @@ def test_reference_cannot_be_read_on_a_future_day():
     reference.full_clean()
 
 
+def test_a_reference_with_several_problems_names_them_all_at_once():
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    reference = Reference(condition=make_condition(), title="t", year=1200,
+                          accessed=tomorrow, doi="not a doi at all")
+    with pytest.raises(ValidationError) as raised:
+        reference.full_clean()
+    assert set(raised.value.message_dict) == {"year", "accessed", "doi"}
+
+
 def test_an_address_typed_in_capitals_is_kept_in_lower_case_and_must_be_free():
     make_condition()  # neuroblastoma
     other = Condition(name="Another", slug="Neuroblastoma", summary="s")

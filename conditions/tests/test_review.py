@@ -62,6 +62,12 @@ def edit_overview(client, condition, overview, body):
     return client.post(change_url(condition), data, follow=True)
 
 
+def submitted(client, condition, overview, body):
+    """The overview changed and the change submitted for review, as an editor does."""
+    edit_overview(client, condition, overview, body)
+    assert client.post(review_url(condition), {"action": "submit"}).status_code == 302
+
+
 def test_editing_a_live_condition_saves_a_draft_and_the_public_keeps_the_live_page(
     editor_client, public
 ):
@@ -124,7 +130,7 @@ def test_a_change_made_after_the_reviewer_opened_the_page_is_not_approved_unseen
     editor_client, reviewer_client, public
 ):
     condition, overview = make_full_condition()
-    edit_overview(editor_client, condition, overview, NEW_BODY)
+    submitted(editor_client, condition, overview, NEW_BODY)
     opened = reviewer_client.get(review_url(condition)).content.decode()
     seen = re.search(r'name="approve-seen" value="([0-9a-f]+)"', opened)[1]
     edit_overview(editor_client, condition, overview, "A later change nobody reviewed.")
@@ -133,12 +139,20 @@ def test_a_change_made_after_the_reviewer_opened_the_page_is_not_approved_unseen
                                     {"action": "approve", "approve-seen": seen})
     assert response.status_code == 200
     page = response.content.decode()
-    assert "These changes were edited after you opened this page" in page
     # Saved again by the editor, they are out of the review queue: the message says so.
-    assert "are not submitted for review now. Wait for the editor to submit them" in page
+    assert "These changes are not submitted for review now" in page
     assert "nobody reviewed" in page  # the changes shown are now the latest
+    assert 'id="approve-form"' not in page
     assert draft_for(condition).state != Draft.State.APPROVED
     assert "nobody reviewed" not in public.get(condition.get_absolute_url()).content.decode()
+
+    # Submitted again: an approval of what the page showed before is still refused.
+    editor_client.post(review_url(condition), {"action": "submit"})
+    response = reviewer_client.post(review_url(condition),
+                                    {"action": "approve", "approve-seen": seen})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "These changes were edited after you opened this page" in page
     # Nor without saying what was seen.
     assert reviewer_client.post(review_url(condition), {"action": "approve"}).status_code == 200
     assert draft_for(condition).state != Draft.State.APPROVED
@@ -240,7 +254,7 @@ def test_send_back_needs_a_comment_and_mails_it_to_the_editor(
 
 def test_an_approval_can_wait_for_a_publishing_time(editor_client, reviewer_client):
     condition, overview = make_full_condition()
-    edit_overview(editor_client, condition, overview, NEW_BODY)
+    submitted(editor_client, condition, overview, NEW_BODY)
     client = reviewer_client
     when = timezone.localtime() + datetime.timedelta(days=2)
 
@@ -258,7 +272,7 @@ def test_an_approval_can_wait_for_a_publishing_time(editor_client, reviewer_clie
 def test_a_change_after_a_scheduled_approval_is_warned_of_and_withdraws_it(
         editor_client, reviewer_client):
     condition, overview = make_full_condition()
-    edit_overview(editor_client, condition, overview, NEW_BODY)
+    submitted(editor_client, condition, overview, NEW_BODY)
     when = timezone.localtime() + datetime.timedelta(days=2)
     approve(reviewer_client, review_url(condition),
             **{"approve-when": "later", "approve-publish_at": when.strftime("%Y-%m-%dT%H:%M")})
@@ -289,7 +303,7 @@ def test_a_change_after_a_scheduled_approval_is_warned_of_and_withdraws_it(
 def test_a_set_time_that_cannot_be_read_never_means_now(editor_client, reviewer_client,
                                                          publish_at, error):
     condition, overview = make_full_condition()
-    edit_overview(editor_client, condition, overview, NEW_BODY)
+    submitted(editor_client, condition, overview, NEW_BODY)
     response = approve(reviewer_client, review_url(condition),
                        **{"approve-when": "later", "approve-publish_at": publish_at})
     assert response.status_code == 200
@@ -302,7 +316,7 @@ def test_a_set_time_that_cannot_be_read_never_means_now(editor_client, reviewer_
 def test_now_publishes_at_once_whatever_time_was_left_in_the_field(editor_client,
                                                                   reviewer_client):
     condition, overview = make_full_condition()
-    edit_overview(editor_client, condition, overview, NEW_BODY)
+    submitted(editor_client, condition, overview, NEW_BODY)
     later = timezone.localtime() + datetime.timedelta(days=2)
     response = approve(reviewer_client, review_url(condition),
                        **{"approve-when": "now",
@@ -390,10 +404,10 @@ def test_the_publish_approved_command_publishes_changes_whose_time_has_come(
     from django.core.management import call_command
 
     condition, overview = make_full_condition()
-    edit_overview(editor_client, condition, overview, NEW_BODY)
+    submitted(editor_client, condition, overview, NEW_BODY)
     approve(reviewer_client, review_url(condition))  # now: no command needed
     assert Section.objects.get(pk=overview.pk).body == NEW_BODY
-    edit_overview(editor_client, condition, overview, OLD_BODY)
+    submitted(editor_client, condition, overview, OLD_BODY)
     soon = timezone.localtime() + datetime.timedelta(minutes=5)
     approve(reviewer_client, review_url(condition),
             **{"approve-publish_at": soon.strftime("%Y-%m-%dT%H:%M")})
@@ -416,7 +430,7 @@ def test_a_scheduled_job_publishes_approved_changes_when_their_time_comes(
     [job] = [job for job in scheduled_jobs() if job.name == "publish approved changes"]
     assert job.interval == datetime.timedelta(minutes=5)
     condition, overview = make_full_condition()
-    edit_overview(editor_client, condition, overview, NEW_BODY)
+    submitted(editor_client, condition, overview, NEW_BODY)
     later = timezone.localtime() + datetime.timedelta(minutes=3)
     approve(reviewer_client, review_url(condition),
             **{"approve-publish_at": later.strftime("%Y-%m-%dT%H:%M")})
@@ -438,6 +452,50 @@ def test_checks_show_on_the_edit_page_and_in_the_review_queue(editor_client, rev
     assert "Section \u201cEmpty\u201d is empty." in edit
     queue = reviewer_client.get(reverse("admin:portal_draft_changelist")).content.decode()
     assert '<td class="field-checks">3 to look at</td>' in queue
+
+
+def test_a_reviewer_approves_or_sends_back_only_submitted_changes(editor_client,
+                                                                  reviewer_client, public):
+    # A draft its editor has saved but not submitted may be half-written: the review page
+    # says so instead of offering approval, and an approval or a send-back posted anyway is
+    # refused and changes nothing.
+    condition, overview = make_full_condition()
+    edit_overview(editor_client, condition, overview, "Half of a sentence about")
+    page = reviewer_client.get(review_url(condition)).content.decode()
+    assert "Not submitted for review: its editor may still be working on these changes." in page
+    assert 'id="approve-form"' not in page
+
+    refused = reviewer_client.post(review_url(condition),
+                                   {"action": "approve", "approve-seen": ""}, follow=True)
+    said = " ".join(str(message) for message in refused.context["messages"])
+    assert "These changes are not submitted for review" in said
+    sent = reviewer_client.post(review_url(condition),
+                                {"action": "send_back", "send_back-comment": "No."}, follow=True)
+    assert "nothing to send back" in " ".join(str(m) for m in sent.context["messages"])
+    assert draft_for(condition).state == Draft.State.EDITING
+    assert Section.objects.get(pk=overview.pk).body == OLD_BODY
+    assert "Half of a sentence" not in public.get(condition.get_absolute_url()).content.decode()
+
+    # Submitted, it is offered and approved; sent back, it waits for the editor again.
+    editor_client.post(review_url(condition), {"action": "submit"})
+    assert 'id="approve-form"' in reviewer_client.get(review_url(condition)).content.decode()
+    reviewer_client.post(review_url(condition),
+                         {"action": "send_back", "send_back-comment": "Finish the sentence."})
+    assert draft_for(condition).state == Draft.State.SENT_BACK
+    assert approve(reviewer_client, review_url(condition)).status_code == 200
+    assert Section.objects.get(pk=overview.pk).body == OLD_BODY
+    submitted(editor_client, condition, overview, "A whole sentence.")
+    assert approve(reviewer_client, review_url(condition)).status_code == 302
+    assert Section.objects.get(pk=overview.pk).body == "A whole sentence."
+
+
+def test_a_live_page_with_nothing_waiting_can_still_be_reviewed_again(reviewer_client):
+    # The periodic review of an unchanged page: no draft, so nothing to submit first.
+    condition, _ = make_full_condition()
+    assert draft_for(condition) is None
+    assert approve(reviewer_client, review_url(condition)).status_code == 302
+    condition.refresh_from_db()
+    assert condition.last_reviewed == timezone.localdate()
 
 
 def test_a_live_storys_change_waits_for_a_reviewer(editor_client, reviewer_client, public):

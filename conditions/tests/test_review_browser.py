@@ -332,6 +332,30 @@ def test_mistakes_on_a_page_or_privacy_notice_form_are_listed_at_its_top(
     assert axe_problems(page, f"{kind} form with mistakes") == []
 
 
+def test_a_mistake_in_a_table_of_parts_names_its_table_row_and_column(
+        browser, live_server, people, django_user_model):
+    # A trial's central contacts are a table: the summary says which one and which column.
+    from portal import roles
+    from portal.tests.support import staff_user
+    from trials.tests.factories import make_trial, nct
+
+    coordinator = staff_user(django_user_model, roles.TRIAL_COORDINATORS, username="coord")
+    trial = make_trial(nct(1), [coordinator])
+    trial.central_contacts.create(name="Nurse A", email="a@example.org")
+    trial.central_contacts.create(name="Nurse B", email="b@example.org")
+    page = login(browser, live_server, coordinator)
+    page.goto(f"{live_server.url}/admin/trials/trial/{trial.pk}/change/")
+    page.fill("#id_central_contacts-1-email", "not-an-email")
+    page.fill("#id_central_contacts-1-phone", "abc")
+    page.click("input[name=_save]")
+    page.wait_for_selector(".error-summary")
+    assert page.locator(".error-summary a").all_inner_texts() == [
+        "Central contacts, row 2, Phone: Enter a phone number that can be dialled, such as "
+        "415-476-3831 or +44 20 7946 0000 (an extension after it, as in 415-476-3831 ext. 2).",
+        "Central contacts, row 2, Email: Enter a valid email address.",
+    ]
+
+
 @pytest.mark.parametrize("kind", ["language", "topic"])
 def test_mistakes_on_a_language_or_newsletter_topic_form_are_listed_at_its_top(
         browser, live_server, people, django_user_model, kind):

@@ -15,6 +15,11 @@
   // The part a mistake is in ("Reference: Revised risk classification"), from its heading
   // without the delete box; then the field's label.
   function describe(list) {
+    var tabular = list.closest(".tabular");
+    var cell = tabular && list.closest("td");
+    if (cell) {
+      return describeCell(tabular, cell);
+    }
     var part = list.closest(".inline-related, .djn-inline-form");
     var heading = part && part.querySelector("h3");
     var kind = heading && heading.querySelector("b");
@@ -35,6 +40,22 @@
       label = row && row.querySelector("legend, label");
     }
     return [title, text(label).replace(/:$/, "")].filter(Boolean).join(", ");
+  }
+
+  // A mistake in a table of parts (a trial's central contacts): the table's heading, the
+  // row's number and the column's heading ("Central contacts, row 1, Email").
+  function describeCell(tabular, cell) {
+    var rows = Array.prototype.filter.call(
+      tabular.querySelectorAll("tbody > tr.form-row"),
+      function (row) { return !row.classList.contains("empty-form"); }
+    );
+    var number = rows.indexOf(cell.closest("tr")) + 1;
+    var column = Array.prototype.find.call(cell.classList, function (name) {
+      return name.indexOf("field-") === 0;
+    });
+    var header = column && tabular.querySelector("th.column-" + CSS.escape(column.slice(6)));
+    return [text(tabular.querySelector(".inline-heading")),
+            number > 0 ? "row " + number : "", text(header)].filter(Boolean).join(", ");
   }
 
   document.addEventListener("DOMContentLoaded", function () {

@@ -379,6 +379,29 @@ def test_coordinators_see_and_revert_their_own_history(client_a, trial_a):
 
 # 5. Editing one's own trial --------------------------------------------------------------------
 
+def test_a_contact_phone_that_cannot_be_dialled_is_refused_one_kept_from_the_registry_is_not(
+        client_a, trial_a):
+    # As imported from the registry, with a code word after the number: saving the trial
+    # without touching it keeps it; typing a number that cannot be dialled is refused.
+    trial_a.central_contacts.update(phone="1-833-445-3230 (GILEAD-0)")
+    data = form_data(client_a.get(change_url(trial_a)), "trial_form", lists=True)
+    data["brief_title"] = ["Trial kept by A, edited"]
+    assert client_a.post(change_url(trial_a), data).status_code == 302
+
+    data = form_data(client_a.get(change_url(trial_a)), "trial_form", lists=True)
+    data.update({"brief_title": ["Not saved"], "central_contacts-0-phone": ["abc"]})
+    response = client_a.post(change_url(trial_a), data)
+    assert response.status_code == 200
+    assert "Enter a phone number that can be dialled" in response.content.decode()
+    trial_a.refresh_from_db()
+    assert trial_a.brief_title == "Trial kept by A, edited"
+    assert trial_a.central_contacts.get().phone == "1-833-445-3230 (GILEAD-0)"
+
+    data["central_contacts-0-phone"] = ["617-643-7250 ext. 2"]
+    assert client_a.post(change_url(trial_a), data).status_code == 302
+    assert trial_a.central_contacts.get().phone == "617-643-7250 ext. 2"
+
+
 def test_coordinators_edit_their_own_trial_with_its_inlines(client_a, coordinator_a, trial_a):
     data = form_data(client_a.get(change_url(trial_a)), "trial_form", lists=True)
     assert data["phases"] == ["PHASE2"]
