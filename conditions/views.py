@@ -139,6 +139,9 @@ def condition_detail(request, slug):
     sections = [attach_rows(section, "subsections") for section in condition.sections.all()]
     staging = [attach_rows(category, "options")
                for category in condition.staging_categories.all()]
+    # From the text as written, before glossary terms are marked in it: a term's explanation
+    # is no part of a symptom's name.
+    structured_data = [condition_page(condition, sections, staging)]
     explain_terms(sections)
     kinds = {section.kind for section in sections}
     return render(
@@ -156,7 +159,7 @@ def condition_detail(request, slug):
             "staging_in_section": Section.Kind.STAGING in kinds,
             "treatment_in_section": Section.Kind.TREATMENT in kinds,
             "interpreter_service": interpreter_service(),
-            "structured_data": [condition_page(condition, sections, staging)],
+            "structured_data": structured_data,
             "og_type": "article",
         },
     )

@@ -505,15 +505,24 @@ def find(query, kind="", number=1):
 
 
 def prefix_terms(query):
-    """The query's words as beginnings of words ("osteo" finds osteosarcoma), or "" when a
-    word is too short; common words such as "is" are left out, as full-text search does.
-    Built from letters and digits only, so nothing typed can be read as an operator."""
+    """The query's words as beginnings of words ("osteo" finds osteosarcoma), each in either
+    spelling ("paediatric" finds "pediatrician"), or "" when a word is too short; common words
+    such as "is" are left out, as full-text search does. A number is the beginning of a word
+    too ("stage 4" finds "Stage 4S"), when the query has a word of letters beside it. Built
+    from letters and digits only, so nothing typed can be read as an operator."""
     words = without_stop_words(re.findall(r"\w+", wanted(query)))
-    if not words or any(len(word) < MIN_PREFIX for word in words):
+    letters = [word for word in words if not word.isdigit()]
+    if not letters or any(len(word) < MIN_PREFIX for word in letters):
         return ""
+
+    def beginning(word):
+        forms = [word] if word.isdigit() else spellings(word)
+        either = " | ".join(f"{form}:*" for form in forms)
+        return either if len(forms) == 1 else f"({either})"
+
     # Without the words after a minus: the full-text terms leave those pages out, and these
     # terms, which add to them, must not bring them back.
-    return " & ".join([f"{word}:*" for word in words]
+    return " & ".join([beginning(word) for word in words]
                       + [f"!{word}" for word in without_stop_words(unwanted_words(query))])
 
 

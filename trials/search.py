@@ -2,6 +2,7 @@
 search document, which holds every one of those fields plus interventions and the linked
 condition pages."""
 
+import re
 from functools import reduce
 from operator import or_
 
@@ -62,8 +63,10 @@ SEARCH_FIELDS = ("nct_id", "brief_title", "acronym", "official_title", "plain_su
 
 def trials_matching(queryset, query):
     """Trials of `queryset` in which every word of `query`, as typed or in its American
-    spelling ("tumours", "tumors"), appears in one of SEARCH_FIELDS."""
-    for word in query.split()[:MAX_WORDS]:
+    spelling ("tumours", "tumors"), appears in one of SEARCH_FIELDS. Words are runs of letters
+    and digits: quotes, "*" or "!" around a word, or a hyphen in "NCT-03281889", are not
+    looked for."""
+    for word in re.findall(r"\w+", query)[:MAX_WORDS]:
         queryset = queryset.filter(reduce(or_, (
             Q(**{f"{field}__icontains": spelling})
             for field in SEARCH_FIELDS for spelling in spellings(word)

@@ -10,7 +10,7 @@ from portal.links import query_changed
 from portal.preview import get_public_or_preview
 from portal.querysets import built_once
 from portal.related import attach_rows, with_rows
-from portal.search import suggestion
+from portal.search import nct_number, suggestion
 from trials.filters import TrialFilter
 from trials.models import GROUP_ORDER, STATUS_GROUPS, OverallStatus, StatusGroup, Trial
 from trials.structured_data import trial_page
@@ -75,6 +75,16 @@ def spelling_suggestion(request, filterset, chosen):
     return {"text": suggested, "url": address(request, q=suggested)}
 
 
+def unlisted_number(chosen):
+    """The NCT number searched for, when no live trial here has it ("" otherwise): the
+    registry lists every trial. One that is here but left out by the other filters is
+    offered by ways_to_widen instead."""
+    number = nct_number(chosen.get("q", ""))
+    if not number or Trial.objects.published().filter(nct_id=number).exists():
+        return ""
+    return number
+
+
 @built_once
 def listed_trials():
     """Live trials, open ones first, with their live care sites."""
@@ -107,6 +117,7 @@ def trial_list(request):
         "widen": ways_to_widen(request, filterset, chosen) if found_nothing else [],
         "did_you_mean": spelling_suggestion(request, filterset, chosen) if found_nothing
         else None,
+        "registry_number": unlisted_number(chosen) if found_nothing else "",
         "crumbs": [{"title": "Clinical trials"}],
     })
 

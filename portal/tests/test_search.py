@@ -606,6 +606,21 @@ def test_the_search_terms_keep_the_words_after_a_minus_out(client, demo):
     assert site_search.searched("tumor - kidney --liver e-mail") == "tumor -kidney -liver e-mail"
 
 
+def test_beginnings_of_words_come_in_either_spelling_and_numbers_after_a_word(client):
+    # "paediatric" begins no word on the page, but its American spelling begins
+    # "pediatrician"; "4" begins "4S", as the SQLite search matches a word's beginning too.
+    assert site_search.prefix_terms("paediatric stage 4") == (
+        "(paediatric:* | pediatric:*) & stage:* & 4:*")
+    assert site_search.prefix_terms("4") == ""  # a number alone is not a beginning
+    condition = make_condition(slug="spread", name="Spread", summary="How far it has gone.")
+    make_section(condition, heading="Stages", body="Stage 4S is a kind seen in babies.")
+    story = make_condition(slug="visit", name="Visit", summary="A first visit.")
+    make_section(story, heading="Doctors", body="Our pediatrician came to see us.")
+    assert result_links(page(client, "stage 4"))[0].startswith("/conditions/spread/")
+    assert result_links(page(client, "paediatric"))[0].startswith("/conditions/visit/")
+    assert not result_links(page(client, "stage 5"))
+
+
 def test_long_queries_are_shortened_with_a_notice(client):
     html = page(client, "x" * 10_000)
     assert "only its first 200 characters or 12 words were searched" in html

@@ -130,6 +130,13 @@ def test_condition_page_is_a_medical_web_page_about_the_condition(client, demo):
         condition.synonyms.values_list("name", flat=True))
     symptoms = [item["name"] for item in about["signOrSymptom"]]
     assert "Wheezing" in symptoms
+    # As the text says them: the glossary's explanations marked in the page are left out
+    # ("Fever, anemia", not "Fever, anemiaAnemia").
+    from conditions.models import Section
+    from conditions.structured_data import section_items
+
+    assert not [name for name in symptoms if re.search(r"[a-z][A-Z]", name)]
+    assert symptoms == section_items(list(condition.sections.all()), Section.Kind.SYMPTOMS)
     assert all(item["@type"] == "MedicalSignOrSymptom" for item in about["signOrSymptom"])
     assert about["riskFactor"]
     assert all(item["@type"] == "MedicalRiskFactor" for item in about["riskFactor"])

@@ -130,6 +130,18 @@
     }
   }
 
+  // Filters that describe the list beside them (the trial finder): coming back to the page
+  // (the Back button), the browser would put back what was chosen before the form was sent,
+  // which is not what the list shows. Each control goes back to the value the page was
+  // served with.
+  function keepFiltersTrueOnReturn() {
+    window.addEventListener("pageshow", function () {
+      document.querySelectorAll("form[data-describes-results]").forEach(function (form) {
+        form.reset();
+      });
+    });
+  }
+
   function start() {
     focusErrorSummary();
     enablePrintButtons();
@@ -138,6 +150,8 @@
     closeMenuWhenLeft();
     closeExplanationsWhenLeft();
   }
+
+  keepFiltersTrueOnReturn();
 
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);

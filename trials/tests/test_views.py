@@ -146,6 +146,25 @@ def test_a_search_finds_a_british_spelling_in_american_too(client):
     assert listed(client.get("/trials/?q=tumor")) == [nct(1)]  # American finds American
 
 
+@pytest.mark.parametrize("query", ['"MIBG"', "'mibg'", "MIBG!", "mibg*", "(MIBG)",
+                                   "NCT-00000001", "nct 00000001", '"mibg therapy"'])
+def test_a_search_reads_words_not_the_marks_around_them(client, query):
+    make_trial(nct(1), brief_title="MIBG therapy for relapsed neuroblastoma")
+    make_trial(nct(2), brief_title="Vaccine")
+    assert listed(client.get("/trials/", {"q": query})) == [nct(1)]
+
+
+def test_an_nct_number_not_listed_here_leads_to_the_registry(client):
+    make_trial(nct(1), overall_status=OverallStatus.COMPLETED)
+    html = client.get("/trials/", {"q": "NCT03281889"}).content.decode()
+    assert "NCT03281889 is not one of the trials listed on this site." in html
+    assert '<a href="https://clinicaltrials.gov/study/NCT03281889">' in html
+    # One listed here but left out by a filter is not sent to the registry.
+    html = client.get("/trials/", {"q": nct(1), "status": "open"}).content.decode()
+    assert "No trials match your search." in html
+    assert "is not one of the trials listed on this site" not in html
+
+
 def test_empty_listing_says_so(client):
     response = client.get("/trials/")
     assert listed(response) == []
