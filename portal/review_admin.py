@@ -428,7 +428,8 @@ class DraftAdminMixin:
             "steps": steps_for(obj),
             "preview_url": obj.get_absolute_url() + ("?preview=draft"
                                                      if draft and draft.data else ""),
-            "may_submit": self.has_change_permission(request, obj),
+            "may_submit": self.has_change_permission(request, obj)
+            and not self.others_work_to_approve(request, obj),
             "may_approve": self.may_publish(request, obj),
             "awaiting_submission": self.awaiting_submission(obj),
             # A live item's pending change can be dropped by anyone who may edit the item.
@@ -457,6 +458,10 @@ class DraftAdminMixin:
         if action == "submit":
             if not self.has_change_permission(request, obj):
                 raise PermissionDenied
+            if self.others_work_to_approve(request, obj):
+                messages.error(request, "Only the person writing these changes submits them "
+                                        "for review, when they are finished.")
+                return False
             draft_submit(obj=obj, user=user, comment=data["comment"])
             messages.success(request, f"Sent \u201c{obj}\u201d to the medical reviewers.")
             return True
@@ -504,6 +509,16 @@ class DraftAdminMixin:
         draft = draft_for(obj)
         return draft is not None and draft.state in (Draft.State.EDITING,
                                                      Draft.State.SENT_BACK)
+
+    def others_work_to_approve(self, request, obj):
+        """Whether a reviewer would submit a draft someone else last saved: submitting says
+        the changes are finished, which only their writer can say; a reviewer submitting them
+        could then approve them half-written."""
+        if not self.publish_permission or not self.may_publish(request, obj):
+            return False
+        draft = draft_for(obj)
+        return (draft is not None and draft.author_id is not None
+                and draft.author_id != request.user.pk)
 
     def publication_checks(self, obj):
         """Problems to fix before publishing: [text]. A model may have its own; otherwise

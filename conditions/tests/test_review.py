@@ -472,6 +472,11 @@ def test_a_reviewer_approves_or_sends_back_only_submitted_changes(editor_client,
     sent = reviewer_client.post(review_url(condition),
                                 {"action": "send_back", "send_back-comment": "No."}, follow=True)
     assert "nothing to send back" in " ".join(str(m) for m in sent.context["messages"])
+    # Nor can the reviewer submit the editor's draft for them, and then approve it.
+    assert "Submit for review" not in page
+    submit = reviewer_client.post(review_url(condition), {"action": "submit"}, follow=True)
+    assert "Only the person writing these changes submits them" in " ".join(
+        str(message) for message in submit.context["messages"])
     assert draft_for(condition).state == Draft.State.EDITING
     assert Section.objects.get(pk=overview.pk).body == OLD_BODY
     assert "Half of a sentence" not in public.get(condition.get_absolute_url()).content.decode()
