@@ -429,9 +429,9 @@ class DraftAdminMixin:
             "preview_url": obj.get_absolute_url() + ("?preview=draft"
                                                      if draft and draft.data else ""),
             "may_submit": self.has_change_permission(request, obj)
-            and not self.others_work_to_approve(request, obj),
+            and not self.submitting_for_someone_else(request, obj, draft),
             "may_approve": self.may_publish(request, obj),
-            "awaiting_submission": self.awaiting_submission(obj),
+            "awaiting_submission": self.awaiting_submission(draft),
             # A live item's pending change can be dropped by anyone who may edit the item.
             "may_discard": bool(draft and draft.data and draft.state != Draft.State.APPROVED
                                 and self.has_change_permission(request, obj)),
@@ -458,7 +458,7 @@ class DraftAdminMixin:
         if action == "submit":
             if not self.has_change_permission(request, obj):
                 raise PermissionDenied
-            if self.others_work_to_approve(request, obj):
+            if self.submitting_for_someone_else(request, obj, draft_for(obj)):
                 messages.error(request, "Only the person writing these changes submits them "
                                         "for review, when they are finished.")
                 return False
@@ -467,11 +467,12 @@ class DraftAdminMixin:
             return True
         if not self.may_publish(request, obj):
             raise PermissionDenied
+        draft = draft_for(obj)
         if action == "send_back":
-            if draft_for(obj) is None:
+            if draft is None:
                 messages.error(request, "There is nothing waiting for review here.")
                 return False
-            if self.awaiting_submission(obj):
+            if self.awaiting_submission(draft):
                 messages.error(request, "These changes are not submitted for review, so there "
                                         "is nothing to send back: their editor is still "
                                         "working on them.")
@@ -479,7 +480,7 @@ class DraftAdminMixin:
             draft_send_back(obj=obj, user=user, comment=data["comment"])
             messages.success(request, f"Sent \u201c{obj}\u201d back to its editor.")
             return True
-        if self.awaiting_submission(obj):
+        if self.awaiting_submission(draft):
             # Never submitted, sent back, or saved again by its editor after submitting (and
             # so out of the review queue).
             messages.error(request, "These changes are not submitted for review now: their "
@@ -500,25 +501,21 @@ class DraftAdminMixin:
         messages.success(request, f"Approved \u201c{obj}\u201d.")
         return True
 
-    def awaiting_submission(self, obj):
-        """Whether the item's changes wait for their editor to submit them for review (saved,
-        or sent back, and not submitted since): a reviewer approves only submitted work, never
-        a half-finished draft. Items that need no review are published by their editors."""
-        if not self.publish_permission:
-            return False
-        draft = draft_for(obj)
-        return draft is not None and draft.state in (Draft.State.EDITING,
-                                                     Draft.State.SENT_BACK)
+    def awaiting_submission(self, draft):
+        """Whether the item's changes (its draft) wait for their editor to submit them for
+        review (saved, or sent back, and not submitted since): a reviewer approves only
+        submitted work, never a half-finished draft. Items that need no review are published
+        by their editors."""
+        return (bool(self.publish_permission) and draft is not None
+                and draft.state in (Draft.State.EDITING, Draft.State.SENT_BACK))
 
-    def others_work_to_approve(self, request, obj):
+    def submitting_for_someone_else(self, request, obj, draft):
         """Whether a reviewer would submit a draft someone else last saved: submitting says
         the changes are finished, which only their writer can say; a reviewer submitting them
         could then approve them half-written."""
-        if not self.publish_permission or not self.may_publish(request, obj):
+        if not self.publish_permission or draft is None or draft.author_id is None:
             return False
-        draft = draft_for(obj)
-        return (draft is not None and draft.author_id is not None
-                and draft.author_id != request.user.pk)
+        return draft.author_id != request.user.pk and self.may_publish(request, obj)
 
     def publication_checks(self, obj):
         """Problems to fix before publishing: [text]. A model may have its own; otherwise
