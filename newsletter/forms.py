@@ -5,7 +5,12 @@ from django.utils.html import format_html
 
 from newsletter.addresses import normalise
 from newsletter.models import Subscriber, Topic
-from portal.forms import MarksInvalidForm
+from portal.forms import (
+    MarksInvalidForm,
+    PlainCheckboxInput,
+    PlainEmailInput,
+    PlainTextInput,
+)
 
 CONSENT_WORDING = (
     "Yes, please email me the newsletter about the topics I chose. I know I can unsubscribe "
@@ -55,22 +60,22 @@ class SignupForm(MarksInvalidForm):
 
     email = NewsletterEmailField(
         label="Your email address", max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email",
-                                       "class": "emailinput form-control"}),
+        widget=PlainEmailInput(attrs={"autocomplete": "email",
+                                     "class": "emailinput form-control"}),
         error_messages={"invalid": "Please enter a whole email address, like name@example.org.",
                         "required": "Please enter your email address."},
     )
     topics = TopicsField()
     consent = forms.BooleanField(
         label=CONSENT_WORDING,
-        widget=forms.CheckboxInput(attrs={"class": "checkboxinput form-check-input"}),
+        widget=PlainCheckboxInput(attrs={"class": "checkboxinput form-check-input"}),
         error_messages={"required": "Please tick this box so we may email you."},
     )
     # A trap for bots: hidden from people and their assistive technology (portal.css).
     website = forms.CharField(
         label="Leave this field empty", required=False,
-        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off",
-                                      "class": "textinput form-control"}),
+        widget=PlainTextInput(attrs={"tabindex": "-1", "autocomplete": "off",
+                                    "class": "textinput form-control"}),
     )
 
     consent_wording = CONSENT_WORDING

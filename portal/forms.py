@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.utils import flatatt
 from django.utils.choices import BaseChoiceIterator
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 from portal.querysets import built_once
@@ -87,6 +87,37 @@ class PlainSelect(forms.Select):
                 loose.append(("" if key is None else str(key), str(label)))
         if loose:
             yield "", loose
+
+
+class PlainInputMixin:
+    """An input written in Python rather than through Django's widget templates (the same
+    tag: its type, name, value and attrs, each escaped), for the public forms of busy pages:
+    the newsletter signup on every condition page, the trial filters."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        shown = "" if widget["value"] is None else format_html(' value="{}"', widget["value"])
+        # In their order, as django/forms/widgets/attrs.html writes them: True alone, False
+        # left out.
+        written = mark_safe("".join(
+            f" {conditional_escape(key)}" if item is True
+            else f' {conditional_escape(key)}="{conditional_escape(item)}"'
+            for key, item in widget["attrs"].items() if item is not False
+        ))
+        return format_html('<input type="{}" name="{}"{}{}>', widget["type"], name, shown,
+                           written)
+
+
+class PlainTextInput(PlainInputMixin, forms.TextInput):
+    pass
+
+
+class PlainEmailInput(PlainInputMixin, forms.EmailInput):
+    pass
+
+
+class PlainCheckboxInput(PlainInputMixin, forms.CheckboxInput):
+    pass
 
 
 class MarksInvalidBoundField(forms.BoundField):

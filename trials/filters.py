@@ -1,9 +1,8 @@
 import django_filters
-from django import forms
 
 from care_sites.models import CareSite
 from conditions.models import Condition
-from portal.forms import MarksInvalidForm, PlainSelect, published_choices
+from portal.forms import MarksInvalidForm, PlainSelect, PlainTextInput, published_choices
 from trials.models import STATUS_GROUPS, OverallStatus, Phase, StatusGroup, Trial
 from trials.search import trials_matching
 
@@ -45,8 +44,8 @@ SELECT_ATTRS = {"class": "form-select"}
 class TrialFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Search", method="search", max_length=200,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": "e.g. MIBG, NCT03281889",
-                                      "class": "form-control"}),
+        widget=PlainTextInput(attrs={"type": "search", "placeholder": "e.g. MIBG, NCT03281889",
+                                    "class": "form-control"}),
     )
     # The choices of the two long lists (a thousand conditions, hundreds of sites) are their
     # published (slug, name) pairs, read once per request (see form): building a model
@@ -69,8 +68,8 @@ class TrialFilter(django_filters.FilterSet):
     age = django_filters.NumberFilter(
         label="Child's age (years)", method="by_age", min_value=0, max_value=120,
         error_messages=AGE_ERRORS, help_text="0 for a baby under one year old.",
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off",
-                                      "class": "form-control"}),
+        widget=PlainTextInput(attrs={"inputmode": "numeric", "autocomplete": "off",
+                                    "class": "form-control"}),
     )
     site = django_filters.ChoiceFilter(
         label="Where it runs here", choices=[], method="by_site", widget=PlainSelect(SELECT_ATTRS),

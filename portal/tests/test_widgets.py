@@ -1,11 +1,18 @@
-"""PlainSelect writes the same select as Django's own widget, only faster."""
+"""PlainSelect and the plain inputs write the same tags as Django's own widgets, only faster."""
 
 from html import escape
 from html.parser import HTMLParser
 
 from django import forms
 
-from portal.forms import Choices, PlainSelect, escaped_all
+from portal.forms import (
+    Choices,
+    PlainCheckboxInput,
+    PlainEmailInput,
+    PlainSelect,
+    PlainTextInput,
+    escaped_all,
+)
 
 CHOICES = [("", "Any"), ("a", "Alpha & co"), ("Group", [("b", "Beta"), ("c", "<Gamma>")]),
            ("d", "Delta")]
@@ -53,3 +60,24 @@ def test_choices_given_as_they_are_still_validate_and_render():
     refused = PickForm({"pick": "z"})
     refused.fields["pick"].choices = Choices([("a", "Alpha")])
     assert not refused.is_valid()
+
+
+def test_plain_inputs_match_djangos_inputs():
+    attrs = {"id": "id_word", "class": "form-control", "required": True,
+             "aria-describedby": "id_word_error", "aria-invalid": "true", "hidden": False}
+    pairs = [
+        (PlainTextInput, forms.TextInput, {}),
+        (PlainTextInput, forms.TextInput, {"type": "search", "placeholder": 'e.g. "MIBG" & <b>'}),
+        (PlainEmailInput, forms.EmailInput, {"autocomplete": "email"}),
+        (PlainCheckboxInput, forms.CheckboxInput, {"class": "form-check-input"}),
+    ]
+    for ours, djangos, own in pairs:
+        for value in [None, "", "plain", 'a "quoted" <tag> & more', 4, True, False]:
+            mine = ours(attrs=own).render("word", value, attrs=attrs)
+            theirs = djangos(attrs=own).render("word", value, attrs=attrs)
+            assert mine == theirs, (ours, value)
+    typed = PlainTextInput().render("word", '"><script>alert(1)</script>')
+    assert "<script>" not in typed
+    assert "&quot;&gt;&lt;script&gt;" in typed
+    assert " checked" in PlainCheckboxInput().render("consent", True)
+    assert "checked" not in PlainCheckboxInput().render("consent", False)
