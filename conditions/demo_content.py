@@ -596,7 +596,8 @@ NEUROBLASTOMA = {
                 {
                     "text": "Chemotherapy, then a transplant of the child's own stem cells "
                             "collected from the blood (peripheral stem cell transplant), then "
-                            "13-cis-retinoic acid (isotretinoin)",
+                            "13-cis-retinoic acid (isotretinoin), usually given together with "
+                            "immunotherapy",
                     "age_group": "",
                 },
                 {"text": "A clinical trial", "age_group": ""},

@@ -205,6 +205,17 @@ def test_localized_unresectable_starts_with_surgery_then_chemotherapy():
     assert "radiation" in options[3]
 
 
+def test_disseminated_list_agrees_with_the_treatment_text_on_immunotherapy():
+    # The treatment section says children with high-risk disease usually get immunotherapy
+    # with isotretinoin (the dinutuximab label among the references); the list for
+    # disseminated disease, mostly high risk, must not leave it out.
+    assert "usually get immunotherapy" in text_of("treatment")
+    transplant = next(option["text"] for option in CATEGORIES["Disseminated"]["options"]
+                      if "stem cell transplant" in option["text"])
+    assert "isotretinoin" in transplant
+    assert "immunotherapy" in transplant
+
+
 def test_regional_splits_by_age_as_the_reference_does():
     groups = {}
     for option in CATEGORIES["Regional"]["options"]:
