@@ -14,6 +14,7 @@ import atexit
 import difflib
 import json
 import logging
+import operator
 import re
 import string
 import threading
@@ -23,7 +24,7 @@ from collections import namedtuple
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache, cached_property
+from functools import cache, cached_property, reduce
 from html import unescape
 from itertools import batched
 
@@ -52,6 +53,9 @@ INDEX_BATCH = 500  # objects read and documents written per query when indexing
 CONFIG = "english"
 MIN_PREFIX = 3  # shorter words are not searched as beginnings of words
 NAME_MATCH = 2.0  # added to the score when the title or another name matches
+# When no page holds every word: added for each of the query's words a page holds, so that
+# pages with more of them come first, named or not.
+WORD_MATCH = 3.0
 SUGGEST_CUTOFF = 0.75
 SUGGEST_CANDIDATES = 100  # documents whose names "Did you mean" compares (PostgreSQL)
 SUGGEST_SIMILARITY = 0.2  # their least trigram word similarity to the query
@@ -485,23 +489,52 @@ class Fetched:
         return self.rows[max(0, start):max(0, (items.stop or self.total) - self.offset)]
 
 
-def find(query, kind="", number=1):
+def find(query, kind="", number=1, widen=True):
     """One search: ({kind: number of matches}, a Page of the live documents matching
-    `query`, best first, in `kind` if given). A page number past the last gives the last
-    page; the counts are of all kinds, for the type filter."""
+    `query`, best first, in `kind` if given, partial). A page number past the last gives the
+    last page; the counts are of all kinds, for the type filter.
+
+    A page must hold every word of the query; when none does and the query has several
+    words ("need a spanish interpreter"), the pages holding any of them are found instead
+    (unless `widen` is False), those with more of the words first, and `partial` is True."""
     if not query:
-        return {}, Paginator(Fetched(0, [], 0), PER_PAGE).get_page(1)
+        return {}, Paginator(Fetched(0, [], 0), PER_PAGE).get_page(1), False
     query = searched(query)
     number = number if isinstance(number, int) and number > 0 else 1
     fetch = find_postgresql if connection.vendor == "postgresql" else find_simple
+    partial = False
     counts, rows = fetch(query, kind, (number - 1) * PER_PAGE)
+    if widen and not counts and len(any_words(query)) > 1:
+        partial = True
+        counts, rows = fetch(query, kind, (number - 1) * PER_PAGE, any_word=True)
     total = counts.get(kind, 0) if kind else sum(counts.values())
     last = max(1, -(-total // PER_PAGE))
     if number > last:
         number = last
-        counts, rows = fetch(query, kind, (number - 1) * PER_PAGE)
+        counts, rows = fetch(query, kind, (number - 1) * PER_PAGE, any_word=partial)
     paginator = Paginator(Fetched(total, rows, (number - 1) * PER_PAGE), PER_PAGE)
-    return counts, paginator.page(number)
+    return counts, paginator.page(number), partial and bool(counts)
+
+
+def any_words(query):
+    """The words a search for any of them looks for: the query's words but common ones and
+    those after a minus."""
+    return without_stop_words(re.findall(r"\w+", wanted(query)))
+
+
+def word_terms(word):
+    """A word for to_tsquery in each of its spellings, as the beginning of a word when it is
+    long enough ("interpret:*" finds "interpreters"). Letters and digits only."""
+    forms = [word.lower()] if word.isdigit() else spellings(word)
+    return " | ".join(f"{form}:*" if len(form) >= MIN_PREFIX else form for form in forms)
+
+
+def any_word_terms(query):
+    """The to_tsquery terms of a search for any of the query's words, none of those after a
+    minus."""
+    either = " | ".join(f"({word_terms(word)})" for word in any_words(query))
+    return " & ".join([f"({either})"]
+                      + [f"!{word}" for word in without_stop_words(unwanted_words(query))])
 
 
 def prefix_terms(query):
@@ -551,7 +584,7 @@ matched AS MATERIALIZED (
     FROM (
         SELECT document.id, document.kind, document.title, document.fuzzy_names,
                ts_rank('{{0, 0, 0, 1}}', document.head_vector, terms.q) > 0 AS named,
-               ts_rank(document.head_vector, terms.q) + document.boost AS rank
+               ts_rank(document.head_vector, terms.q) + document.boost{coverage} AS rank
         FROM {table} document, terms
         WHERE document.search_vector @@ ({terms}) AND {is_live}
         OFFSET 0  -- each rank worked out once, not again where `named` is read
@@ -596,6 +629,7 @@ TYPED_TERMS = "websearch_to_tsquery(%(config)s::regconfig, %(query)s)"
 WEB_TERMS = (f"(CASE WHEN %(american)s = '' THEN {TYPED_TERMS} ELSE {TYPED_TERMS}"
              " || websearch_to_tsquery(%(config)s::regconfig, %(american)s) END)")
 PREFIX_TERMS = "to_tsquery(%(config)s::regconfig, %(prefixes)s)"
+ANY_TERMS = "to_tsquery(%(config)s::regconfig, %(any_terms)s)"
 # A name that only looks like the query is not added when it holds a word after a minus.
 UNWANTED = """
       AND NOT document.search_vector @@ websearch_to_tsquery(%(config)s::regconfig,
@@ -618,19 +652,29 @@ def american(query):
     return spelled if changed else ""
 
 
-def find_postgresql(query, kind, offset):
+def find_postgresql(query, kind, offset, any_word=False):
     prefixes = prefix_terms(query)
     unwanted = " or ".join(unwanted_words(query))
+    words = any_words(query) if any_word else []
+    if any_word:  # any of the words; a page scores WORD_MATCH for each it holds
+        terms = ANY_TERMS
+        coverage = "".join(
+            f" + %(word_match)s * (document.search_vector @@ to_tsquery(%(config)s::regconfig,"
+            f" %(word_{number})s))::int" for number in range(len(words)))
+    else:
+        terms = f"{WEB_TERMS} || {PREFIX_TERMS}" if prefixes else WEB_TERMS
+        coverage = ""
     sql = SEARCH_SQL.format(table=connection.ops.quote_name(SearchDocument._meta.db_table),
-                            terms=f"{WEB_TERMS} || {PREFIX_TERMS}" if prefixes else WEB_TERMS,
-                            similarity=SIMILARITY, is_live=IS_LIVE,
-                            unwanted=UNWANTED if unwanted else "")
+                            terms=terms, similarity=SIMILARITY, is_live=IS_LIVE,
+                            unwanted=UNWANTED if unwanted else "", coverage=coverage)
     with connection.cursor() as cursor:  # prepared on its second run (settings.py)
         cursor.execute(sql, {
             "config": CONFIG, "query": query, "american": american(query),
             "similar": wanted(query), "unwanted": unwanted, "prefixes": prefixes,
             "now": timezone.now(), "name_match": NAME_MATCH, "kind": kind or "",
             "limit": PER_PAGE, "offset": offset,
+            "any_terms": any_word_terms(query) if any_word else "", "word_match": WORD_MATCH,
+            **{f"word_{number}": word_terms(word) for number, word in enumerate(words)},
         })
         found = cursor.fetchall()
     # Django's PostgreSQL backend reads JSON as text, for its JSONField to decode.
@@ -685,10 +729,10 @@ def holding(word, stems):
     return matches
 
 
-def find_simple(query, kind, offset):
+def find_simple(query, kind, offset, any_word=False):
     """SQLite (make run): every word but common ones (its stem, or the stem of its American
-    spelling) at the start of a word in the names, identifier, summary or body; names that
-    match rank first."""
+    spelling) at the start of a word in the names, identifier, summary or body, or any of
+    them (`any_word`, those with more of them first); names that match rank first."""
     documents = SearchDocument.objects.live()
     # Words without the punctuation around them ("trial?"); as full-text search does,
     # common words ("what is a") are left out unless that is all.
@@ -699,8 +743,12 @@ def find_simple(query, kind, offset):
     # Each word's stem, as full-text search would ("bruising" finds "bruises"), in each
     # spelling.
     variants = [word_stems(word) for word in words]
-    for word, spelled in zip(words, variants, strict=True):
-        documents = documents.filter(holding(word, spelled))
+    held = [holding(word, spelled) for word, spelled in zip(words, variants, strict=True)]
+    if any_word:
+        documents = documents.filter(reduce(operator.or_, held))
+    else:
+        for matches in held:
+            documents = documents.filter(matches)
     # No result holds a word after a minus.
     for word in without_stop_words(unwanted_words(query)):
         documents = documents.exclude(holding(word, word_stems(word)))
@@ -721,6 +769,9 @@ def find_simple(query, kind, offset):
                  output_field=FloatField())
     for term in in_names:
         score = score + term * Value(NAME_MATCH)
+    if any_word:
+        for matches in held:
+            score = score + Case(When(matches, then=Value(WORD_MATCH)), default=Value(0.0))
     ranked = (documents.only(*RESULT_FIELDS).annotate(score=score + F("boost"))
               .order_by("-score", "title", "pk"))
     return counts, list(ranked[offset:offset + PER_PAGE])

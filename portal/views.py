@@ -78,13 +78,16 @@ def search(request):
         if document is not None:
             site_search.record(number, 1)
             return redirect(document.url)  # redirects are not cached: counted here
-    counts, page = site_search.find(query, kind, page_number(request.GET.get("page")))
+    # The site's own lists and forms that the words name ("newsletter"), above the results:
+    # a search they answer, or for an NCT number, is not widened to pages holding only some
+    # of its words.
+    named = site_search.destinations_for(query) if query else []
+    counts, page, partial = site_search.find(query, kind, page_number(request.GET.get("page")),
+                                             widen=not named and not number)
     paginator = page.paginator
     found = site_search.results(page.object_list, query)
     all_count = sum(counts.values())
-    # The site's own lists and forms that the words name ("newsletter"), above the results.
-    destinations = (site_search.destinations_for(query)
-                    if query and not kind and page.number == 1 else [])
+    destinations = named if not kind and page.number == 1 else []
     suggestion = (site_search.suggestion(query)
                   if query and not all_count and not destinations else "")
     if query and request.GET.get("page", "1") in ("", "1"):  # paging is not a new search
@@ -100,6 +103,8 @@ def search(request):
         "types": [(searchable.kind, searchable.plural, counts.get(searchable.kind, 0))
                   for searchable in kinds.values()],
         "all_count": all_count,
+        # No page holds every word: these hold some of them.
+        "partial": partial,
         "kind_plural": kinds[kind].plural if kind else "",
         # An NCT number that is not one of ours: the registry still has it.
         "registry_number": number if number and not paginator.count else "",

@@ -279,6 +279,38 @@ def test_did_you_mean_when_nothing_is_found(client, demo):
     assert '<a href="/conditions/">Conditions A to Z</a>' in nothing
 
 
+def test_when_no_page_holds_every_word_pages_with_some_of_them_are_listed(client, demo):
+    """A family types a sentence: one word no page holds must not hide the page about the
+    rest."""
+    html = page(client, "need a spanish interpreter")
+    assert "No page has all the words of “need a spanish interpreter”." in html
+    assert result_links(html)[0] == "/support/interpreter-services/"
+    assert "<mark>interpreters</mark>" in html
+    html = page(client, "is neuroblastoma hereditary")
+    assert result_links(html)[0] == "/conditions/neuroblastoma/"
+    # Every word found together is the usual search, without the notice.
+    assert "No page has all the words" not in page(client, "spanish interpreter")
+    # One word alone is not searched again; nothing found is still said plainly.
+    assert "Nothing matches “qwxyzzy”." in page(client, "qwxyzzy")
+    assert "Nothing matches “qwxyzzy plorf”." in page(client, "qwxyzzy plorf")
+
+
+def test_pages_holding_more_of_the_words_come_first_and_minus_words_stay_out(client):
+    both = make_condition(slug="zz-both", name="Zz both", summary="Nothing to see.")
+    make_section(both, body="Quokka and wombat care is described here.")
+    named = make_condition(slug="quokka-tumour", name="Quokka tumour", summary="Made up.")
+    unwanted = make_condition(slug="zz-unwanted", name="Zz unwanted", summary="Made up.")
+    make_section(unwanted, body="Quokka wombat platypus.")
+    links = result_links(page(client, "quokka wombat numbat"))
+    # Two of the words in the text come before one of them in the name.
+    assert links[0].startswith(both.get_absolute_url())
+    assert links.index(named.get_absolute_url()) > 0
+    assert any(link.startswith(unwanted.get_absolute_url()) for link in links)
+    without = result_links(page(client, "quokka wombat numbat -platypus"))
+    assert not any(link.startswith(unwanted.get_absolute_url()) for link in without)
+    assert without[0].startswith(both.get_absolute_url())
+
+
 def test_a_word_is_not_found_inside_another(client):
     make_condition(slug="rare-tumor", name="Rare tumor",
                    summary="It is possible to treat it. Brothers and sisters can help.")
@@ -618,7 +650,11 @@ def test_beginnings_of_words_come_in_either_spelling_and_numbers_after_a_word(cl
     make_section(story, heading="Doctors", body="Our pediatrician came to see us.")
     assert result_links(page(client, "stage 4"))[0].startswith("/conditions/spread/")
     assert result_links(page(client, "paediatric"))[0].startswith("/conditions/visit/")
-    assert not result_links(page(client, "stage 5"))
+    # "5" begins no word: no page holds both words, and the page about stages is offered
+    # as one holding some of them.
+    five = page(client, "stage 5")
+    assert "No page has all the words of “stage 5”." in five
+    assert result_links(five) == ["/conditions/spread/#stages"]
 
 
 def test_long_queries_are_shortened_with_a_notice(client):
