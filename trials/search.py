@@ -18,6 +18,7 @@ from portal.search import (
     html_text,
     live,
     spellings,
+    without_stop_words,
 )
 from trials.models import Intervention, Trial
 
@@ -63,15 +64,35 @@ SEARCH_FIELDS = ("nct_id", "brief_title", "acronym", "official_title", "plain_su
 
 def trials_matching(queryset, query):
     """Trials of `queryset` in which every word of `query`, as typed or in its American
-    spelling ("tumours", "tumors"), appears in one of SEARCH_FIELDS. Words are runs of letters
-    and digits: quotes, "*" or "!" around a word, or a hyphen in "NCT-03281889", are not
-    looked for."""
-    for word in re.findall(r"\w+", query)[:MAX_WORDS]:
+    spelling ("tumours", "tumors"), appears in one of SEARCH_FIELDS. A short word must begin
+    a word there ("hi" does not find "children", nor "all" "small"), save digits in the NCT
+    number ("0328"); a longer one may sit inside a word ("blastoma" finds "neuroblastoma").
+    Common words ("the", "for") are left out, as site search does, unless that is all.
+    Words are runs of letters and digits: quotes, "*" or "!" around a word, or a hyphen in
+    "NCT-03281889", are not looked for."""
+    for word in without_stop_words(re.findall(r"\w+", query)[:MAX_WORDS]):
         queryset = queryset.filter(reduce(or_, (
-            Q(**{f"{field}__icontains": spelling})
+            word_in(field, spelling,
+                    inside=len(word) >= WHOLE_WORD_BELOW or (field == "nct_id"
+                                                             and word.isdigit()))
             for field in SEARCH_FIELDS for spelling in spellings(word)
         )))
     return queryset
+
+
+# Words shorter than this must begin a word of the trial's text.
+WHOLE_WORD_BELOW = 5
+
+
+def word_in(field, word, inside=False):
+    """`word` anywhere in `field` (`inside`), or at the start of one of its words: after its
+    start or a character that is no letter or digit, a pattern that SQLite's and
+    PostgreSQL's regular expressions read alike. The cheap `icontains` comes first, so that
+    the pattern is only tried where the letters are."""
+    anywhere = Q(**{f"{field}__icontains": word})
+    if inside:
+        return anywhere
+    return anywhere & Q(**{f"{field}__iregex": rf"(^|\W){re.escape(word)}"})
 
 
 SEARCHES = [

@@ -146,6 +146,20 @@ def test_a_search_finds_a_british_spelling_in_american_too(client):
     assert listed(client.get("/trials/?q=tumor")) == [nct(1)]  # American finds American
 
 
+def test_a_short_word_must_begin_a_word_and_a_long_one_may_sit_inside(client):
+    make_trial(nct(1), brief_title="Chemotherapy for children with small tumors")
+    make_trial(nct(2), brief_title="HI-FU ablation for high-risk neuroblastoma")
+    make_trial(nct(3), brief_title="ALL in remission: a vaccine")
+    # "hi" begins "HI-FU" and "high", not "children" or "chemotherapy"; "all" is not in
+    # "small".
+    assert sorted(listed(client.get("/trials/?q=hi"))) == [nct(2)]
+    assert listed(client.get("/trials/?q=all")) == [nct(3)]
+    assert listed(client.get("/trials/?q=blastoma")) == [nct(2)]  # inside "neuroblastoma"
+    # Digits anywhere in the NCT number; common words are left out beside others.
+    assert listed(client.get("/trials/?q=0000003")) == [nct(3)]
+    assert listed(client.get("/trials/?q=the+vaccine+for")) == [nct(3)]
+
+
 @pytest.mark.parametrize("query", ['"MIBG"', "'mibg'", "MIBG!", "mibg*", "(MIBG)",
                                    "NCT-00000001", "nct 00000001", '"mibg therapy"'])
 def test_a_search_reads_words_not_the_marks_around_them(client, query):
@@ -1022,12 +1036,15 @@ def test_trial_page_lists_only_published_locations_of_its_sites(client):
 
 # One search definition for the trial finder and site search ----------------------------------
 
-def site_search_numbers(client, query):
+def site_search_numbers(client, query, partial=False):
     """The trials site search leads to: its results (linked to a section or not), or the
-    trial an NCT number goes straight to."""
+    trial an NCT number goes straight to. Pages holding only some of the words, which it
+    lists when none holds them all, count only when `partial` is asked for."""
     response = client.get("/search/", {"q": query})
     html = (f'href="{response["Location"]}"' if response.status_code == 302
             else response.content.decode())
+    if ("No page has all the words" in html) != partial:
+        return []
     return sorted({int(n[3:]) for n in re.findall(r'href="/trials/(NCT[0-9]{8})/[#"]', html)})
 
 
@@ -1047,6 +1064,8 @@ def test_the_trial_finder_and_site_search_find_the_same_trials(client, query, ex
     make_trial(nct(5), brief_title="Hidden osteo BONSAI", status=Trial.Status.DRAFT)
     assert listed_numbers(client, f"q={query}") == expected
     assert site_search_numbers(client, query) == expected
+    if not expected:  # site search then lists the trials holding some of the words
+        assert site_search_numbers(client, query, partial=True) == [1, 3]
 
 
 def test_the_phase_filter_offers_every_phase_the_registry_knows(client):
