@@ -172,5 +172,12 @@ def test_home_page_shows_conditions_trial_finder_locations_and_support(client):
     assert '<form method="get" action="/trials/#results">' in html
     assert '<input type="hidden" name="status" value="open">' in html
     assert '<option value="neuroblastoma">Neuroblastoma</option>' in html
+    # The age as typed reaches the trial finder, which explains a mistake ("four"); a number
+    # box would send nothing and the finder would quietly list every age.
+    age = re.search(r'<input id="home-age"[^>]*>', html)[0]
+    assert 'type="text"' in age
+    assert 'inputmode="numeric"' in age
+    finder = client.get("/trials/", {"status": "open", "age": "four"}).content.decode()
+    assert "Enter your child&#x27;s age in years as a number" in finder
     assert '<a href="/care/locations/oakland-campus/">Oakland campus</a>' in html
     assert '<a href="/support/">All support services</a>' in html
