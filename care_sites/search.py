@@ -28,8 +28,8 @@ def support_service_document(service):
             Part("how-to-access", "How to get this help", service.how_to_access),
             Part("languages", "Languages",
                  ", ".join(language.name for language in service.languages.all())),
-            Part("", "For", ", ".join(condition.name
-                                      for condition in live(service.conditions.all()))),
+            Part("", "Conditions it helps with",
+                 ", ".join(condition.name for condition in live(service.conditions.all()))),
         ),
     )
 

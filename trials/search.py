@@ -34,8 +34,8 @@ def lines(text):
 
 def trial_document(trial):
     interventions = [f"{item.name}. {item.description}" for item in trial.interventions.all()]
-    # The condition pages linked under "Read about"; the registry's own condition names,
-    # which the page does not show, lead to the top of the page, once each.
+    # The condition pages the trial page links to (under "Read about"); the registry's own
+    # condition names, which the page does not show, lead to the top of the page, once each.
     linked = [condition.name for condition in live(trial.conditions.all())]
     shown = {name.casefold() for name in linked}
     studied = [name for name in dict.fromkeys(lines(trial.registry_conditions))
@@ -49,7 +49,7 @@ def trial_document(trial):
             Part("", "", trial.official_title),
             Part("registry-summary", "Registry summary", html_text(trial.brief_summary_html)),
             Part("interventions", "Interventions", " ".join(interventions)),
-            Part("trial-conditions", "Read about", ", ".join(linked)),
+            Part("trial-conditions", "Conditions", ", ".join(linked)),
             Part("", "Conditions", ", ".join(studied)),
             Part("", "Keywords", ", ".join(lines(trial.keywords))),
         ),

@@ -295,6 +295,14 @@ def test_when_no_page_holds_every_word_pages_with_some_of_them_are_listed(client
     assert "Nothing matches “qwxyzzy plorf”." in page(client, "qwxyzzy plorf")
 
 
+def test_a_match_in_a_list_of_conditions_says_plainly_where_it_is(client, demo):
+    html = page(client, "retinoblastoma")
+    sections = re.findall(r'<p class="search-result__section mb-1">(.*?)</p>', html)
+    assert "In “Conditions it helps with”" in sections  # support services
+    assert "In “Conditions treated”" in sections  # clinics
+    assert not {"In “For”", "In “Read about”"} & set(sections)
+
+
 def test_pages_holding_more_of_the_words_come_first_and_minus_words_stay_out(client):
     both = make_condition(slug="zz-both", name="Zz both", summary="Nothing to see.")
     make_section(both, body="Quokka and wombat care is described here.")
