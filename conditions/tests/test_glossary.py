@@ -75,6 +75,15 @@ def test_glossary_page_groups_live_terms_by_letter_with_an_anchor_each(client):
     assert reverse("glossary:term-list") == "/glossary/"
 
 
+def test_every_page_and_the_a_to_z_lead_to_the_glossary(client):
+    for path in ["/", "/conditions/", "/search/"]:
+        html = client.get(path).content.decode()
+        footer = html[html.index('<footer class="site-footer">'):]
+        assert '<a href="/glossary/">Glossary: words explained</a>' in footer, path
+    assert 'The <a href="/glossary/">glossary</a> explains it' in client.get(
+        "/conditions/").content.decode()
+
+
 def test_glossary_page_without_terms_says_so(client):
     html = client.get("/glossary/").content.decode()
     assert "No words are explained here yet" in html
