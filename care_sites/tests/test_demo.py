@@ -16,6 +16,7 @@ from care_sites.models import (
     interpreter_service,
 )
 from conditions.models import Condition
+from pages.models import Page
 
 pytestmark = pytest.mark.django_db
 
@@ -59,6 +60,12 @@ def test_the_three_locations(demo):
         assert "demo" in location.hours_note.lower(), location
         assert location.map_url.startswith("https://www.openstreetmap.org/"), location
         assert location.opening_hours.count() >= 5, location
+    # The contact page says the main number is answered at any hour: the main location's
+    # page says so beside its "Closed now".
+    main = Location.objects.get(is_main=True)
+    assert "answered at any hour" in main.hours_note
+    assert main.phone in Page.objects.get(slug="contact").body
+    assert "answered at any hour" in Page.objects.get(slug="contact").body
 
 
 def test_every_site_has_an_image_with_alt_text_and_locations(demo):
