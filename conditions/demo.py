@@ -71,7 +71,15 @@ def load_story(data, condition):
     story.conditions.add(condition)
 
 
+# Demo terms renamed since an earlier version loaded them (the American spelling, as the rest
+# of the site): loading again renames the old entry rather than adding a second one.
+RENAMED_TERMS = {"randomised": "randomized"}
+
+
 def load_glossary():
+    for old, new in RENAMED_TERMS.items():
+        if not GlossaryTerm.objects.filter(slug=new).exists():
+            GlossaryTerm.objects.filter(slug=old).update(slug=new)
     for term, other_forms, definition in GLOSSARY:
         GlossaryTerm.objects.update_or_create(
             slug=slugify(term),

@@ -1368,8 +1368,8 @@ GLOSSARY = [
     ("Radiation", ["radiation therapy", "radiotherapy"],
      "Energy sent out as invisible rays or particles. Strong doses kill cancer cells "
      "(radiation therapy); small doses are used to take pictures, as in X-rays and CT scans."),
-    ("Randomised", ["randomized", "randomisation", "randomization"],
-     "In a randomised trial, a computer decides by chance which treatment each patient gets, "
+    ("Randomized", ["randomised", "randomization", "randomisation"],
+     "In a randomized trial, a computer decides by chance which treatment each patient gets, "
      "so that the treatments can be compared fairly."),
     ("Relapse", ["relapsed", "recurrence"],
      "When cancer comes back after treatment."),

@@ -107,7 +107,7 @@ SEARCHES = [
 DESTINATIONS = [
     Destination(
         "What is a clinical trial?", "trials:explained",
-        "Clinical trials explained for families: phases, consent, randomisation, and what "
+        "Clinical trials explained for families: phases, consent, randomization, and what "
         "“open to new patients” means.",
         words="clinical trials explained research study studies phase phases consent assent "
               "randomisation randomization randomised randomized placebo join joining status",

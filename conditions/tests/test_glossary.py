@@ -338,12 +338,22 @@ def test_the_demo_glossary_explains_the_words_of_the_neuroblastoma_page(client):
                  "radiation", "metastatic"]:
         assert slug in words
     glossary_page = client.get("/glossary/").content.decode()
-    for slug in ["phase-1-trial", "phase-2-trial", "phase-3-trial", "randomised", "eligibility",
+    for slug in ["phase-1-trial", "phase-2-trial", "phase-3-trial", "randomized", "eligibility",
                  "bone-marrow-aspiration"]:
         assert f'id="term-{slug}"' in glossary_page
     questions = Condition.objects.get(slug="neuroblastoma").sections.get(kind="questions")
     assert questions.heading == "Questions to ask your care team"
     assert questions.body.count("\n- ") >= 8
+
+
+def test_loading_the_demo_again_renames_a_renamed_term_instead_of_adding_one():
+    GlossaryTerm.objects.create(term="Randomised", slug="randomised", definition="Old.",
+                                status=GlossaryTerm.Status.PUBLISHED)
+    call_command("load_demo", verbosity=0)
+    assert not GlossaryTerm.objects.filter(slug="randomised").exists()
+    renamed = GlossaryTerm.objects.get(slug="randomized")
+    assert renamed.term == "Randomized"
+    assert "randomised" in renamed.other_forms.splitlines()
 
 
 def test_site_search_finds_a_term_by_another_form_and_links_to_its_anchor(client):

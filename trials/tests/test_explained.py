@@ -17,7 +17,7 @@ def test_the_page_explains_phases_consent_randomisation_statuses_and_asking(clie
     html = response.content.decode()
     assert "<h1 id=\"page-title\">What is a clinical trial?</h1>" in html
     for heading in ["Who can join", "The phases of a trial", "Consent and assent",
-                    "Randomisation", "What a trial's status means",
+                    "Randomization", "What a trial's status means",
                     "How to ask about a trial"]:
         assert f">{heading}</h2>" in html, heading
     for phase in ["Phase 1 (and early phase 1)", "Phase 2", "Phase 3", "Phase 4"]:
