@@ -101,6 +101,20 @@ class Condition(Publishable):
     def get_absolute_url(self):
         return reverse("conditions:condition-detail", kwargs={"slug": self.slug})
 
+    @classmethod
+    def live_by_other_name(cls, slug):
+        """The live condition that one of its other names would give this address
+        ("/conditions/wilms-tumor/" for Nephroblastoma), or None. Reads only the other names
+        that begin with the address's first word."""
+        first = slug.split("-", 1)[0]
+        if not first:
+            return None
+        names = (Synonym.objects.filter(condition__in=cls.objects.published(),
+                                        name__istartswith=first)
+                 .values_list("condition_id", "name"))
+        found = next((pk for pk, name in names if slugify(name) == slug.lower()), None)
+        return cls.objects.published().filter(pk=found).first() if found else None
+
     def clean(self):
         super().clean()
         if self.last_reviewed and self.next_review_due and (

@@ -2,7 +2,7 @@
 
 from functools import wraps
 
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control
 
@@ -35,9 +35,10 @@ def live_in_other_case(model, slug):
     return model._default_manager.published().filter(slug=slug.lower()).first()
 
 
-def redirect_keeping_query(request, url):
+def redirect_keeping_query(request, url, permanent=True):
     query = request.META.get("QUERY_STRING", "")
-    return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+    redirect = HttpResponsePermanentRedirect if permanent else HttpResponseRedirect
+    return redirect(f"{url}?{query}" if query else url)
 
 
 def draft_preview(model):
@@ -53,9 +54,16 @@ def draft_preview(model):
                     return view(request, slug=slug, **kwargs)
                 except Http404:
                     moved = live_in_other_case(model, slug)
-                    if moved is None:
+                    if moved is not None:
+                        return redirect_keeping_query(request, moved.get_absolute_url())
+                    # An address made of another name the item is known by: a redirect that
+                    # is not permanent, as other names change.
+                    named = (model.live_by_other_name(slug)
+                             if hasattr(model, "live_by_other_name") else None)
+                    if named is None:
                         raise
-                    return redirect_keeping_query(request, moved.get_absolute_url())
+                    return redirect_keeping_query(request, named.get_absolute_url(),
+                                                  permanent=False)
             obj = model._default_manager.filter(slug=slug).first()
             draft = draft_for(obj) if obj is not None else None
             if draft is None or not draft.data or not can_preview(request.user, obj):

@@ -217,6 +217,24 @@ def test_an_address_typed_in_other_capitals_leads_to_the_page(client):
     assert client.get("/conditions/NO-SUCH-THING/").status_code == 404
 
 
+def test_an_address_made_of_another_name_leads_to_the_page(client, django_assert_max_num_queries):
+    condition = make_condition(slug="nephroblastoma", name="Nephroblastoma")
+    condition.synonyms.create(name="Wilms tumor")
+    condition.synonyms.create(name="Wilms' tumour (kidney)")
+    response = client.get("/conditions/wilms-tumor/?utm_source=leaflet")
+    assert response.status_code == 302  # other names change: not a permanent move
+    assert response["Location"] == "/conditions/nephroblastoma/?utm_source=leaflet"
+    assert client.get("/conditions/Wilms-Tumor/")["Location"] == "/conditions/nephroblastoma/"
+    assert client.get("/conditions/wilms-tumour-kidney/").status_code == 302
+    with django_assert_max_num_queries(6):
+        assert client.get("/conditions/wilms/").status_code == 404
+    assert client.get("/conditions/-/").status_code == 404
+    # Not to a page that is not live.
+    condition.status = Condition.Status.DRAFT
+    condition.save()
+    assert client.get("/conditions/wilms-tumor/").status_code == 404
+
+
 def test_other_capitals_never_lead_to_a_page_not_live(client):
     make_condition(status=Condition.Status.DRAFT)
     assert client.get("/conditions/Neuroblastoma/").status_code == 404
