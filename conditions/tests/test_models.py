@@ -172,6 +172,19 @@ def test_reading_grade_needs_enough_text():
     assert flesch_kincaid_grade("Too short.") is None
 
 
+def test_one_endless_sentence_is_saved_at_the_highest_grade_the_field_keeps():
+    # 2,600 words without a full stop score in the thousands; the field keeps 999.9 at most.
+    run_on = " ".join(["children with neuroblastoma need care"] * 520)
+    condition = make_condition()
+    section = Section.objects.create(condition=condition, order=1, kind="overview",
+                                     heading="Overview", anchor="overview", body=run_on)
+    section.refresh_from_db()
+    assert float(section.reading_grade) == 99.9
+    story = Story.objects.create(title="Run on", slug="run-on", summary="A story.", body=run_on)
+    story.refresh_from_db()
+    assert float(story.reading_grade) == 99.9
+
+
 def test_reading_grade_is_textstats_and_ignores_markdown_syntax():
     import textstat
 
