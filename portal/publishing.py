@@ -81,7 +81,10 @@ def draft_for(obj):
 
 def apply_data(obj, data):
     """Write serialized content over the item: parts missing from it are deleted, new parts
-    are created with new ids (the ids they had when the draft was saved may be taken)."""
+    are created with the ids they had when the draft was saved, or with new ids when those
+    are taken. A draft is applied afresh each time its form is shown and again when the form
+    is saved: a new row keeps its id from one to the other, as the form's hidden id field
+    needs (PostgreSQL never hands out an id twice, so a row made again would get another)."""
     live_keys = {(p._meta.label_lower, str(p.pk)) for p in parts(obj)}
     wanted = {(item["model"], str(item["pk"])) for item in data}
     for part in reversed(parts(obj)):
@@ -97,10 +100,14 @@ def apply_data(obj, data):
                           str(getattr(instance, field.attname)))
                 if target in new_ids:
                     setattr(instance, field.attname, new_ids[target])
-        if key not in live_keys:
-            instance.pk = None
+        if key in live_keys:
+            instance.save()
+        else:
+            model = type(instance)
+            if instance.pk is not None and model._base_manager.filter(pk=instance.pk).exists():
+                instance.pk = None
             instance._state.adding = True
-        instance.save()
+            instance.save(force_insert=True)
         for name, values in deserialized.m2m_data.items():
             getattr(instance, name).set(values)
         new_ids[key] = instance.pk

@@ -1,16 +1,19 @@
 """The care sites admin: who may use it, image uploads, filters and search."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from care_sites.models import CareSite, Language, Location, SupportService
 from care_sites.tests.factories import make_location, make_service, make_site
 from portal import roles
-from portal.tests.support import png_bytes, staff_user
+from portal.publishing import draft_for
+from portal.tests.support import form_data, png_bytes, staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -286,6 +289,23 @@ def test_support_service_changelist_filters_and_searches(editor_client):
     assert result_names(response) == {"Camp"}
     response = editor_client.get(changelist(SupportService), {"q": "tagalog"})
     assert result_names(response) == {"Interpreters"}
+
+
+def test_a_closed_day_added_to_a_live_locations_draft_can_be_saved_again(editor_client):
+    location = make_location(slug="campus", publish_at=timezone.now() - timedelta(days=1))
+    url = reverse("admin:care_sites_location_change", args=[location.pk])
+    data = form_data(editor_client.get(url), "location_form")
+    data.update({"closures-TOTAL_FORMS": "1", "closures-0-date": "2031-12-25",
+                 "closures-0-note": "Christmas Day"})
+    assert editor_client.post(url, data).status_code == 302
+    for note in ["Christmas", "Christmas Day, closed"]:  # saved again, twice
+        data = form_data(editor_client.get(url), "location_form")
+        assert data["closures-0-date"] == "2031-12-25"
+        data["closures-0-note"] = note
+        response = editor_client.post(url, data)
+        assert response.status_code == 302, response.content.decode()[-3000:]
+    assert "Christmas Day, closed" in str(draft_for(location).data)
+    assert not location.closures.exists()  # the live location is unchanged until published
 
 
 def location_form(rows):

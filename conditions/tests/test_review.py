@@ -1,6 +1,7 @@
 """Drafts of live condition pages and their medical review, through the admin's real URLs."""
 
 import datetime
+import json
 import re
 
 import pytest
@@ -101,6 +102,42 @@ def test_editing_a_live_condition_saves_a_draft_and_the_public_keeps_the_live_pa
     # The list says the page has unpublished changes.
     listing = editor_client.get(reverse("admin:conditions_condition_changelist"))
     assert '<td class="field-publishing_state">Live with changes</td>' in listing.content.decode()
+
+
+def test_a_row_added_in_a_draft_can_be_changed_and_saved_again(editor_client, public):
+    """A new key fact and a new subsection, saved in a live page's draft, keep their ids from
+    one showing of the form to the next: the second save is not refused (the rows are made
+    afresh each time the draft is shown, and PostgreSQL never gives an id twice)."""
+    condition, overview = make_full_condition()
+    data = form_data(editor_client.get(change_url(condition)), "condition_form")
+    facts = int(data["key_facts-TOTAL_FORMS"])
+    data["key_facts-TOTAL_FORMS"] = str(facts + 1)
+    data[f"key_facts-{facts}-text"] = "A new fact, first wording."
+    data[f"key_facts-{facts}-order"] = "5"
+    row = inline_index(data, "sections", overview)
+    subs = f"sections-{row}-subsections"
+    count = int(data[f"{subs}-TOTAL_FORMS"])
+    data[f"{subs}-TOTAL_FORMS"] = str(count + 1)
+    data[f"{subs}-{count}-heading"] = "A new part"
+    data[f"{subs}-{count}-body"] = "First wording of the new part."
+    data[f"{subs}-{count}-order"] = "5"
+    assert editor_client.post(change_url(condition), data).status_code == 302
+    for attempt in range(2):  # twice: each showing of the form makes the rows again
+        data = form_data(editor_client.get(change_url(condition)), "condition_form")
+        fact = next(key for key, value in data.items() if value.startswith("A new fact"))
+        data[fact] = f"A new fact, wording {attempt + 2}."
+        part = next(key for key, value in data.items()
+                    if value.startswith("First wording") or value.startswith("Wording"))
+        data[part] = f"Wording {attempt + 2} of the new part."
+        response = editor_client.post(change_url(condition), data)
+        assert response.status_code == 302, re.findall(r'class="errorlist[^"]*">(.*?)</ul>',
+                                                        response.content.decode())
+    saved = json.dumps(draft_for(condition).data)
+    assert "A new fact, wording 3." in saved
+    assert "Wording 3 of the new part." in saved
+    assert "wording 2" not in saved
+    # The public still sees the live page, without either.
+    assert "A new fact" not in public.get("/conditions/neuroblastoma/").content.decode()
 
 
 def test_saving_an_unchanged_live_page_makes_no_draft(editor_client):
