@@ -140,6 +140,17 @@ def test_a_row_added_in_a_draft_can_be_changed_and_saved_again(editor_client, pu
     assert "A new fact" not in public.get("/conditions/neuroblastoma/").content.decode()
 
 
+def test_a_row_that_no_longer_matches_a_saved_one_is_named_not_hidden(editor_client):
+    condition, overview = make_full_condition()
+    data = form_data(editor_client.get(change_url(condition)), "condition_form")
+    data["key_facts-0-id"] = "999999"  # as when the row was deleted meanwhile
+    row = inline_index(data, "sections", overview)
+    data[f"sections-{row}-subsections-0-id"] = "999998"
+    html = editor_client.post(change_url(condition), data).content.decode()
+    assert "A row of “key facts” no longer matches what is saved" in html
+    assert "A row of “subsections” no longer matches what is saved" in html
+
+
 def test_saving_an_unchanged_live_page_makes_no_draft(editor_client):
     condition, overview = make_full_condition()
     response = edit_overview(editor_client, condition, overview, OLD_BODY)

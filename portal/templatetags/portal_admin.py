@@ -52,3 +52,24 @@ def admin_worklist(context):
     for module in feature_modules("worklist"):
         sections.extend(module.sections(user))
     return sections
+
+
+@register.simple_tag
+def hidden_field_errors(inline_admin_formsets):
+    """Mistakes in the hidden fields of inline rows (nested ones too), which the admin shows
+    nowhere: a row whose id no longer matches a saved one, most often. Each as a sentence
+    that names the rows and says what to do."""
+    found = []
+
+    def walk(formset, name):
+        for form in formset.forms:
+            if any(field.errors for field in form.hidden_fields()):
+                found.append(
+                    f"A row of “{name}” no longer matches what is saved, so this form cannot "
+                    "save it. Copy what you typed, then reload the page and type it again.")
+            for nested in getattr(form, "nested_formsets", None) or []:
+                walk(nested, nested.model._meta.verbose_name_plural)
+
+    for inline in inline_admin_formsets or []:
+        walk(inline.formset, inline.opts.verbose_name_plural)
+    return list(dict.fromkeys(found))
