@@ -111,6 +111,21 @@ class SubscriberAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("topics")
 
+    def get_form(self, request, obj=None, **kwargs):
+        # Staff may take topics off (a subscriber asks by email) but never add one: a topic
+        # needs the subscriber's own consent, which they give from their preferences link.
+        form = super().get_form(request, obj, **kwargs)
+        if obj is not None and "topics" in form.base_fields:
+            field = form.base_fields["topics"]
+            field.queryset = obj.topics.all()
+            field.help_text = ("Topics can be taken off when the subscriber asks. Only the "
+                               "subscriber can add one, from the preferences link in "
+                               "each email, giving their consent.")
+            field.error_messages["invalid_choice"] = (
+                "Only the subscriber can add a topic, with their consent: %(value)s is not "
+                "one of theirs.")
+        return form
+
     def get_urls(self):
         export = path("export/", self.admin_site.admin_view(self.export_view),
                       name="newsletter_subscriber_export")

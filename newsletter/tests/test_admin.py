@@ -231,16 +231,28 @@ def test_role_permissions(django_user_model):
     assert Page.objects.count() == PrivacyNotice.objects.count() == 0
 
 
-def test_managers_change_topics_on_request(manager_client, subscribers, topics):
-    ben = subscribers["ben@example.org"]
-    url = reverse("admin:newsletter_subscriber_change", args=[ben.pk])
+def test_managers_take_topics_off_on_request_but_never_add_one(manager_client, subscribers,
+                                                                topics):
+    general, neuroblastoma = topics
+    ana = subscribers["ana@example.org"]
+    url = reverse("admin:newsletter_subscriber_change", args=[ana.pk])
     data = form_data(manager_client.get(url), "subscriber_form")
-    data["topics"] = [str(topic.pk) for topic in topics]
+    data["topics"] = [str(general.pk)]
     assert manager_client.post(url, data).status_code == 302
-    ben.refresh_from_db()
-    assert set(ben.topics.all()) == set(topics)
-    assert ben.state == State.CONFIRMED
-    assert ben.email == "ben@example.org"
+    ana.refresh_from_db()
+    assert list(ana.topics.all()) == [general]
+    assert ana.state == State.CONFIRMED
+    assert ana.email == "ana@example.org"
+    # A topic the subscriber did not choose needs their own consent: refused, nothing saved.
+    data["topics"] = [str(general.pk), str(neuroblastoma.pk)]
+    response = manager_client.post(url, data)
+    assert response.status_code == 200
+    assert "Only the subscriber can add a topic, with their consent" in (
+        response.content.decode())
+    assert list(ana.topics.all()) == [general]
+    # The form offers only the subscriber's own topics.
+    page = manager_client.get(url).content.decode()
+    assert f'<option value="{neuroblastoma.pk}"' not in page
 
 
 @pytest.mark.postgresql
