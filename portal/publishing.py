@@ -249,6 +249,7 @@ def draft_approve(*, obj, user, publish_at=None, comment=""):
         draft.state = Draft.State.APPROVED
         draft.publish_at = publish_at
         draft.save()
+        publish_when_due(publish_at)
     else:
         obj = draft_publish(draft=draft, user=user, publish_at=publish_at if later else None)
     action = ReviewStep.Action.SCHEDULED if later else ReviewStep.Action.APPROVED
@@ -260,6 +261,17 @@ def draft_approve(*, obj, user, publish_at=None, comment=""):
     if not waits:
         draft.delete()
     return obj
+
+
+def publish_when_due(publish_at):
+    """Ask a task worker to publish the approved changes at their time, to the minute (the
+    schedule's five-minute round, run_schedule, publishes them too, should this be lost).
+    Queued once the approval is saved; a backend that cannot wait leaves it to the schedule."""
+    from portal.tasks import publish_approved_changes
+
+    if publish_approved_changes.get_backend().supports_defer:
+        transaction.on_commit(
+            lambda: publish_approved_changes.using(run_after=publish_at).enqueue())
 
 
 def draft_publish(*, draft, user, publish_at=None):

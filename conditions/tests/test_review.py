@@ -317,6 +317,22 @@ def test_an_approval_can_wait_for_a_publishing_time(editor_client, reviewer_clie
     assert Section.objects.get(pk=overview.pk).body == NEW_BODY
 
 
+def test_a_scheduled_approval_asks_a_task_worker_to_publish_at_its_time(
+        editor_client, reviewer_client, settings, django_capture_on_commit_callbacks):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    condition, overview = make_full_condition()
+    submitted(editor_client, condition, overview, NEW_BODY)
+    when = (timezone.localtime() + datetime.timedelta(hours=2)).replace(second=0,
+                                                                          microsecond=0)
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(reviewer_client, review_url(condition),
+                **{"approve-publish_at": when.strftime("%Y-%m-%dT%H:%M")})
+    queued = DBTaskResult.objects.get(task_path="portal.tasks.publish_approved_changes")
+    assert queued.run_after == when
+
+
 def test_a_change_after_a_scheduled_approval_is_warned_of_and_withdraws_it(
         editor_client, reviewer_client):
     condition, overview = make_full_condition()
