@@ -35,8 +35,10 @@ from portal.revisions import RevisionAdmin
 def sections_text(condition_version):
     """The sections and subsections stored in a condition's revision, as one text."""
     stored = condition_version.revision.version_set.all()
+    # Only this condition's: a revision may hold other conditions saved with it (the demo).
     sections = sorted(
-        (v.field_dict for v in stored if v.content_type.model_class() is Section),
+        (v.field_dict for v in stored if v.content_type.model_class() is Section
+         and str(v.field_dict["condition_id"]) == str(condition_version.object_id)),
         key=lambda fields: (fields["order"], fields["id"]),
     )
     subsections = sorted(

@@ -84,6 +84,32 @@ def revision_snapshot(revision):
     return snapshot
 
 
+def own_parts(snapshot, label, pk):
+    """The snapshot narrowed to one object and its parts (rows that point to it, or to one of
+    its parts): a revision may hold other objects saved at the same time (loading the demo
+    saves every condition and glossary term in one)."""
+    from django.apps import apps
+
+    kept = {(label, str(pk))}
+    grown = True
+    while grown:
+        grown = False
+        for key, fields in snapshot.items():
+            if key in kept:
+                continue
+            try:
+                model = apps.get_model(key[0])
+            except LookupError:  # a model since removed
+                continue
+            if any(field.many_to_one
+                   and (field.related_model._meta.label_lower,
+                        str(fields.get(field.name))) in kept
+                   for field in model._meta.concrete_fields):
+                kept.add(key)
+                grown = True
+    return {key: fields for key, fields in snapshot.items() if key in kept}
+
+
 class EditingMedia:
     """The scripts and styles of an admin edit form: leaving a form with unsaved changes asks
     first; mistakes are listed at the top, each a link to its field. An admin declares it as
@@ -134,7 +160,8 @@ class RevisionAdmin(EditConflictMixin, CompareVersionAdmin):
             pk__in=[i for i in ids if i and i.isdigit()]
         ).select_related("revision").order_by("pk"))
         if len(versions) == 2:
-            older, newer = (revision_snapshot(v.revision) for v in versions)
+            older, newer = (own_parts(revision_snapshot(v.revision), obj._meta.label_lower,
+                                      obj.pk) for v in versions)
             extra_context = {**(extra_context or {}), "changes": changes_between(older, newer)}
         return super().compare_view(request, object_id, extra_context)
 

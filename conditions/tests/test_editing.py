@@ -9,8 +9,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from reversion.models import Version
 
-from conditions.models import Condition, Subsection, TreatmentOption
-from conditions.tests.factories import make_full_condition
+from conditions.models import Condition, GlossaryTerm, Subsection, TreatmentOption
+from conditions.tests.factories import make_condition, make_full_condition, make_section
 from portal.publishing import draft_for
 from portal.tests.support import form_data, inline_index
 
@@ -265,6 +265,32 @@ def test_the_compare_view_shows_word_changes_in_nested_parts_without_noise(edito
         "<del>diagnosed.</del> <ins>diagnosed &lt;here&gt;.</ins>"
     )
     assert "What changed, word by word" in response.content.decode()
+
+
+def test_the_compare_view_leaves_out_other_objects_saved_in_the_same_revision(editor_client):
+    # Loading the demo saves every condition and glossary term in one revision.
+    with reversion.create_revision():
+        condition, overview = make_full_condition()
+        other = make_condition(slug="retinoblastoma", name="Retinoblastoma")
+        make_section(other, heading="Other overview", body="Another page's text.")
+        GlossaryTerm.objects.create(term="Biopsy", slug="biopsy", definition="A sample.")
+    first = revisions_of(condition)[0]
+    with reversion.create_revision():
+        subsection = overview.subsections.get()
+        subsection.body = "About 700 children a year are diagnosed."
+        subsection.save()
+        condition.save()
+    second = revisions_of(condition)[-1]
+    response = editor_client.get(
+        reverse("admin:conditions_condition_compare", args=[condition.pk]),
+        {"version_id1": first.pk, "version_id2": second.pk},
+    )
+    assert [(c["part"], c["field"]) for c in response.context["changes"]] == [
+        ("Subsection \u201cHow common it is\u201d", "Body")
+    ]
+    html = response.content.decode()
+    assert "Other overview" not in html
+    assert "Biopsy" not in html
 
 
 @pytest.mark.parametrize("typed", [
