@@ -1,5 +1,6 @@
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -37,6 +38,18 @@ class Topic(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        # Two topics of one name (or addresses differing only in capitals) would show as
+        # two identical boxes on the signup form.
+        others = Topic.objects.exclude(pk=self.pk)
+        errors = {}
+        if self.name and others.filter(name__iexact=self.name.strip()).exists():
+            errors["name"] = "Another topic has this name: subscribers could not tell them apart."
+        if self.slug and others.filter(slug__iexact=self.slug).exists():
+            errors["slug"] = "Another topic has this address, in other capitals."
+        if errors:
+            raise ValidationError(errors)
 
 
 class Subscriber(models.Model):
@@ -110,4 +123,5 @@ class Consent(models.Model):
         get_latest_by = ["given_at", "pk"]
 
     def __str__(self):
-        return f"Consent of {self.given_at:%Y-%m-%d %H:%M}"
+        # In the portal's time zone, as the admin shows every other time.
+        return f"Consent of {timezone.localtime(self.given_at):%Y-%m-%d %H:%M}"

@@ -169,6 +169,22 @@ def test_managers_manage_topics(manager_client, topics):
     })
     assert response.status_code == 302
     assert Topic.objects.filter(slug="wilms-tumor").exists()
+    # A second topic of the same name, or an address in other capitals, would show as two
+    # identical boxes on the signup form.
+    response = manager_client.post("/admin/newsletter/topic/add/", {
+        "name": "wilms TUMOR ", "slug": "Wilms-Tumor", "order": 4, "is_active": "on",
+    })
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Another topic has this name" in html
+    assert "Another topic has this address, in other capitals." in html
+    assert Topic.objects.filter(name__iexact="wilms tumor").count() == 1
+
+
+def test_the_consent_record_is_named_in_the_portals_time(subscribers, settings):
+    consent = subscribers["ana@example.org"].consents.get()
+    local = timezone.localtime(consent.given_at)
+    assert str(consent) == f"Consent of {local:%Y-%m-%d %H:%M}"
 
 
 @pytest.mark.parametrize("role", [roles.CONTENT_EDITORS, roles.TRIAL_COORDINATORS])
