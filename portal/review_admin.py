@@ -45,6 +45,12 @@ from portal.publishing import (
 PUBLISHING_FIELDS = ["status", "publish_at", "unpublish_at"]
 
 
+# A review note is read in the history and sent by email: a few paragraphs, not a document.
+NOTE_LENGTH = 5000
+NOTE_ERRORS = {"max_length": "Keep the note to %(limit_value)d characters (it has "
+                             "%(show_value)d): it is sent by email and kept in the history."}
+
+
 class ApproveForm(forms.Form):
     # Said apart from the time: a browser sends a date-time field it cannot read as empty,
     # which alone would mean "now".
@@ -61,7 +67,7 @@ class ApproveForm(forms.Form):
         error_messages={"invalid": "Enter the date and time as YYYY-MM-DD HH:MM."},
     )
     comment = forms.CharField(label="Note (optional)", required=False, widget=forms.Textarea(
-        attrs={"rows": 3}))
+        attrs={"rows": 3}), max_length=NOTE_LENGTH, error_messages=NOTE_ERRORS)
     # The fingerprint of the changes shown (portal.publishing.fingerprint).
     seen = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
 
@@ -102,7 +108,9 @@ class ApproveForm(forms.Form):
 class SendBackForm(forms.Form):
     comment = forms.CharField(
         label="What needs to change", widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Say what needs to change before sending it back."},
+        max_length=NOTE_LENGTH,
+        error_messages={"required": "Say what needs to change before sending it back.",
+                        **NOTE_ERRORS},
     )
 
 
@@ -116,7 +124,8 @@ class DiscardForm(forms.Form):
 
 class SubmitForm(forms.Form):
     comment = forms.CharField(label="Note for the reviewer (optional)", required=False,
-                              widget=forms.Textarea(attrs={"rows": 3}))
+                              widget=forms.Textarea(attrs={"rows": 3}), max_length=NOTE_LENGTH,
+                              error_messages=NOTE_ERRORS)
 
 
 def state_label(obj, draft_state=None, has_changes=False):

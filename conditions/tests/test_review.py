@@ -282,6 +282,12 @@ def test_send_back_needs_a_comment_and_mails_it_to_the_editor(
     assert refused.status_code == 200
     assert "Say what needs to change" in refused.content.decode()
     assert draft_for(condition).state == Draft.State.IN_REVIEW
+    # A note is read in the history and by email: a few paragraphs at most.
+    long = client.post(review_url(condition), {"action": "send_back",
+                                               "send_back-comment": "x" * 200_000})
+    assert long.status_code == 200
+    assert "Keep the note to 5000 characters (it has 200000)" in long.content.decode()
+    assert draft_for(condition).state == Draft.State.IN_REVIEW
 
     client.post(review_url(condition), {"action": "send_back",
                                         "send_back-comment": "Please cite the 2021 guideline."})
