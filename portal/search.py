@@ -54,7 +54,8 @@ CONFIG = "english"
 MIN_PREFIX = 3  # shorter words are not searched as beginnings of words
 NAME_MATCH = 2.0  # added to the score when the title or another name matches
 # When no page holds every word: added for each of the query's words a page holds, so that
-# pages with more of them come first, named or not.
+# pages with more of the words come first, named or not (on PostgreSQL with the word's
+# weight too, from 0.9 for a word on one page down to about 0.1 for one on thousands).
 WORD_MATCH = 3.0
 SUGGEST_CUTOFF = 0.75
 SUGGEST_CANDIDATES = 100  # documents whose names "Did you mean" compares (PostgreSQL)
@@ -577,7 +578,7 @@ def prefix_terms(query):
 # A document found by its names' similarity is left out when the full text found it
 # already, by its id: testing its full text again would read each candidate's whole vector.
 SEARCH_SQL = """
-WITH terms AS (SELECT {terms} AS q),
+WITH terms AS (SELECT {terms} AS q{weights}),
 matched AS MATERIALIZED (
     SELECT id, kind, title, named,
            CASE WHEN named THEN %(name_match)s + {similarity} ELSE 0 END + rank AS score
@@ -656,17 +657,27 @@ def find_postgresql(query, kind, offset, any_word=False):
     prefixes = prefix_terms(query)
     unwanted = " or ".join(unwanted_words(query))
     words = any_words(query) if any_word else []
-    if any_word:  # any of the words; a page scores WORD_MATCH for each it holds
+    table = connection.ops.quote_name(SearchDocument._meta.db_table)
+    if any_word:
+        # Any of the words. A page scores WORD_MATCH for each word it holds, and that word's
+        # weight: among pages holding as many words, a rare word ("interpreter") counts for
+        # more than a common one ("need"), by the number of pages holding it (each counted
+        # through the full-text index).
         terms = ANY_TERMS
-        coverage = "".join(
-            f" + %(word_match)s * (document.search_vector @@ to_tsquery(%(config)s::regconfig,"
-            f" %(word_{number})s))::int" for number in range(len(words)))
+        word = "to_tsquery(%(config)s::regconfig, %(word_{0})s)"
+        weights = "".join(
+            f", 1.0 / ln(2 + (SELECT count(*) FROM {table} counted"
+            f" WHERE counted.search_vector @@ {word.format(number)})) AS w{number}"
+            for number in range(len(words)))
+        coverage = " + " + " + ".join(
+            f"(document.search_vector @@ {word.format(number)})::int"
+            f" * (%(word_match)s + terms.w{number})" for number in range(len(words)))
     else:
         terms = f"{WEB_TERMS} || {PREFIX_TERMS}" if prefixes else WEB_TERMS
-        coverage = ""
-    sql = SEARCH_SQL.format(table=connection.ops.quote_name(SearchDocument._meta.db_table),
-                            terms=terms, similarity=SIMILARITY, is_live=IS_LIVE,
-                            unwanted=UNWANTED if unwanted else "", coverage=coverage)
+        weights = coverage = ""
+    sql = SEARCH_SQL.format(table=table, terms=terms, similarity=SIMILARITY, is_live=IS_LIVE,
+                            unwanted=UNWANTED if unwanted else "", weights=weights,
+                            coverage=coverage)
     with connection.cursor() as cursor:  # prepared on its second run (settings.py)
         cursor.execute(sql, {
             "config": CONFIG, "query": query, "american": american(query),

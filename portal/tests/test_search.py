@@ -319,6 +319,18 @@ def test_pages_holding_more_of_the_words_come_first_and_minus_words_stay_out(cli
     assert without[0].startswith(both.get_absolute_url())
 
 
+@POSTGRESQL
+def test_among_pages_with_as_many_of_the_words_a_rarer_word_counts_for_more(client):
+    for number in range(6):
+        make_section(make_condition(slug=f"common-{number}", name=f"Common {number}",
+                                    summary="Made up."), body="Wombats are everywhere.")
+    rare = make_condition(slug="rare-one", name="Rare one", summary="Made up.")
+    make_section(rare, body="A numbat lives here.")
+    links = result_links(page(client, "wombat numbat"))
+    assert links[0].startswith(rare.get_absolute_url())
+    assert len(links) == 7
+
+
 def test_a_word_is_not_found_inside_another(client):
     make_condition(slug="rare-tumor", name="Rare tumor",
                    summary="It is possible to treat it. Brothers and sisters can help.")
