@@ -13,7 +13,7 @@ PUBLISHED_AT = timezone.make_aware(datetime.datetime(2025, 1, 6, 8, 0))
 DEMO_NOTE = "Example address and hours for this demo site."
 # As the contact page says: a family reading "Closed now" at night must not think no one
 # answers.
-MAIN_PHONE_NOTE = (" The phone number above is answered at any hour: if you are worried about "
+MAIN_PHONE_NOTE = (" Our number, {phone}, is answered at any hour: if you are worried about "
                    "your child while we are closed, call it and ask for the oncologist on call.")
 WEEKDAYS = range(5)
 
@@ -206,7 +206,8 @@ def load():
         location, _ = Location.objects.update_or_create(
             slug=data.pop("slug"),
             defaults={**data, "hours_note": DEMO_NOTE + " Closed on major holidays."
-                      + (MAIN_PHONE_NOTE if data.get("is_main") else ""),
+                      + (MAIN_PHONE_NOTE.format(phone=data["phone"]) if data.get("is_main")
+                         else ""),
                       "status": Location.Status.PUBLISHED, "publish_at": PUBLISHED_AT},
         )
         location.opening_hours.all().delete()

@@ -63,7 +63,7 @@ def test_the_three_locations(demo):
     # The contact page says the main number is answered at any hour: the main location's
     # page says so beside its "Closed now".
     main = Location.objects.get(is_main=True)
-    assert "answered at any hour" in main.hours_note
+    assert f"Our number, {main.phone}, is answered at any hour" in main.hours_note
     assert main.phone in Page.objects.get(slug="contact").body
     assert "answered at any hour" in Page.objects.get(slug="contact").body
 
