@@ -1,12 +1,14 @@
 from html import escape
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.utils import flatatt
 from django.utils.choices import BaseChoiceIterator
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
+from PIL import Image
 
 from portal.querysets import built_once
 from portal.templatetags.layout_tags import tel_url
@@ -26,9 +28,42 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
+class ImageField(forms.ImageField):
+    """Django's image field, saying plainly when a picture has too many pixels to be opened
+    safely (Pillow refuses to decode it) rather than that it is no valid image."""
+
+    def to_python(self, data):
+        try:
+            return super().to_python(data)
+        except ValidationError:
+            if data is not None and too_many_pixels(data):
+                raise ValidationError(
+                    "This image has too many pixels to be opened safely. Please upload one at "
+                    f"most {settings.MAX_IMAGE_SIDE} pixels on its longest side.",
+                    code="invalid_image") from None
+            raise
+
+
+def too_many_pixels(file):
+    """Whether Pillow refuses to open the image as too large to decode (it reads only the
+    header to tell)."""
+    position = file.tell() if hasattr(file, "tell") else 0
+    try:
+        file.seek(0)
+        with Image.open(file):
+            return False
+    except Image.DecompressionBombError:
+        return True
+    except Exception:  # not an image at all: Django's message stands
+        return False
+    finally:
+        file.seek(position)
+
+
 # Admin form fields for dates: the browser's date picker, and errors that name the format
-# (a year such as 20255 or a 30 February is refused with this message).
+# (a year such as 20255 or a 30 February is refused with this message). Images: ImageField.
 ADMIN_DATE_FIELDS = {
+    models.ImageField: {"form_class": ImageField},
     models.DateField: {
         "widget": DateInput,
         "error_messages": {"invalid": f"Enter a real date as {DATE_HELP}."},

@@ -1,6 +1,8 @@
 """The care sites admin: who may use it, image uploads, filters and search."""
 
 import re
+import struct
+import zlib
 from datetime import timedelta
 
 import pytest
@@ -199,6 +201,32 @@ def test_an_image_too_wide_is_refused(editor_client, media_root, settings):
     response = add(editor_client, image=image, image_alt="A quiet bedroom")
     assert "This image is 8x6 pixels." in image_errors(response)["image"][0]
     assert not CareSite.objects.exists()
+
+
+def huge_png_header(width, height):
+    """A PNG that says it is width x height pixels (its header only): what Pillow reads to
+    decide, before decoding, whether a picture is too large to open."""
+    def chunk(kind, body):
+        return (struct.pack(">I", len(body)) + kind + body
+                + struct.pack(">I", zlib.crc32(kind + body)))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b""))
+
+
+def test_an_image_of_too_many_pixels_is_refused_as_such(editor_client, media_root, settings):
+    image = SimpleUploadedFile("huge.png", huge_png_header(20_000, 20_000),
+                               content_type="image/png")
+    response = add(editor_client, image=image, image_alt="A huge picture")
+    message = image_errors(response)["image"][0]
+    assert "too many pixels to be opened safely" in message
+    assert f"at most {settings.MAX_IMAGE_SIDE} pixels" in message
+    assert not CareSite.objects.exists()
+    # A file that is no picture at all keeps Django's own message.
+    text = SimpleUploadedFile("note.png", b"not a picture", content_type="image/png")
+    assert "too many pixels" not in str(image_errors(add(editor_client, image=text,
+                                                         image_alt="A note")))
 
 
 def test_the_slug_locations_is_refused(editor_client, media_root):
