@@ -665,12 +665,14 @@ def find_postgresql(query, kind, offset, any_word=False):
         # through the full-text index).
         terms = ANY_TERMS
         word = "to_tsquery(%(config)s::regconfig, %(word_{0})s)"
+        # Each word's terms are parsed once, in `terms`, and read from there for each page.
         weights = "".join(
-            f", 1.0 / ln(2 + (SELECT count(*) FROM {table} counted"
+            f", {word.format(number)} AS t{number},"
+            f" 1.0 / ln(2 + (SELECT count(*) FROM {table} counted"
             f" WHERE counted.search_vector @@ {word.format(number)})) AS w{number}"
             for number in range(len(words)))
         coverage = " + " + " + ".join(
-            f"(document.search_vector @@ {word.format(number)})::int"
+            f"(document.search_vector @@ terms.t{number})::int"
             f" * (%(word_match)s + terms.w{number})" for number in range(len(words)))
     else:
         terms = f"{WEB_TERMS} || {PREFIX_TERMS}" if prefixes else WEB_TERMS
