@@ -46,7 +46,8 @@ class Topic(models.Model):
         errors = {}
         if self.name and others.filter(name__iexact=self.name.strip()).exists():
             errors["name"] = "Another topic has this name: subscribers could not tell them apart."
-        if self.slug and others.filter(slug__iexact=self.slug).exists():
+        # (The same address exactly is refused as not unique.)
+        if self.slug and others.filter(slug__iexact=self.slug).exclude(slug=self.slug).exists():
             errors["slug"] = "Another topic has this address, in other capitals."
         if errors:
             raise ValidationError(errors)
