@@ -109,11 +109,10 @@ class Condition(Publishable):
         first = slug.split("-", 1)[0]
         if not first:
             return None
-        names = (Synonym.objects.filter(condition__in=cls.objects.published(),
-                                        name__istartswith=first)
-                 .values_list("condition_id", "name"))
-        found = next((pk for pk, name in names if slugify(name) == slug.lower()), None)
-        return cls.objects.published().filter(pk=found).first() if found else None
+        names = Synonym.objects.filter(condition__in=cls.objects.published(),
+                                       name__istartswith=first).select_related("condition")
+        return next((synonym.condition for synonym in names
+                     if slugify(synonym.name) == slug.lower()), None)
 
     def clean(self):
         super().clean()

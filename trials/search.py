@@ -62,6 +62,10 @@ SEARCH_FIELDS = ("nct_id", "brief_title", "acronym", "official_title", "plain_su
                  "brief_summary", "registry_conditions", "keywords")
 
 
+# Words shorter than this must begin a word of the trial's text.
+WHOLE_WORD_BELOW = 5
+
+
 def trials_matching(queryset, query):
     """Trials of `queryset` in which every word of `query`, as typed or in its American
     spelling ("tumours", "tumors"), appears in one of SEARCH_FIELDS. A short word must begin
@@ -78,10 +82,6 @@ def trials_matching(queryset, query):
             for field in SEARCH_FIELDS for spelling in spellings(word)
         )))
     return queryset
-
-
-# Words shorter than this must begin a word of the trial's text.
-WHOLE_WORD_BELOW = 5
 
 
 def word_in(field, word, inside=False):
