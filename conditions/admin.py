@@ -241,4 +241,5 @@ class GlossaryTermAdmin(DraftAdminMixin, RevisionAdmin):
     list_filter = ["status"]
     search_fields = ["term", "other_forms", "definition"]
     prepopulated_fields = {"slug": ["term"]}
-    fields = ["term", "slug", "definition", "other_forms", ("status", "publish_at")]
+    fields = ["term", "slug", "definition", "other_forms",
+              ("status", "publish_at", "unpublish_at")]

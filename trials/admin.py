@@ -63,7 +63,7 @@ class TrialAdmin(VisibleChoicesMixin, RevisionAdmin):
     inlines = [OutcomeInline, InterventionInline, ContactInline]
     fieldsets = [
         (None, {"fields": ["nct_id", "brief_title", "official_title", "acronym",
-                           ("status", "publish_at")]}),
+                           ("status", "publish_at", "unpublish_at")]}),
         ("For families", {"fields": ["plain_summary", "conditions", "care_sites"]}),
         ("Registry record", {"fields": [
             ("overall_status", "last_known_status"), "why_stopped", "brief_summary", "phases",

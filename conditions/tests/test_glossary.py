@@ -136,6 +136,27 @@ def test_an_editor_adds_a_term_in_the_admin_and_it_is_kept_as_a_revision(editor_
     assert editor_client.get(reverse("admin:conditions_glossaryterm_changelist")).status_code == 200
 
 
+def test_a_term_taken_off_the_site_at_its_unpublish_time_is_no_longer_explained(
+        editor_client, client):
+    condition_with("Remission comes after treatment.")
+    form = {
+        "term": "Remission", "slug": "remission",
+        "definition": "When tests no longer find cancer.", "other_forms": "",
+        "status": "published", "publish_at_0": "2025-01-01", "publish_at_1": "08:00:00",
+        "unpublish_at_0": "2024-12-31", "unpublish_at_1": "08:00:00",
+    }
+    add_url = reverse("admin:conditions_glossaryterm_add")
+    refused = editor_client.post(add_url, form)
+    assert refused.status_code == 200
+    assert "Unpublishing must come after publishing." in refused.content.decode()
+    assert not GlossaryTerm.objects.exists()
+
+    form.update({"unpublish_at_0": "2025-06-01"})
+    assert editor_client.post(add_url, form).status_code == 302
+    assert GlossaryTerm.objects.get(slug="remission").unpublish_at is not None
+    assert 'id="term-remission"' not in client.get("/glossary/").content.decode()
+    assert marks(page(client)) == []
+
 def test_the_admin_refuses_a_clashing_form_and_saves_nothing(editor_client):
     term("Biopsy", other_forms="biopsies")
     response = editor_client.post(reverse("admin:conditions_glossaryterm_add"), {

@@ -1,5 +1,6 @@
 """The trials admin: coordinators keep only their own trials, on every path of the admin."""
 
+import datetime
 import html as htmllib
 import re
 from pathlib import Path
@@ -9,7 +10,9 @@ import reversion
 from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from reversion.models import Version
 
 from conditions.models import Condition
@@ -440,6 +443,34 @@ def test_coordinators_edit_their_own_trial_with_its_inlines(client_a, coordinato
     assert list(trial_a.coordinators.all()) == [coordinator_a]
     assert client_a.get(change_url(trial_a)).status_code == 200
 
+
+
+def test_coordinators_set_when_their_trial_leaves_the_site(client_a, trial_a):
+    """The unpublish time: kept, checked against the publish time, and obeyed in public."""
+    public = Client()
+    data = form_data(client_a.get(change_url(trial_a)), "trial_form", lists=True)
+    assert "unpublish_at_0" in data and "unpublish_at_1" in data
+    published = timezone.localtime(trial_a.publish_at)
+    before = published - datetime.timedelta(days=1)
+    data.update({"unpublish_at_0": [before.strftime("%Y-%m-%d")],
+                 "unpublish_at_1": [before.strftime("%H:%M:%S")]})
+    response = client_a.post(change_url(trial_a), data)
+    assert field_errors(response) == {
+        "unpublish_at": ["Unpublishing must come after publishing."]
+    }
+    trial_a.refresh_from_db()
+    assert trial_a.unpublish_at is None
+    assert public.get(trial_a.get_absolute_url()).status_code == 200
+
+    ended = timezone.localtime() - datetime.timedelta(minutes=1)
+    data.update({"unpublish_at_0": [ended.strftime("%Y-%m-%d")],
+                 "unpublish_at_1": [ended.strftime("%H:%M:%S")]})
+    response = client_a.post(change_url(trial_a), data)
+    assert response.status_code == 302, field_errors(response)
+    trial_a.refresh_from_db()
+    assert trial_a.unpublish_at == ended.replace(microsecond=0)
+    assert public.get(trial_a.get_absolute_url()).status_code == 404
+    assert trial_a.nct_id not in public.get(reverse("trials:trial-list")).content.decode()
 
 def test_coordinators_may_share_their_trial_and_stay_on_it(client_a, coordinator_a,
                                                            coordinator_b, trial_a):
