@@ -335,6 +335,18 @@ class SearchDocument(models.Model):
         return f"{self.kind}: {self.title}"
 
 
+
+class SearchWord(models.Model):
+    """One word of the search index's documents, from which "Did you mean" picks the
+    corrections of a misspelt search ("parkng" -> "parking"). Words are added as documents
+    are written and all written again by a rebuild; one that no live page holds any more is
+    never offered, as a correction is offered only when searching for it finds pages."""
+
+    word = models.CharField(max_length=40, unique=True)
+
+    def __str__(self):
+        return self.word
+
 OTHER_SEARCHES_LABEL = "(other searches, past the day's limit)"
 
 

@@ -34,6 +34,7 @@ from django.core.paginator import Paginator
 from django.core.signals import request_finished
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Case, Count, F, FloatField, Q, Value, When
+from django.db.models.functions import Length
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -41,7 +42,7 @@ from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
 from portal.apps import feature_modules
-from portal.models import Publishable, SearchDocument, SearchQueryStat
+from portal.models import Publishable, SearchDocument, SearchQueryStat, SearchWord
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 12
@@ -61,6 +62,11 @@ SUGGEST_CUTOFF = 0.75
 SUGGEST_CANDIDATES = 100  # documents whose names "Did you mean" compares (PostgreSQL)
 SUGGEST_SIMILARITY = 0.2  # their least trigram word similarity to the query
 SIMILARITY_THRESHOLD = "pg_trgm.word_similarity_threshold"  # the least the %> operator finds
+# "Did you mean" corrects words of letters only, this long, with one of the index's words
+# (SearchWord); PostgreSQL's trigram index picks this many candidates for each.
+CORRECTED_WORD = re.compile(r"[^\W\d_]{4,30}")
+WORD_CANDIDATES = 8
+MAX_WORD_CANDIDATES = 20_000  # words the simple search (SQLite) compares for one search
 logger = logging.getLogger(__name__)
 MAX_PENDING = 500  # different searches a process keeps before it writes their counts
 MAX_DAILY_SEARCHES = 10_000  # different searches counted apart on one day; the rest together
@@ -289,6 +295,16 @@ def update_vectors(documents):
                      search_vector=head + SearchVector("body", weight="C", config=CONFIG))
 
 
+def keep_words(documents, model=SearchWord, batch=5_000):
+    """Add the words of these documents to the words "Did you mean" corrects with."""
+    words = set()
+    for document in documents:
+        text = " ".join([document.title, document.names, document.summary, document.body])
+        words.update(word for word in map(str.casefold, CORRECTED_WORD.findall(text))
+                     if len(word) <= 40)
+    for chunk in batched(sorted(words), batch):
+        model.objects.bulk_create([model(word=word) for word in chunk], ignore_conflicts=True)
+
 def index(searchable, pks):
     """Write (or remove) the documents of these objects of one searchable."""
     pks = {pk for pk in pks if pk is not None}
@@ -309,6 +325,7 @@ def index(searchable, pks):
             SearchDocument.objects.bulk_create(documents)
             update_vectors(SearchDocument.objects.filter(content_type=content_type,
                                                          object_id__in=batch))
+            keep_words(documents)
 
 
 def reindex_passed(since, now):
@@ -336,6 +353,7 @@ def rebuild(batch=INDEX_BATCH):
     counts = {}
     with transaction.atomic():
         SearchDocument.objects.all().delete()
+        SearchWord.objects.all().delete()
         for searchable in searchables():
             content_type = ContentType.objects.get_for_model(searchable.model)
             objects = searchable.indexable().order_by("pk")
@@ -346,13 +364,16 @@ def rebuild(batch=INDEX_BATCH):
                     documents.append(document)
                 if len(documents) >= batch:
                     SearchDocument.objects.bulk_create(documents)
+                    keep_words(documents)
                     documents = []
             SearchDocument.objects.bulk_create(documents)
+            keep_words(documents)
             counts[searchable.kind] = SearchDocument.objects.filter(kind=searchable.kind).count()
         update_vectors(SearchDocument.objects.all())
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:  # fresh statistics for the query planner
             cursor.execute("ANALYZE portal_searchdocument")
+            cursor.execute("ANALYZE portal_searchword")
     return counts
 
 
@@ -815,9 +836,50 @@ def vocabulary(query):
     return [name for lines in names for name in lines.splitlines()]
 
 
+def close_words(words):
+    """{word: [words of the index like it, closest first]} for the words of a search that
+    "Did you mean" may correct, in one query. A word the index holds as it is comes first
+    in its own list."""
+    words = [word for word in dict.fromkeys(map(str.casefold, words))
+             if CORRECTED_WORD.fullmatch(word)]
+    if not words:
+        return {}
+    if connection.vendor == "postgresql":
+        # The trigram index finds the words at least pg_trgm.similarity_threshold alike
+        # (0.3 by default); the closest few of each are compared below.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT asked, near.word FROM unnest(%s::text[]) AS asked "
+                "CROSS JOIN LATERAL (SELECT word FROM portal_searchword WHERE word %% asked "
+                "ORDER BY word <-> asked, word LIMIT %s) AS near",
+                [words, WORD_CANDIDATES])
+            rows = cursor.fetchall()
+    else:
+        # The simple search reads the words that begin as one of the search's words do and
+        # are about as long (a bounded number), and compares them with difflib.
+        lengths = [len(word) for word in words]
+        read = list(
+            SearchWord.objects.annotate(length=Length("word"))
+            .filter(reduce(operator.or_, (Q(word__startswith=word[0]) for word in words)),
+                    length__gte=min(lengths) - 2, length__lte=max(lengths) + 2)
+            .order_by("word").values_list("word", flat=True)[:MAX_WORD_CANDIDATES])
+        rows = [(word, near) for word in words
+                for near in difflib.get_close_matches(word, read, n=WORD_CANDIDATES,
+                                                      cutoff=SUGGEST_CUTOFF)]
+    found = {}
+    for word, near in rows:
+        found.setdefault(word, []).append(near)
+    for word, near in found.items():
+        if word in near:
+            near.remove(word)
+            near.insert(0, word)
+    return found
+
+
 def suggestion(query):
     """A close title, other name or glossary term for a query that found nothing: the whole
-    query, else word by word. "" when nothing is close."""
+    query, else word by word, each word the index does not hold replaced by the closest
+    name's word or word of the pages ("parkng" -> "parking"). "" when nothing is close."""
     names = vocabulary(query)
     lowered = {name.lower(): name for name in names}
     close = difflib.get_close_matches(query.lower(), lowered, n=1, cutoff=SUGGEST_CUTOFF)
@@ -826,13 +888,26 @@ def suggestion(query):
     if close and stems_of(close[0]) != stems_of(query):
         return lowered[close[0]]
     words = {word.lower() for name in names for word in re.findall(r"\w+", name)}
+    indexed = close_words(query.split())
     suggested = []
     for word in query.split():
-        near = difflib.get_close_matches(word.lower(), words, n=1, cutoff=SUGGEST_CUTOFF)
+        near_words = indexed.get(word.casefold(), [])
+        if near_words[:1] == [word.casefold()]:  # a word of the pages: no misspelling
+            suggested.append(word)
+            continue
+        near = difflib.get_close_matches(word.lower(), words.union(near_words), n=1,
+                                         cutoff=SUGGEST_CUTOFF)
         suggested.append(near[0] if near and len(word) > 3 else word)
     changed = [a for a, b in zip(suggested, query.split(), strict=True)
                if stems_of(a) != stems_of(b)]
     return " ".join(suggested) if changed else ""
+
+
+def offered(query):
+    """The suggestion for a search when searching for it finds pages holding all of its
+    words (never one that would find nothing, or only some of its words); else ""."""
+    suggested = suggestion(query)
+    return suggested if suggested and find(suggested, widen=False)[0] else ""
 
 
 SUFFIXES = ("ing", "es", "ed", "s")

@@ -88,8 +88,9 @@ def search(request):
     found = site_search.results(page.object_list, query)
     all_count = sum(counts.values())
     destinations = named if not kind and page.number == 1 else []
-    suggestion = (site_search.suggestion(query)
-                  if query and not all_count and not destinations else "")
+    # "Did you mean" for a search that found nothing, or only pages with some of its words.
+    suggestion = (site_search.offered(query)
+                  if query and (not all_count or partial) and not destinations else "")
     if query and request.GET.get("page", "1") in ("", "1"):  # paging is not a new search
         # Counted after this request and each time the page is served from the cache.
         on_every_request(request, "portal.search.record", query,

@@ -16,7 +16,7 @@ from conditions.models import Condition
 from conditions.tests.factories import make_condition, make_section
 from portal import roles
 from portal import search as site_search
-from portal.models import OTHER_SEARCHES_LABEL, SearchDocument, SearchQueryStat
+from portal.models import OTHER_SEARCHES_LABEL, SearchDocument, SearchQueryStat, SearchWord
 from portal.tasks import refresh_search_for_schedule
 from portal.tests.support import active_content, staff_user
 from trials.models import Trial
@@ -749,6 +749,82 @@ def test_did_you_mean_still_corrects_a_word_beside_one_with_another_ending(clien
     for query in ["neuroblastomma trials", "trials neuroblastomma"]:
         assert "neuroblastoma" in site_search.suggestion(query).lower()
 
+
+@pytest.mark.parametrize(("query", "offered"), [
+    ("parkng", "parking"),  # a word of the locations' parking notes, in no name
+    ("nausia", "nausea"),  # a side effect in the condition pages' text
+    ("surgury", "surgery"),
+])
+def test_did_you_mean_corrects_a_word_of_the_pages_text(client, demo, query, offered):
+    html = page(client, query)
+    assert f"Nothing matches “{query}”." in html
+    assert f'Did you mean <a href="?q={offered}">{offered}</a>?' in html
+    assert "Nothing matches" not in page(client, offered)
+
+
+def test_did_you_mean_when_no_page_holds_every_word(client, demo):
+    # One misspelt word of two: the pages with the other are listed, and the spelling that
+    # finds pages with both is offered.
+    html = page(client, "side efects")
+    assert "No page has all the words of “side efects”." in html
+    assert result_links(html)
+    assert 'Did you mean <a href="?q=side%20effects">side effects</a>?' in html
+    # Correctly spelt words that no page holds together: nothing to offer.
+    html = page(client, "need a spanish interpreter")
+    assert "No page has all the words of" in html
+    assert "Did you mean" not in html
+
+
+def test_a_word_the_pages_hold_is_never_corrected(client, demo):
+    # "recovery" is in no page: corrected; "surgery" is, and stays as typed.
+    offered = site_search.suggestion("surgery recovry")
+    assert offered.split()[0] == "surgery"
+    assert site_search.close_words(["surgery"])["surgery"][0] == "surgery"
+
+
+def test_did_you_mean_offers_words_of_live_pages_only(client):
+    make_condition(name="Neuroblastoma")
+    future = timezone.now() + datetime.timedelta(days=3)
+    hidden = make_condition(slug="hidden", name="Hidden", publish_at=future)
+    make_section(hidden, body="The xylophagous beetle.")
+    # The scheduled page's words are kept for when it goes live ...
+    assert site_search.close_words(["xylophagus"]) == {"xylophagus": ["xylophagous"]}
+    # ... but are not offered before: searching for them would find nothing.
+    assert "Did you mean" not in page(client, "xylophagus")
+    assert site_search.offered("xylophagus") == ""
+    # A word no page holds any more (its page deleted) is not offered either.
+    live = make_condition(slug="live", name="Live")
+    make_section(live, body="A marimba.")
+    assert site_search.offered("marimbba") == "marimba"
+    live.delete()
+    assert site_search.close_words(["marimbba"]) == {"marimbba": ["marimba"]}
+    assert site_search.offered("marimbba") == ""
+
+
+def test_the_words_are_kept_as_pages_are_saved_and_written_again_by_a_rebuild(client):
+    condition = make_condition(name="Neuroblastoma")
+    section = make_section(condition, body="Children may need a glockenspiel.")
+    assert "Did you mean <a href=\"?q=glockenspiel\">" in page(client, "glockenspeil")
+    section.body = "Children may need a harmonica."
+    section.save()
+    assert "Did you mean <a href=\"?q=harmonica\">" in page(client, "harmonicca")
+    assert SearchWord.objects.filter(word="glockenspiel").exists()  # kept until a rebuild
+    site_search.rebuild()
+    assert not SearchWord.objects.filter(word="glockenspiel").exists()
+    assert SearchWord.objects.filter(word="harmonica").exists()
+
+
+def test_did_you_mean_reads_the_words_in_one_query_however_many_the_search_has(client):
+    make_section(make_condition(name="Neuroblastoma"), body="Parking is free.")
+
+    def lookups(query):
+        with CaptureQueriesContext(connection) as captured:
+            site_search.close_words(query.split())
+        return len(captured.captured_queries)
+
+    assert lookups("parkng") == 1
+    assert lookups("parkng freee nausia vomitting tiredness " * 2) == 1
+    assert lookups("12 a") == 0  # nothing to correct: no query
 
 def test_a_question_finds_what_its_words_without_the_common_ones_find(client, demo):
     asked = result_links(page(client, "What is a clinical trial?"))

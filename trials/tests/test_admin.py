@@ -449,7 +449,8 @@ def test_coordinators_set_when_their_trial_leaves_the_site(client_a, trial_a):
     """The unpublish time: kept, checked against the publish time, and obeyed in public."""
     public = Client()
     data = form_data(client_a.get(change_url(trial_a)), "trial_form", lists=True)
-    assert "unpublish_at_0" in data and "unpublish_at_1" in data
+    assert "unpublish_at_0" in data
+    assert "unpublish_at_1" in data
     published = timezone.localtime(trial_a.publish_at)
     before = published - datetime.timedelta(days=1)
     data.update({"unpublish_at_0": [before.strftime("%Y-%m-%d")],
