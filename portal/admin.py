@@ -9,10 +9,12 @@ from portal.models import (
     Draft,
     ReviewerProfile,
     ScheduledJob,
+    SearchPromotion,
     SearchQueryStat,
 )
 from portal.publishing import publish_due_drafts, with_draft_applied
-from portal.search import MAX_DAILY_SEARCHES, OTHER_SEARCHES
+from portal.revisions import RevisionAdmin
+from portal.search import MAX_DAILY_SEARCHES, OTHER_SEARCHES, promoted
 
 
 @admin.register(ScheduledJob)
@@ -151,6 +153,9 @@ class SearchQueryStatAdmin(ReadOnlyAdmin):
             response.context_data["other_searches"] = others["searches"]
             response.context_data["daily_limit"] = f"{MAX_DAILY_SEARCHES:,}"
             response.context_data["other_label"] = OTHER_SEARCHES_LABEL
+            if request.user.has_perm("portal.add_searchpromotion"):
+                response.context_data["promotion_add_url"] = reverse(
+                    "admin:portal_searchpromotion_add")
         return response
 
     @admin.display(description="search", ordering="query")
@@ -160,3 +165,18 @@ class SearchQueryStatAdmin(ReadOnlyAdmin):
     @admin.display(description="results found", ordering="results")
     def results_found(self, obj):
         return obj.results if obj.query else "\u2014"
+
+
+@admin.register(SearchPromotion)
+class SearchPromotionAdmin(RevisionAdmin):
+    """Pages offered above the results of a search, for what families type that the pages
+    do not say in their words (from "Searches that found nothing")."""
+
+    list_display = ["query", "title", "url", "order", "shown"]
+    search_fields = ["query", "title", "url"]
+    fields = ["query", "url", "title", "summary", "order"]
+
+    @admin.display(boolean=True, description="shown now")
+    def shown(self, obj):
+        # The few promotions of one search are read again: a list of them stays short.
+        return any(offer.pk == obj.pk for offer in promoted(obj.query))

@@ -116,8 +116,9 @@ def content_changed(**kwargs):
 
 
 def content_models():
-    """The models of the feature apps whose rows appear on public pages: all of them except
-    those that say otherwise with `page_content = False` (e.g. newsletter subscribers)."""
+    """The models whose rows appear on public pages: those of the feature apps except the
+    ones that say otherwise with `page_content = False` (e.g. newsletter subscribers), and
+    those of the base layer that say so with `page_content = True` (search promotions)."""
     found = []
     for app_name in settings.FEATURE_APPS:
         app_config = apps.get_app_config(app_name.rpartition(".")[2])
@@ -125,6 +126,9 @@ def content_models():
             owner = model._meta.auto_created or model  # a many-to-many's table: its model
             if getattr(owner, "page_content", True):
                 found.append(model)
+    # The base layer's own models that public pages show say so (`page_content = True`).
+    found += [model for model in apps.get_app_config("portal").get_models()
+              if getattr(model, "page_content", False)]
     return found
 
 

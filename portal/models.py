@@ -1,6 +1,7 @@
 import re
 import uuid
 
+import reversion
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -347,6 +348,59 @@ class SearchWord(models.Model):
     def __str__(self):
         return self.word
 
+
+class SearchPromotion(models.Model):
+    """A page editors offer above the results of a search, for words the pages do not hold
+    as families type them ("prognosis" -> the outlook part of a condition page). Shown only
+    while the page is live; at most three for one search (portal.search.promoted)."""
+
+    page_content = True  # shown on the search page: a change renders it afresh
+
+    query = models.CharField(
+        "search", max_length=100,
+        help_text="The words families type, e.g. “prognosis”. Capitals, punctuation, word "
+                  "order, common words such as “what is the” and endings such as -s make no "
+                  "difference: “What is the prognosis?” is the same search.")
+    url = models.CharField(
+        "page address", max_length=500,
+        help_text="The address of a published page of this site without its domain, e.g. "
+                  "/conditions/neuroblastoma/, with a part's anchor if you like "
+                  "(/conditions/neuroblastoma/#treatment), or one of the site's own lists, "
+                  "such as /trials/.")
+    title = models.CharField(max_length=200, blank=True,
+                             help_text="Left empty: the page's own title.")
+    summary = models.CharField(max_length=300, blank=True,
+                               help_text="One sentence on what families find there.")
+    order = models.PositiveSmallIntegerField(
+        default=0, help_text="Pages offered for the same search are listed lowest first.")
+    # Derived on save (portal.search): the words as searches are matched, and the address
+    # without its anchor, as the search index writes it.
+    words = models.CharField(max_length=200, editable=False, db_index=True)
+    path = models.CharField(max_length=500, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["query", "order", "pk"]
+        verbose_name = "page offered for a search"
+        verbose_name_plural = "pages offered for searches"
+        constraints = [models.UniqueConstraint(fields=["words", "path"],
+                                               name="unique_search_promotion")]
+
+    def __str__(self):
+        return f"“{self.query}”: {self.title or self.url}"
+
+    def save(self, *args, **kwargs):
+        from portal.search import promotion_key
+
+        self.words = promotion_key(self.query)
+        self.path = self.url.partition("#")[0]
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        from portal.search import check_promotion
+
+        check_promotion(self)
+
 OTHER_SEARCHES_LABEL = "(other searches, past the day's limit)"
 
 
@@ -373,3 +427,6 @@ class SearchQueryStat(models.Model):
 
     def __str__(self):
         return f"{self.query or OTHER_SEARCHES_LABEL} ({self.day})"
+
+
+reversion.register(SearchPromotion)

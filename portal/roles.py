@@ -23,7 +23,8 @@ ROLE_PERMISSIONS = {
     CONTENT_EDITORS: {
         "conditions": "__all__", "care_sites": "__all__", "pages": "__all__",
         "portal": {"draft": ["view", "change"], "reviewstep": ["view"],
-                   "reviewerprofile": ["view"], "searchquerystat": ["view"]},
+                   "reviewerprofile": ["view"], "searchquerystat": ["view"],
+                   "searchpromotion": ["add", "change", "delete", "view"]},
     },
     # Reviewers read and correct what they review; publishing condition pages and stories is
     # theirs alone (approve_draft).

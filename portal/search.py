@@ -33,7 +33,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.core.signals import request_finished
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Case, Count, F, FloatField, Q, Value, When
+from django.db.models import Case, Count, Exists, F, FloatField, OuterRef, Q, Value, When
 from django.db.models.functions import Length
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.urls import NoReverseMatch, reverse
@@ -42,7 +42,13 @@ from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
 from portal.apps import feature_modules
-from portal.models import Publishable, SearchDocument, SearchQueryStat, SearchWord
+from portal.models import (
+    Publishable,
+    SearchDocument,
+    SearchPromotion,
+    SearchQueryStat,
+    SearchWord,
+)
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 12
@@ -226,6 +232,67 @@ def destinations_for(query):
     return [destination for destination in destinations()
             if wanted <= destination.stems][:MAX_DESTINATIONS]
 
+
+# Pages editors offer for a search (SearchPromotion) -----------------------------------------
+
+MAX_ANCHORS_NAMED = 12  # a part's anchor that is not the page's: this many of its own are named
+
+
+def promotion_key(query):
+    """The words of a search as promotions match them: their stems but common words, each
+    once, in order ("What is the prognosis?" and "prognosis" -> "prognosi")."""
+    words = without_stop_words(re.findall(r"\w+", query))
+    return " ".join(sorted({stem(word) for word in words}))[:200]
+
+
+def check_promotion(promotion):
+    """Validate a SearchPromotion (its model's clean): raises ValidationError naming the
+    field. Fills in an empty title with the page's own."""
+    from django.core.exceptions import ValidationError
+
+    if not promotion_key(promotion.query or ""):
+        raise ValidationError({"query": "Type the words of the search, e.g. “prognosis”."})
+    url = (promotion.url or "").strip()
+    path, _, anchor = url.partition("#")
+    if not path.startswith("/") or path.startswith("//") or "?" in path:
+        raise ValidationError({"url": "Use the address of a page of this site without its "
+                                      "domain or anything after “?”, e.g. "
+                                      "/conditions/neuroblastoma/."})
+    promotion.url = url
+    listed = {destination.url: destination for destination in destinations()}
+    document = SearchDocument.objects.filter(url=path).only("title", "parts").first()
+    if document is None and path not in listed:
+        raise ValidationError({"url": f"No published page of this site has the address "
+                                      f"{path}. Open the page on the site and copy its "
+                                      "address from the part that begins with a slash."})
+    if anchor:
+        anchors = [part[0] for part in document.parts if part[0]] if document else []
+        if anchor not in anchors:
+            named = ", ".join(f"#{name}" for name in anchors[:MAX_ANCHORS_NAMED])
+            parts = f" Its parts: {named}." if named else " It has no parts to link to."
+            raise ValidationError({"url": f"The page has no part “#{anchor}”.{parts}"})
+    if not promotion.title.strip():
+        promotion.title = document.title if document else listed[path].title
+    offered = (SearchPromotion.objects.filter(words=promotion_key(promotion.query))
+               .exclude(pk=promotion.pk))
+    if offered.filter(path=path).exists():
+        raise ValidationError({"url": "This search already offers this page."})
+    if offered.count() >= MAX_DESTINATIONS:
+        raise ValidationError({"query": f"This search offers {MAX_DESTINATIONS} pages "
+                                        "already, the most it shows: change or delete one."})
+
+
+def promoted(query):
+    """The pages editors offer for this search whose pages are live (at most three), in
+    their order: one query."""
+    key = promotion_key(query)
+    if not key:
+        return []
+    listed = [destination.url for destination in destinations()]
+    live = SearchDocument.objects.live().filter(url=OuterRef("path"))
+    return list(SearchPromotion.objects.filter(words=key)
+                .filter(Q(Exists(live)) | Q(path__in=listed))
+                .order_by("order", "pk")[:MAX_DESTINATIONS])
 
 # Writing documents -----------------------------------------------------------------------
 

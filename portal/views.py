@@ -81,7 +81,9 @@ def search(request):
     # The site's own lists and forms that the words name ("newsletter"), above the results:
     # a search they answer, or for an NCT number, is not widened to pages holding only some
     # of its words.
-    named = site_search.destinations_for(query) if query else []
+    # Pages editors offer for these words come first.
+    named = (site_search.promoted(query) + site_search.destinations_for(query)
+             if query else [])[:site_search.MAX_DESTINATIONS]
     counts, page, partial = site_search.find(query, kind, page_number(request.GET.get("page")),
                                              widen=not named and not number)
     paginator = page.paginator

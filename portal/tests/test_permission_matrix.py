@@ -28,7 +28,7 @@ from newsletter.tests.factories import make_topic
 from pages.models import Page
 from pages.tests.factories import make_notice, make_page
 from portal import roles
-from portal.models import Draft, ReviewerProfile, ScheduledJob, SearchQueryStat
+from portal.models import Draft, ReviewerProfile, ScheduledJob, SearchPromotion, SearchQueryStat
 from portal.tests.support import staff_user, superuser
 from trials.models import ImportJob, RefreshRun, RegistryChange
 from trials.tests.factories import make_trial, nct
@@ -94,6 +94,8 @@ SAMPLES = {
     "newsletter.topic": lambda: make_topic(),
     "newsletter.subscriber": lambda: Subscriber.objects.create(email="sam@example.org"),
     "portal.scheduledjob": lambda: ScheduledJob.objects.create(name="sample-job"),
+    "portal.searchpromotion": lambda: SearchPromotion.objects.create(
+        query="prognosis", url="/trials/", title="Clinical trials"),
     "portal.searchquerystat": lambda: SearchQueryStat.objects.create(
         query="neuroblastoma", day=timezone.localdate(), count=3, results=12),
     "django_tasks_database.dbtaskresult": lambda: DBTaskResult.objects.create(

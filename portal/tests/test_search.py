@@ -1088,10 +1088,10 @@ def test_a_search_runs_the_same_queries_for_few_or_many_documents(
     settings.PAGE_CACHE = False  # the search itself, not a page served from the cache
     make_condition(slug="lymphoma-0", name="Lymphoma 0")
     page(client, "lymphoma")  # counted once, so the next searches only update the count
-    # The page's own queries (the layout's), then the search (one statement; on SQLite two:
-    # counts by type, then the page) and the statistics (the day's number of different
-    # searches, then the count written).
-    expected = search_queries(client, "") + (3 if on_postgresql() else 4)
+    # The page's own queries (the layout's), then the pages editors offer for the words,
+    # the search (one statement; on SQLite two: counts by type, then the page) and the
+    # statistics (the day's number of different searches, then the count written).
+    expected = search_queries(client, "") + (4 if on_postgresql() else 5)
     with django_assert_num_queries(expected):
         page(client, "lymphoma")
     for i in range(1, 60):
