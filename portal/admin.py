@@ -14,7 +14,7 @@ from portal.models import (
 )
 from portal.publishing import publish_due_drafts, with_draft_applied
 from portal.revisions import RevisionAdmin
-from portal.search import MAX_DAILY_SEARCHES, OTHER_SEARCHES, promoted
+from portal.search import MAX_DAILY_SEARCHES, OTHER_SEARCHES, PERSONAL_SEARCH, with_shown
 
 
 @admin.register(ScheduledJob)
@@ -156,6 +156,7 @@ class SearchQueryStatAdmin(ReadOnlyAdmin):
             if request.user.has_perm("portal.add_searchpromotion"):
                 response.context_data["promotion_add_url"] = reverse(
                     "admin:portal_searchpromotion_add")
+                response.context_data["personal_search"] = PERSONAL_SEARCH
         return response
 
     @admin.display(description="search", ordering="query")
@@ -176,7 +177,10 @@ class SearchPromotionAdmin(RevisionAdmin):
     search_fields = ["query", "title", "url"]
     fields = ["query", "url", "title", "summary", "order"]
 
-    @admin.display(boolean=True, description="shown now")
+    def get_queryset(self, request):
+        return with_shown(super().get_queryset(request))
+
+    @admin.display(boolean=True, description="shown now", ordering="shown")
     def shown(self, obj):
-        # The few promotions of one search are read again: a list of them stays short.
-        return any(offer.pk == obj.pk for offer in promoted(obj.query))
+        """Whether the page is live now: a promotion of a page taken down waits."""
+        return obj.shown

@@ -368,7 +368,7 @@ class SearchPromotion(models.Model):
                   "(/conditions/neuroblastoma/#treatment), or one of the site's own lists, "
                   "such as /trials/.")
     title = models.CharField(max_length=200, blank=True,
-                             help_text="Left empty: the page's own title.")
+                             help_text="Left empty: the page's own title, as it is then.")
     summary = models.CharField(max_length=300, blank=True,
                                help_text="One sentence on what families find there.")
     order = models.PositiveSmallIntegerField(
@@ -390,10 +390,10 @@ class SearchPromotion(models.Model):
         return f"“{self.query}”: {self.title or self.url}"
 
     def save(self, *args, **kwargs):
-        from portal.search import promotion_key
+        from portal.search import promotion_key, promotion_path
 
         self.words = promotion_key(self.query)
-        self.path = self.url.partition("#")[0]
+        self.path = promotion_path(self.url)
         super().save(*args, **kwargs)
 
     def clean(self):

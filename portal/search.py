@@ -33,7 +33,20 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.core.signals import request_finished
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Case, Count, Exists, F, FloatField, OuterRef, Q, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Length
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.urls import NoReverseMatch, reverse
@@ -70,8 +83,9 @@ SUGGEST_SIMILARITY = 0.2  # their least trigram word similarity to the query
 SIMILARITY_THRESHOLD = "pg_trgm.word_similarity_threshold"  # the least the %> operator finds
 # "Did you mean" corrects words of letters only, this long, with one of the index's words
 # (SearchWord); PostgreSQL's trigram index picks this many candidates for each.
-CORRECTED_WORD = re.compile(r"[^\W\d_]{4,30}")
+CORRECTED_WORD = re.compile(r"(?<!\w)[^\W\d_]{4,30}(?!\w)")  # whole words only
 WORD_CANDIDATES = 8
+MAX_CORRECTED_WORDS = 6  # words of one search looked up for corrections
 MAX_WORD_CANDIDATES = 20_000  # words the simple search (SQLite) compares for one search
 logger = logging.getLogger(__name__)
 MAX_PENDING = 500  # different searches a process keeps before it writes their counts
@@ -240,18 +254,31 @@ MAX_ANCHORS_NAMED = 12  # a part's anchor that is not the page's: this many of i
 
 def promotion_key(query):
     """The words of a search as promotions match them: their stems but common words, each
-    once, in order ("What is the prognosis?" and "prognosis" -> "prognosi")."""
+    once, in order ("What is the prognosis?" and "prognosis" -> "prognosi"). "" for a search
+    that leaves words out ("prognosis -neuroblastoma"): no page is offered for it."""
+    if unwanted_words(query):
+        return ""
     words = without_stop_words(re.findall(r"\w+", query))
     return " ".join(sorted({stem(word) for word in words}))[:200]
 
 
+def promotion_path(url):
+    """The address of a promotion's page as the search index writes it: the whole address
+    when a document has it (a glossary term's, "/glossary/#term-biopsy"), else the address
+    without its anchor."""
+    if "#" in url and SearchDocument.objects.filter(url=url).exists():
+        return url
+    return url.partition("#")[0]
+
+
 def check_promotion(promotion):
     """Validate a SearchPromotion (its model's clean): raises ValidationError naming the
-    field. Fills in an empty title with the page's own."""
+    field."""
     from django.core.exceptions import ValidationError
 
     if not promotion_key(promotion.query or ""):
-        raise ValidationError({"query": "Type the words of the search, e.g. “prognosis”."})
+        raise ValidationError({"query": "Type the words of the search, e.g. “prognosis”, "
+                                        "without words to leave out (a minus before them)."})
     url = (promotion.url or "").strip()
     path, _, anchor = url.partition("#")
     if not path.startswith("/") or path.startswith("//") or "?" in path:
@@ -259,40 +286,61 @@ def check_promotion(promotion):
                                       "domain or anything after “?”, e.g. "
                                       "/conditions/neuroblastoma/."})
     promotion.url = url
-    listed = {destination.url: destination for destination in destinations()}
-    document = SearchDocument.objects.filter(url=path).only("title", "parts").first()
+    listed = {destination.url for destination in destinations()}
+    document = (SearchDocument.objects.filter(url__in=[url, path]).only("url", "parts")
+                .order_by("-url").first())  # the whole address first: a glossary term's
     if document is None and path not in listed:
         raise ValidationError({"url": f"No published page of this site has the address "
                                       f"{path}. Open the page on the site and copy its "
                                       "address from the part that begins with a slash."})
-    if anchor:
+    if anchor and (document is None or document.url != url):
         anchors = [part[0] for part in document.parts if part[0]] if document else []
         if anchor not in anchors:
             named = ", ".join(f"#{name}" for name in anchors[:MAX_ANCHORS_NAMED])
             parts = f" Its parts: {named}." if named else " It has no parts to link to."
             raise ValidationError({"url": f"The page has no part “#{anchor}”.{parts}"})
-    if not promotion.title.strip():
-        promotion.title = document.title if document else listed[path].title
     offered = (SearchPromotion.objects.filter(words=promotion_key(promotion.query))
                .exclude(pk=promotion.pk))
-    if offered.filter(path=path).exists():
+    if offered.filter(path=promotion_path(url)).exists():
         raise ValidationError({"url": "This search already offers this page."})
     if offered.count() >= MAX_DESTINATIONS:
         raise ValidationError({"query": f"This search offers {MAX_DESTINATIONS} pages "
                                         "already, the most it shows: change or delete one."})
 
 
+@dataclass(frozen=True)
+class Offer:
+    """A page offered above the results: what the search page shows of a promotion."""
+
+    title: str
+    url: str
+    summary: str
+
+
+def with_shown(promotions):
+    """Promotions with `shown`: whether their page is live now (or is one of the site's own
+    lists), and `page_title`, the live page's own title."""
+    listed = [destination.url for destination in destinations()]
+    live = SearchDocument.objects.live().filter(url=OuterRef("path"))
+    return promotions.annotate(
+        shown=ExpressionWrapper(Q(Exists(live)) | Q(path__in=listed),
+                                output_field=BooleanField()),
+        page_title=Subquery(live.values("title")[:1]),
+    )
+
+
 def promoted(query):
     """The pages editors offer for this search whose pages are live (at most three), in
-    their order: one query."""
+    their order, each with the page's own title unless given another: one query."""
     key = promotion_key(query)
     if not key:
         return []
-    listed = [destination.url for destination in destinations()]
-    live = SearchDocument.objects.live().filter(url=OuterRef("path"))
-    return list(SearchPromotion.objects.filter(words=key)
-                .filter(Q(Exists(live)) | Q(path__in=listed))
-                .order_by("order", "pk")[:MAX_DESTINATIONS])
+    titles = {destination.url: destination.title for destination in destinations()}
+    found = (with_shown(SearchPromotion.objects.filter(words=key)).filter(shown=True)
+             .order_by("order", "pk")[:MAX_DESTINATIONS])
+    return [Offer(title=promotion.title or promotion.page_title or titles.get(promotion.path, ""),
+                  url=promotion.url, summary=promotion.summary)
+            for promotion in found]
 
 # Writing documents -----------------------------------------------------------------------
 
@@ -363,14 +411,31 @@ def update_vectors(documents):
 
 
 def keep_words(documents, model=SearchWord, batch=5_000):
-    """Add the words of these documents to the words "Did you mean" corrects with."""
+    """Add the words of those of these documents the public sees now to the words "Did you
+    mean" corrects with. A scheduled page's words are added when it goes live
+    (reindex_passed); rebuild_words drops each night the words no live page holds any
+    more (of pages since changed, unpublished or deleted)."""
+    now = timezone.now()
     words = set()
     for document in documents:
+        if document.publish_at > now or (document.unpublish_at is not None
+                                          and document.unpublish_at <= now):
+            continue
         text = " ".join([document.title, document.names, document.summary, document.body])
         words.update(word for word in map(str.casefold, CORRECTED_WORD.findall(text))
                      if len(word) <= 40)
     for chunk in batched(sorted(words), batch):
         model.objects.bulk_create([model(word=word) for word in chunk], ignore_conflicts=True)
+
+
+def rebuild_words():
+    """The words of the live documents only, written again; returns how many."""
+    with transaction.atomic():
+        SearchWord.objects.all().delete()
+        keep_words(SearchDocument.objects.live()
+                   .only("title", "names", "summary", "body", "publish_at", "unpublish_at")
+                   .iterator(chunk_size=INDEX_BATCH))
+    return SearchWord.objects.count()
 
 def index(searchable, pks):
     """Write (or remove) the documents of these objects of one searchable."""
@@ -412,6 +477,8 @@ def reindex_passed(since, now):
                                .filter(**{f"{lookup}__in": passed}).values_list("pk", flat=True))
         index(searchable, owners_)
         written += len(owners_)
+    # Pages that went live in the window: their words may now be offered by "Did you mean".
+    keep_words(SearchDocument.objects.filter(publish_at__gt=since, publish_at__lte=now))
     return written
 
 
@@ -908,12 +975,12 @@ def close_words(words):
     "Did you mean" may correct, in one query. A word the index holds as it is comes first
     in its own list."""
     words = [word for word in dict.fromkeys(map(str.casefold, words))
-             if CORRECTED_WORD.fullmatch(word)]
+             if CORRECTED_WORD.fullmatch(word)][:MAX_CORRECTED_WORDS]
     if not words:
         return {}
     if connection.vendor == "postgresql":
-        # The trigram index finds the words at least pg_trgm.similarity_threshold alike
-        # (0.3 by default); the closest few of each are compared below.
+        # The trigram index (GiST) reads the closest words first and stops after the few
+        # wanted; they are at least pg_trgm.similarity_threshold alike (0.3 by default).
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT asked, near.word FROM unnest(%s::text[]) AS asked "
@@ -949,23 +1016,30 @@ def suggestion(query):
     name's word or word of the pages ("parkng" -> "parking"). "" when nothing is close."""
     names = vocabulary(query)
     lowered = {name.lower(): name for name in names}
+    # A name as many words long as the query: "neuroblastomma trials" keeps its "trials".
+    lowered = {lower: name for lower, name in lowered.items()
+               if len(lower.split()) == len(query.split())}
     close = difflib.get_close_matches(query.lower(), lowered, n=1, cutoff=SUGGEST_CUTOFF)
     # Never the query again, in other capitals or other endings of its words ("open trial"
     # for "open trials"): the search has looked for those already.
     if close and stems_of(close[0]) != stems_of(query):
         return lowered[close[0]]
     words = {word.lower() for name in names for word in re.findall(r"\w+", name)}
-    indexed = close_words(query.split())
+    typed = query.split()
+    cores = [word.strip(PUNCTUATION) for word in typed]  # "nausia?" -> "nausia"
+    indexed = close_words(cores)
     suggested = []
-    for word in query.split():
-        near_words = indexed.get(word.casefold(), [])
-        if near_words[:1] == [word.casefold()]:  # a word of the pages: no misspelling
+    for word, core in zip(typed, cores, strict=True):
+        near_words = indexed.get(core.casefold(), [])
+        if not core or near_words[:1] == [core.casefold()]:  # a word of the pages
             suggested.append(word)
             continue
-        near = difflib.get_close_matches(word.lower(), words.union(near_words), n=1,
+        near = difflib.get_close_matches(core.lower(), words.union(near_words), n=1,
                                          cutoff=SUGGEST_CUTOFF)
-        suggested.append(near[0] if near and len(word) > 3 else word)
-    changed = [a for a, b in zip(suggested, query.split(), strict=True)
+        start = word.find(core)
+        suggested.append(word[:start] + near[0] + word[start + len(core):]
+                         if near and len(core) > 3 else word)
+    changed = [a for a, b in zip(suggested, typed, strict=True)
                if stems_of(a) != stems_of(b)]
     return " ".join(suggested) if changed else ""
 

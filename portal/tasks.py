@@ -55,9 +55,19 @@ def forget_old_searches():
     return {"deleted": deleted}
 
 
+@task()
+def forget_removed_words():
+    """"Did you mean" offers only words of live pages: the words of pages changed,
+    unpublished or deleted since are dropped each night (portal.search.rebuild_words)."""
+    from portal.search import rebuild_words
+
+    return {"words": rebuild_words()}
+
+
 SCHEDULE = [
     Job("clear expired sessions", clear_expired_sessions, daily_at=3),
     Job("forget old searches", forget_old_searches, daily_at=3),
+    Job("search: words of removed pages", forget_removed_words, daily_at=3),
     Job("publish approved changes", publish_approved_changes,
         interval=datetime.timedelta(minutes=5)),
     Job("search: scheduled publishing", refresh_search_for_schedule,

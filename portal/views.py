@@ -82,8 +82,12 @@ def search(request):
     # a search they answer, or for an NCT number, is not widened to pages holding only some
     # of its words.
     # Pages editors offer for these words come first.
-    named = (site_search.promoted(query) + site_search.destinations_for(query)
-             if query else [])[:site_search.MAX_DESTINATIONS]
+    named = site_search.promoted(query) if query else []
+    offered_urls = {offer.url for offer in named}
+    named += [destination for destination in
+              (site_search.destinations_for(query) if query else [])
+              if destination.url not in offered_urls]
+    named = named[:site_search.MAX_DESTINATIONS]
     counts, page, partial = site_search.find(query, kind, page_number(request.GET.get("page")),
                                              widen=not named and not number)
     paginator = page.paginator

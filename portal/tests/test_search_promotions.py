@@ -14,7 +14,7 @@ from django.utils import timezone
 from conditions.models import Condition
 from portal import roles
 from portal import search as site_search
-from portal.models import SearchPromotion, SearchQueryStat
+from portal.models import SearchDocument, SearchPromotion, SearchQueryStat
 from portal.tests.support import form_data, staff_user
 
 pytestmark = pytest.mark.django_db
@@ -61,8 +61,7 @@ def test_an_editor_offers_a_page_for_words_the_pages_do_not_hold(public, editor_
     assert "Nothing matches “prognosis”." in search(public, "prognosis")
     response = add(editor_client, summary="How children with neuroblastoma do over time.")
     assert response.status_code == 302, errors(response)
-    promotion = SearchPromotion.objects.get()
-    assert promotion.title == "Neuroblastoma"  # the page's own, as none was typed
+    assert SearchPromotion.objects.get().title == ""  # the page's own is shown
     # Found however families type it: capitals, punctuation, common words.
     for typed in ["prognosis", "What is the PROGNOSIS?", "prognosis."]:
         html = search(public, typed)
@@ -179,3 +178,48 @@ def test_promotions_are_matched_in_one_query(demo, django_assert_num_queries):
         assert site_search.promoted("prognosis") == []
     with django_assert_num_queries(0):
         assert site_search.promoted("?!") == []
+
+
+def test_a_search_that_leaves_words_out_is_offered_nothing(public, editor_client, demo):
+    assert add(editor_client).status_code == 302
+    assert offered(search(public, "prognosis -neuroblastoma")) == []
+    assert errors(add(editor_client, query="prognosis -wilms"))["query"] == [
+        "Type the words of the search, e.g. “prognosis”, without words to leave out (a "
+        "minus before them)."]
+
+
+def test_a_list_of_the_site_offered_for_its_own_words_is_listed_once(public, editor_client,
+                                                                    demo):
+    response = add(editor_client, query="newsletter", url="/newsletter/",
+                   summary="News from the program, by email.")
+    assert response.status_code == 302, errors(response)
+    html = search(public, "newsletter")
+    assert offered(html) == [("/newsletter/", "Newsletter")]
+    assert "News from the program, by email." in html
+    # Counted once among what the search found.
+    results = html.count('<h2 class="h5 mb-1">')
+    assert SearchQueryStat.objects.get(query="newsletter").results == results + 1
+
+
+def test_a_scheduled_page_is_offered_from_its_publishing_time(public, editor_client, demo,
+                                                             settings):
+    settings.PAGE_CACHE = False  # the search itself (pages cached expire on time: elsewhere)
+    later = timezone.now() + datetime.timedelta(days=2)
+    Condition.objects.filter(slug="nephroblastoma").update(publish_at=later)
+    site_search.rebuild()
+    response = add(editor_client, query="wilms outlook", url="/conditions/nephroblastoma/")
+    assert response.status_code == 302, errors(response)
+    assert offered(search(public, "wilms outlook")) == []
+    # Its time comes (nothing is saved then: the search reads the publishing time).
+    came = timezone.now() - datetime.timedelta(minutes=1)
+    SearchDocument.objects.filter(url="/conditions/nephroblastoma/").update(publish_at=came)
+    assert offered(search(public, "wilms outlook")) == [
+        ("/conditions/nephroblastoma/", "Nephroblastoma")]
+
+
+def test_a_glossary_term_can_be_offered(public, editor_client, demo):
+    response = add(editor_client, query="radioactive scan", url="/glossary/#term-mibg")
+    assert response.status_code == 302, errors(response)
+    assert offered(search(public, "radioactive scan")) == [("/glossary/#term-mibg", "MIBG")]
+    assert errors(add(editor_client, query="scan", url="/glossary/#term-no-such-term"))[
+        "url"] == ["The page has no part “#term-no-such-term”. It has no parts to link to."]
