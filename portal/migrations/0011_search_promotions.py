@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('query', models.CharField(help_text='The words families type, e.g. “prognosis”. Capitals, punctuation, word order, common words such as “what is the” and endings such as -s make no difference: “What is the prognosis?” is the same search.', max_length=100, verbose_name='search')),
                 ('url', models.CharField(help_text="The address of a published page of this site without its domain, e.g. /conditions/neuroblastoma/, with a part's anchor if you like (/conditions/neuroblastoma/#treatment), or one of the site's own lists, such as /trials/.", max_length=500, verbose_name='page address')),
-                ('title', models.CharField(blank=True, help_text="Left empty: the page's own title.", max_length=200)),
+                ('title', models.CharField(blank=True, help_text="Left empty: the page's own title, as it is then.", max_length=200)),
                 ('summary', models.CharField(blank=True, help_text='One sentence on what families find there.', max_length=300)),
                 ('order', models.PositiveSmallIntegerField(default=0, help_text='Pages offered for the same search are listed lowest first.')),
                 ('words', models.CharField(db_index=True, editable=False, max_length=200)),
