@@ -163,6 +163,13 @@ def test_the_searches_that_found_nothing_lead_editors_to_offer_a_page(
     assert f'<a href="{ADD_URL}?query=prognosis">Offer a page for “prognosis”</a>' in html
     form = editor_client.get(ADD_URL, {"query": "prognosis"})
     assert form_data(form, "searchpromotion_form")["query"] == "prognosis"
+    # Searches counted without their words have nothing to offer a page for.
+    SearchQueryStat.objects.create(query=site_search.PERSONAL_SEARCH,
+                                   day=timezone.localdate(), count=2, results=0)
+    html = editor_client.get(reverse("admin:portal_searchquerystat_changelist")).content.decode()
+    nothing = html[html.index('id="found-nothing"'):]
+    assert "(words not kept" in nothing
+    assert nothing.count("Offer a page for") == 1
     # A role that may read the report but not offer pages sees no such link.
     reviewer = staff_user(django_user_model, roles.MEDICAL_REVIEWERS)
     reviewer.user_permissions.add(Permission.objects.get(codename="view_searchquerystat"))
