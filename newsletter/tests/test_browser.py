@@ -51,7 +51,8 @@ def test_subscribe_confirm_change_topics_and_leave_in_the_browser(demo_site, pag
     page.goto(demo_site + "/newsletter/")
     page.locator("form.newsletter-form").evaluate("form => { form.noValidate = true; }")
     page.fill("#id_email", "not-an-email")
-    page.click("form.newsletter-form button[type=submit]")
+    with page.expect_navigation():  # the answer loaded before it is read
+        page.click("form.newsletter-form button[type=submit]")
     assert "Please enter a whole email address" in page.content()
     check("signup form with errors")
 
@@ -70,13 +71,15 @@ def test_subscribe_confirm_change_topics_and_leave_in_the_browser(demo_site, pag
     assert page.locator("input[name=topics]:checked").count() == 1
     page.fill("#newsletter-email", "family@example.org")
     page.check("#newsletter-consent")
-    page.click(".newsletter-cta button[type=submit]")
+    with page.expect_navigation():  # the answer loaded before it is read
+        page.click(".newsletter-cta button[type=submit]")
     assert page.url == demo_site + "/newsletter/thanks/"
     [confirmation] = mail.outbox
 
     response = page.goto(link_in(confirmation, "confirm"))
     check("confirm", response=response)
-    page.click("text=Yes, start my subscription")
+    with page.expect_navigation():  # the answer loaded before it is read
+        page.click("text=Yes, start my subscription")
     assert "Welcome! You are subscribed" in page.content()
     check("confirmed")
     welcome = mail.outbox[1]
@@ -84,18 +87,21 @@ def test_subscribe_confirm_change_topics_and_leave_in_the_browser(demo_site, pag
     response = page.goto(link_in(welcome, "preferences"))
     check("preferences", response=response)
     page.check("text=General news from our program")
-    page.click("text=Save my topics")
+    with page.expect_navigation():  # the answer loaded before it is read
+        page.click("text=Save my topics")
     assert "Your topics are saved" in page.content()
     check("preferences saved")
     page.uncheck("input[name=topics] >> nth=0")
     page.uncheck("input[name=topics] >> nth=1")
     page.locator("form.newsletter-form").evaluate("form => { form.noValidate = true; }")
-    page.click("text=Save my topics")
+    with page.expect_navigation():  # the answer loaded before it is read
+        page.click("text=Save my topics")
     check("preferences with an error")
 
     response = page.goto(link_in(welcome, "unsubscribe"))
     check("unsubscribe", response=response)
-    page.click("button:text('Unsubscribe')")
+    with page.expect_navigation():  # the answer loaded before it is read
+        page.click("button:text('Unsubscribe')")
     assert "You are unsubscribed" in page.content()
     check("unsubscribed")
     assert Subscriber.objects.get().state == Subscriber.State.UNSUBSCRIBED
