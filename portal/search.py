@@ -331,9 +331,10 @@ def with_shown(promotions):
 
 def promoted(query):
     """The pages editors offer for this search whose pages are live (at most three), in
-    their order, each with the page's own title unless given another: one query."""
+    their order, each with the page's own title unless given another. One small query for
+    a search with none (most searches), a second for their pages when there are some."""
     key = promotion_key(query)
-    if not key:
+    if not key or not SearchPromotion.objects.filter(words=key).exists():
         return []
     titles = {destination.url: destination.title for destination in destinations()}
     found = (with_shown(SearchPromotion.objects.filter(words=key)).filter(shown=True)

@@ -178,13 +178,18 @@ def test_the_searches_that_found_nothing_lead_editors_to_offer_a_page(
         reverse("admin:portal_searchquerystat_changelist")).content.decode()
 
 
-def test_promotions_are_matched_in_one_query(demo, django_assert_num_queries):
+def test_promotions_are_read_in_one_query_or_two_when_there_are_some(
+        demo, editor_client, django_assert_num_queries):
     assert site_search.promotion_key("What is the prognosis?") == "prognosi"
     assert site_search.promotion_key("the") == "the"  # common words alone are kept
     with django_assert_num_queries(1):
         assert site_search.promoted("prognosis") == []
     with django_assert_num_queries(0):
         assert site_search.promoted("?!") == []
+    for url in ["/conditions/neuroblastoma/", "/conditions/nephroblastoma/", "/trials/"]:
+        assert add(editor_client, url=url).status_code == 302
+    with django_assert_num_queries(2):
+        assert len(site_search.promoted("prognosis")) == 3
 
 
 def test_a_search_that_leaves_words_out_is_offered_nothing(public, editor_client, demo):
