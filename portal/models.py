@@ -336,12 +336,11 @@ class SearchDocument(models.Model):
         return f"{self.kind}: {self.title}"
 
 
-
 class SearchWord(models.Model):
-    """One word of the search index's documents, from which "Did you mean" picks the
+    """One word of the live search documents, from which "Did you mean" picks the
     corrections of a misspelt search ("parkng" -> "parking"). Words are added as documents
-    are written and all written again by a rebuild; one that no live page holds any more is
-    never offered, as a correction is offered only when searching for it finds pages."""
+    are written or go live, and written again each night from the live documents
+    (portal.search.keep_words, rebuild_words)."""
 
     word = models.CharField(max_length=40, unique=True)
 
@@ -400,6 +399,7 @@ class SearchPromotion(models.Model):
         from portal.search import check_promotion
 
         check_promotion(self)
+
 
 OTHER_SEARCHES_LABEL = "(other searches, past the day's limit)"
 

@@ -301,7 +301,8 @@ def check_promotion(promotion):
             raise ValidationError({"url": f"The page has no part “#{anchor}”.{parts}"})
     offered = (SearchPromotion.objects.filter(words=promotion_key(promotion.query))
                .exclude(pk=promotion.pk))
-    if offered.filter(path=promotion_path(url)).exists():
+    same_page = document.url if document is not None and document.url == url else path
+    if offered.filter(path=same_page).exists():
         raise ValidationError({"url": "This search already offers this page."})
     if offered.count() >= MAX_DESTINATIONS:
         raise ValidationError({"query": f"This search offers {MAX_DESTINATIONS} pages "
@@ -342,6 +343,18 @@ def promoted(query):
     return [Offer(title=promotion.title or promotion.page_title or titles.get(promotion.path, ""),
                   url=promotion.url, summary=promotion.summary)
             for promotion in found]
+
+
+def on_this_site(query):
+    """What the "On this site" box offers above the results (at most three): the pages
+    editors offer for these words first, then the site's own lists and forms the words
+    name ("newsletter"), each address once."""
+    if not query:
+        return []
+    offers = promoted(query)
+    urls = {offer.url for offer in offers}
+    return [*offers, *(destination for destination in destinations_for(query)
+                       if destination.url not in urls)][:MAX_DESTINATIONS]
 
 # Writing documents -----------------------------------------------------------------------
 
@@ -411,6 +424,10 @@ def update_vectors(documents):
                      search_vector=head + SearchVector("body", weight="C", config=CONFIG))
 
 
+# What keep_words reads of a stored document.
+WORD_FIELDS = ("title", "names", "summary", "body", "publish_at", "unpublish_at")
+
+
 def keep_words(documents, model=SearchWord, batch=5_000):
     """Add the words of those of these documents the public sees now to the words "Did you
     mean" corrects with. A scheduled page's words are added when it goes live
@@ -433,10 +450,10 @@ def rebuild_words():
     """The words of the live documents only, written again; returns how many."""
     with transaction.atomic():
         SearchWord.objects.all().delete()
-        keep_words(SearchDocument.objects.live()
-                   .only("title", "names", "summary", "body", "publish_at", "unpublish_at")
+        keep_words(SearchDocument.objects.live().only(*WORD_FIELDS)
                    .iterator(chunk_size=INDEX_BATCH))
     return SearchWord.objects.count()
+
 
 def index(searchable, pks):
     """Write (or remove) the documents of these objects of one searchable."""
@@ -479,7 +496,8 @@ def reindex_passed(since, now):
         index(searchable, owners_)
         written += len(owners_)
     # Pages that went live in the window: their words may now be offered by "Did you mean".
-    keep_words(SearchDocument.objects.filter(publish_at__gt=since, publish_at__lte=now))
+    keep_words(SearchDocument.objects.filter(publish_at__gt=since, publish_at__lte=now)
+               .only(*WORD_FIELDS))
     return written
 
 
@@ -974,7 +992,7 @@ def vocabulary(query):
 def close_words(words):
     """{word: [words of the index like it, closest first]} for the words of a search that
     "Did you mean" may correct, in one query. A word the index holds as it is comes first
-    in its own list."""
+    in its own list (it is the closest)."""
     words = [word for word in dict.fromkeys(map(str.casefold, words))
              if CORRECTED_WORD.fullmatch(word)][:MAX_CORRECTED_WORDS]
     if not words:
@@ -1002,12 +1020,8 @@ def close_words(words):
                 for near in difflib.get_close_matches(word, read, n=WORD_CANDIDATES,
                                                       cutoff=SUGGEST_CUTOFF)]
     found = {}
-    for word, near in rows:
+    for word, near in rows:  # closest first: a word the index holds is its own first
         found.setdefault(word, []).append(near)
-    for word, near in found.items():
-        if word in near:
-            near.remove(word)
-            near.insert(0, word)
     return found
 
 
@@ -1016,10 +1030,9 @@ def suggestion(query):
     query, else word by word, each word the index does not hold replaced by the closest
     name's word or word of the pages ("parkng" -> "parking"). "" when nothing is close."""
     names = vocabulary(query)
-    lowered = {name.lower(): name for name in names}
-    # A name as many words long as the query: "neuroblastomma trials" keeps its "trials".
-    lowered = {lower: name for lower, name in lowered.items()
-               if len(lower.split()) == len(query.split())}
+    # Names as many words long as the query: "neuroblastomma trials" keeps its "trials".
+    lowered = {name.lower(): name for name in names
+               if len(name.split()) == len(query.split())}
     close = difflib.get_close_matches(query.lower(), lowered, n=1, cutoff=SUGGEST_CUTOFF)
     # Never the query again, in other capitals or other endings of its words ("open trial"
     # for "open trials"): the search has looked for those already.

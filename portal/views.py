@@ -78,16 +78,10 @@ def search(request):
         if document is not None:
             site_search.record(number, 1)
             return redirect(document.url)  # redirects are not cached: counted here
-    # The site's own lists and forms that the words name ("newsletter"), above the results:
-    # a search they answer, or for an NCT number, is not widened to pages holding only some
+    # Pages offered above the results (editors' picks, the site's own lists and forms): a
+    # search they answer, or for an NCT number, is not widened to pages holding only some
     # of its words.
-    # Pages editors offer for these words come first.
-    named = site_search.promoted(query) if query else []
-    offered_urls = {offer.url for offer in named}
-    named += [destination for destination in
-              (site_search.destinations_for(query) if query else [])
-              if destination.url not in offered_urls]
-    named = named[:site_search.MAX_DESTINATIONS]
+    named = site_search.on_this_site(query)
     counts, page, partial = site_search.find(query, kind, page_number(request.GET.get("page")),
                                              widen=not named and not number)
     paginator = page.paginator
