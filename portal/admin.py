@@ -1,5 +1,7 @@
 from django.contrib import admin
-from django.db.models import Sum
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, Q, Sum
+from django.db.models.functions import Cast
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
@@ -82,6 +84,23 @@ class ReviewQueueAdmin(ReadOnlyAdmin):
     def changelist_view(self, request, extra_context=None):
         publish_due_drafts()
         return super().changelist_view(request, extra_context)
+
+    def get_queryset(self, request):
+        """Only the items the user may see in their own admin pages: a trial's pending
+        changes are its coordinators' business, not every coordinator's nor the content
+        editors'."""
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser or not self.has_view_or_change_permission(request):
+            return queryset  # everything, or refused anyway as for any other model
+        visible = Q(pk__in=[])
+        for kind in ContentType.objects.filter(pk__in=Draft.objects.values("content_type")):
+            model_admin = self.admin_site._registry.get(kind.model_class())
+            if model_admin is None or not model_admin.has_view_or_change_permission(request):
+                continue
+            ids = model_admin.get_queryset(request).annotate(
+                key=Cast("pk", CharField())).values("key")
+            visible |= Q(content_type=kind, object_id__in=ids)
+        return queryset.filter(visible)
 
     @admin.display(description="type")
     def kind(self, obj):

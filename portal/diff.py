@@ -13,9 +13,15 @@ from django.utils.dateparse import parse_datetime
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-# Computed on save or changed by every save: they say nothing an editor wrote.
-NOISE_FIELDS = {"updated_at", "body_html", "reading_grade", "description_html", "html",
-                "group_rank"}
+
+def computed(model_label, name):
+    """Whether a field is worked out when its item is saved (not editable: rendered Markdown,
+    a reading grade, a trial's status group, the time of the last save). A change to it says
+    nothing an editor wrote."""
+    try:
+        return not apps.get_model(model_label)._meta.get_field(name).editable
+    except (LookupError, FieldDoesNotExist):
+        return False
 
 
 def words(text):
@@ -69,6 +75,22 @@ def shown(model_label, name, value):
     return as_text(value)
 
 
+def same_value(model_label, name, before, after):
+    """Whether two stored values of a field are the same to an editor: a time kept to the
+    microsecond and the same time saved back from the admin's form (to the second) are."""
+    if as_text(before) == as_text(after):
+        return True
+    try:
+        field = apps.get_model(model_label)._meta.get_field(name)
+    except (LookupError, FieldDoesNotExist):
+        return False
+    if not (isinstance(field, models.DateTimeField) and isinstance(before, str)
+            and isinstance(after, str)):
+        return False
+    moments = [parse_datetime(value) for value in (before, after)]
+    return None not in moments and len({m.replace(microsecond=0) for m in moments}) == 1
+
+
 def describe(model_label, fields):
     model = apps.get_model(model_label)
     title = next((fields[name] for name in ("heading", "name", "title", "text")
@@ -87,7 +109,7 @@ def field_label(model_label, name):
 def changes_between(old, new, ignore=()):
     """[{"part", "field", "html", "kind"}] for two snapshots ({(model, pk): fields}): parts
     added or removed, and each changed field as a word-level diff."""
-    ignored = NOISE_FIELDS | set(ignore)
+    ignored = set(ignore)
     changes = []
     for key in [*new, *(key for key in old if key not in new)]:
         before, after = old.get(key), new.get(key)
@@ -102,7 +124,9 @@ def changes_between(old, new, ignore=()):
                             "kind": kind})
             continue
         for name in after:
-            if name in ignored or as_text(before.get(name)) == as_text(after[name]):
+            if name in ignored or computed(key[0], name):
+                continue
+            if same_value(key[0], name, before.get(name), after[name]):
                 continue
             if name == "order" and isinstance(before.get(name), int) and isinstance(
                     after[name], int):

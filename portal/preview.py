@@ -41,38 +41,42 @@ def redirect_keeping_query(request, url, permanent=True):
     return redirect(f"{url}?{query}" if query else url)
 
 
-def draft_preview(model):
+def draft_preview(model, lookup="slug"):
     """A public view that, given ?preview=draft, shows staff who may preview the item its
-    pending draft (applied in a transaction that is undone after rendering)."""
+    pending draft (applied in a transaction that is undone after rendering). lookup: the
+    URL's keyword argument naming the item, a field of the model."""
     from portal.publishing import apply_data, draft_for, rolled_back
 
     def decorator(view):
         @wraps(view)
-        def wrapped(request, slug, **kwargs):
+        def wrapped(request, **kwargs):
+            value = kwargs[lookup]
             if request.GET.get("preview") != "draft":
                 try:
-                    return view(request, slug=slug, **kwargs)
+                    return view(request, **kwargs)
                 except Http404:
-                    moved = live_in_other_case(model, slug)
+                    if lookup != "slug":
+                        raise
+                    moved = live_in_other_case(model, value)
                     if moved is not None:
                         return redirect_keeping_query(request, moved.get_absolute_url())
                     # An address made of another name the item is known by: a redirect that
                     # is not permanent, as other names change.
-                    named = (model.live_by_other_name(slug)
+                    named = (model.live_by_other_name(value)
                              if hasattr(model, "live_by_other_name") else None)
                     if named is None:
                         raise
                     return redirect_keeping_query(request, named.get_absolute_url(),
                                                   permanent=False)
-            obj = model._default_manager.filter(slug=slug).first()
+            obj = model._default_manager.filter(**{lookup: value}).first()
             draft = draft_for(obj) if obj is not None else None
             if draft is None or not draft.data or not can_preview(request.user, obj):
-                return view(request, slug=slug, **kwargs)
+                return view(request, **kwargs)
             request.draft_preview = True
 
             def render_draft():
                 apply_data(obj, draft.data)
-                response = view(request, slug=slug, **kwargs)
+                response = view(request, **kwargs)
                 if hasattr(response, "render"):
                     response.render()
                 return response

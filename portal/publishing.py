@@ -9,23 +9,29 @@ it inside a transaction that is rolled back.
 import datetime
 import hashlib
 import json
+import logging
 
 import reversion
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
-from django.db import transaction
+from django.core.serializers.base import DeserializationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import DatabaseError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from reversion.revisions import _follow_relations_recursive
 
 from portal.cache import provisional
+from portal.diff import changes_between
 from portal.mail import PortalMessage, send_later
 from portal.models import Draft, Publishable, ReviewStep
 
 MEDICAL_REVIEWERS = "Medical reviewers"
+
+logger = logging.getLogger(__name__)
 
 
 class _RolledBack(Exception):
@@ -123,6 +129,66 @@ def with_draft_applied(obj, function):
         return function(current)
 
     return rolled_back(run)
+
+
+def with_fields_of(data, live, model, names):
+    """Serialized data (the Draft.data format) with the named fields of the model's items
+    given their values in `live`, serialized data of the same items. Changes data in place."""
+    label = model._meta.label_lower
+    current = {str(item["pk"]): item["fields"] for item in live if item["model"] == label}
+    for item in data:
+        fields = current.get(str(item["pk"])) if item["model"] == label else None
+        if fields is not None:
+            item["fields"].update({name: fields[name] for name in names if name in fields})
+    return data
+
+
+def computed_anew(data, model):
+    """Serialized data with the values its model's items work out on saving (rendered
+    Markdown, a trial's status group: DerivedOnSave) worked out again from the rest, without
+    writing anything. Changes data in place."""
+    label = model._meta.label_lower
+    for item in data:
+        if item["model"] != label or not hasattr(model, "computed_values"):
+            continue
+        [deserialized] = serializers.deserialize("json", json.dumps([item]))
+        values = deserialized.object.computed_values()
+        item["fields"].update(json.loads(json.dumps(values, cls=DjangoJSONEncoder)))
+    return data
+
+
+def draft_take_live(obj, *, fields=(), part_models=()):
+    """Carry into the item's pending draft what was just written to the live item from
+    elsewhere (a trial's registry record): these fields of the item, and all its parts of
+    these models, so that publishing the draft later does not write the older ones back.
+    The rest of the draft, its editor's changes, stays. A draft left with no change against
+    the live item is dropped, with a review step saying why. A draft that cannot be read any
+    more is left as it is (and logged): the live item's update goes on regardless."""
+    draft = draft_for(obj)
+    if draft is None or not draft.data:
+        return
+    live = serialize(obj)
+    labels = {model._meta.label_lower for model in part_models}
+    try:
+        with transaction.atomic():
+            data = [item for item in json.loads(json.dumps(draft.data))
+                    if item["model"] not in labels]
+            with_fields_of(data, live, type(obj), fields)
+            computed_anew(data, type(obj))
+            data += [item for item in live if item["model"] in labels]
+            if snapshot(data) == snapshot(draft.data):
+                return
+            if not changes_between(snapshot(live), snapshot(data)):
+                draft.delete()
+                record_step(obj, action=ReviewStep.Action.DISCARDED, user=None, comment=(
+                    "Dropped: every change in it was to what the registry's record sets, "
+                    "which a refresh from ClinicalTrials.gov has written since."))
+                return
+            draft.data = data
+            draft.save(update_fields=["data", "updated_at"])
+    except (DeserializationError, DatabaseError):
+        logger.exception("The pending draft of %s could not take the live item's new values.",
+                         obj)
 
 
 # The review workflow --------------------------------------------------------------------------

@@ -40,6 +40,7 @@ from portal.publishing import (
     snapshot,
     steps_for,
     with_draft_applied,
+    with_fields_of,
 )
 
 PUBLISHING_FIELDS = ["status", "publish_at", "unpublish_at"]
@@ -328,15 +329,8 @@ class DraftAdminMixin:
     def keep_review_details(self, live, data):
         """A restored revision keeps the live item's review details (when it was last
         reviewed and by whom): only a new review changes them."""
-        names = [*self.review_fields, "reviewer_name", "reviewer_role"]
-        current = snapshot(live)
-        for item in data:
-            fields = current.get((item["model"], str(item["pk"])))
-            if fields is None or item["model"] != self.model._meta.label_lower:
-                continue
-            for name in names:
-                if name in fields:
-                    item["fields"][name] = fields[name]
+        with_fields_of(data, live, self.model,
+                       [*self.review_fields, "reviewer_name", "reviewer_role"])
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         obj = self.get_object(request, unquote(object_id))
@@ -397,6 +391,13 @@ class DraftAdminMixin:
         return super().history_view(request, object_id, extra_context)
 
     def review_view(self, request, object_id):
+        # An approval holds the item's row, as a save does: a change written at the same
+        # moment (a save of the form, a trial's refresh from the registry) comes before or
+        # after it, never between reading the draft and publishing it.
+        with self.edit_lock(request, object_id):
+            return self._review_view(request, object_id)
+
+    def _review_view(self, request, object_id):
         obj = self.allowed_object(request, object_id)
         url = reverse(self.admin_url_name("review"), args=[obj.pk])
         draft = draft_for(obj)

@@ -16,7 +16,7 @@ from reversion.models import Version
 from reversion.revisions import _follow_relations_recursive
 from reversion_compare.admin import CompareVersionAdmin
 
-from portal.diff import NOISE_FIELDS, changes_between
+from portal.diff import changes_between, computed
 from portal.edit_conflicts import EditConflictMixin
 from portal.forms import ADMIN_DATE_FIELDS
 
@@ -58,7 +58,7 @@ def field_names(model_label, names):
 
 def describe_changes(before, after, ignore=()):
     """Plain sentences naming what differs between two content snapshots."""
-    ignored = NOISE_FIELDS | set(ignore)
+    ignored = set(ignore)
     lines = []
     for key in after.keys() - before.keys():
         lines.append(f"brought back {part_name(key[0], after[key])}")
@@ -66,7 +66,8 @@ def describe_changes(before, after, ignore=()):
         lines.append(f"removed {part_name(key[0], before[key])}")
     for key in before.keys() & after.keys():
         changed = {name for name, value in after[key].items()
-                   if name not in ignored and before[key].get(name) != value}
+                   if name not in ignored and not computed(key[0], name)
+                   and before[key].get(name) != value}
         if changed:
             lines.append(f"changed {field_names(key[0], changed)} of "
                          f"{part_name(key[0], after[key])}")
@@ -127,8 +128,14 @@ class RevisionAdmin(EditConflictMixin, CompareVersionAdmin):
     compare_template = "admin/portal/compare.html"
     Media = EditingMedia
 
-    compare_exclude = sorted(NOISE_FIELDS)
     formfield_overrides = ADMIN_DATE_FIELDS
+
+    @property
+    def compare_exclude(self):
+        """What compare leaves out: the fields worked out on save (portal.diff.computed)."""
+        label = self.model._meta.label_lower
+        return [field.name for field in self.model._meta.concrete_fields
+                if computed(label, field.name)]
 
     @admin.display(description="on site")
     def on_site(self, obj):

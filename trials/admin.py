@@ -9,6 +9,7 @@ from django.utils.html import format_html
 
 from portal.admin_views import ReadOnlyAdmin, VisibleChoicesMixin, VisibleRelatedListFilter
 from portal.forms import PhoneCheckedForm
+from portal.review_admin import DraftAdminMixin
 from portal.revisions import RevisionAdmin
 from portal.roles import TRIAL_COORDINATORS
 from trials.forms import MAX_STUDIES_PER_JOB, TrialAdminForm, TrialImportForm
@@ -42,12 +43,13 @@ class ContactInline(admin.TabularInline):
 
 
 @admin.register(Trial)
-class TrialAdmin(VisibleChoicesMixin, RevisionAdmin):
+class TrialAdmin(VisibleChoicesMixin, DraftAdminMixin, RevisionAdmin):
     form = TrialAdminForm
 
     recover_for_superusers_only = True  # a deleted trial's coordinators are not known
     change_list_template = "admin/trials/trial/change_list.html"
-    list_display = ["nct_id", "brief_title", "overall_status", "group", "status", "source",
+    # The publishing state ("Live with changes"...) is added by DraftAdminMixin.
+    list_display = ["nct_id", "brief_title", "overall_status", "group", "source",
                     "last_synced_at", "in_registry", "on_site"]
     list_filter = ["overall_status", "status", "source",
                    ("registry_missing_since", admin.EmptyFieldListFilter),
@@ -106,6 +108,11 @@ class TrialAdmin(VisibleChoicesMixin, RevisionAdmin):
     def delete_view(self, request, object_id, extra_context=None):
         return self.kept_elsewhere(request, object_id) or super().delete_view(
             request, object_id, extra_context
+        )
+
+    def review_view(self, request, object_id):
+        return self.kept_elsewhere(request, object_id) or super().review_view(
+            request, object_id
         )
 
     def has_view_permission(self, request, obj=None):

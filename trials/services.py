@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.mail import send_later
+from portal.publishing import draft_take_live
 from trials import registry
 from trials.mapping import NO_NCT_NUMBER, study_label, study_record
 from trials.models import ImportJob, RefreshRun, RegistryChange, Trial
@@ -108,45 +109,56 @@ def study_outcome(result, study, user):
     return "created" if created else "updated"
 
 
+# What an import writes besides the record's own fields: a pending draft takes these too.
+REGISTRY_KEPT = ["source", "last_synced_at", "registry_missing_since"]
+
+
 def trial_import(*, study, user=None):
     """Create or update one trial from an API v2 study, all or nothing.
 
     What is written here (plain-language summary, related conditions, sites here,
     coordinators, publishing status) is never overwritten. A coordinator may only refresh a
-    trial they coordinate; a trial they create lists them as coordinator.
+    trial they coordinate; a trial they create lists them as coordinator. A live trial's
+    pending draft takes the registry's fields and parts too, so that publishing it later
+    does not bring back what the registry has since changed.
     """
     label = study_label(study)
     try:
         record = study_record(study)
-        with transaction.atomic(), reversion.create_revision():
-            reversion.set_comment("Imported from ClinicalTrials.gov.")
-            if user is not None:
-                reversion.set_user(user)
-            trial = Trial.objects.select_for_update().filter(nct_id=record.nct_id).first()
-            created = trial is None
-            if created:
-                trial = Trial(status=Trial.Status.DRAFT)
-            elif user is not None and not trial.may_be_changed_by(user):
-                raise PermissionDenied(f"{trial.nct_id} is kept by another coordinator.")
-            seen_before = None if created else family_view(trial)
-            # The record was validated with the models' own checks when it was mapped.
-            for name, value in record.fields.items():
-                setattr(trial, name, value)
-            trial.source = Trial.Source.CTGOV
-            trial.last_synced_at = timezone.now()
-            trial.registry_missing_since = None  # the registry has it (again)
-            trial.save()
-            for model, rows in record.children.items():
-                model.objects.filter(trial=trial).delete()
-                model.objects.bulk_create(
-                    [model(trial=trial, order=i, **row) for i, row in enumerate(rows)],
-                    batch_size=500,
-                )
-            if created and user is not None and not user.is_superuser:
-                trial.coordinators.add(user)
-            reversion.add_to_revision(trial)  # again, now with its new outcomes and contacts
-            if seen_before is not None:
-                registry_changes_record(trial, seen_before)
+        with transaction.atomic():
+            with reversion.create_revision():
+                reversion.set_comment("Imported from ClinicalTrials.gov.")
+                if user is not None:
+                    reversion.set_user(user)
+                trial = Trial.objects.select_for_update().filter(nct_id=record.nct_id).first()
+                created = trial is None
+                if created:
+                    trial = Trial(status=Trial.Status.DRAFT)
+                elif user is not None and not trial.may_be_changed_by(user):
+                    raise PermissionDenied(f"{trial.nct_id} is kept by another coordinator.")
+                seen_before = None if created else family_view(trial)
+                # The record was validated with the models' own checks when it was mapped.
+                for name, value in record.fields.items():
+                    setattr(trial, name, value)
+                trial.source = Trial.Source.CTGOV
+                trial.last_synced_at = timezone.now()
+                trial.registry_missing_since = None  # the registry has it (again)
+                trial.save()
+                for model, rows in record.children.items():
+                    model.objects.filter(trial=trial).delete()
+                    model.objects.bulk_create(
+                        [model(trial=trial, order=i, **row) for i, row in enumerate(rows)],
+                        batch_size=500,
+                    )
+                if created and user is not None and not user.is_superuser:
+                    trial.coordinators.add(user)
+                reversion.add_to_revision(trial)  # again, now with its new outcomes and contacts
+                if seen_before is not None:
+                    registry_changes_record(trial, seen_before)
+            if not created:
+                # After the revision is made: a draft is no part of the live history.
+                draft_take_live(trial, fields=[*record.fields, *REGISTRY_KEPT],
+                                part_models=record.children)
     except (TypeError, AttributeError, ValueError) as error:
         raise TrialImportError(f"{label}: the record is malformed ({error}).") from error
     return trial, created
@@ -273,7 +285,10 @@ def registry_refresh(*, fetcher=None):
             if error.status == 404:
                 run.missing += 1
                 if missing_since is None:
-                    Trial.objects.filter(pk=pk).update(registry_missing_since=timezone.now())
+                    with transaction.atomic():
+                        Trial.objects.filter(pk=pk).update(registry_missing_since=timezone.now())
+                        draft_take_live(Trial.objects.get(pk=pk),
+                                        fields=["registry_missing_since"])
             else:
                 run.failed += 1
                 run.errors.append(failure_text(nct_id, str(error)))

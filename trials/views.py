@@ -1,13 +1,13 @@
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.text import Truncator
 
 from care_sites.models import CareSite, Location
 from conditions.models import Condition
 from portal.links import query_changed
-from portal.preview import get_public_or_preview
+from portal.preview import draft_preview, get_public_or_preview, redirect_keeping_query
 from portal.querysets import built_once
 from portal.related import attach_rows, with_rows
 from portal.search import nct_number, suggestion
@@ -133,9 +133,11 @@ def trial_page_trials():
     )
 
 
+@draft_preview(Trial, lookup="nct_id")
 def trial_detail(request, nct_id):
     if nct_id != nct_id.upper():
-        return redirect("trials:trial-detail", nct_id=nct_id.upper(), permanent=True)
+        return redirect_keeping_query(
+            request, reverse("trials:trial-detail", kwargs={"nct_id": nct_id.upper()}))
     trial = get_public_or_preview(request, trial_page_trials(), nct_id=nct_id)
     attach_rows(trial, *TRIAL_LISTS)
     registry_sites = list(trial.registry_sites.all()[:REGISTRY_SITES_SHOWN + 1])

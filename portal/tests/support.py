@@ -7,13 +7,16 @@ import io
 import json
 import os
 import random
+import re
 import socket
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from django.contrib.messages import get_messages
 from django.db import models
+from django.urls import reverse
 from PIL import Image
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -199,6 +202,22 @@ def form_data(response, form_id, lists=False):
     data = parser.data(lists=lists)
     assert data, f"no form #{form_id} on the page"
     return data
+
+
+def publish_draft(client, obj):
+    """Publish a live item's pending changes from its review page, as someone allowed to
+    publish it does (not a medical review: for content its editors publish themselves)."""
+    opts = obj._meta
+    review_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_review", args=[obj.pk])
+    seen = re.search(r'name="approve-seen" value="([0-9a-f]*)"',
+                     client.get(review_url).content.decode())[1]
+    response = client.post(review_url, {"action": "approve", "approve-when": "now",
+                                        "approve-seen": seen})
+    assert response.status_code == 302
+    assert response.url == review_url
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        f"Approved \u201c{obj}\u201d."]
+    obj.refresh_from_db()
 
 
 def inline_index(data, prefix, obj):

@@ -50,3 +50,28 @@ def test_times_are_shown_as_the_admin_shows_them(settings):
     [change] = changes_between(old, new)
     assert change["field"] == "Unpublish from"
     assert change["html"] == "<ins>29 Nov 2026, 22:20</ins>"
+
+
+def test_a_time_saved_back_by_the_form_is_no_change_but_any_other_time_is(settings):
+    settings.TIME_ZONE = "America/Los_Angeles"
+    key = ("conditions.story", "1")
+
+    def changed(before, after):
+        return changes_between({key: {"title": "T", "publish_at": before}},
+                               {key: {"title": "T", "publish_at": after}})
+
+    # Kept to the microsecond, saved back from the form to the second.
+    assert changed("2026-11-30T06:20:07.123Z", "2026-11-30T06:20:07Z") == []
+    # A few seconds, and an hour that reads the same on the clock (the night the clocks go
+    # back, 1 November 2026: 08:30 and 09:30 UTC are both 01:30 there), are changes.
+    assert len(changed("2026-11-30T06:20:07Z", "2026-11-30T06:20:37Z")) == 1
+    assert len(changed("2026-11-01T08:30:00Z", "2026-11-01T09:30:00Z")) == 1
+
+
+def test_values_worked_out_on_save_are_not_listed():
+    key = ("trials.trial", "1")
+    old = {key: {"brief_title": "A", "plain_summary_html": "<p>x</p>", "group_rank": 0,
+                 "maximum_age_years": 18.0}}
+    new = {key: {"brief_title": "A", "plain_summary_html": "<p>y</p>", "group_rank": 3,
+                 "maximum_age_years": 21.0}}
+    assert changes_between(old, new) == []

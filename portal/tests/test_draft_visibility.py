@@ -9,7 +9,7 @@ from conditions.tests.factories import make_condition
 from newsletter.models import Topic
 from newsletter.tests.factories import make_topic
 from portal import roles
-from portal.tests.support import form_data, staff_user
+from portal.tests.support import form_data, publish_draft, staff_user
 from portal.tests.support import superuser as make_superuser
 from trials.tests.factories import make_trial, nct
 
@@ -67,7 +67,7 @@ def test_saving_a_trial_keeps_links_to_drafts_the_coordinator_cannot_see(
     data["brief_title"] = "A new title"
     data["care_sites"] = [str(live_site.pk)]
     assert client.post(url, data).status_code == 302
-    trial.refresh_from_db()
+    publish_draft(client, trial)
     assert trial.brief_title == "A new title"
     assert set(trial.conditions.all()) == {live_condition, draft_condition}
     assert set(trial.care_sites.all()) == {live_site, draft_site}

@@ -6,6 +6,8 @@ writes. A save holds the item's row from before it reads the version until it ha
 PostgreSQL only: SQLite has no row locks, and the two saves run in two threads, each with
 its own database connection, so the test database is emptied after (transaction=True)."""
 
+import copy
+import re
 import threading
 import time
 
@@ -20,11 +22,12 @@ from conditions.models import Condition
 from conditions.tests.factories import make_full_condition
 from pages.models import Page
 from pages.tests.factories import make_page
-from portal import roles
+from portal import publishing, roles
 from portal.publishing import draft_for
 from portal.tests.support import form_data, staff_user
 from trials.models import Trial
-from trials.tests.factories import make_trial
+from trials.services import trial_import
+from trials.tests.factories import make_trial, study_of
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
 
@@ -53,14 +56,14 @@ class HeldSave:
         monkeypatch.setattr(admin_class, "save_model", save_model)
 
 
-def post_in_thread(client, url, data):
-    """Posts in a thread of its own (with its own database connection); the response is
-    put in the returned dict under "response"."""
+def in_thread(function):
+    """Runs function() in a thread of its own (with its own database connection); its
+    result is put in the returned dict under "response"."""
     result = {}
 
     def run():
         try:
-            result["response"] = client.post(url, data)
+            result["response"] = function()
         except BaseException as error:  # pragma: no cover - shown by the assertion below
             result["error"] = error
         finally:
@@ -70,6 +73,10 @@ def post_in_thread(client, url, data):
     thread.start()
     result["thread"] = thread
     return result
+
+
+def post_in_thread(client, url, data):
+    return in_thread(lambda: client.post(url, data))
 
 
 def waiting_for_a_lock():
@@ -178,7 +185,58 @@ def test_a_trial_saved_twice_at_once_keeps_the_first(monkeypatch, django_user_mo
 
     assert first.status_code == 302
     assert refused(second)
-    assert Trial.objects.get(pk=trial.pk).plain_summary == "Written by A."
+    # The trial is live: both forms edit its draft, which keeps the first one's change.
+    [item] = [item for item in draft_for(trial).data if item["model"] == "trials.trial"]
+    assert item["fields"]["plain_summary"] == "Written by A."
+    assert Trial.objects.get(pk=trial.pk).plain_summary == ""
+
+
+def test_a_refresh_at_the_moment_a_trial_s_draft_is_published_is_not_undone(
+        monkeypatch, django_user_model):
+    """The registry's refresh waits for the publishing under way, then writes over it; it
+    never writes first only to have the older draft published over it."""
+    coordinator = staff_user(django_user_model, roles.TRIAL_COORDINATORS, username="keeper")
+    study = study_of("NCT03281889.json")
+    trial, _ = trial_import(study=study)
+    Trial.objects.filter(pk=trial.pk).update(status=Trial.Status.PUBLISHED)
+    trial.coordinators.set([coordinator])
+    client = signed_in(coordinator)
+    url = reverse("admin:trials_trial_change", args=[trial.pk])
+    data = form_data(client.get(url), "trial_form", lists=True)
+    data["plain_summary"] = ["Our words."]
+    assert client.post(url, data).status_code == 302
+    review_url = reverse("admin:trials_trial_review", args=[trial.pk])
+    seen = re.search(r'name="approve-seen" value="([0-9a-f]*)"',
+                     client.get(review_url).content.decode())[1]
+
+    reached, release = threading.Event(), threading.Event()
+    original = publishing.apply_data
+
+    def held_apply(obj, data):
+        reached.set()
+        assert release.wait(WAIT), "the held publishing was never released"
+        return original(obj, data)
+
+    monkeypatch.setattr(publishing, "apply_data", held_apply)
+    approval = post_in_thread(client, review_url, {"action": "approve", "approve-when": "now",
+                                                   "approve-seen": seen})
+    assert reached.wait(WAIT), "the publishing never started"
+    changed = copy.deepcopy(study)
+    changed["protocolSection"]["statusModule"]["overallStatus"] = "COMPLETED"
+    refresh = in_thread(lambda: trial_import(study=changed))
+    deadline = time.monotonic() + WAIT
+    while not waiting_for_a_lock():
+        assert refresh["thread"].is_alive(), "the refresh did not wait for the publishing"
+        assert time.monotonic() < deadline, "the refresh never waited for the publishing"
+        time.sleep(0.05)
+    release.set()
+    for result in (approval, refresh):
+        result["thread"].join(WAIT)
+        assert not result["thread"].is_alive()
+        assert "error" not in result, result.get("error")
+    assert approval["response"].status_code == 302
+    trial.refresh_from_db()
+    assert (trial.overall_status, trial.plain_summary) == ("COMPLETED", "Our words.")
 
 
 def test_a_save_of_an_unknown_id_is_answered_as_any_unknown_item(editors):

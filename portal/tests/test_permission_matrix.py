@@ -25,7 +25,6 @@ from conditions.models import Story
 from conditions.tests.factories import make_condition, make_glossary_term, make_section
 from newsletter.models import Subscriber
 from newsletter.tests.factories import make_topic
-from pages.models import Page
 from pages.tests.factories import make_notice, make_page
 from portal import roles
 from portal.models import Draft, ReviewerProfile, ScheduledJob, SearchPromotion, SearchQueryStat
@@ -86,9 +85,10 @@ SAMPLES = {
     "trials.refreshrun": lambda: RefreshRun.objects.create(),
     "portal.reviewerprofile": lambda: ReviewerProfile.objects.create(
         user=staff_user_model().objects.create_user("dr-ruiz"), display_name="Dr Ana Ruiz"),
+    # A condition page's: the review queue lists only the kinds its reader may see.
     "portal.draft": lambda: Draft.objects.create(
-        content_type=ContentType.objects.get_for_model(Page), object_id="1",
-        item_name="About us", data={}),
+        content_type=ContentType.objects.get_for_model(Story), object_id="1",
+        item_name="Maya's story", data={}),
     "pages.page": lambda: make_page(),
     "pages.privacynotice": lambda: make_notice("2025-01", timezone.localdate()),
     "newsletter.topic": lambda: make_topic(),

@@ -13,7 +13,7 @@ from django.utils import timezone
 from portal import roles
 from portal.models import ScheduledJob
 from portal.schedule import run_schedule
-from portal.tests.support import staff_user
+from portal.tests.support import form_data, publish_draft, staff_user
 from trials.models import RefreshRun, RegistryChange, Trial
 from trials.registry import PoliteFetcher
 from trials.services import registry_refresh, trial_import
@@ -334,3 +334,24 @@ def test_coordinators_see_the_registry_log_of_their_own_trials_only(registry, ke
     assert client.get(reverse("admin:trials_registrychange_add")).status_code == 403
 
     assert len(admin_client.get(changelist).context["cl"].result_list) == 2
+
+
+def test_a_vanished_study_stays_flagged_when_its_pending_changes_are_published(
+        registry, keepers, client):
+    a, _ = keepers
+    gone = imported("NCT90000012", a)
+    Trial.objects.filter(pk=gone.pk).update(status=Trial.Status.PUBLISHED)
+    client.force_login(a)
+    change_url = reverse("admin:trials_trial_change", args=[gone.pk])
+    data = form_data(client.get(change_url), "trial_form", lists=True)
+    data["plain_summary"] = ["Written here while the registry still had it."]
+    assert client.post(change_url, data).status_code == 302
+    answer(registry, "NCT90000012", (404, {"message": "not found"}, {}))
+
+    registry_refresh()
+
+    gone.refresh_from_db()
+    assert gone.registry_missing_since is not None
+    publish_draft(client, gone)
+    assert gone.plain_summary == "Written here while the registry still had it."
+    assert gone.registry_missing_since is not None  # not cleared by the older draft
