@@ -11,7 +11,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import router, transaction
+from django.db import connections, router, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
@@ -59,21 +59,33 @@ class EditConflictMixin:
     def edit_lock(self, request, object_id):
         """A save holds the item's row from before its version is read until it is written:
         of two saves sent at the same moment from forms of one version, the second waits for
-        the first, then finds the version changed and is refused. A form being shown takes
-        no lock; a mixin and this class asking both take it once."""
-        if request.method != "POST" or object_id is None or getattr(request, "_edit_locked", False):
+        the first, then finds the version changed and is refused. On PostgreSQL the saves of
+        one model also take turns, new items included: a form's check that a name or address
+        is free then sees what a save a moment before wrote, so two items sent at once with
+        the same address get a message, not a server error. A form being shown takes no
+        lock; a mixin and this class asking both take it once."""
+        if request.method != "POST" or getattr(request, "_edit_locked", False):
             yield
             return
-        try:
-            pk = self.model._meta.pk.to_python(unquote(object_id))
-        except ValidationError:  # no such item: the view answers as for any unknown id
-            yield
-            return
-        with transaction.atomic(using=router.db_for_write(self.model)):
+        pk = None
+        if object_id is not None:
+            try:
+                pk = self.model._meta.pk.to_python(unquote(object_id))
+            except ValidationError:  # no such item: the view answers as for any unknown id
+                yield
+                return
+        using = router.db_for_write(self.model)
+        with transaction.atomic(using=using):
             # SQLite (make run, for one developer) has no row locks: it ignores this, and
             # there the version check alone applies.
-            list(self.model._base_manager.select_for_update().filter(pk=pk)
-                 .values_list("pk", flat=True))
+            connection = connections[using]
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))",
+                                   [f"admin save of {self.model._meta.label_lower}"])
+            if pk is not None:
+                list(self.model._base_manager.select_for_update().filter(pk=pk)
+                     .values_list("pk", flat=True))
             request._edit_locked = True
             try:
                 yield

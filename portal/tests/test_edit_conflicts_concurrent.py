@@ -23,6 +23,7 @@ from conditions.tests.factories import make_full_condition
 from pages.models import Page
 from pages.tests.factories import make_page
 from portal import publishing, roles
+from portal.models import SearchPromotion
 from portal.publishing import draft_for
 from portal.tests.support import form_data, staff_user
 from trials.models import Trial
@@ -247,3 +248,18 @@ def test_a_save_of_an_unknown_id_is_answered_as_any_unknown_item(editors):
         # The admin's answer for an item that does not exist: back to the list, with a message.
         assert response.status_code == 302
         assert response["Location"] == reverse("admin:index")
+
+
+def test_the_same_page_offered_twice_at_once_is_refused_with_a_message(monkeypatch, editors):
+    """Two new items at once: the second form's check that the search does not offer the
+    page already waits for the first save, then sees it (no unique-constraint error)."""
+    condition, _overview = make_full_condition()
+    url = reverse("admin:portal_searchpromotion_add")
+    offer = {"query": "outlook", "url": condition.get_absolute_url()}
+    first, second = race(monkeypatch, SearchPromotion, url, "searchpromotion_form",
+                         [signed_in(user) for user in editors], [offer, offer])
+
+    assert first.status_code == 302
+    assert second.status_code == 200
+    assert "This search already offers this page." in second.content.decode()
+    assert SearchPromotion.objects.count() == 1
