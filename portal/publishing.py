@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
+from django.core.exceptions import FieldDoesNotExist
 from django.core.serializers.base import DeserializationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, transaction
@@ -90,7 +91,12 @@ def apply_data(obj, data):
     are created with the ids they had when the draft was saved, or with new ids when those
     are taken. A draft is applied afresh each time its form is shown and again when the form
     is saved: a new row keeps its id from one to the other, as the form's hidden id field
-    needs (PostgreSQL never hands out an id twice, so a row made again would get another)."""
+    needs (PostgreSQL never hands out an id twice, so a row made again would get another).
+
+    The item's fields that no form edits (editable=False) keep their live values: the
+    portal writes them itself (a trial's last check with the registry) or works them out
+    on saving, so a draft's older copy of them is never written back."""
+    item_key = (obj._meta.label_lower, str(obj.pk))
     live_keys = {(p._meta.label_lower, str(p.pk)) for p in parts(obj)}
     wanted = {(item["model"], str(item["pk"])) for item in data}
     for part in reversed(parts(obj)):
@@ -100,6 +106,10 @@ def apply_data(obj, data):
     for deserialized in serializers.deserialize("json", json.dumps(data)):
         instance = deserialized.object
         key = (instance._meta.label_lower, str(instance.pk))
+        if key == item_key:
+            for field in instance._meta.concrete_fields:
+                if not field.editable and not field.primary_key:
+                    setattr(instance, field.attname, getattr(obj, field.attname))
         for field in instance._meta.concrete_fields:
             if field.is_relation and field.many_to_one:
                 target = (field.related_model._meta.label_lower,
@@ -186,7 +196,7 @@ def draft_take_live(obj, *, fields=(), part_models=()):
                 return
             draft.data = data
             draft.save(update_fields=["data", "updated_at"])
-    except (DeserializationError, DatabaseError):
+    except (DeserializationError, FieldDoesNotExist, LookupError, DatabaseError):
         logger.exception("The pending draft of %s could not take the live item's new values.",
                          obj)
 

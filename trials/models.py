@@ -253,10 +253,12 @@ class Trial(Publishable, DerivedOnSave):
         settings.AUTH_USER_MODEL, related_name="coordinated_trials", blank=True,
         help_text="Staff who keep this trial current; only they (and superusers) may change it.",
     )
-    source = models.CharField(max_length=10, choices=Source, default=Source.LOCAL)
-    last_synced_at = models.DateTimeField("last synced", null=True, blank=True)
+    # Written by imports and refreshes only, never by a form (nor by publishing a draft).
+    source = models.CharField(max_length=10, choices=Source, default=Source.LOCAL,
+                              editable=False)
+    last_synced_at = models.DateTimeField("last synced", null=True, blank=True, editable=False)
     registry_missing_since = models.DateTimeField(
-        "missing from the registry since", null=True, blank=True,
+        "missing from the registry since", null=True, blank=True, editable=False,
         help_text="Set when ClinicalTrials.gov no longer returns this study; cleared when it "
                   "does again. The trial is kept.",
     )

@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.cache import content_changed
 from portal.mail import send_later
 from portal.publishing import draft_take_live
 from trials import registry
@@ -109,10 +110,6 @@ def study_outcome(result, study, user):
     return "created" if created else "updated"
 
 
-# What an import writes besides the record's own fields: a pending draft takes these too.
-REGISTRY_KEPT = ["source", "last_synced_at", "registry_missing_since"]
-
-
 def trial_import(*, study, user=None):
     """Create or update one trial from an API v2 study, all or nothing.
 
@@ -120,22 +117,29 @@ def trial_import(*, study, user=None):
     coordinators, publishing status) is never overwritten. A coordinator may only refresh a
     trial they coordinate; a trial they create lists them as coordinator. A live trial's
     pending draft takes the registry's fields and parts too, so that publishing it later
-    does not bring back what the registry has since changed.
+    does not bring back what the registry has since changed. A record that says nothing new
+    writes only the time of the check: no revision, no rewritten parts.
     """
     label = study_label(study)
     try:
         record = study_record(study)
         with transaction.atomic():
+            trial = Trial.objects.select_for_update().filter(nct_id=record.nct_id).first()
+            created = trial is None
+            if created:
+                trial = Trial(status=Trial.Status.DRAFT)
+            elif user is not None and not trial.may_be_changed_by(user):
+                raise PermissionDenied(f"{trial.nct_id} is kept by another coordinator.")
+            elif as_stored(trial, record):
+                trial.last_synced_at, trial.registry_missing_since = timezone.now(), None
+                Trial.objects.filter(pk=trial.pk).update(
+                    last_synced_at=trial.last_synced_at, registry_missing_since=None)
+                content_changed()  # the trial's page says when the registry was checked
+                return trial, False
             with reversion.create_revision():
                 reversion.set_comment("Imported from ClinicalTrials.gov.")
                 if user is not None:
                     reversion.set_user(user)
-                trial = Trial.objects.select_for_update().filter(nct_id=record.nct_id).first()
-                created = trial is None
-                if created:
-                    trial = Trial(status=Trial.Status.DRAFT)
-                elif user is not None and not trial.may_be_changed_by(user):
-                    raise PermissionDenied(f"{trial.nct_id} is kept by another coordinator.")
                 seen_before = None if created else family_view(trial)
                 # The record was validated with the models' own checks when it was mapped.
                 for name, value in record.fields.items():
@@ -152,16 +156,32 @@ def trial_import(*, study, user=None):
                     )
                 if created and user is not None and not user.is_superuser:
                     trial.coordinators.add(user)
-                reversion.add_to_revision(trial)  # again, now with its new outcomes and contacts
+                reversion.add_to_revision(trial)  # again, with its new outcomes and contacts
                 if seen_before is not None:
                     registry_changes_record(trial, seen_before)
             if not created:
                 # After the revision is made: a draft is no part of the live history.
-                draft_take_live(trial, fields=[*record.fields, *REGISTRY_KEPT],
-                                part_models=record.children)
+                draft_take_live(trial, fields=record.fields, part_models=record.children)
     except (TypeError, AttributeError, ValueError) as error:
         raise TrialImportError(f"{label}: the record is malformed ({error}).") from error
     return trial, created
+
+
+def as_stored(trial, record):
+    """Whether the trial, imported from the registry before, holds every field and part
+    (outcomes, interventions, contacts, sites, in order) of this record as it is."""
+    if trial.source != Trial.Source.CTGOV:
+        return False
+    if any(getattr(trial, name) != value for name, value in record.fields.items()):
+        return False
+    for model, rows in record.children.items():
+        stored = model.objects.filter(trial=trial).order_by("order")
+        if not rows:
+            if stored.exists():
+                return False
+        elif list(stored.values(*rows[0])) != rows:
+            return False
+    return True
 
 
 def failure_text(label, message):
@@ -285,10 +305,7 @@ def registry_refresh(*, fetcher=None):
             if error.status == 404:
                 run.missing += 1
                 if missing_since is None:
-                    with transaction.atomic():
-                        Trial.objects.filter(pk=pk).update(registry_missing_since=timezone.now())
-                        draft_take_live(Trial.objects.get(pk=pk),
-                                        fields=["registry_missing_since"])
+                    Trial.objects.filter(pk=pk).update(registry_missing_since=timezone.now())
             else:
                 run.failed += 1
                 run.errors.append(failure_text(nct_id, str(error)))

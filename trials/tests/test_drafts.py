@@ -30,6 +30,12 @@ def review_url(trial):
     return reverse("admin:trials_trial_review", args=[trial.pk])
 
 
+def trial_fields(draft):
+    """The fields of the trial itself in its draft (which lists its parts too)."""
+    [fields] = [item["fields"] for item in draft.data if item["model"] == "trials.trial"]
+    return fields
+
+
 def edit(client, trial, **fields):
     data = form_data(client.get(change_url(trial)), "trial_form", lists=True)
     data.update({name: [value] for name, value in fields.items()})
@@ -155,7 +161,7 @@ def test_a_refresh_meanwhile_goes_into_the_draft_and_publishing_keeps_it(
     assert trial.plain_summary == ""
     # The draft has the registry's new record and keeps the coordinator's own words.
     data = draft_for(trial).data
-    [fields] = [item["fields"] for item in data if item["model"] == "trials.trial"]
+    fields = trial_fields(draft_for(trial))
     assert fields["overall_status"] == "ACTIVE_NOT_RECRUITING"
     assert fields["maximum_age"] == "21 Years"
     assert fields["maximum_age_years"] == 21
@@ -209,7 +215,7 @@ def test_the_refreshs_revision_holds_the_live_trial_not_the_draft(client_a, coor
     assert latest.revision.comment == "Imported from ClinicalTrials.gov."
     assert latest.field_dict["overall_status"] == "COMPLETED"
     assert latest.field_dict["plain_summary"] == ""
-    assert draft_for(trial).data[0]["fields"]["plain_summary"] == "Not published yet."
+    assert trial_fields(draft_for(trial))["plain_summary"] == "Not published yet."
 
 
 def test_a_draft_the_registry_has_overtaken_entirely_is_dropped_and_says_so(
@@ -231,12 +237,12 @@ def test_a_draft_that_cannot_be_read_does_not_stop_the_refresh(client_a, coordin
     trial = imported_live(coordinator_a)
     edit(client_a, trial, plain_summary="Ours.")
     draft = draft_for(trial)
-    draft.data[0]["fields"]["publish_at"] = "not a date"  # as from an older version of a field
+    trial_fields(draft)["publish_at"] = "not a date"  # as from an older version of a field
     draft.save()
     refreshed_with(overallStatus="COMPLETED")
     trial.refresh_from_db()
     assert trial.overall_status == "COMPLETED"
-    assert draft_for(trial).data[0]["fields"]["publish_at"] == "not a date"  # left as it was
+    assert trial_fields(draft_for(trial))["publish_at"] == "not a date"  # left as it was
     assert "could not take the live item's new values" in caplog.text
 
 

@@ -23,6 +23,7 @@ from reversion.models import Version
 from care_sites.models import CareSite
 from conditions.models import Condition
 from portal import roles
+from portal.cache import content_version
 from portal.tests.support import staff_user
 from trials.forms import TrialImportForm
 from trials.models import (
@@ -561,8 +562,33 @@ def test_importing_the_same_file_twice_updates_without_duplicates():
     assert trial.interventions.count() == 1
     assert RegistrySite.objects.count() == 32
     assert Intervention.objects.count() == 1
+    # The record said nothing new: only the time of the check is written, the same rows kept
+    # and no revision added.
+    assert set(trial.primary_outcomes.values_list("pk", flat=True)) == outcome_ids
+    assert Version.objects.get_for_object(trial).count() == 1
+
+
+def test_a_changed_record_replaces_the_parts_and_is_a_revision():
+    trial, _ = trial_import(study=study_of("NCT04431453.json"))
+    outcome_ids = set(trial.primary_outcomes.values_list("pk", flat=True))
+    changed = study_of("NCT04431453.json")
+    changed["protocolSection"]["outcomesModule"]["primaryOutcomes"][0]["measure"] = "Renamed"
+
+    trial_import(study=changed)
+
+    assert trial.primary_outcomes.count() == 4
+    assert trial.primary_outcomes.order_by("order").first().measure == "Renamed"
     # The children were replaced, not added to.
     assert set(trial.primary_outcomes.values_list("pk", flat=True)).isdisjoint(outcome_ids)
+    assert Version.objects.get_for_object(trial).count() == 2
+
+
+def test_a_record_with_nothing_new_still_makes_cached_pages_stale():
+    """The trial's page says when the registry was last checked."""
+    trial_import(study=study_of("NCT04431453.json"))
+    before = content_version()
+    trial_import(study=study_of("NCT04431453.json"))
+    assert content_version() != before
 
 
 def test_reimporting_a_page_updates_each_trial_and_keeps_contacts_single():
