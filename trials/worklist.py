@@ -2,10 +2,14 @@
 
 import datetime
 
-from django.db.models import Q
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.models import Draft
+from portal.templatetags.portal_admin import draft_items
 from trials.models import StatusGroup, Trial
 
 STALE_AFTER_DAYS = 30
@@ -43,4 +47,11 @@ def sections(user):
         "items": items,
         "empty": "All your trials are open, and synced or updated in the last 30 days.",
         "link": (reverse("admin:trials_trial_import"), "Import from ClinicalTrials.gov"),
+    }, {
+        "title": "Changes to your trials not published yet",
+        "items": draft_items(Draft.objects.filter(
+            content_type=ContentType.objects.get_for_model(Trial), data__isnull=False,
+            object_id__in=mine.annotate(key=Cast("pk", CharField())).values("key"),
+        ).order_by("updated_at")),
+        "empty": "Every change to your trials is published.",
     }]

@@ -13,7 +13,7 @@ from conditions.models import Condition
 from conditions.tests.factories import make_condition
 from portal import roles
 from portal.models import Draft
-from portal.publishing import draft_save, draft_send_back, draft_submit
+from portal.publishing import draft_save, draft_send_back, draft_submit, serialize
 from portal.tests.support import staff_user
 from trials.models import OverallStatus, Trial
 from trials.tests.factories import make_trial
@@ -90,6 +90,26 @@ def test_coordinators_see_their_closed_or_stale_trials_and_the_import_page(
     assert "entered here, not updated for over 30 days" in html
     assert reverse("admin:trials_trial_import") in html
     assert "Pages due or overdue" not in html
+
+
+def test_coordinators_see_the_changes_to_their_trials_not_published_yet(django_user_model):
+    coordinator = staff_user(django_user_model, roles.TRIAL_COORDINATORS)
+    other = staff_user(django_user_model, roles.TRIAL_COORDINATORS, username="other")
+    mine = make_trial("NCT10000001", [coordinator], brief_title="Mine, edited")
+    theirs = make_trial("NCT10000002", [other], brief_title="Theirs, edited")
+    untouched = make_trial("NCT10000003", [coordinator], brief_title="Mine, as it is")
+    for trial, author in ((mine, coordinator), (theirs, other)):
+        draft_save(obj=trial, user=author, data=serialize(trial))
+    draft_save(obj=untouched, user=coordinator)  # no pending change: nothing to publish
+
+    section = index_html(coordinator).split("Changes to your trials not published yet")[1]
+
+    assert "Mine, edited" in section
+    assert reverse("admin:trials_trial_review", args=[mine.pk]) in section
+    assert "Theirs, edited" not in section
+    assert "Mine, as it is" not in section
+    other_html = index_html(other)
+    assert "Theirs, edited" in other_html.split("Changes to your trials not published yet")[1]
 
 
 def test_custom_admin_pages_write_breadcrumbs_as_the_admin_styles_them():
