@@ -42,6 +42,13 @@ class ContactInline(admin.TabularInline):
     extra = 0
 
 
+REGISTRY_OWNS = (
+    "For a trial imported from ClinicalTrials.gov, the registry's record (the titles, this "
+    "section, eligibility, outcomes, interventions and contacts) is written again by each "
+    "refresh, into a pending draft too: correct it in the registry. What is written here for "
+    "families stays.")
+
+
 @admin.register(Trial)
 class TrialAdmin(VisibleChoicesMixin, DraftAdminMixin, RevisionAdmin):
     form = TrialAdminForm
@@ -67,7 +74,7 @@ class TrialAdmin(VisibleChoicesMixin, DraftAdminMixin, RevisionAdmin):
         (None, {"fields": ["nct_id", "brief_title", "official_title", "acronym",
                            ("status", "publish_at", "unpublish_at")]}),
         ("For families", {"fields": ["plain_summary", "conditions", "care_sites"]}),
-        ("Registry record", {"fields": [
+        ("Registry record", {"description": REGISTRY_OWNS, "fields": [
             ("overall_status", "last_known_status"), "why_stopped", "brief_summary", "phases",
             "study_type", "registry_conditions", "keywords", "lead_sponsor",
             ("start_date", "start_date_type"),

@@ -72,8 +72,11 @@ def test_a_change_to_a_live_trial_waits_as_a_draft_until_its_coordinator_publish
     assert "Live with changes" in listing
 
     # The form shows the draft, and the coordinator previews it on the real page.
-    again = form_data(client_a.get(change_url(trial)), "trial_form")
-    assert again["brief_title"] == "Edited title"
+    form_page = client_a.get(change_url(trial))
+    assert form_data(form_page, "trial_form")["brief_title"] == "Edited title"
+    # And it says which fields the registry's refreshes write again.
+    assert "is written again by each refresh, into a pending draft too" in (
+        form_page.content.decode())
     preview = client_a.get(trial.get_absolute_url() + "?preview=draft")
     assert preview.status_code == 200
     assert "no-store" in preview["Cache-Control"]
