@@ -87,8 +87,9 @@ SAMPLES = {
         user=staff_user_model().objects.create_user("dr-ruiz"), display_name="Dr Ana Ruiz"),
     # A condition page's: the review queue lists only the kinds its reader may see.
     "portal.draft": lambda: Draft.objects.create(
-        content_type=ContentType.objects.get_for_model(Story), object_id="1",
-        item_name="Maya's story", data={}),
+        content_type=ContentType.objects.get_for_model(Story), item_name="Maya's story",
+        object_id=str(Story.objects.create(title="Maya", slug="maya", summary="s").pk),
+        data={}),
     "pages.page": lambda: make_page(),
     "pages.privacynotice": lambda: make_notice("2025-01", timezone.localdate()),
     "newsletter.topic": lambda: make_topic(),
