@@ -15,6 +15,9 @@ DEMO_NOTE = "Example address and hours for this demo site."
 # answers.
 MAIN_PHONE_NOTE = (" Our number, {phone}, is answered at any hour: if you are worried about "
                    "your child while we are closed, call it and ask for the oncologist on call.")
+# The other campuses point to it, so that no "Closed now" leaves a family without a number.
+OTHER_PHONE_NOTE = (" While we are closed, call our main number, {phone}, at any hour and ask "
+                    "for the oncologist on call. In an emergency, call 911.")
 WEEKDAYS = range(5)
 
 LOCATIONS = [
@@ -200,14 +203,15 @@ GENERAL_SITES = {"oncology-clinic", "infusion-center", "survivorship-program"}
 
 def load():
     locations = {}
+    main_phone = next(data["phone"] for data in LOCATIONS if data.get("is_main"))
     for data in LOCATIONS:
         data = dict(data)
         hours = data.pop("hours")
+        note = MAIN_PHONE_NOTE if data.get("is_main") else OTHER_PHONE_NOTE
         location, _ = Location.objects.update_or_create(
             slug=data.pop("slug"),
             defaults={**data, "hours_note": DEMO_NOTE + " Closed on major holidays."
-                      + (MAIN_PHONE_NOTE.format(phone=data["phone"]) if data.get("is_main")
-                         else ""),
+                      + note.format(phone=main_phone),
                       "status": Location.Status.PUBLISHED, "publish_at": PUBLISHED_AT},
         )
         location.opening_hours.all().delete()

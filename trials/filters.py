@@ -1,9 +1,19 @@
+import re
+
 import django_filters
+from django import forms
 
 from care_sites.models import CareSite
 from conditions.models import Condition
 from portal.forms import MarksInvalidForm, PlainSelect, PlainTextInput, published_choices
-from trials.models import STATUS_GROUPS, OverallStatus, Phase, StatusGroup, Trial
+from trials.models import (
+    STATUS_GROUPS,
+    OverallStatus,
+    Phase,
+    StatusGroup,
+    Trial,
+    age_in_years,
+)
 from trials.search import trials_matching
 
 # A registry status that is a family group by itself (not yet recruiting) is offered once,
@@ -27,12 +37,27 @@ NOT_LISTED_SITE = "That is not one of our sites. Choose one from the list."
 NOT_LISTED_STATUS = "Choose a status from the list."
 NOT_LISTED_PHASE = "Choose a phase from the list."
 AGE_ERRORS = {
-    "invalid": "Enter your child's age in years as a number, for example 5.",
+    "invalid": "Enter your child's age in years as a number, for example 5, or with months "
+               "or weeks, for example 18 months.",
     "min_value": "Enter an age of 0 or more (0 for a baby under one year old).",
     "max_value": "Enter an age of 120 or less.",
 }
 
 PHASE_CODES = {phase_parameter(phase): phase for phase in Phase}
+
+
+class ChildAgeField(forms.DecimalField):
+    """A child's age in years ("5", "2.5"), or with its unit as families say it and the
+    registry writes it ("18 months", "6 weeks", "5 years old")."""
+
+    def to_python(self, value):
+        text = re.sub(r"\s+old\s*$", "", str(value or ""), flags=re.I)
+        years = age_in_years(text)
+        return super().to_python(value if years is None else str(years))
+
+
+class ChildAgeFilter(django_filters.NumberFilter):
+    field_class = ChildAgeField
 PHASE_CHOICES = [(phase_parameter(phase), phase.label) for phase in Phase]
 
 
@@ -65,7 +90,7 @@ class TrialFilter(django_filters.FilterSet):
     )
     # A text box with a number keypad: a number box cannot show back what was typed when it
     # is not a number ("four"), which the error beside it is about.
-    age = django_filters.NumberFilter(
+    age = ChildAgeFilter(
         label="Child's age (years)", method="by_age", min_value=0, max_value=120,
         error_messages=AGE_ERRORS, help_text="0 for a baby under one year old.",
         widget=PlainTextInput(attrs={"inputmode": "numeric", "autocomplete": "off",

@@ -66,6 +66,9 @@ def test_the_three_locations(demo):
     assert f"Our number, {main.phone}, is answered at any hour" in main.hours_note
     assert main.phone in Page.objects.get(slug="contact").body
     assert "answered at any hour" in Page.objects.get(slug="contact").body
+    # And every other location's page gives that number for when it is closed.
+    for location in Location.objects.exclude(pk=main.pk):
+        assert f"call our main number, {main.phone}, at any hour" in location.hours_note
 
 
 def test_every_site_has_an_image_with_alt_text_and_locations(demo):

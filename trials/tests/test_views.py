@@ -407,8 +407,10 @@ def test_the_status_filter_offers_upcoming_beside_open_active_closed(client):
 
 
 @pytest.mark.parametrize(("query", "field", "message"), [
-    ("age=abc", "age", "Enter your child&#x27;s age in years as a number, for example 5."),
-    ("age=5+years", "age", "Enter your child&#x27;s age in years as a number, for example 5."),
+    ("age=abc", "age", "Enter your child&#x27;s age in years as a number, for example 5, or "
+                       "with months or weeks, for example 18 months."),
+    ("age=5+apples", "age", "Enter your child&#x27;s age in years as a number, for example 5, "
+                            "or with months or weeks, for example 18 months."),
     ("age=-1", "age", "Enter an age of 0 or more (0 for a baby under one year old)."),
     ("age=200", "age", "Enter an age of 120 or less."),
     ("phase=9", "phase", "Choose a phase from the list."),
@@ -1094,3 +1096,35 @@ def test_the_finder_counts_open_trials_for_an_age_from_an_index_alone():
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Index Only Scan using trial_finder_count_idx" in plan, plan
     assert matches.count() == 1
+
+
+@pytest.mark.parametrize("status", [OverallStatus.RECRUITING, OverallStatus.COMPLETED])
+def test_a_trial_page_links_to_what_its_status_means(client, status):
+    trial = make_trial(nct(1), overall_status=status)
+    html = client.get(trial.get_absolute_url()).content.decode()
+    link = re.search(r'<a class="trial-status-help" href="([^"]+)">What this status means</a>',
+                     html)
+    assert link, "no link to the explanation of the status"
+    page, anchor = link[1].split("#")
+    assert anchor == f"status-{trial.status_group}"
+    assert f'id="{anchor}"' in client.get(page).content.decode()
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("5 years", [2]), ("5 Years old", [2]), ("18 months", [1]), ("6 weeks", []),
+    ("2.5", [1]),
+])
+def test_an_age_may_be_typed_with_its_unit(client, typed, expected):
+    make_trial(nct(1), minimum_age="6 Months", maximum_age="3 Years")
+    make_trial(nct(2), minimum_age="4 Years", maximum_age="10 Years")
+    response = client.get("/trials/", {"age": typed})
+    assert listed_numbers(client, f"age={typed}") == expected
+    assert f'value="{typed}"' in page_text(response)  # shown back as typed
+    assert "Enter your child" not in page_text(response)
+
+
+def test_an_age_that_cannot_be_read_says_how_to_write_it(client):
+    make_trial(nct(1))
+    html = page_text(client.get("/trials/", {"age": "five"}))
+    assert ("Enter your child&#x27;s age in years as a number, for example 5, or with months "
+            "or weeks, for example 18 months.") in html
