@@ -585,7 +585,8 @@ NEUROBLASTOMA = {
             "name": "Disseminated",
             "definition": (
                 "The cancer has spread to distant parts of the body: distant lymph nodes, the "
-                "bones, bone marrow, liver, skin or other organs."
+                "bones, bone marrow, liver, skin or other organs. The older staging system "
+                "calls this stage 4; newer systems call it stage M."
             ),
             "options": [
                 {

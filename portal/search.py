@@ -1089,13 +1089,25 @@ class Words:
     """The query's words, and words that share their stem, as found in text. `groups` holds
     each word's stems (its own, and its American spelling's: "tumour", "tumor")."""
 
-    def __init__(self, stems, groups=None):
+    def __init__(self, stems, groups=None, whole_numbers=False):
         self.stems = stems
         self.groups = groups or [{stem} for stem in stems]
+        self.whole_numbers = whole_numbers
         self.each = None  # one Words per word, for all_in()
         self.ascii = all(stem.isascii() for stem in stems)
-        alternatives = "|".join(re.escape(stem) for stem in sorted(stems, key=len, reverse=True))
-        self.pattern = re.compile(rf"(?<!\w)(?:{alternatives})\w*", re.IGNORECASE)
+        # A word matches at the beginning of a longer one ("transplant", "transplants"); a
+        # number too ("4" in "4S"), unless whole_numbers.
+        alternatives = "|".join(
+            re.escape(stem) + (r"(?!\w)" if whole_numbers and stem.isdigit() else r"\w*")
+            for stem in sorted(stems, key=len, reverse=True))
+        self.pattern = re.compile(rf"(?<!\w)(?:{alternatives})", re.IGNORECASE)
+
+    def exact_numbers(self):
+        """The same words with each number matching only itself: "stage 4" then finds a
+        part that says "stage 4" rather than one about "stage 4S" (None without numbers)."""
+        if not any(stem.isdigit() for stem in self.stems):
+            return None
+        return Words(self.stems, self.groups, whole_numbers=True)
 
     def search(self, text):
         # Most texts of a page of results hold none of the words (a misspelling found by
@@ -1118,7 +1130,7 @@ class Words:
 
     def every(self):
         if self.each is None:
-            self.each = [Words(group) for group in self.groups]
+            self.each = [Words(group, whole_numbers=self.whole_numbers) for group in self.groups]
         return self.each
 
     def not_in(self, text):
@@ -1128,7 +1140,7 @@ class Words:
                   if not words.search(text)]
         if not groups or len(groups) == len(self.groups):
             return self
-        return Words(set().union(*groups), groups)
+        return Words(set().union(*groups), groups, whole_numbers=self.whole_numbers)
 
 
 def match_pattern(query):
@@ -1176,32 +1188,42 @@ class Result:
     badge_style: str = ""
 
 
+def section_of(document, where, pattern):
+    """The index in `where` ([(anchor, heading, text)], the summary first) of the part a
+    result links to: the first part headed by the query's words that the page's names do not
+    hold (the topic of "neuroblastoma staging", "wilms tumor treatment"), or by all of them;
+    else the first part whose heading and text hold all the words, if there are several and
+    one part does; else the first that holds the rest of them beside the title ("oakland
+    opening hours"); else the first that holds any; else None."""
+    pieces = [f"{heading}\n{part_text}" for _, heading, part_text in where]
+    topic = pattern.not_in(f"{document.title}\n{document.names}")
+    found = next((index for index, (_, heading, _) in enumerate(where)
+                  if heading and topic.all_in(heading)), None)
+    if found is None and len(pattern.groups) > 1:
+        found = next((index for index, piece in enumerate(pieces) if pattern.all_in(piece)),
+                     None)
+        if found is None and pattern.search(document.title):
+            found = next((index for index, piece in enumerate(pieces)
+                          if pattern.all_in(f"{document.title}\n{piece}")), None)
+    if found is None:
+        found = next((index for index, piece in enumerate(pieces) if pattern.search(piece)),
+                     None)
+    return found
+
+
 def result(document, pattern):
     """The result for one document: a snippet from where the query matches, and a link to
     that section of the page."""
     label = searchable_kinds().get(document.kind)
     where = [("", "", document.summary)] + [tuple(part) for part in document.parts]
     url, section, text = document.url, "", document.summary
-    # The first part headed by the query's words that the page's names do not hold (the
-    # topic of "neuroblastoma staging", "wilms tumor treatment"), or by all of them; else the
-    # first part whose heading and text hold all the words, if there are several and one
-    # part does; else the first that holds the rest of them beside the title ("oakland
-    # opening hours"); else the first that holds any.
-    pieces = [f"{heading}\n{part_text}" for _, heading, part_text in where]
     found = None
     if pattern:
-        topic = pattern.not_in(f"{document.title}\n{document.names}")
-        found = next((index for index, (_, heading, _) in enumerate(where)
-                      if heading and topic.all_in(heading)), None)
-    if found is None and pattern and len(pattern.groups) > 1:
-        found = next((index for index, piece in enumerate(pieces) if pattern.all_in(piece)),
-                     None)
-        if found is None and pattern.search(document.title):
-            found = next((index for index, piece in enumerate(pieces)
-                          if pattern.all_in(f"{document.title}\n{piece}")), None)
-    if found is None and pattern:
-        found = next((index for index, piece in enumerate(pieces) if pattern.search(piece)),
-                     None)
+        # A part with the very numbers typed first ("stage 4", not "stage 4S").
+        exact = pattern.exact_numbers()
+        found = section_of(document, where, exact) if exact else None
+        if found is None:
+            found = section_of(document, where, pattern)
     if found is not None:
         anchor, section, text = where[found]
         if anchor and "#" not in document.url:

@@ -116,6 +116,8 @@ FACTS = [
     ("regional", "staging/Regional", ["nearby lymph nodes", "nearby organs", "not to distant"]),
     ("disseminated", "staging/Disseminated",
      ["distant lymph nodes", "bones", "bone marrow", "liver", "skin", "other organs"]),
+    # The names families hear for it (INSS stage 4, INRG stage M), as 4S is named MS.
+    ("disseminated, other names", "staging/Disseminated", ["stage 4", "stage M"]),
     ("stage 4S", "staging/Stage 4S (special)",
      ["only where it started", "liver", "skin", "small amount of bone marrow",
       "treated differently"]),

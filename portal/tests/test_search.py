@@ -658,6 +658,20 @@ def test_the_search_terms_keep_the_words_after_a_minus_out(client, demo):
     assert site_search.searched("tumor - kidney --liver e-mail") == "tumor -kidney -liver e-mail"
 
 
+def test_a_number_typed_leads_to_the_part_that_says_it_before_one_it_only_begins(client):
+    """ "stage 4" is not "stage 4S": the part that says "stage 4" is the one shown, and the
+    part about 4S only when no part says the number as typed."""
+    condition = make_condition(slug="spread", name="Spread", summary="How far it has gone.")
+    make_section(condition, heading="Stage 4S", anchor="special",
+                 body="Stage 4S is seen in babies and often shrinks on its own.")
+    make_section(condition, heading="Far spread", anchor="far", order=1,
+                 body="The older system calls this stage 4.")
+
+    assert result_links(page(client, "stage 4")) == ["/conditions/spread/#far"]
+    assert result_links(page(client, "stage 4s")) == ["/conditions/spread/#special"]
+    assert result_links(page(client, "stage 5")) != ["/conditions/spread/#far"]
+
+
 def test_beginnings_of_words_come_in_either_spelling_and_numbers_after_a_word(client):
     # "paediatric" begins no word on the page, but its American spelling begins
     # "pediatrician"; "4" begins "4S", as the SQLite search matches a word's beginning too.
