@@ -58,6 +58,7 @@ def sql_value(sql):
     ("MIBG", "/conditions/neuroblastoma/#treatment-mibg-therapy"),  # the part it heads
     ("MIBG scan", "/conditions/neuroblastoma/#diagnosis"),
     ("wheezing", "/conditions/neuroblastoma/#symptoms"),
+    ("hereditary", "/conditions/neuroblastoma/#risk-factors"),
     ("catecholamines", "/conditions/neuroblastoma/#diagnosis"),
     ("tandem transplant", "/conditions/neuroblastoma/#treatment-bone-marrow-stem-cell-transplant"),
     ("4S", "/conditions/neuroblastoma/#staging-categories"),
