@@ -347,14 +347,22 @@ def promoted(query):
 
 def on_this_site(query):
     """What the "On this site" box offers above the results (at most three): the pages
-    editors offer for these words first, then the site's own lists and forms the words
-    name ("newsletter"), each address once."""
+    editors offer for these words first, then a feature's lists filtered by the search
+    (`offers_for` in its search module), then the site's own lists and forms the words name
+    ("newsletter"), each address once."""
     if not query:
         return []
     offers = promoted(query)
-    urls = {offer.url for offer in offers}
-    return [*offers, *(destination for destination in destinations_for(query)
-                       if destination.url not in urls)][:MAX_DESTINATIONS]
+    # A feature's lists filtered by what the search says ("trials for a 5 year old").
+    offers += [offer for module in feature_modules("search")
+               for offer in getattr(module, "offers_for", lambda query: [])(query)]
+    urls = set()
+    shown = []
+    for offer in [*offers, *destinations_for(query)]:
+        if offer.url not in urls:
+            urls.add(offer.url)
+            shown.append(offer)
+    return shown[:MAX_DESTINATIONS]
 
 # Writing documents -----------------------------------------------------------------------
 

@@ -7,12 +7,15 @@ from functools import reduce
 from operator import or_
 
 from django.db.models import Q
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from conditions.models import Condition
 from portal.search import (
     MAX_WORDS,
     Destination,
     Document,
+    Offer,
     Part,
     Searchable,
     html_text,
@@ -20,7 +23,7 @@ from portal.search import (
     spellings,
     without_stop_words,
 )
-from trials.models import Intervention, Trial
+from trials.models import Intervention, StatusGroup, Trial, age_in_years
 
 # Among trials that match a search as well, those open to new patients come first: what a
 # family looks for. Small beside a name match, so a closed trial named like the query still
@@ -118,3 +121,36 @@ DESTINATIONS = [
         words="find trials list all open recruiting research studies",
     ),
 ]
+
+
+# A search for trials for a child of some age ("trials for a 5 year old", "study for my
+# 18-month-old", "trials age 5"): the trial finder, filtered.
+TRIAL_WORDS = frozenset({"trial", "trials", "study", "studies"})
+AGE_IN_QUERY = re.compile(
+    r"\bage[sd]?\s+(?P<bare>\d{1,3})\b"
+    r"|\b(?P<number>\d{1,3}(?:\.\d)?)[\s-]*(?P<unit>year|yr|month|week)s?\b",
+    re.IGNORECASE)
+UNIT_NAMES = {"yr": "year"}
+
+
+def offers_for(query):
+    """[Offer] of the trials open to new patients for the child's age a search for trials
+    names; [] for any other search."""
+    if not TRIAL_WORDS & {word.lower() for word in re.findall(r"\w+", query)}:
+        return []
+    match = AGE_IN_QUERY.search(query)
+    if match is None:
+        return []
+    number = match["bare"] or match["number"]
+    unit = UNIT_NAMES.get((match["unit"] or "year").lower(), (match["unit"] or "year").lower())
+    years = age_in_years(f"{number} {unit}")
+    if years is None or years > 120:
+        return []
+    # The finder reads an age in years, or with its unit when it is not years.
+    age = number if unit == "year" else f"{number} {unit}s"
+    shown = f"{number} {unit}{'' if number == '1' else 's'}"
+    url = reverse("trials:trial-list") + "?" + urlencode(
+        {"status": StatusGroup.OPEN.value, "age": age})
+    return [Offer(title=f"Trials open to a child of {shown}", url=url,
+                  summary="The trial finder, showing the trials open to new patients that "
+                          "take a child of this age.")]

@@ -1,6 +1,7 @@
 import datetime
 import re
 import shutil
+from html import unescape as htmllib_unescape
 from pathlib import Path
 
 import pytest
@@ -287,7 +288,7 @@ def test_when_no_page_holds_every_word_pages_with_some_of_them_are_listed(client
     assert "No page has all the words of “need a spanish interpreter”." in html
     assert result_links(html)[0] == "/support/interpreter-services/"
     assert "<mark>interpreters</mark>" in html
-    html = page(client, "is neuroblastoma hereditary")
+    html = page(client, "is neuroblastoma an allergy")
     assert result_links(html)[0] == "/conditions/neuroblastoma/"
     # Every word found together is the usual search, without the notice.
     assert "No page has all the words" not in page(client, "spanish interpreter")
@@ -891,6 +892,31 @@ def test_a_question_finds_what_its_words_without_the_common_ones_find(client, de
 def destination_links(html):
     box = re.search(r'<section class="search-destinations".*?</section>', html, re.S)
     return re.findall(r'<li><a href="([^"]*)">', box[0]) if box else []
+
+
+@pytest.mark.parametrize(("query", "link", "title"), [
+    ("trial for 5 year old", "/trials/?status=open&amp;age=5", "a child of 5 years"),
+    ("trials for my 5-year-old", "/trials/?status=open&amp;age=5", "a child of 5 years"),
+    ("studies for an 18 month old baby", "/trials/?status=open&amp;age=18+months",
+     "a child of 18 months"),
+    ("neuroblastoma trials age 12", "/trials/?status=open&amp;age=12", "a child of 12 years"),
+    ("trial for 1 year old", "/trials/?status=open&amp;age=1", "a child of 1 year"),
+])
+def test_trials_for_a_childs_age_offer_the_finder_filtered(client, query, link, title):
+    young = make_trial("NCT00000001", brief_title="For young children", maximum_age="6 Years")
+    older = make_trial("NCT00000002", brief_title="For teenagers", minimum_age="10 Years",
+                       maximum_age="21 Years")
+    html = page(client, query)
+    assert destination_links(html)[0] == link
+    assert f">Trials open to {title}</a>" in html
+    listed = client.get(htmllib_unescape(link)).content.decode()
+    expected = older if "12" in link else young
+    assert expected.brief_title in listed
+
+
+@pytest.mark.parametrize("query", ["trials", "5 year old", "trial 200 years", "trial phase 2"])
+def test_no_age_no_filtered_finder(client, query):
+    assert not any("age=" in link for link in destination_links(page(client, query)))
 
 
 @pytest.mark.parametrize(("query", "links"), [
