@@ -48,20 +48,14 @@ class DerivedOnSave(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        values = self.computed_values()
+        values = {html_field: self.markdown_html(source)
+                  for source, html_field in self.markdown_fields.items()}
+        values.update(self.derived_values())
         for name, value in values.items():
             setattr(self, name, value)
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], *values}
         super().save(*args, **kwargs)
-
-    def computed_values(self):
-        """{field name: value} of what saving works out: the HTML of the markdown_fields
-        and derived_values()."""
-        values = {html_field: self.markdown_html(source)
-                  for source, html_field in self.markdown_fields.items()}
-        values.update(self.derived_values())
-        return values
 
     def markdown_html(self, source):
         """The sanitised HTML of one of the markdown_fields."""

@@ -16,9 +16,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
-from django.core.exceptions import FieldDoesNotExist
-from django.core.serializers.base import DeserializationError
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -153,27 +150,14 @@ def with_fields_of(data, live, model, names):
     return data
 
 
-def computed_anew(data, model):
-    """Serialized data with the values its model's items work out on saving (rendered
-    Markdown, a trial's status group: DerivedOnSave) worked out again from the rest, without
-    writing anything. Changes data in place."""
-    label = model._meta.label_lower
-    for item in data:
-        if item["model"] != label or not hasattr(model, "computed_values"):
-            continue
-        [deserialized] = serializers.deserialize("json", json.dumps([item]))
-        values = deserialized.object.computed_values()
-        item["fields"].update(json.loads(json.dumps(values, cls=DjangoJSONEncoder)))
-    return data
-
-
-def draft_take_live(obj, *, fields=(), part_models=()):
+def draft_take_live(obj, *, fields=(), part_models=(),
+                    written_by="an update of the live item"):
     """Carry into the item's pending draft what was just written to the live item from
     elsewhere (a trial's registry record): these fields of the item, and all its parts of
     these models, so that publishing the draft later does not write the older ones back.
     The rest of the draft, its editor's changes, stays. A draft left with no change against
-    the live item is dropped, with a review step saying why. A draft that cannot be read any
-    more is left as it is (and logged): the live item's update goes on regardless."""
+    the live item is dropped, with a review step naming written_by. A draft that cannot be
+    read any more is left as it is (and logged): the live item's update goes on."""
     draft = draft_for(obj)
     if draft is None or not draft.data:
         return
@@ -183,20 +167,21 @@ def draft_take_live(obj, *, fields=(), part_models=()):
         with transaction.atomic():
             data = [item for item in json.loads(json.dumps(draft.data))
                     if item["model"] not in labels]
+            # Values worked out on saving (a trial's status group) are left as they are:
+            # publishing works them out again (apply_data), and no review lists them.
             with_fields_of(data, live, type(obj), fields)
-            computed_anew(data, type(obj))
             data += [item for item in live if item["model"] in labels]
             if snapshot(data) == snapshot(draft.data):
                 return
             if not changes_between(snapshot(live), snapshot(data)):
                 draft.delete()
                 record_step(obj, action=ReviewStep.Action.DISCARDED, user=None, comment=(
-                    "Dropped: every change in it was to what the registry's record sets, "
-                    "which a refresh from ClinicalTrials.gov has written since."))
+                    f"Dropped: every change in it was to what {written_by} sets, and that "
+                    "has been written since."))
                 return
             draft.data = data
             draft.save(update_fields=["data", "updated_at"])
-    except (DeserializationError, FieldDoesNotExist, LookupError, DatabaseError):
+    except (LookupError, DatabaseError):  # a model a stale draft names; the save
         logger.exception("The pending draft of %s could not take the live item's new values.",
                          obj)
 

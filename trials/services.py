@@ -161,7 +161,8 @@ def trial_import(*, study, user=None):
                     registry_changes_record(trial, seen_before)
             if not created:
                 # After the revision is made: a draft is no part of the live history.
-                draft_take_live(trial, fields=record.fields, part_models=record.children)
+                draft_take_live(trial, fields=record.fields, part_models=record.children,
+                                written_by="a refresh from ClinicalTrials.gov")
     except (TypeError, AttributeError, ValueError) as error:
         raise TrialImportError(f"{label}: the record is malformed ({error}).") from error
     return trial, created
