@@ -228,7 +228,8 @@ def test_tel_links_of_nothing_and_tel_url_of_a_non_number():
 
 
 def test_every_phone_number_on_the_contact_and_service_pages_is_a_tel_link(demo):
-    for url in ["/contact/", "/support/interpreter-services/", "/care/locations/oakland-campus/"]:
+    for url in ["/contact/", "/support/interpreter-services/", "/care/locations/oakland-campus/",
+                "/care/locations/san-francisco-campus/"]:
         html = page(demo, url)
         main = html[html.index("<main"):html.index("</main>")]
         unlinked = re.sub(r"<a [^>]*>.*?</a>", "", main, flags=re.S)
