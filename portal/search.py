@@ -1102,6 +1102,7 @@ class Words:
         self.groups = groups or [{stem} for stem in stems]
         self.whole_numbers = whole_numbers
         self.each = None  # one Words per word, for all_in()
+        self.exact = None  # exact_numbers()
         self.ascii = all(stem.isascii() for stem in stems)
         # A word matches at the beginning of a longer one ("transplant", "transplants"); a
         # number too ("4" in "4S"), unless whole_numbers.
@@ -1113,9 +1114,10 @@ class Words:
     def exact_numbers(self):
         """The same words with each number matching only itself: "stage 4" then finds a
         part that says "stage 4" rather than one about "stage 4S" (None without numbers)."""
-        if not any(stem.isdigit() for stem in self.stems):
-            return None
-        return Words(self.stems, self.groups, whole_numbers=True)
+        if self.exact is None and any(stem.isdigit() for stem in self.stems):
+            # Made once per search, not once per result.
+            self.exact = Words(self.stems, self.groups, whole_numbers=True)
+        return self.exact
 
     def search(self, text):
         # Most texts of a page of results hold none of the words (a misspelling found by
