@@ -83,8 +83,8 @@ When you use the search box, we count the words you searched for, by day, with t
 results they found, so our editors can see what families look for and which pages are
 missing. We don't record who searched: no name, IP address or cookie goes with the words.
 Please don't type personal details into the search box: a search that looks like an email
-address or a phone number is counted without its words. We delete these counts after
-**one year**.
+address, a date, or a phone or record number is counted without its words. We delete these
+counts after **one year**.
 
 ### Our newsletter
 

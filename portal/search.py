@@ -1262,9 +1262,18 @@ def go_to(found, query):
 
 # Statistics --------------------------------------------------------------------------------
 
-# What looks like personal details typed into the search box: an email address, or a
-# phone, record or other long number (not an NCT number, whose digits follow letters).
-PERSONAL_DETAILS = re.compile(r"\S@\S|(?<![a-z\d])\d[\d\s().+-]{6,}\d")
+# What looks like personal details typed into the search box: an email address, however
+# it is written ("maya @ example.org", "maya(at)example.org", "maya at example dot org"), a
+# date such as a date of birth ("03/14/2019", "2019-03-14", "14.3.19"), or a phone, record
+# or other number of seven characters or more ("555 0110", "1234567"). An NCT number is
+# taken out first: it names a trial, not a person.
+PERSONAL_DETAILS = re.compile(
+    r"@"
+    r"|\w\s*[(\[{<]\s*at\s*[)\]}>]\s*\w"
+    r"|\bat\s+[\w.-]+\s*(?:\.|\bdot\b)\s*(?:com|org|net|edu|gov|co|uk|us|ca|au|io)\b"
+    r"|(?<![\w.])\d{1,4}\s*([/.-])\s*\d{1,2}\s*\1\s*\d{1,4}(?![\w.])"
+    r"|(?<![a-z\d])\d[\d\s().+-]{5,}\d",
+    re.IGNORECASE)
 PERSONAL_SEARCH = "(words not kept: they looked like personal details)"
 
 
@@ -1272,7 +1281,7 @@ def record(query, result_count):
     """Count one search of `query` today (the normalised words only, nothing about who;
     a search that holds personal details is counted without its words)."""
     query = query.casefold()[:MAX_STAT_LENGTH].strip()
-    if PERSONAL_DETAILS.search(query):
+    if PERSONAL_DETAILS.search(NCT_NUMBER.sub(" ", query)):
         query = PERSONAL_SEARCH
     if query:
         tally.add(query, timezone.localdate(), result_count)

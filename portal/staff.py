@@ -1,4 +1,5 @@
-"""Staff sign-in: two-step verification, its enrolment, and how long a staff session lasts.
+"""Staff sign-in: two-step verification, its enrolment, and how long a staff session lasts;
+and the admin's refusal of addresses its lists cannot read.
 
 Who must use a second step: superusers and every role that can publish (all roles except
 newsletter managers). Their first sign-in leads to the enrolment page, which shows the key
@@ -15,6 +16,7 @@ from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import user_login_failed
 from django.contrib.auth.models import AnonymousUser, Permission
+from django.core.exceptions import BadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -86,6 +88,25 @@ class StaffSessionMiddleware:
             target = VERIFY_URL_NAME if has_device(request.user) else SETUP_URL_NAME
             return redirect(f"{reverse(target)}?next={request.path}")
         request.user = AnonymousUser()  # public pages, without previews of drafts
+        return self.get_response(request)
+
+
+class AdminQueryMiddleware:
+    """An admin address whose query holds a NUL character (a list's filter or search, typed
+    or altered by hand) is a bad request (400). PostgreSQL refuses to compare text holding
+    one, so a list filtered by it would end in a server error; the public pages read their
+    parameters through forms, which refuse it as a value."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = request.META.get("QUERY_STRING", "")
+        if (("%00" in query or "\x00" in query)
+                and request.path.startswith(reverse("admin:index"))
+                and any("\x00" in key or any("\x00" in value for value in values)
+                        for key, values in request.GET.lists())):
+            raise BadRequest("A NUL character in the address's query.")
         return self.get_response(request)
 
 

@@ -1,16 +1,21 @@
 """Smaller hardening: HEAD requests, sitemap URLs, bounded trial pages, deployment checks,
-and the admin's autocomplete and "view on site" views."""
+the admin's autocomplete and "view on site" views, and NUL characters in admin lists'
+filters."""
 
+import re
 import subprocess
 import sys
+from urllib.parse import parse_qsl
 
 import pytest
+from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 
-from care_sites.tests.factories import make_site
+from care_sites.tests.factories import make_location, make_site
 from conditions.models import Condition
 from conditions.tests.factories import make_condition
+from newsletter.models import Subscriber
 from portal import roles
 from portal.conf import DEVELOPMENT_SECRET_KEY
 from portal.tests.support import BASE_DIR, PRODUCTION_ENV, clean_env, staff_user, superuser
@@ -152,3 +157,27 @@ def test_view_on_site_of_live_content_still_redirects(client, django_user_model)
     response = client.get(view_on_site(site))
     assert response.status_code == 302
     assert response["Location"].endswith("/care/oncology-clinic/")
+
+
+def test_a_nul_in_any_admin_list_filter_is_a_bad_request_not_a_server_error(admin_client):
+    """Every filter and the search box of every admin list, with a NUL character as the value
+    (PostgreSQL refuses to compare text holding one): 400, the list otherwise unchanged."""
+    make_location(slug="main-campus", state="CA")
+    make_trial(nct(1234567)).conditions.add(make_condition(slug="neuroblastoma"))
+    Subscriber.objects.create(email="sam@example.org", state=Subscriber.State.CONFIRMED)
+    tried = 0
+    for model in admin.site._registry:
+        url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+        listed = admin_client.get(url)
+        if listed.status_code != 200:
+            continue
+        links = re.findall(r'href="\?([^"#]*)"', listed.content.decode())
+        names = {name for link in links
+                 for name, _ in parse_qsl(link.replace("&amp;", "&"))} | {"q"}
+        for name in names - {"o", "p", "all", "e"}:
+            response = admin_client.get(url, {name: "\x00"})
+            assert response.status_code == 400, (url, name, response.status_code)
+            tried += 1
+        assert admin_client.get(url, {"q": "main"}).status_code == 200, url
+    assert tried > 40
+    assert admin_client.get("/admin/portal/draft/", {"state": "all"}).status_code == 200
