@@ -1251,6 +1251,18 @@ def results(documents, query):
     return [result(document, pattern) for document in documents]
 
 
+def only_look_alikes(documents, query):
+    """Whether `documents` (a page of results) were all found by names that only look like
+    the query: none holds all of its words ("neuroblastomma" finds Neuroblastoma, and "wilms
+    tumer" Wilms tumor, by the names' likeness, and may still be misspellings worth
+    correcting)."""
+    pattern = match_pattern(wanted(searched(query)))
+    return bool(documents) and pattern is not None and not any(
+        pattern.all_in("\n".join([document.title, document.names, document.summary,
+                                  *(f"{part[1]}\n{part[2]}" for part in document.parts)]))
+        for document in documents)
+
+
 def go_to(found, query):
     """A result whose title or other name is exactly the query, or the query in American
     spelling ("Wilms tumour" -> Wilms tumor)."""

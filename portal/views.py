@@ -88,9 +88,12 @@ def search(request):
     found = site_search.results(page.object_list, query)
     all_count = sum(counts.values())
     destinations = named if not kind and page.number == 1 else []
-    # "Did you mean" for a search that found nothing, or only pages with some of its words.
+    # "Did you mean" for a search that found nothing, only pages with some of its words, or
+    # only names that look like it (a misspelling of a name).
     suggestion = (site_search.offered(query)
-                  if query and (not all_count or partial) and not destinations else "")
+                  if query and not destinations and (
+                      not all_count or partial
+                      or site_search.only_look_alikes(page.object_list, query)) else "")
     if query and request.GET.get("page", "1") in ("", "1"):  # paging is not a new search
         # Counted after this request and each time the page is served from the cache.
         on_every_request(request, "portal.search.record", query,
