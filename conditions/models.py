@@ -333,6 +333,11 @@ class StagingCategory(models.Model):
     def __str__(self):
         return f"{self.condition}: {self.name}"
 
+    @property
+    def anchor(self):
+        """The id of its entry in the page's staging list."""
+        return f"staging-{slugify(self.name)}"
+
     def option_groups(self):
         """Options grouped by age group, in order: [(age group label or "", [options])]."""
         groups = {}

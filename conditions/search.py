@@ -11,7 +11,7 @@ from conditions.models import (
     Synonym,
     TreatmentOption,
 )
-from portal.search import Destination, Document, Part, Searchable, html_text
+from portal.search import Destination, Document, Part, Searchable, html_text, listed, plain
 
 
 def condition_document(condition):
@@ -25,9 +25,14 @@ def condition_document(condition):
             parts.append(Part(subsection.anchor or section.anchor, subsection.heading,
                               html_text(subsection.body_html)))
     for category in condition.staging_categories.all():
-        options = " ".join(option.text for option in category.options.all())
-        parts.append(Part("staging-categories", category.name,
-                          f"{category.name}. {category.definition} {options}"))
+        # Its definition, then its treatment options as a list (by age group where they
+        # differ): found in the category's own entry of the staging list.
+        options = " ".join(
+            f"{age_group}: {listed(option.text for option in group)}" if age_group
+            else listed(option.text for option in group)
+            for age_group, group in category.option_groups())
+        parts.append(Part(category.anchor, category.name,
+                          plain(f"{category.name}. {category.definition} {options}")))
     return Document(
         title=condition.name, url=condition.get_absolute_url(),
         names=tuple(synonym.name for synonym in condition.synonyms.all()),

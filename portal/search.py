@@ -386,9 +386,15 @@ def html_text(html):
     Trouble breathing;") instead of running its items together."""
     marked = re.sub(r"</li\s*>", f"{ITEM_END}</li>", html or "", flags=re.IGNORECASE)
     *items, rest = unescape(strip_tags(marked)).split(ITEM_END)
+    return plain(" ".join([listed(items), rest]))
+
+
+def listed(items):
+    """List items as one text that still reads as a list: an item that does not end in
+    punctuation gets a semicolon ("Surgery; Chemotherapy;")."""
     items = [item.rstrip() for item in items]
-    return plain(" ".join([*(item + ";" if item and item[-1] not in ".!?;:," else item
-                             for item in items), rest]))
+    return " ".join(item + ";" if item and item[-1] not in ".!?;:," else item
+                    for item in items)
 
 
 def build(searchable, content_type, obj):

@@ -62,7 +62,8 @@ def sql_value(sql):
     ("hereditary", "/conditions/neuroblastoma/#risk-factors"),
     ("catecholamines", "/conditions/neuroblastoma/#diagnosis"),
     ("tandem transplant", "/conditions/neuroblastoma/#treatment-bone-marrow-stem-cell-transplant"),
-    ("4S", "/conditions/neuroblastoma/#staging-categories"),
+    ("4S", "/conditions/neuroblastoma/#staging-stage-4s-special"),
+    ("stage 4", "/conditions/neuroblastoma/#staging-disseminated"),
     ("parking", "/care/locations/oakland-campus/#parking"),
     ("BART", "/care/locations/oakland-campus/#transit"),
     ("opening hours", "/care/locations/oakland-campus/#opening-hours"),
@@ -77,6 +78,22 @@ def sql_value(sql):
 def test_words_inside_pages_find_their_section(client, demo, query, link):
     links = result_links(page(client, query))
     assert any(found.startswith(link) for found in links), (query, links)
+
+
+def test_a_staging_category_reads_as_its_definition_then_its_options_as_a_list(client, demo):
+    """Each treatment option ends with a semicolon where it has no punctuation of its own,
+    and options that differ by age say which age they are for; the link is the category's
+    own entry in the staging list."""
+    html = page(client, "stage 4")
+    assert "/conditions/neuroblastoma/#staging-disseminated" in result_links(html)
+    assert ("<mark>stage</mark> M. Chemotherapy with several medicines, with or without "
+            "surgery, radiation therapy or both; Chemotherapy, then a") in html
+    regional = SearchDocument.objects.get(url="/conditions/neuroblastoma/").parts
+    text = next(part[2] for part in regional if part[0] == "staging-regional")
+    assert "Younger than 1 year: Surgery; Chemotherapy; 1 year or older: Surgery alone;" in text
+    staging = client.get("/conditions/neuroblastoma/").content.decode()
+    assert 'id="staging-disseminated"' in staging
+    assert 'href="#staging-disseminated"' in staging
 
 
 @pytest.mark.parametrize(("query", "link"), [
@@ -488,7 +505,7 @@ def test_saving_and_deleting_parts_updates_the_index(client):
     category = condition.staging_categories.create(name="Very low risk", definition="Small.")
     category.options.create(text="Surgery alone")
     assert result_links(page(client, "surgery alone")) == [
-        "/conditions/hepatoblastoma/#staging-categories"]
+        "/conditions/hepatoblastoma/#staging-very-low-risk"]
 
     condition.delete()
     assert not SearchDocument.objects.filter(kind="condition").exists()
