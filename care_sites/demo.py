@@ -14,7 +14,8 @@ DEMO_NOTE = "Example address and hours for this demo site."
 # As the contact page says: a family reading "Closed now" at night must not think no one
 # answers.
 MAIN_PHONE_NOTE = (" Our number, {phone}, is answered at any hour: if you are worried about "
-                   "your child while we are closed, call it and ask for the oncologist on call.")
+                   "your child while we are closed, call it and ask for the oncologist on call. "
+                   "In an emergency, call 911.")
 # The other campuses point to it, so that no "Closed now" leaves a family without a number.
 OTHER_PHONE_NOTE = (" While we are closed, call our main number, {phone}, at any hour and ask "
                     "for the oncologist on call. In an emergency, call 911.")

@@ -120,11 +120,16 @@ class Location(Publishable):
         return min(moment for moment in aware if moment > local)
 
 
+# Hours that run past midnight are refused when they are longer than this (OpeningHours).
+MAX_OVERNIGHT_MINUTES = 16 * 60
+
+
 class OpeningHours(models.Model):
     location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="opening_hours")
     weekday = models.PositiveSmallIntegerField(choices=WEEKDAYS)
     opens = models.TimeField()
-    closes = models.TimeField(help_text="Earlier than the opening time means after midnight.")
+    closes = models.TimeField(help_text="In the 24-hour clock (19:00 for 7 p.m.). Earlier than the "
+                                        "opening time means after midnight.")
 
     class Meta:
         ordering = ["weekday", "opens"]
@@ -134,8 +139,31 @@ class OpeningHours(models.Model):
         return f"{self.get_weekday_display()} {str(self.opens)[:5]}-{str(self.closes)[:5]}"
 
     def clean(self):
+        if self.opens is None or self.closes is None:
+            return
         if self.opens == self.closes:
             raise ValidationError("Opening and closing times must differ.")
+        # A closing time earlier than the opening runs past midnight (an evening clinic).
+        # Open that long overnight is almost always an evening time typed in the morning
+        # ("7:00" for 7 p.m.): families would read it as the hours.
+        if self.runs_past_midnight and self.minutes_open > MAX_OVERNIGHT_MINUTES:
+            hours, minutes = divmod(self.minutes_open, 60)
+            length = f"{hours} h {minutes} min" if minutes else f"{hours} h"
+            raise ValidationError({"closes": (
+                f"This closes at {self.closes:%H:%M} the next morning, after {length} open. "
+                "Use the 24-hour clock for a time after noon (19:00 for 7 p.m.); a time "
+                "earlier than the opening means after midnight.")})
+
+    @property
+    def runs_past_midnight(self):
+        return self.closes < self.opens
+
+    @property
+    def minutes_open(self):
+        def minutes(moment):
+            return moment.hour * 60 + moment.minute
+
+        return (minutes(self.closes) - minutes(self.opens)) % (24 * 60)
 
     def opened_on(self, local):
         """The date this interval opened if it includes `local`, else None."""

@@ -40,13 +40,15 @@ def opening_hours_text(location):
     days = [
         f"{day} " + ", ".join(f"{time_format(interval.opens, 'g:i a')} to "
                               f"{time_format(interval.closes, 'g:i a')}"
+                              + (" the next day" if interval.runs_past_midnight else "")
                               for interval in intervals)
         for day, intervals in location.week() if intervals
     ]
-    weekend = any(interval.weekday >= 5 for interval in location.opening_hours.all())
+    weekend = [day for day, intervals in location.week()[5:] if intervals]
     return " ".join(filter(None, [
-        "; ".join(days),  # its last time ends the sentence ("p.m.")
-        "Open on weekends." if weekend else "",
+        "; ".join(days) + ("." if days and days[-1].endswith("day") else ""),
+        ("Open on weekends." if len(weekend) == 2 else
+         f"Open on weekends: {weekend[0]} only." if weekend else ""),
         location.hours_note,
     ]))
 

@@ -69,6 +69,9 @@ def test_the_three_locations(demo):
     # And every other location's page gives that number for when it is closed.
     for location in Location.objects.exclude(pk=main.pk):
         assert f"call our main number, {main.phone}, at any hour" in location.hours_note
+    # Every location's page, the main one's too, says what to do in an emergency.
+    for location in Location.objects.all():
+        assert "In an emergency, call 911." in location.hours_note, location
 
 
 def test_every_site_has_an_image_with_alt_text_and_locations(demo):

@@ -178,6 +178,30 @@ def test_opening_hours_accept_different_times(opens, closes):
                  closes=datetime.time(closes)).full_clean()
 
 
+@pytest.mark.parametrize(("opens", "closes", "message"), [
+    ("08:30", "07:00", "closes at 07:00 the next morning, after 22 h 30 min open"),
+    ("09:00", "05:00", "closes at 05:00 the next morning, after 20 h open"),
+])
+def test_opening_hours_refuse_a_day_time_typed_for_an_evening_one(opens, closes, message):
+    """Past midnight for longer than 16 hours is taken for a mistake: "7:00" for 7 p.m."""
+    interval = OpeningHours(location=make_location(), weekday=MONDAY,
+                            opens=datetime.time.fromisoformat(opens),
+                            closes=datetime.time.fromisoformat(closes))
+    with pytest.raises(ValidationError) as refused:
+        interval.full_clean()
+    assert message in refused.value.message_dict["closes"][0]
+    assert "19:00 for 7 p.m." in refused.value.message_dict["closes"][0]
+
+
+def test_evening_hours_past_midnight_say_the_next_day(client):
+    location = make_location(slug="evening-clinic")
+    hours(location, FRIDAY, "18:00", "02:00")
+    hours(location, MONDAY, "08:00", "17:00")
+    html = client.get("/care/locations/evening-clinic/").content.decode()
+    assert "6:00 p.m. to 2:00 a.m. the next day" in html
+    assert "8:00 a.m. to 5:00 p.m.</td>" in html
+
+
 def test_opening_hours_str():
     location = make_location()
     interval = hours(location, FRIDAY, "22:00", "02:00")

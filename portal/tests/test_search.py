@@ -540,8 +540,10 @@ def test_opening_hours_are_found_by_day_and_lead_to_the_hours(client, demo):
     assert "<mark>Saturday</mark> 9:00 a.m. to 1:00 p.m." in html
     assert '<h2 class="h5" id="opening-hours">Opening hours</h2>' in client.get(
         "/care/locations/san-francisco-campus/").content.decode()
-    weekend = result_links(page(client, "open weekends", type="location"))
-    assert weekend == ["/care/locations/san-francisco-campus/#opening-hours"]
+    weekend = page(client, "open weekends", type="location")
+    assert result_links(weekend) == ["/care/locations/san-francisco-campus/#opening-hours"]
+    # Saturday morning only: not said to be open at weekends without the day.
+    assert "<mark>Open</mark> on <mark>weekends</mark>: Saturday only." in weekend
     assert "/care/locations/oakland-campus/#opening-hours" in result_links(
         page(client, "oakland opening hours"))
 
