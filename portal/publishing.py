@@ -341,7 +341,8 @@ def draft_publish(*, draft, user, publish_at=None):
     now = timezone.now()
     with reversion.create_revision():
         reversion.set_user(user)
-        reversion.set_comment(f"Published after review by {who(user)}.")
+        reversion.set_comment(f"Published after review by {who(user)}."
+                              if hasattr(obj, "mark_reviewed") else f"Published by {who(user)}.")
         if draft.data:
             obj = apply_data(obj, draft.data)
         if hasattr(obj, "mark_reviewed") and user is not None:

@@ -48,6 +48,9 @@ PUBLISHING_FIELDS = ["status", "publish_at", "unpublish_at"]
 
 # A review note is read in the history and sent by email: a few paragraphs, not a document.
 NOTE_LENGTH = 5000
+OWN_CHANGES = ("You wrote these changes, so another medical reviewer approves them: medical "
+               "review is a second person's reading. You can still send them back or discard "
+               "them.")
 NOTE_ERRORS = {"max_length": "Keep the note to %(limit_value)d characters (it has "
                              "%(show_value)d): it is sent by email and kept in the history."}
 
@@ -442,6 +445,8 @@ class DraftAdminMixin:
             and not self.submitting_for_someone_else(request, obj, draft),
             "may_approve": self.may_publish(request, obj),
             "awaiting_submission": self.awaiting_submission(draft),
+            "own_changes": self.approving_own_changes(request, draft),
+            "own_changes_message": OWN_CHANGES,
             # A live item's pending change can be dropped by anyone who may edit the item.
             "may_discard": bool(draft and draft.data and draft.state != Draft.State.APPROVED
                                 and self.has_change_permission(request, obj)),
@@ -497,6 +502,9 @@ class DraftAdminMixin:
                                     "editor may still be working on them. Approve them once "
                                     "they are submitted.")
             return False
+        if self.approving_own_changes(request, draft):
+            messages.error(request, OWN_CHANGES)
+            return False
         if data["seen"] != seen:
             messages.error(request, "These changes were edited after you opened this page, "
                                     "or the page was not fully loaded. Read the changes "
@@ -508,8 +516,18 @@ class DraftAdminMixin:
             return False
         draft_approve(obj=obj, user=user, publish_at=data["publish_at"],
                       comment=data["comment"])
-        messages.success(request, f"Approved \u201c{obj}\u201d.")
+        done = "Approved" if self.publish_permission else "Published"
+        if data["publish_at"] is not None and data["publish_at"] > timezone.now():
+            done = "Approved and scheduled" if self.publish_permission else "Scheduled"
+        messages.success(request, f"{done} \u201c{obj}\u201d.")
         return True
+
+    def approving_own_changes(self, request, draft):
+        """Whether a medical reviewer would approve changes they wrote themselves (they last
+        saved the draft): medical review is a second person's reading, so another reviewer
+        approves them. Items that need no review are published by their editors."""
+        return (bool(self.publish_permission) and draft is not None
+                and draft.author_id is not None and draft.author_id == request.user.pk)
 
     def awaiting_submission(self, draft):
         """Whether the item's changes (its draft) wait for their editor to submit them for

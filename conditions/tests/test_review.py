@@ -15,8 +15,8 @@ from reversion.models import Version
 from conditions.models import Condition, Section, Story
 from conditions.tests.factories import NEW_BODY, OLD_BODY, make_condition, make_full_condition
 from portal import roles
-from portal.models import Draft, ReviewStep
-from portal.publishing import add_months, draft_for, publish_due_drafts, steps_for
+from portal.models import Draft, ReviewerProfile, ReviewStep
+from portal.publishing import add_months, draft_for, fingerprint, publish_due_drafts, steps_for
 from portal.tests.support import form_data, inline_index, staff_user
 
 pytestmark = pytest.mark.django_db
@@ -260,6 +260,36 @@ def test_submit_then_approve_publishes_the_draft_with_the_reviewers_name(
     assert "Submitted for review" in history
     assert "Approved and published" in history
     assert "Dr Ana Ruiz, MD, Pediatric Oncology" in history
+
+
+def test_a_reviewer_does_not_approve_changes_they_wrote(reviewer_client, django_user_model,
+                                                        public):
+    """Medical review is a second person's reading: a reviewer who writes and submits a
+    change sees why they cannot approve it, a forged approval changes nothing, and another
+    reviewer approves it."""
+    condition, overview = make_full_condition()
+    submitted(reviewer_client, condition, overview, NEW_BODY)
+    page = reviewer_client.get(review_url(condition)).content.decode()
+    assert "You wrote these changes, so another medical reviewer approves them" in page
+    assert 'id="approve-form"' not in page
+    assert "Send back to the editor" in page  # still possible, as discarding is
+
+    assert 'name="approve-seen"' not in page
+    forged = reviewer_client.post(review_url(condition), {
+        "action": "approve", "approve-seen": fingerprint(condition, draft_for(condition)),
+        "approve-when": "now"}, follow=True)
+    assert "another medical reviewer approves them" in forged.content.decode()
+    assert draft_for(condition).state == Draft.State.IN_REVIEW
+    assert NEW_BODY not in public.get(condition.get_absolute_url()).content.decode()
+
+    second = staff_user(django_user_model, roles.MEDICAL_REVIEWERS, username="second")
+    ReviewerProfile.objects.create(user=second, display_name="Dr Sam Lee", credentials="MD")
+    other = Client()
+    other.force_login(second)
+    assert approve(other, review_url(condition)).status_code == 302
+    assert NEW_BODY in public.get(condition.get_absolute_url()).content.decode()
+    condition.refresh_from_db()
+    assert condition.reviewer.display_name == "Dr Sam Lee"
 
 
 def test_the_review_interval_is_kept_per_condition(reviewer_client):

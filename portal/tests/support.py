@@ -216,7 +216,7 @@ def publish_draft(client, obj):
     assert response.status_code == 302
     assert response.url == review_url
     assert [str(m) for m in get_messages(response.wsgi_request)] == [
-        f"Approved \u201c{obj}\u201d."]
+        f"Published \u201c{obj}\u201d."]
     obj.refresh_from_db()
 
 
