@@ -3,6 +3,7 @@ are examples: 555-01xx numbers and streets that are not real addresses."""
 
 import datetime
 
+import reversion
 from django.utils import timezone
 
 from care_sites.models import CareSite, Language, Location, SupportService
@@ -203,6 +204,13 @@ DEMO_CONDITIONS = ["neuroblastoma", "nephroblastoma", "retinoblastoma"]
 GENERAL_SITES = {"oncology-clinic", "infusion-center", "survivorship-program"}
 
 def load():
+    # The first revision of each item: what "restore" can go back to after later edits.
+    with reversion.create_revision():
+        reversion.set_comment("Demo content loaded.")
+        return load_items()
+
+
+def load_items():
     locations = {}
     main_phone = next(data["phone"] for data in LOCATIONS if data.get("is_main"))
     for data in LOCATIONS:
@@ -217,7 +225,9 @@ def load():
         )
         location.opening_hours.all().delete()
         for weekday, opens, closes in hours:
-            location.opening_hours.create(weekday=weekday, opens=opens, closes=closes)
+            location.opening_hours.create(weekday=weekday,
+                                          opens=datetime.time.fromisoformat(opens),
+                                          closes=datetime.time.fromisoformat(closes))
         location.closures.all().delete()
         for date, note in CLOSURES:
             location.closures.create(date=date, note=note)

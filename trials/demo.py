@@ -3,6 +3,7 @@ real study, and each summary says the trial is an example."""
 
 import datetime
 
+import reversion
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
@@ -101,6 +102,13 @@ def demo_coordinator(username):
 
 
 def load():
+    # The first revision of each item: what "restore" can go back to after later edits.
+    with reversion.create_revision():
+        reversion.set_comment("Demo content loaded.")
+        return load_items()
+
+
+def load_items():
     neuroblastoma = Condition.objects.filter(slug="neuroblastoma").first()
     for data in TRIALS:
         data = dict(data)

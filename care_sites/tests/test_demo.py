@@ -165,3 +165,30 @@ def test_each_service_has_one_number_everywhere(demo, client):
     assert listed["Interpreter services"] == ANY_PHONE.search(interpreters.phone).group()
     for label, number in listed.items():
         assert owners.get(number, [label]) in ([label], [interpreters.name]), (label, number)
+
+
+def test_every_demo_item_has_a_first_revision_to_restore(demo, admin_client):
+    """Restoring an older version needs one: each demo item's history starts with the
+    content as loaded, with its parts (a location's opening hours)."""
+    from reversion.models import Version
+
+    from conditions.models import GlossaryTerm, Story
+    from pages.models import PrivacyNotice
+    from trials.models import Trial
+
+    for model in [Condition, Story, GlossaryTerm, Page, PrivacyNotice, CareSite, Location,
+                  SupportService, Trial]:
+        items = list(model.objects.all())
+        assert items, model
+        for item in items:
+            versions = Version.objects.get_for_object(item)
+            assert [v.revision.comment for v in versions][-1:] == ["Demo content loaded."], item
+    location = Location.objects.get(is_main=True)
+    first = Version.objects.get_for_object(location).last().revision
+    kept = set(first.version_set.filter(content_type__model="openinghours")
+               .values_list("object_id", flat=True))
+    own = {str(pk) for pk in location.opening_hours.values_list("pk", flat=True)}
+    assert own
+    assert own <= kept
+    history = admin_client.get(f"/admin/care_sites/location/{location.pk}/history/")
+    assert "Demo content loaded." in history.content.decode()
