@@ -200,6 +200,20 @@ class DraftAdminMixin:
             readonly.append("status")
         return readonly
 
+    def render_change_form(self, request, context, *args, **kwargs):
+        # A form sent back with errors cannot keep a file chosen in it (browsers never fill
+        # a file input again): say so, or the editor would fix the error and save the old
+        # image believing the new one was uploaded.
+        if request.method == "POST" and request.FILES:
+            form = context["adminform"].form
+            chosen = [str(form.fields[name].label or name).lower()
+                      for name in request.FILES if name in form.fields]
+            if chosen:
+                messages.warning(request, f"Choose the {' and the '.join(chosen)} again "
+                                          "before saving: a file chosen is not kept while "
+                                          "the form has errors.")
+        return super().render_change_form(request, context, *args, **kwargs)
+
     def message_user(self, request, message, *args, **kwargs):
         if getattr(request, "_saving_draft", False):
             return None

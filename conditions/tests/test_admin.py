@@ -392,6 +392,14 @@ def test_story_with_an_image_needs_a_description(editor_client, media_root):
         "Describe the image for people who cannot see it."
     ]
     assert not Story.objects.exists()
+    # The chosen file cannot be kept in the form shown again: the editor is told to choose
+    # it again, and a form with errors but no file says nothing of it.
+    assert ("Choose the image again before saving: a file chosen is not kept while the form "
+            "has errors.") in response.content.decode()
+    without_file = editor_client.post(reverse("admin:conditions_story_add"),
+                                      story_data(title=""))
+    assert without_file.status_code == 200
+    assert "Choose the image again" not in without_file.content.decode()
 
 
 def test_story_with_an_image_and_a_description_is_saved(editor_client, media_root):
