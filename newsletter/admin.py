@@ -1,11 +1,13 @@
 import csv
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
@@ -16,6 +18,7 @@ from portal.revisions import EditingMedia
 
 HIDDEN_CONDITION = "A condition page not yet published"
 CHUNK = 2_000  # subscribers read at a time by the export and the unsubscribe action
+CONFIRM_SHOWN = 50  # addresses the unsubscribe action's confirmation names (and counts all)
 
 
 @admin.register(Topic)
@@ -144,6 +147,23 @@ class SubscriberAdmin(admin.ModelAdmin):
     @admin.action(description="Unsubscribe the selected people (on their request)",
                   permissions=["change"])
     def unsubscribe(self, request, queryset):
+        # First a page that says who will be unsubscribed, as deleting has: it cannot be
+        # undone by staff (only the subscriber can sign up again, with their consent).
+        if request.POST.get("post") != "yes":
+            count = queryset.count()
+            shown = list(queryset.order_by("email").values_list("email", flat=True)
+                         [:CONFIRM_SHOWN])
+            return TemplateResponse(request, "newsletter/admin_unsubscribe_confirmation.html", {
+                **self.admin_site.each_context(request),
+                "title": "Unsubscribe these people?",
+                "opts": self.model._meta,
+                "count": count,
+                "shown": shown,
+                "more": count - len(shown),
+                "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
+                "select_across": request.POST.get("select_across") == "1",
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            })
         # In chunks, without the list's topics: "select all" may cover more subscribers than
         # one query can name (PostgreSQL takes at most 65,535 parameters).
         done = 0

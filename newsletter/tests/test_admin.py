@@ -148,13 +148,45 @@ def test_removal_on_request_deletes_the_subscriber_and_consent(manager_client, s
 
 
 def test_unsubscribe_action_for_requests_by_phone_or_letter(manager_client, subscribers):
+    """It cannot be undone by staff: a page first names who will be unsubscribed."""
     ben = subscribers["ben@example.org"]
-    response = manager_client.post("/admin/newsletter/subscriber/", {
-        "action": "unsubscribe", "_selected_action": [ben.pk],
+    asked = manager_client.post("/admin/newsletter/subscriber/?state=confirmed", {
+        "action": "unsubscribe", "index": "0", "_selected_action": [ben.pk],
     })
+    assert asked.status_code == 200
+    html = asked.content.decode()
+    assert "1 subscriber will stop getting the newsletter at once" in html
+    assert "<li>ben@example.org</li>" in html
+    assert 'href="/admin/newsletter/subscriber/?state=confirmed"' in html  # go back
+    ben.refresh_from_db()
+    assert ben.state == State.CONFIRMED
+    # What the page's form sends.
+    assert f'name="_selected_action" value="{ben.pk}"' in html
+    assert 'name="post" value="yes"' in html
+    response = manager_client.post("/admin/newsletter/subscriber/?state=confirmed", {
+        "action": "unsubscribe", "post": "yes", "_selected_action": [str(ben.pk)]})
     assert response.status_code == 302
     ben.refresh_from_db()
     assert ben.state == State.UNSUBSCRIBED
+
+
+def test_unsubscribing_everyone_a_filter_lists_asks_first_then_takes_them_all(
+        manager_client, subscribers):
+    confirmed = Subscriber.objects.filter(state=State.CONFIRMED)
+    count = confirmed.count()
+    assert count > 1
+    one = confirmed.first()
+    asked = manager_client.post("/admin/newsletter/subscriber/?state=confirmed", {
+        "action": "unsubscribe", "index": "0", "select_across": "1",
+        "_selected_action": [one.pk]})
+    html = asked.content.decode()
+    assert f"{count} subscribers will stop getting the newsletter" in html
+    assert 'name="select_across" value="1"' in html
+    assert Subscriber.objects.filter(state=State.CONFIRMED).count() == count
+    manager_client.post("/admin/newsletter/subscriber/?state=confirmed", {
+        "action": "unsubscribe", "post": "yes", "select_across": "1",
+        "_selected_action": [one.pk]})
+    assert not Subscriber.objects.filter(state=State.CONFIRMED).exists()
 
 
 def test_subscribers_cannot_be_added_in_the_admin(manager_client, client, django_user_model):
