@@ -5,7 +5,7 @@ import difflib
 import re
 
 from django.apps import apps
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
@@ -66,6 +66,8 @@ def shown(model_label, name, value):
         field = apps.get_model(model_label)._meta.get_field(name)
     except (LookupError, FieldDoesNotExist):
         return as_text(value)
+    if isinstance(field, models.TimeField) and isinstance(value, str):
+        return value[:5] if re.fullmatch(r"\d\d:\d\d:00", value) else value  # "17:00"
     if isinstance(field, models.DateTimeField) and isinstance(value, str):
         moment = parse_datetime(value)
         if moment is not None:
@@ -94,9 +96,23 @@ def same_value(model_label, name, before, after):
 def describe(model_label, fields):
     model = apps.get_model(model_label)
     title = next((fields[name] for name in ("heading", "name", "title", "text")
-                  if fields.get(name)), "")
+                  if fields.get(name)), "") or own_name(model, fields)
     name = model._meta.verbose_name
     return f"{name.capitalize()} \u201c{title}\u201d" if title else name.capitalize()
+
+
+def own_name(model, fields):
+    """What the row calls itself, from its stored fields, for a row without a heading or a
+    name: "Monday 08:30-17:00" for opening hours, "2026-12-25 Christmas Day" for a closed
+    day; "" when it needs more than its own fields to say."""
+    try:
+        values = {field.attname: field.to_python(fields[field.name])
+                  for field in model._meta.concrete_fields
+                  if field.name in fields and not field.is_relation}
+        text = str(model(**values))
+    except (AttributeError, TypeError, ValueError, ValidationError, ObjectDoesNotExist):
+        return ""
+    return "" if text.endswith(" object (None)") else text
 
 
 def field_label(model_label, name):
@@ -118,7 +134,7 @@ def changes_between(old, new, ignore=()):
             kind = "added" if before is None else "removed"
             text = " ".join(as_text(fields.get(name)) for name in ("heading", "name", "title",
                                                                    "text", "body")
-                            if fields.get(name))
+                            if fields.get(name)) or own_name(apps.get_model(key[0]), fields)
             html = word_diff("", text) if kind == "added" else word_diff(text, "")
             changes.append({"part": describe(key[0], fields), "field": kind, "html": html,
                             "kind": kind})

@@ -75,3 +75,20 @@ def test_values_worked_out_on_save_are_not_listed():
     new = {key: {"brief_title": "A", "plain_summary_html": "<p>y</p>", "group_rank": 3,
                  "maximum_age_years": 21.0}}
     assert changes_between(old, new) == []
+
+
+def test_a_row_without_a_heading_is_named_by_its_own_fields():
+    """A reviewer reads which opening hours changed (the day) and which closed day was
+    added, not "Opening hours | Closes" or "Closure | added" with nothing beside it."""
+    hours = ("care_sites.openinghours", "7")
+    live = {hours: {"location": 1, "weekday": 0, "opens": "08:30:00", "closes": "17:00:00"}}
+    sent = {hours: {"location": 1, "weekday": 0, "opens": "08:30:00", "closes": "19:00:00"},
+            ("care_sites.closure", "new-1"): {"location": 1, "date": "2026-12-24",
+                                              "note": "Christmas Eve"}}
+    assert [(change["part"], change["field"], change["html"])
+            for change in changes_between(live, sent)] == [
+        ("Opening hours \u201cMonday 08:30-19:00\u201d", "Closes",
+         "<del>17:00</del> <ins>19:00</ins>"),
+        ("Closure \u201c2026-12-24 Christmas Eve\u201d", "added",
+         "<ins>2026-12-24 Christmas Eve</ins>"),
+    ]
