@@ -381,6 +381,9 @@ class DraftAdminMixin:
             "review_url": reverse(self.admin_url_name("review"), args=[obj.pk]),
             "review_state": draft_state_label(obj, draft),
             "in_review": draft is not None and draft.state == Draft.State.IN_REVIEW,
+            # Why it came back, where the editor works on it.
+            "sent_back": steps_for(obj).filter(action=ReviewStep.Action.SENT_BACK).last()
+            if draft is not None and draft.state == Draft.State.SENT_BACK else None,
             "approved_for": draft.publish_at
             if draft is not None and draft.state == Draft.State.APPROVED else None,
             "publication_checks": with_draft_applied(obj, self.publication_checks)

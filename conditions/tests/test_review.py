@@ -331,6 +331,16 @@ def test_send_back_needs_a_comment_and_mails_it_to_the_editor(
     )
     listing = editor_client.get(reverse("admin:conditions_condition_changelist"))
     assert '<td class="field-publishing_state">Sent back</td>' in listing.content.decode()
+    # Where the editor works on it, the reason is shown: on the edit form and beside the
+    # item on the admin home.
+    edit = editor_client.get(change_url(condition)).content.decode()
+    assert "Sent back by Dr Ana Ruiz on" in edit
+    assert "<blockquote>Please cite the 2021 guideline.</blockquote>" in edit
+    home = editor_client.get(reverse("admin:index")).content.decode()
+    assert ('<span class="worklist-note">Please cite the 2021 guideline.</span>') in home
+    # Submitted again, the note has done its work.
+    editor_client.post(review_url(condition), {"action": "submit"})
+    assert "Sent back by" not in editor_client.get(change_url(condition)).content.decode()
     # The live page is untouched.
     overview.refresh_from_db()
     assert overview.body == OLD_BODY

@@ -1,10 +1,12 @@
 """The admin index's "Your work" panel: what waits for the signed-in user, per role."""
 
 from django import template
+from django.db.models import Q
 from django.urls import reverse
+from django.utils.text import Truncator
 
 from portal.apps import feature_modules
-from portal.models import Draft
+from portal.models import Draft, ReviewStep
 
 register = template.Library()
 
@@ -17,6 +19,22 @@ def review_url(draft):
 def draft_items(drafts):
     return [{"label": d.item_name, "url": review_url(d),
              "note": d.updated_at} for d in drafts.select_related("content_type")[:20]]
+
+
+def sent_back_items(drafts):
+    """Drafts sent back, each with the reviewer's comment (the latest sending back of each,
+    read in one query) as its note."""
+    drafts = list(drafts.select_related("content_type")[:20])
+    comments = {}
+    if drafts:
+        keys = Q()
+        for draft in drafts:
+            keys |= Q(content_type_id=draft.content_type_id, object_id=draft.object_id)
+        for step in ReviewStep.objects.filter(keys, action=ReviewStep.Action.SENT_BACK):
+            comments[(step.content_type_id, step.object_id)] = step.comment  # latest last
+    return [{"label": d.item_name, "url": review_url(d),
+             "note": Truncator(comments.get((d.content_type_id, d.object_id), "")).chars(160)
+             or d.updated_at} for d in drafts]
 
 
 def review_sections(user):
@@ -33,7 +51,7 @@ def review_sections(user):
         mine = drafts.filter(author=user)
         sections.append({
             "title": "Sent back to you",
-            "items": draft_items(mine.filter(state=Draft.State.SENT_BACK)),
+            "items": sent_back_items(mine.filter(state=Draft.State.SENT_BACK)),
             "empty": "Nothing has been sent back.",
         })
         sections.append({
