@@ -215,7 +215,8 @@ class DraftAdminMixin:
         return super().render_change_form(request, context, *args, **kwargs)
 
     def message_user(self, request, message, *args, **kwargs):
-        if getattr(request, "_saving_draft", False):
+        if getattr(request, "_saving_draft", False) or getattr(request, "_restoring_live",
+                                                                 False):
             return None
         return super().message_user(request, message, *args, **kwargs)
 
@@ -365,12 +366,26 @@ class DraftAdminMixin:
             return response
 
         live = serialize(obj)
-        response = rolled_back(restore)
+        request._restoring_live = True  # the form's own "changed successfully" is not so
+        try:
+            response = rolled_back(restore)
+        finally:
+            request._restoring_live = False
         if "data" in captured:
             self.keep_review_details(live, captured["data"])
-            draft_save(obj=obj, user=request.user, data=captured["data"])
-            messages.info(request, "The restored version is a draft until it is reviewed and "
-                                   "published.")
+            if changes_between(snapshot(live), snapshot(captured["data"])):
+                draft_save(obj=obj, user=request.user, data=captured["data"])
+                by = (" reviewed by a medical reviewer and" if self.publish_permission
+                      else "")
+                messages.info(request, "The restored version is a draft: the public sees "
+                                       f"the live page until it is{by} published.")
+            else:
+                waiting = draft_for(obj)
+                messages.info(request, "No draft was made: that version is the same as the "
+                                       "live page." + (
+                                           " The changes already waiting are kept; discard "
+                                           "them on the review page to drop them."
+                                           if waiting is not None and waiting.data else ""))
         return response
 
     def review_context(self, request, obj):

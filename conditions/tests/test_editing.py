@@ -166,7 +166,9 @@ def test_restoring_a_live_page_keeps_it_live_and_makes_a_draft(admin_client, cli
     assert "Rewritten later." in client.get(condition.get_absolute_url()).content.decode()
     message = " ".join(str(m) for m in response.context["messages"])
     assert "Publishing was left as it was." in message
-    assert "The restored version is a draft" in message
+    assert ("The restored version is a draft: the public sees the live page until it is "
+            "reviewed by a medical reviewer and published.") in message
+    assert "changed successfully" not in message  # it was not: the draft was
     draft = draft_for(condition)
     stored = {(item["model"], item["fields"].get("body")) for item in draft.data}
     assert ("conditions.subsection", "About 800 children a year are diagnosed.") in stored
@@ -179,6 +181,18 @@ def test_restoring_a_live_page_keeps_it_live_and_makes_a_draft(admin_client, cli
     preview = admin_client.get(condition.get_absolute_url() + "?preview=draft").content.decode()
     assert "About 800 children a year are diagnosed." in preview
     assert "Rewritten later." not in preview
+
+
+def test_restoring_a_version_the_same_as_the_live_page_makes_no_draft(admin_client):
+    condition, _overview, first = draft_condition_with_history()
+    Condition.objects.filter(pk=condition.pk).update(status=Condition.Status.PUBLISHED)
+    url = reverse("admin:conditions_condition_revision", args=[condition.pk, first.pk])
+    # The live page is that version (its publishing aside, which a restore leaves alone).
+    response = admin_client.post(url, form_data(admin_client.get(url), "condition_form"),
+                                 follow=True)
+    messages = [str(m) for m in response.context["messages"]]
+    assert "No draft was made: that version is the same as the live page." in messages
+    assert draft_for(condition) is None
 
 
 def test_subsections_and_treatment_options_are_edited_on_the_condition_page(editor_client):
