@@ -286,10 +286,10 @@ class SearchDocument(models.Model):
     """What site search reads for one published object, written when the object (or one of
     its parts) is saved. Feature apps describe their documents in their `search` modules.
 
-    Weights: A = title, other names and identifiers; B = summary; C = body text. The body's
-    parts (sections, parking, transit...) are kept with their anchors for deep links.
-    On PostgreSQL `search_vector` (A, B and C) finds the matches and `head_vector` (A and B)
-    ranks them."""
+    Weights: A = title, other names and identifiers; B = summary; C = the headings of the
+    body's parts; D = body text. The body's parts (sections, parking, transit...) are kept
+    with their anchors for deep links. On PostgreSQL `search_vector` (A to D) finds the
+    matches and `head_vector` (A to C) ranks them."""
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
     object_id = models.PositiveBigIntegerField()
@@ -299,6 +299,10 @@ class SearchDocument(models.Model):
     code = models.CharField(max_length=30, blank=True, db_index=True,
                             help_text="An identifier that leads straight to the page.")
     summary = models.TextField(blank=True)
+    headings = models.TextField(
+        blank=True, help_text="The headings of the body's parts, one per line: a page with a "
+                              "part headed by the words ranks above one that only mentions "
+                              "them.")
     body = models.TextField(blank=True)
     parts = models.JSONField(default=list, blank=True,
                              help_text="[[anchor, heading, text], ...] of the body.")
@@ -321,7 +325,8 @@ class SearchDocument(models.Model):
     search_vector = SearchVectorField(null=True, editable=False)
     head_vector = SearchVectorField(
         null=True, editable=False,
-        help_text="Names and summary only: small, so ranking thousands of matches stays fast.")
+        help_text="Names, summary and headings only: small, so ranking thousands of matches "
+                  "stays fast.")
     indexed_at = models.DateTimeField(auto_now=True)
 
     objects = SearchDocumentQuerySet.as_manager()

@@ -73,6 +73,7 @@ INDEX_BATCH = 500  # objects read and documents written per query when indexing
 CONFIG = "english"
 MIN_PREFIX = 3  # shorter words are not searched as beginnings of words
 NAME_MATCH = 2.0  # added to the score when the title or another name matches
+HEADING_MATCH = 0.1  # the simple search's lift for each word that a part's heading holds
 # When no page holds every word: added for each of the query's words a page holds, so that
 # pages with more of the words come first, named or not (on PostgreSQL with the word's
 # weight too, from 0.9 for a word on one page down to about 0.1 for one on thousands).
@@ -416,6 +417,7 @@ def build(searchable, content_type, obj):
         title=document.title[:500], names=names,
         fuzzy_names=names if searchable.suggest else "",
         code=document.code, summary=plain(document.summary),
+        headings="\n".join(dict.fromkeys(heading for _, heading, _ in parts if heading)),
         body="\n".join(f"{heading} {text}".strip()
                        for _, heading, text in parts)[:MAX_BODY_LENGTH],
         parts=parts, url=document.url,
@@ -433,9 +435,10 @@ def update_vectors(documents):
     from django.contrib.postgres.search import SearchVector
 
     head = (SearchVector("names", "code", weight="A", config=CONFIG)
-            + SearchVector("summary", weight="B", config=CONFIG))
+            + SearchVector("summary", weight="B", config=CONFIG)
+            + SearchVector("headings", weight="C", config=CONFIG))
     documents.update(head_vector=head,
-                     search_vector=head + SearchVector("body", weight="C", config=CONFIG))
+                     search_vector=head + SearchVector("body", weight="D", config=CONFIG))
 
 
 # What keep_words reads of a stored document.
@@ -970,6 +973,12 @@ def find_simple(query, kind, offset, any_word=False):
                  output_field=FloatField())
     for term in in_names:
         score = score + term * Value(NAME_MATCH)
+    # A part headed by the word ("Parking") before a page that only mentions it in its text,
+    # as the headings' weight does on PostgreSQL.
+    for spelled in variants:
+        score = score + Case(*[When(headings__iregex=rf"\b{re.escape(spelling)}",
+                                    then=Value(HEADING_MATCH)) for spelling in spelled],
+                             default=Value(0.0))
     if any_word:
         for matches in held:
             score = score + Case(When(matches, then=Value(WORD_MATCH)), default=Value(0.0))

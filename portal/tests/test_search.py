@@ -80,6 +80,18 @@ def test_words_inside_pages_find_their_section(client, demo, query, link):
     assert any(found.startswith(link) for found in links), (query, links)
 
 
+def test_a_part_headed_by_the_word_ranks_above_a_mention_in_a_text(client, demo):
+    """The campuses' "Parking" parts come before the story that mentions a social worker's
+    help with parking, which the alphabet alone would put first."""
+    links = result_links(page(client, "parking"))
+    assert links[:3] == ["/care/locations/oakland-campus/#parking",
+                         "/care/locations/san-francisco-campus/#parking",
+                         "/care/locations/walnut-creek-campus/#parking"]
+    assert "/conditions/stories/a-first-birthday-for-baby-theo/" in links[3:]
+    document = SearchDocument.objects.get(url="/care/locations/oakland-campus/")
+    assert document.headings.splitlines()[:3] == ["Parking", "Public transit", "Opening hours"]
+
+
 def test_a_staging_category_reads_as_its_definition_then_its_options_as_a_list(client, demo):
     """Each treatment option ends with a semicolon where it has no punctuation of its own,
     and options that differ by age say which age they are for; the link is the category's
