@@ -47,17 +47,27 @@ PHASE_CODES = {phase_parameter(phase): phase for phase in Phase}
 
 
 class ChildAgeField(forms.DecimalField):
-    """A child's age in years ("5", "2.5"), or with its unit as families say it and the
-    registry writes it ("18 months", "6 weeks", "5 years old")."""
+    """A child's age in years ("5", "2.5", "2,5", "1 1/2", "1½", "2 and a half"), or with
+    its unit as families say it and the registry writes it ("18 months", "6 weeks", "5 years
+    old")."""
 
     def to_python(self, value):
-        text = re.sub(r"\s+old\s*$", "", str(value or ""), flags=re.I)
+        text = re.sub(r"\s+old\s*$", "", str(value or ""), flags=re.I).strip()
+        text = HALF.sub(r"\1.5", text)
+        text = DECIMAL_COMMA.sub(r"\1.\2", text)
         years = age_in_years(text)
-        return super().to_python(value if years is None else str(years))
+        return super().to_python(text if years is None else str(years))
+
+
+# "1 1/2", "1½", "2 and a half" (years or months): a half as a decimal; "2,5": a decimal comma.
+HALF = re.compile(r"^(\d+)(?:\s*½|\s+1/2|\s+and\s+a\s+half)(?=\s|$)", re.I)
+DECIMAL_COMMA = re.compile(r"^(\d+),(\d+)(?=\s|$)")
 
 
 class ChildAgeFilter(django_filters.NumberFilter):
     field_class = ChildAgeField
+
+
 PHASE_CHOICES = [(phase_parameter(phase), phase.label) for phase in Phase]
 
 

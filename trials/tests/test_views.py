@@ -1113,6 +1113,9 @@ def test_a_trial_page_links_to_what_its_status_means(client, status):
 @pytest.mark.parametrize(("typed", "expected"), [
     ("5 years", [2]), ("5 Years old", [2]), ("18 months", [1]), ("6 weeks", []),
     ("2.5", [1]),
+    # A half as families write it, and a decimal comma.
+    ("2,5", [1]), ("1 1/2", [1]), ("1½", [1]), ("4 and a half", [2]), ("4½ years", [2]),
+    ("2,5 years old", [1]), ("5 1/2 months", []), ("7 and a half months", [1]),
 ])
 def test_an_age_may_be_typed_with_its_unit(client, typed, expected):
     make_trial(nct(1), minimum_age="6 Months", maximum_age="3 Years")
