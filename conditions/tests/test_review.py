@@ -337,7 +337,8 @@ def test_send_back_needs_a_comment_and_mails_it_to_the_editor(
     assert "Sent back by Dr Ana Ruiz on" in edit
     assert "<blockquote>Please cite the 2021 guideline.</blockquote>" in edit
     home = editor_client.get(reverse("admin:index")).content.decode()
-    assert ('<span class="worklist-note">Please cite the 2021 guideline.</span>') in home
+    assert ('<span class="worklist-note">\u201cPlease cite the 2021 guideline.\u201d</span>'
+            in home)
     # Submitted again, the note has done its work.
     editor_client.post(review_url(condition), {"action": "submit"})
     assert "Sent back by" not in editor_client.get(change_url(condition)).content.decode()

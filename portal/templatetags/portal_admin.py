@@ -32,9 +32,11 @@ def sent_back_items(drafts):
             keys |= Q(content_type_id=draft.content_type_id, object_id=draft.object_id)
         for step in ReviewStep.objects.filter(keys, action=ReviewStep.Action.SENT_BACK):
             comments[(step.content_type_id, step.object_id)] = step.comment  # latest last
+    notes = {key: f"\u201c{Truncator(comment).chars(160)}\u201d"
+             for key, comment in comments.items() if comment}
     return [{"label": d.item_name, "url": review_url(d),
-             "note": Truncator(comments.get((d.content_type_id, d.object_id), "")).chars(160)
-             or d.updated_at} for d in drafts]
+             "note": notes.get((d.content_type_id, d.object_id)) or d.updated_at}
+            for d in drafts]
 
 
 def review_sections(user):
