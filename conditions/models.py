@@ -53,6 +53,8 @@ class ConditionQuerySet(PublishableQuerySet):
 
 
 class Condition(Publishable):
+    medical_review = True  # published by a medical reviewer's approval
+
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     summary = models.TextField(help_text="One or two plain sentences shown under the title.")
@@ -450,6 +452,8 @@ class Discussion(models.Model):
 
 
 class Story(Publishable, RenderedMarkdown):
+    medical_review = True  # published by a medical reviewer's approval
+
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     summary = models.TextField()

@@ -68,6 +68,10 @@ class DerivedOnSave(models.Model):
 class Publishable(models.Model):
     """Draft/published status with a publication time: the public sees only what is live."""
 
+    # Whether its changes are published by a medical reviewer's approval (condition pages
+    # and stories), not by its editors (portal.review_admin.ReviewedAdminMixin).
+    medical_review = False
+
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"

@@ -201,6 +201,30 @@ def steps_for(obj):
     ).select_related("user")
 
 
+# Steps that end a round of changes: what was written before them is published or dropped.
+ROUND_ENDS = [ReviewStep.Action.APPROVED, ReviewStep.Action.SCHEDULED,
+              ReviewStep.Action.PUBLISHED, ReviewStep.Action.DISCARDED]
+
+
+def wrote_pending_changes(obj, user):
+    """Whether `user` saved any of the item's changes waiting now (since they were last
+    published or discarded), however many others saved or submitted them after."""
+    steps = steps_for(obj)
+    last_end = steps.filter(action__in=ROUND_ENDS).order_by("-created_at", "-id").first()
+    if last_end is not None:
+        steps = steps.filter(id__gt=last_end.id)
+    return steps.filter(action=ReviewStep.Action.SAVED, user=user).exists()
+
+
+def pending_send_back(obj):
+    """The reviewer's sending back that the item's waiting changes answer, while they have
+    not been submitted again (nor published or discarded): else None."""
+    last = steps_for(obj).filter(
+        action__in=[ReviewStep.Action.SENT_BACK, ReviewStep.Action.SUBMITTED, *ROUND_ENDS]
+    ).order_by("-created_at", "-id").first()
+    return last if last is not None and last.action == ReviewStep.Action.SENT_BACK else None
+
+
 def draft_save(*, obj, user, data=None):
     """Keep the editor's change (data for a live item, None when saved in place). A change
     to an approved draft withdraws the approval: the history says so, and the draft returned
@@ -225,9 +249,9 @@ def reviewers():
     ).exclude(email="")
 
 
-def notify(draft, *, subject, message, to_author=True):
+def notify(draft, *, subject, message, to_author=True, to_reviewers=True):
     """Email the item's editor and the medical reviewers about a review step."""
-    recipients = {user.email for user in reviewers()}
+    recipients = {user.email for user in reviewers()} if to_reviewers else set()
     if to_author and draft.author and draft.author.email:
         recipients.add(draft.author.email)
     if not recipients:
@@ -313,11 +337,16 @@ def draft_approve(*, obj, user, publish_at=None, comment=""):
         publish_when_due(publish_at)
     else:
         obj = draft_publish(draft=draft, user=user, publish_at=publish_at if later else None)
-    action = ReviewStep.Action.SCHEDULED if later else ReviewStep.Action.APPROVED
+    # Content its editors publish themselves is published, not approved: no review took
+    # place, and the medical reviewers are not told.
+    reviewed = obj.medical_review
+    action = (ReviewStep.Action.SCHEDULED if later else
+              ReviewStep.Action.APPROVED if reviewed else ReviewStep.Action.PUBLISHED)
     record_step(obj, action=action, user=user,
                 comment=comment or (f"To publish at {when}." if later else ""))
-    notify(draft, subject="Approved",
-           message=f"{who(user)} approved {draft.item_name}; "
+    done = "approved" if reviewed else "published"
+    notify(draft, subject=done.capitalize(), to_reviewers=reviewed,
+           message=f"{who(user)} {done} {draft.item_name}; "
            + (f"it goes live at {when}." if later else "it is live now."))
     if not waits:
         draft.delete()
@@ -342,7 +371,7 @@ def draft_publish(*, draft, user, publish_at=None):
     with reversion.create_revision():
         reversion.set_user(user)
         reversion.set_comment(f"Published after review by {who(user)}."
-                              if hasattr(obj, "mark_reviewed") else f"Published by {who(user)}.")
+                              if obj.medical_review else f"Published by {who(user)}.")
         if draft.data:
             obj = apply_data(obj, draft.data)
         if hasattr(obj, "mark_reviewed") and user is not None:

@@ -33,6 +33,7 @@ from portal.publishing import (
     draft_send_back,
     draft_submit,
     fingerprint,
+    pending_send_back,
     record_step,
     rolled_back,
     scheduled_for,
@@ -41,6 +42,7 @@ from portal.publishing import (
     steps_for,
     with_draft_applied,
     with_fields_of,
+    wrote_pending_changes,
 )
 
 PUBLISHING_FIELDS = ["status", "publish_at", "unpublish_at"]
@@ -352,8 +354,15 @@ class DraftAdminMixin:
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         obj = self.get_object(request, unquote(object_id))
-        if obj is None or obj.status != Publishable.Status.PUBLISHED or request.method != "POST":
+        if obj is None or request.method != "POST":
             return super().revision_view(request, object_id, version_id, extra_context)
+        if obj.status != Publishable.Status.PUBLISHED:
+            # Restored in place: an edit like any other, by whoever restored it (it waits to
+            # be submitted again, and they do not approve it).
+            response = super().revision_view(request, object_id, version_id, extra_context)
+            if response.status_code == 302:
+                draft_save(obj=obj, user=request.user)
+            return response
         # Restoring a live item's revision makes a draft of it.
         captured = {}
 
@@ -396,9 +405,8 @@ class DraftAdminMixin:
             "review_url": reverse(self.admin_url_name("review"), args=[obj.pk]),
             "review_state": draft_state_label(obj, draft),
             "in_review": draft is not None and draft.state == Draft.State.IN_REVIEW,
-            # Why it came back, where the editor works on it.
-            "sent_back": steps_for(obj).filter(action=ReviewStep.Action.SENT_BACK).last()
-            if draft is not None and draft.state == Draft.State.SENT_BACK else None,
+            # Why it came back, where the editor works on it, until it is submitted again.
+            "sent_back": pending_send_back(obj) if draft is not None else None,
             "approved_for": draft.publish_at
             if draft is not None and draft.state == Draft.State.APPROVED else None,
             "publication_checks": with_draft_applied(obj, self.publication_checks)
@@ -477,7 +485,7 @@ class DraftAdminMixin:
             and not self.submitting_for_someone_else(request, obj, draft),
             "may_approve": self.may_publish(request, obj),
             "awaiting_submission": self.awaiting_submission(draft),
-            "own_changes": self.approving_own_changes(request, draft),
+            "own_changes": self.approving_own_changes(request, obj, draft),
             "own_changes_message": OWN_CHANGES,
             # A live item's pending change can be dropped by anyone who may edit the item.
             "may_discard": bool(draft and draft.data and draft.state != Draft.State.APPROVED
@@ -534,7 +542,7 @@ class DraftAdminMixin:
                                     "editor may still be working on them. Approve them once "
                                     "they are submitted.")
             return False
-        if self.approving_own_changes(request, draft):
+        if self.approving_own_changes(request, obj, draft):
             messages.error(request, OWN_CHANGES)
             return False
         if data["seen"] != seen:
@@ -554,12 +562,13 @@ class DraftAdminMixin:
         messages.success(request, f"{done} \u201c{obj}\u201d.")
         return True
 
-    def approving_own_changes(self, request, draft):
-        """Whether a medical reviewer would approve changes they wrote themselves (they last
-        saved the draft): medical review is a second person's reading, so another reviewer
-        approves them. Items that need no review are published by their editors."""
+    def approving_own_changes(self, request, obj, draft):
+        """Whether a medical reviewer would approve changes they wrote themselves (they saved
+        any of them, a restore included, whoever saved or submitted them after): medical
+        review is a second person's reading, so another reviewer approves them. Items that
+        need no review are published by their editors."""
         return (bool(self.publish_permission) and draft is not None
-                and draft.author_id is not None and draft.author_id == request.user.pk)
+                and wrote_pending_changes(obj, request.user))
 
     def awaiting_submission(self, draft):
         """Whether the item's changes (its draft) wait for their editor to submit them for

@@ -1291,16 +1291,45 @@ def go_to(found, query):
 
 # What looks like personal details typed into the search box: an email address, however
 # it is written ("maya @ example.org", "maya(at)example.org", "maya at example dot org"), a
-# date such as a date of birth ("03/14/2019", "2019-03-14", "14.3.19"), or a phone, record
-# or other number of seven characters or more ("555 0110", "1234567"). An NCT number is
-# taken out first: it names a trial, not a person.
+# date such as a date of birth ("03/14/2019", "2019-03-14", "14.3.19", "14 march 2019"), or
+# a phone, record or other number of seven characters or more ("555 0110", "mrn1234567").
+# NCT numbers and ranges of years ("2024-2025") are taken out first: they name trials and
+# times, not people.
 PERSONAL_DETAILS = re.compile(
     r"@"
     r"|\w\s*[(\[{<]\s*at\s*[)\]}>]\s*\w"
-    r"|\bat\s+[\w.-]+\s*(?:\.|\bdot\b)\s*(?:com|org|net|edu|gov|co|uk|us|ca|au|io)\b"
-    r"|(?<![\w.])\d{1,4}\s*([/.-])\s*\d{1,2}\s*\1\s*\d{1,4}(?![\w.])"
-    r"|(?<![a-z\d])\d[\d\s().+-]{5,}\d",
+    r"|\bat\s+[\w-]+(?:\s*(?:\.|\bdot\b)\s*[\w-]+)*\s*(?:\.|\bdot\b)\s*[a-z]{2,6}\b"
+    r"|\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+\d{2,4}\b"
+    r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?"
+    r"\s+\d{2,4}\b"
+    r"|\d[\d\s().+-]{5,}\d",
     re.IGNORECASE)
+# A date written in numbers: day and month (either way round) and a year of two or four
+# digits, or a four-digit year first. Checked for plausible values, so that "phase 1/2/3",
+# "grades 1-2-3" or "section 3.2.1" are kept.
+NUMBER_DATE = re.compile(r"(?<![\w.])(\d{1,4})\s*([/.-])\s*(\d{1,2})\s*\2\s*(\d{1,4})(?![\w.])")
+TRIAL_NUMBER = re.compile(r"\bnct[ -]?[0-9]{8}\b", re.IGNORECASE | re.ASCII)
+YEARS = re.compile(r"\b(?:19|20)\d\d\s*[-\u2013/]\s*(?:19|20)\d\d\b")  # "2024-2025"
+
+
+def looks_personal(query):
+    """Whether a search holds what looks like personal details (PERSONAL_DETAILS)."""
+    text = YEARS.sub(" ", TRIAL_NUMBER.sub(" ", unicodedata.normalize("NFKC", query)))
+    return bool(PERSONAL_DETAILS.search(text)) or any(
+        plausible_date(first, middle, last) for first, _, middle, last in NUMBER_DATE.findall(text))
+
+
+def plausible_date(first, middle, last):
+    """Whether three numbers of a date written in numbers can be one: "03/14/2019",
+    "14.3.19", "2019-03-14"; not "1-2-3" (a one-digit year) or "3.2.1"."""
+    if len(first) == 4:  # year first
+        return len(last) <= 2 and 1 <= int(middle) <= 12 and 1 <= int(last) <= 31
+    if len(first) > 2 or len(last) not in (2, 4):
+        return False
+    day_month = [int(first), int(middle)]
+    return all(1 <= value <= 31 for value in day_month) and min(day_month) <= 12
+
+
 PERSONAL_SEARCH = "(words not kept: they looked like personal details)"
 
 
@@ -1308,7 +1337,7 @@ def record(query, result_count):
     """Count one search of `query` today (the normalised words only, nothing about who;
     a search that holds personal details is counted without its words)."""
     query = query.casefold()[:MAX_STAT_LENGTH].strip()
-    if PERSONAL_DETAILS.search(NCT_NUMBER.sub(" ", query)):
+    if looks_personal(query):
         query = PERSONAL_SEARCH
     if query:
         tally.add(query, timezone.localdate(), result_count)

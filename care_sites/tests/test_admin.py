@@ -415,3 +415,33 @@ def test_the_locations_list_shows_the_publishing_state_not_the_us_state(client, 
     states = re.findall(r'<td class="field-publishing_state">([^<]*)</td>', html)
     assert sorted(states) == ["Draft", "Live"]
     assert "field-state" not in html
+
+
+def test_a_change_its_editor_publishes_is_published_not_approved(editor_client, editor,
+                                                                 reviewer):
+    """No medical review took place: the message, the history's step and the revision say
+    "Published", and the medical reviewers get no email about it."""
+    from django.core import mail
+    from reversion.models import Version
+
+    from portal.models import ReviewStep
+    from portal.publishing import steps_for
+    from portal.tests.support import publish_draft
+
+    editor.email = "editor@example.org"
+    editor.save()
+    location = make_location(slug="berkeley")
+    url = reverse("admin:care_sites_location_change", args=[location.pk])
+    data = form_data(editor_client.get(url), "location_form")
+    data["parking"] = "A small lot behind the building."
+    assert editor_client.post(url, data).status_code == 302
+    mail.outbox.clear()
+    publish_draft(editor_client, location)  # asserts the message "Published “…”."
+    assert location.parking == "A small lot behind the building."
+    assert steps_for(location).last().action == ReviewStep.Action.PUBLISHED
+    comment = Version.objects.get_for_object(location).latest("pk").revision.comment
+    assert comment.startswith("Published by ")
+    # The editor is told (sent at once in tests), the reviewers are not.
+    [sent] = mail.outbox
+    assert sent.to == ["editor@example.org"]
+    assert sent.subject.startswith("Published: ")

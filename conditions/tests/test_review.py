@@ -5,6 +5,7 @@ import json
 import re
 
 import pytest
+import reversion
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -282,6 +283,16 @@ def test_a_reviewer_does_not_approve_changes_they_wrote(reviewer_client, django_
     assert draft_for(condition).state == Draft.State.IN_REVIEW
     assert NEW_BODY not in public.get(condition.get_absolute_url()).content.decode()
 
+    # Saved and submitted again by an editor, unchanged: still the reviewer's writing.
+    editor = Client()
+    editor.force_login(staff_user(django_user_model, roles.CONTENT_EDITORS, username="ed"))
+    data = form_data(editor.get(change_url(condition)), "condition_form")
+    assert editor.post(change_url(condition), data).status_code == 302
+    assert editor.post(review_url(condition), {"action": "submit"}).status_code == 302
+    assert draft_for(condition).author.username == "ed"
+    assert ("You wrote these changes, so another medical reviewer approves them"
+            in reviewer_client.get(review_url(condition)).content.decode())
+
     second = staff_user(django_user_model, roles.MEDICAL_REVIEWERS, username="second")
     ReviewerProfile.objects.create(user=second, display_name="Dr Sam Lee", credentials="MD")
     other = Client()
@@ -290,6 +301,31 @@ def test_a_reviewer_does_not_approve_changes_they_wrote(reviewer_client, django_
     assert NEW_BODY in public.get(condition.get_absolute_url()).content.decode()
     condition.refresh_from_db()
     assert condition.reviewer.display_name == "Dr Sam Lee"
+
+
+def test_a_reviewer_who_restores_a_version_does_not_approve_it(
+        editor_client, reviewer_client, django_user_model):
+    """A restore is writing: the restored page waits to be submitted again, and another
+    reviewer approves it."""
+    with reversion.create_revision():
+        condition, overview = make_full_condition()
+        condition.status = Condition.Status.DRAFT
+        condition.save()
+    first = Version.objects.get_for_object(condition).first()
+    edit_overview(editor_client, condition, overview, NEW_BODY)
+    editor_client.post(review_url(condition), {"action": "submit"})
+    url = reverse("admin:conditions_condition_revision", args=[condition.pk, first.pk])
+    restored = reviewer_client.post(url, form_data(reviewer_client.get(url), "condition_form"))
+    assert restored.status_code == 302
+    assert draft_for(condition).state == Draft.State.EDITING
+    page = reviewer_client.get(review_url(condition)).content.decode()
+    assert "Not submitted for review" in page
+    reviewer_client.post(review_url(condition), {"action": "submit"})
+    assert "You wrote these changes" in reviewer_client.get(review_url(condition)).content.decode()
+    refused = approve(reviewer_client, review_url(condition))
+    assert "another medical reviewer approves them" in refused.content.decode()
+    condition.refresh_from_db()
+    assert condition.status == Condition.Status.DRAFT  # still not published
 
 
 def test_the_review_interval_is_kept_per_condition(reviewer_client):
@@ -339,9 +375,17 @@ def test_send_back_needs_a_comment_and_mails_it_to_the_editor(
     home = editor_client.get(reverse("admin:index")).content.decode()
     assert ('<span class="worklist-note">\u201cPlease cite the 2021 guideline.\u201d</span>'
             in home)
+    # Saved again, not yet submitted: the reason still shows, now under "Your drafts".
+    edit_overview(editor_client, condition, overview, NEW_BODY + " Cited.")
+    assert draft_for(condition).state == Draft.State.EDITING
+    assert "Please cite the 2021 guideline." in editor_client.get(
+        change_url(condition)).content.decode()
+    assert "\u201cPlease cite the 2021 guideline.\u201d" in editor_client.get(
+        reverse("admin:index")).content.decode()
     # Submitted again, the note has done its work.
     editor_client.post(review_url(condition), {"action": "submit"})
     assert "Sent back by" not in editor_client.get(change_url(condition)).content.decode()
+    assert "Please cite" not in editor_client.get(reverse("admin:index")).content.decode()
     # The live page is untouched.
     overview.refresh_from_db()
     assert overview.body == OLD_BODY
@@ -634,6 +678,9 @@ def test_a_live_storys_change_waits_for_a_reviewer(editor_client, reviewer_clien
     editor_client.post(story_review, {"action": "submit"})
     assert approve(reviewer_client, story_review).status_code == 302
     assert "her brother" in public.get(story.get_absolute_url()).content.decode()
+    # A story is medically reviewed, as a condition page is: its history says so.
+    published = Version.objects.get_for_object(story).latest("pk").revision
+    assert published.comment == "Published after review by Dr Ana Ruiz, MD, Pediatric Oncology."
 
 
 DISCARD = {"action": "discard", "discard-confirm": "on"}

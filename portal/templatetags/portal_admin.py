@@ -7,6 +7,7 @@ from django.utils.text import Truncator
 
 from portal.apps import feature_modules
 from portal.models import Draft, ReviewStep
+from portal.publishing import ROUND_ENDS
 
 register = template.Library()
 
@@ -21,19 +22,23 @@ def draft_items(drafts):
              "note": d.updated_at} for d in drafts.select_related("content_type")[:20]]
 
 
-def sent_back_items(drafts):
-    """Drafts sent back, each with the reviewer's comment (the latest sending back of each,
-    read in one query) as its note."""
+def with_send_back_notes(drafts):
+    """Drafts as items, each still answering a sending back (not submitted again) with the
+    reviewer's comment as its note; the steps of all of them read in one query."""
     drafts = list(drafts.select_related("content_type")[:20])
-    comments = {}
+    last = {}
     if drafts:
         keys = Q()
         for draft in drafts:
             keys |= Q(content_type_id=draft.content_type_id, object_id=draft.object_id)
-        for step in ReviewStep.objects.filter(keys, action=ReviewStep.Action.SENT_BACK):
-            comments[(step.content_type_id, step.object_id)] = step.comment  # latest last
-    notes = {key: f"\u201c{Truncator(comment).chars(160)}\u201d"
-             for key, comment in comments.items() if comment}
+        steps = ReviewStep.objects.filter(
+            keys, action__in=[ReviewStep.Action.SENT_BACK, ReviewStep.Action.SUBMITTED,
+                              *ROUND_ENDS]).order_by("created_at", "id")
+        for step in steps:
+            last[(step.content_type_id, step.object_id)] = step  # the latest last
+    notes = {key: f"\u201c{Truncator(step.comment).chars(160)}\u201d"
+             for key, step in last.items()
+             if step.action == ReviewStep.Action.SENT_BACK and step.comment}
     return [{"label": d.item_name, "url": review_url(d),
              "note": notes.get((d.content_type_id, d.object_id)) or d.updated_at}
             for d in drafts]
@@ -53,12 +58,13 @@ def review_sections(user):
         mine = drafts.filter(author=user)
         sections.append({
             "title": "Sent back to you",
-            "items": sent_back_items(mine.filter(state=Draft.State.SENT_BACK)),
+            "items": with_send_back_notes(mine.filter(state=Draft.State.SENT_BACK)),
             "empty": "Nothing has been sent back.",
         })
         sections.append({
             "title": "Your drafts",
-            "items": draft_items(mine.filter(state=Draft.State.EDITING)),
+            # Saved since being sent back: the reason still shows until submitted again.
+            "items": with_send_back_notes(mine.filter(state=Draft.State.EDITING)),
             "empty": "You have no drafts waiting to be submitted.",
         })
     return sections
