@@ -683,29 +683,32 @@ class Fetched:
 
 def find(query, kind="", number=1, widen=True):
     """One search: ({kind: number of matches}, a Page of the live documents matching
-    `query`, best first, in `kind` if given, partial). A page number past the last gives the
-    last page; the counts are of all kinds, for the type filter.
+    `query`, best first, in `kind` if given, partial, alike_only). A page number past the
+    last gives the last page; the counts are of all kinds, for the type filter. `alike_only`
+    is True when every match was found by names that only look like the query
+    ("neuroblastomma"; PostgreSQL only), which may be a misspelling worth correcting.
 
     A page must hold every word of the query; when none does and the query has several
     words ("need a spanish interpreter"), the pages holding any of them are found instead
     (unless `widen` is False), those with more of the words first, and `partial` is True."""
     if not query:
-        return {}, Paginator(Fetched(0, [], 0), PER_PAGE).get_page(1), False
+        return {}, Paginator(Fetched(0, [], 0), PER_PAGE).get_page(1), False, False
     query = searched(query)
     number = number if isinstance(number, int) and number > 0 else 1
     fetch = find_postgresql if connection.vendor == "postgresql" else find_simple
     partial = False
-    counts, rows = fetch(query, kind, (number - 1) * PER_PAGE)
+    counts, rows, alike_only = fetch(query, kind, (number - 1) * PER_PAGE)
     if widen and not counts and len(any_words(query)) > 1:
         partial = True
-        counts, rows = fetch(query, kind, (number - 1) * PER_PAGE, any_word=True)
+        counts, rows, alike_only = fetch(query, kind, (number - 1) * PER_PAGE, any_word=True)
     total = counts.get(kind, 0) if kind else sum(counts.values())
     last = max(1, -(-total // PER_PAGE))
     if number > last:
         number = last
-        counts, rows = fetch(query, kind, (number - 1) * PER_PAGE, any_word=partial)
+        counts, rows, alike_only = fetch(query, kind, (number - 1) * PER_PAGE,
+                                         any_word=partial)
     paginator = Paginator(Fetched(total, rows, (number - 1) * PER_PAGE), PER_PAGE)
-    return counts, paginator.page(number), partial and bool(counts)
+    return counts, paginator.page(number), partial and bool(counts), alike_only
 
 
 def any_words(query):
@@ -795,7 +798,8 @@ live AS MATERIALIZED (
       AND document.id NOT IN (SELECT id FROM matched) AND {is_live}{unwanted}
 ),
 counts AS (
-    SELECT coalesce(json_object_agg(kind, n), '{{}}') AS counts
+    SELECT coalesce(json_object_agg(kind, n), '{{}}') AS counts,
+           NOT EXISTS (SELECT FROM matched) AS alike_only
     FROM (SELECT kind, count(*) AS n FROM live GROUP BY kind) by_kind
 ),
 page AS (
@@ -803,7 +807,7 @@ page AS (
     ORDER BY score DESC, title, id LIMIT %(limit)s OFFSET %(offset)s
 )
 SELECT counts.counts, document.kind, document.title, document.names, document.summary,
-       document.parts, document.url, document.badge, document.badge_style
+       document.parts, document.url, document.badge, document.badge_style, counts.alike_only
 FROM counts LEFT JOIN (page JOIN {table} document USING (id)) ON true
 ORDER BY page.score DESC, page.title, page.id
 """
@@ -885,7 +889,9 @@ def find_postgresql(query, kind, offset, any_word=False):
     counts = decoded(found[0][0]) if found else {}
     rows = [Found(row[1], row[2], row[3], row[4], decoded(row[5]), row[6], row[7], row[8])
             for row in found if row[1] is not None]
-    return counts, rows
+    # Found only by names that look like the query (the full text found nothing).
+    alike_only = bool(counts) and bool(found[0][9])
+    return counts, rows, alike_only
 
 
 def decoded(value):
@@ -943,7 +949,7 @@ def find_simple(query, kind, offset, any_word=False):
     words = without_stop_words(
         [word for word in (word.strip(PUNCTUATION) for word in wanted(query).split()) if word])
     if not words:
-        return {}, []
+        return {}, [], False
     # Each word's stem, as full-text search would ("bruising" finds "bruises"), in each
     # spelling.
     variants = [word_stems(word) for word in words]
@@ -959,7 +965,7 @@ def find_simple(query, kind, offset, any_word=False):
     counts = {row["kind"]: row["n"]
               for row in documents.order_by().values("kind").annotate(n=Count("pk"))}
     if not (counts.get(kind, 0) if kind else counts):
-        return counts, []
+        return counts, [], False
     if kind:
         documents = documents.filter(kind=kind)
     # A name holding the word whole counts fully; one where it only begins or sits inside a
@@ -984,7 +990,8 @@ def find_simple(query, kind, offset, any_word=False):
             score = score + Case(When(matches, then=Value(WORD_MATCH)), default=Value(0.0))
     ranked = (documents.only(*RESULT_FIELDS).annotate(score=score + F("boost"))
               .order_by("-score", "title", "pk"))
-    return counts, list(ranked[offset:offset + PER_PAGE])
+    # Every result holds the words (this search has no look-alike names).
+    return counts, list(ranked[offset:offset + PER_PAGE]), False
 
 
 def vocabulary(query):
@@ -1264,18 +1271,6 @@ def result(document, pattern):
 def results(documents, query):
     pattern = match_pattern(wanted(searched(query)))
     return [result(document, pattern) for document in documents]
-
-
-def only_look_alikes(documents, query):
-    """Whether `documents` (a page of results) were all found by names that only look like
-    the query: none holds all of its words ("neuroblastomma" finds Neuroblastoma, and "wilms
-    tumer" Wilms tumor, by the names' likeness, and may still be misspellings worth
-    correcting)."""
-    pattern = match_pattern(wanted(searched(query)))
-    return bool(documents) and pattern is not None and not any(
-        pattern.all_in("\n".join([document.title, document.names, document.summary,
-                                  *(f"{part[1]}\n{part[2]}" for part in document.parts)]))
-        for document in documents)
 
 
 def go_to(found, query):

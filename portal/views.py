@@ -82,8 +82,8 @@ def search(request):
     # search they answer, or for an NCT number, is not widened to pages holding only some
     # of its words.
     named = site_search.on_this_site(query)
-    counts, page, partial = site_search.find(query, kind, page_number(request.GET.get("page")),
-                                             widen=not named and not number)
+    counts, page, partial, alike_only = site_search.find(
+        query, kind, page_number(request.GET.get("page")), widen=not named and not number)
     paginator = page.paginator
     found = site_search.results(page.object_list, query)
     all_count = sum(counts.values())
@@ -91,9 +91,8 @@ def search(request):
     # "Did you mean" for a search that found nothing, only pages with some of its words, or
     # only names that look like it (a misspelling of a name).
     suggestion = (site_search.offered(query)
-                  if query and not destinations and (
-                      not all_count or partial
-                      or site_search.only_look_alikes(page.object_list, query)) else "")
+                  if query and not destinations and (not all_count or partial or alike_only)
+                  else "")
     if query and request.GET.get("page", "1") in ("", "1"):  # paging is not a new search
         # Counted after this request and each time the page is served from the cache.
         on_every_request(request, "portal.search.record", query,
