@@ -53,15 +53,16 @@ class ChildAgeField(forms.DecimalField):
 
     def to_python(self, value):
         text = re.sub(r"\s+old\s*$", "", str(value or ""), flags=re.I).strip()
-        text = HALF.sub(r"\1.5", text)
+        text = HALF.sub(lambda half: f"{half[1] or 0}.5", text)
         text = DECIMAL_COMMA.sub(r"\1.\2", text)
         years = age_in_years(text)
         return super().to_python(text if years is None else str(years))
 
 
-# "1 1/2", "1½", "2 and a half" (years or months): a half as a decimal; "2,5": a decimal comma.
-HALF = re.compile(r"^(\d+)(?:\s*½|\s+1/2|\s+and\s+a\s+half)(?=\s|$)", re.I)
-DECIMAL_COMMA = re.compile(r"^(\d+),(\d+)(?=\s|$)")
+# "1 1/2", "1½", "2 and a half" (years or months): a half as a decimal, also alone ("½",
+# "1/2": half a year); "2,5": a decimal comma (not "1,000", a thousand).
+HALF = re.compile(r"^(\d*)(?:\s*½|(?:^|\s+)1/2|\s+and\s+a\s+half)(?=[\sa-z]|$)", re.I)
+DECIMAL_COMMA = re.compile(r"^(\d+),(\d{1,2})(?=[\sa-z]|$)", re.I)
 
 
 class ChildAgeFilter(django_filters.NumberFilter):

@@ -1116,6 +1116,7 @@ def test_a_trial_page_links_to_what_its_status_means(client, status):
     # A half as families write it, and a decimal comma.
     ("2,5", [1]), ("1 1/2", [1]), ("1½", [1]), ("4 and a half", [2]), ("4½ years", [2]),
     ("2,5 years old", [1]), ("5 1/2 months", []), ("7 and a half months", [1]),
+    ("\u00bd", [1]), ("1/2", [1]), ("1\u00bdyears", [1]),
 ])
 def test_an_age_may_be_typed_with_its_unit(client, typed, expected):
     make_trial(nct(1), minimum_age="6 Months", maximum_age="3 Years")
@@ -1126,8 +1127,9 @@ def test_an_age_may_be_typed_with_its_unit(client, typed, expected):
     assert "Enter your child" not in page_text(response)
 
 
-def test_an_age_that_cannot_be_read_says_how_to_write_it(client):
+@pytest.mark.parametrize("typed", ["five", "1,000"])  # a thousand is no decimal comma
+def test_an_age_that_cannot_be_read_says_how_to_write_it(client, typed):
     make_trial(nct(1))
-    html = page_text(client.get("/trials/", {"age": "five"}))
+    html = page_text(client.get("/trials/", {"age": typed}))
     assert ("Enter your child&#x27;s age in years as a number, for example 5, or with months "
             "or weeks, for example 18 months.") in html
