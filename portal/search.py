@@ -1273,6 +1273,21 @@ def results(documents, query):
     return [result(document, pattern) for document in documents]
 
 
+def closest_name(documents, query):
+    """For a search whose results were all found by names that only look like it: the name
+    of the first (the closest) that is most like the query ("Wilms tumor" of Nephroblastoma
+    for "wilms tumer"), or "" when it is the query. It needs no search of its own to be
+    offered: searching a live page's own name finds that page."""
+    if not documents:
+        return ""
+    typed = wanted(searched(query)).casefold()
+    names = [name for name in documents[0].names.splitlines() if name.strip()]
+    best = max(names, key=lambda name: difflib.SequenceMatcher(None, typed,
+                                                               name.casefold()).ratio(),
+               default="")
+    return "" if best.casefold() == typed else best
+
+
 def go_to(found, query):
     """A result whose title or other name is exactly the query, or the query in American
     spelling ("Wilms tumour" -> Wilms tumor)."""

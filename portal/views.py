@@ -88,11 +88,16 @@ def search(request):
     found = site_search.results(page.object_list, query)
     all_count = sum(counts.values())
     destinations = named if not kind and page.number == 1 else []
-    # "Did you mean" for a search that found nothing, only pages with some of its words, or
-    # only names that look like it (a misspelling of a name).
-    suggestion = (site_search.offered(query)
-                  if query and not destinations and (not all_count or partial or alike_only)
-                  else "")
+    # "Did you mean" for a search that found nothing, or only pages with some of its words;
+    # or, for one that found only names that look like it (a misspelling of a name), the
+    # closest of them, which costs no query.
+    suggestion = ""
+    if query and not destinations:
+        if alike_only:
+            suggestion = (site_search.closest_name(page.object_list, query)
+                          if page.number == 1 else "")
+        elif not all_count or partial:
+            suggestion = site_search.offered(query)
     if query and request.GET.get("page", "1") in ("", "1"):  # paging is not a new search
         # Counted after this request and each time the page is served from the cache.
         on_every_request(request, "portal.search.record", query,

@@ -1338,6 +1338,20 @@ def test_postgresql_adds_look_alike_names_only_when_no_name_matches(client):
 
 
 @POSTGRESQL
+def test_a_misspelled_name_is_corrected_without_queries_of_its_own(client, demo):
+    """The results found by look-alike names already hold the closest name: offering it
+    costs no query (the search of "neuroblastomma" runs as many as that of a real name)."""
+    page(client, "wilms")  # the layout's lists are read once per content version
+    counts = {}
+    for query in ["neuroblastoma", "neuroblastomma"]:
+        with CaptureQueriesContext(connection) as captured:
+            html = page(client, query)
+        counts[query] = len(captured)
+    assert 'Did you mean <a href="?q=Neuroblastoma">Neuroblastoma</a>?' in html
+    assert counts["neuroblastomma"] == counts["neuroblastoma"]
+
+
+@POSTGRESQL
 def test_postgresql_did_you_mean_leaves_the_similarity_threshold_as_it_was(client, demo):
     def threshold():
         return sql_value(f"SELECT current_setting('{site_search.SIMILARITY_THRESHOLD}')")
