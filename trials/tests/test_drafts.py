@@ -97,7 +97,7 @@ def test_a_change_to_a_live_trial_waits_as_a_draft_until_its_coordinator_publish
     assert Version.objects.get_for_object(trial).count() == versions + 1
     assert draft_for(trial) is None
     assert list(ReviewStep.objects.filter(object_id=str(trial.pk))
-                .values_list("action", flat=True)) == ["saved", "approved"]
+                .values_list("action", flat=True)) == ["saved", "published"]
 
 
 def test_a_draft_can_be_discarded_and_the_live_trial_stays(client_a, trial):
