@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
 from care_sites.models import (
+    MINUTES_A_DAY,
     WEEKDAYS,
     CareSite,
     Closure,
@@ -12,17 +13,13 @@ from care_sites.models import (
     Location,
     OpeningHours,
     SupportService,
+    minutes,
 )
 from portal.forms import ADMIN_DATE_FIELDS, PhoneCheckedForm
 from portal.review_admin import DraftAdminMixin
 from portal.revisions import EditingMedia, RevisionAdmin
 
-MINUTES_A_DAY = 24 * 60
 MINUTES_A_WEEK = 7 * MINUTES_A_DAY
-
-
-def minutes(moment):
-    return moment.hour * 60 + moment.minute
 
 
 class OpeningHoursFormSet(BaseInlineFormSet):

@@ -122,6 +122,12 @@ class Location(Publishable):
 
 # Hours that run past midnight are refused when they are longer than this (OpeningHours).
 MAX_OVERNIGHT_MINUTES = 16 * 60
+MINUTES_A_DAY = 24 * 60
+
+
+def minutes(moment):
+    """Minutes since midnight of a time of day."""
+    return moment.hour * 60 + moment.minute
 
 
 class OpeningHours(models.Model):
@@ -160,10 +166,7 @@ class OpeningHours(models.Model):
 
     @property
     def minutes_open(self):
-        def minutes(moment):
-            return moment.hour * 60 + moment.minute
-
-        return (minutes(self.closes) - minutes(self.opens)) % (24 * 60)
+        return (minutes(self.closes) - minutes(self.opens)) % MINUTES_A_DAY
 
     def opened_on(self, local):
         """The date this interval opened if it includes `local`, else None."""

@@ -216,12 +216,16 @@ def wrote_pending_changes(obj, user):
     return steps.filter(action=ReviewStep.Action.SAVED, user=user).exists()
 
 
+# The steps of which the latest says whether a sending back still waits for an answer: it
+# does when that step is the sending back itself.
+SEND_BACK_STEPS = [ReviewStep.Action.SENT_BACK, ReviewStep.Action.SUBMITTED, *ROUND_ENDS]
+
+
 def pending_send_back(obj):
     """The reviewer's sending back that the item's waiting changes answer, while they have
     not been submitted again (nor published or discarded): else None."""
-    last = steps_for(obj).filter(
-        action__in=[ReviewStep.Action.SENT_BACK, ReviewStep.Action.SUBMITTED, *ROUND_ENDS]
-    ).order_by("-created_at", "-id").first()
+    last = steps_for(obj).filter(action__in=SEND_BACK_STEPS).order_by(
+        "-created_at", "-id").first()
     return last if last is not None and last.action == ReviewStep.Action.SENT_BACK else None
 
 

@@ -7,7 +7,7 @@ from django.utils.text import Truncator
 
 from portal.apps import feature_modules
 from portal.models import Draft, ReviewStep
-from portal.publishing import ROUND_ENDS
+from portal.publishing import SEND_BACK_STEPS
 
 register = template.Library()
 
@@ -31,9 +31,8 @@ def with_send_back_notes(drafts):
         keys = Q()
         for draft in drafts:
             keys |= Q(content_type_id=draft.content_type_id, object_id=draft.object_id)
-        steps = ReviewStep.objects.filter(
-            keys, action__in=[ReviewStep.Action.SENT_BACK, ReviewStep.Action.SUBMITTED,
-                              *ROUND_ENDS]).order_by("created_at", "id")
+        steps = ReviewStep.objects.filter(keys, action__in=SEND_BACK_STEPS).order_by(
+            "created_at", "id")
         for step in steps:
             last[(step.content_type_id, step.object_id)] = step  # the latest last
     notes = {key: f"\u201c{Truncator(step.comment).chars(160)}\u201d"
