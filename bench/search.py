@@ -8,8 +8,8 @@ wrk sends each search over 8 connections for a few seconds (server and wrk pinne
 different cores, as in bench/run.py), reporting the median and p99. Each is measured three
 ways: a search made before (served from the page cache, and still counted); a search not
 made before (the page cache is on, as shipped, but every request's address differs by a
-parameter no view reads, so each one runs the search and stores its page); and with the
-page cache off (every request runs the search, and nothing else is kept either).
+parameter no view reads, so each one runs the search; such a page is not stored, which
+saves only compressing it and one cache write); and with the page cache off (every request runs the search, and nothing else is kept either).
 """
 
 import itertools
@@ -171,7 +171,7 @@ def percentile(times, fraction):
 MODES = [("repeated", True, "page cache on, as shipped: a search made before, served from "
                             "the cache"),
          ("new", True, "page cache on, as shipped: a search not made before (each request "
-                       "runs it and stores its page)"),
+                       "runs it)"),
          ("off", False, "page cache off: every request runs the search, nothing is kept")]
 FRESH = "fresh"  # the parameter that makes every address new
 

@@ -15,6 +15,7 @@ def published_locations():
     return Prefetch("locations", queryset=Location.objects.published())
 
 
+@page_cache.reads_parameters("location")
 def care_site_list(request):
     locations = list(Location.objects.published())
     selected = None

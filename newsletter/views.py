@@ -31,13 +31,26 @@ def client_ip(request):
         return None
 
 
+def network_of(ip_address):
+    """Who an IP address's signups count for: the address itself, or for IPv6 its /64
+    network, all of which one household or device is usually given (and can move between)."""
+    if ip_address is None:
+        return "unknown"
+    address = ipaddress.ip_address(ip_address)
+    if address.version == 4:
+        return str(address)
+    if address.ipv4_mapped is not None:  # an IPv4 address written as IPv6
+        return str(address.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{address}/64", strict=False))
+
+
 def over_signup_limits(email, ip_address):
     """Whether a valid signup, about to send an email, goes over the hourly limits: the
     address's own first, so repeated tries for one address never use up the allowance of
     everyone else sharing the network."""
     return (ratelimit.limit_exceeded("signup-address", address_key(email),
                                      settings.NEWSLETTER_SIGNUPS_PER_ADDRESS)
-            or ratelimit.limit_exceeded("signup-ip", ip_address or "unknown",
+            or ratelimit.limit_exceeded("signup-ip", network_of(ip_address),
                                         settings.NEWSLETTER_SIGNUPS_PER_IP))
 
 

@@ -246,6 +246,22 @@ def is_tracking(name):
     return name.startswith("utm_") or name in TRACKING_PARAMETERS
 
 
+def reads_parameters(*names):
+    """Decorate a public view with the query parameters it reads. A page asked for with any
+    other (untracked) parameter is served, but not stored: otherwise anyone could fill the
+    cache with copies of one page by adding made-up parameters."""
+    def decorate(view):
+        view.page_parameters = frozenset(names)
+        return view
+    return decorate
+
+
+def reads_only_its_parameters(request):
+    match = request.resolver_match
+    read = getattr(match.func, "page_parameters", frozenset()) if match else frozenset()
+    return all(name in read or is_tracking(name) for name in request.GET)
+
+
 def page_key(request):
     # The parameters as the view reads them (request.GET, decoded the same way), in any
     # order, but a parameter given twice keeps the order of its values: Django reads the
@@ -394,7 +410,8 @@ class PageCacheMiddleware:
         set_response_etag(response)
         patch_vary_headers(response, ["Accept-Encoding"])
         self.set_public(response, expires - now, changes_at and changes_at - now)
-        if settings.PAGE_CACHE and request.method == "GET":
+        if (settings.PAGE_CACHE and request.method == "GET"
+                and reads_only_its_parameters(request)):
             headers = [(name, value) for name, value in response.items()
                        if name.lower() not in UNSTORED_HEADERS]
             body = response.content

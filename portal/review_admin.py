@@ -606,6 +606,12 @@ class ReviewedAdminMixin(DraftAdminMixin):
 
     publish_permission = "portal.approve_draft"
 
+    def get_readonly_fields(self, request, obj=None):
+        # Published only by a reviewer's approval on the review page, which checks that the
+        # changes are someone else's and records the review: never by a status in the form.
+        readonly = super().get_readonly_fields(request, obj)
+        return readonly if "status" in readonly else [*readonly, "status"]
+
     def has_delete_permission(self, request, obj=None):
         allowed = super().has_delete_permission(request, obj)
         if allowed and obj is not None and obj.status == Publishable.Status.PUBLISHED:

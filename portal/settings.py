@@ -131,10 +131,14 @@ REDIS_URL = env.str("REDIS_URL", default="")
 CACHE_DIR = env.str("DJANGO_CACHE_DIR", default="")
 # Rate-limit counters ("ratelimit") are kept apart from the pages: a file or memory cache
 # culls entries when full, and visitors who fill it with pages must not wipe the counters.
+# A Redis that evicts keys when full evicts them from all its databases: production gives
+# the counters a Redis of their own that never evicts (REDIS_RATELIMIT_URL).
 if REDIS_URL:
     CACHES = {
-        alias: {"BACKEND": "portal.redis_cache.RedisCache", "LOCATION": REDIS_URL}
-        for alias in ("default", "ratelimit")
+        alias: {"BACKEND": "portal.redis_cache.RedisCache", "LOCATION": location}
+        for alias, location in (("default", REDIS_URL),
+                                ("ratelimit", env.str("REDIS_RATELIMIT_URL",
+                                                      default=REDIS_URL)))
     }
 elif CACHE_DIR:
     CACHES = {

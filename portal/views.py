@@ -12,7 +12,7 @@ from django.views.generic import TemplateView
 from care_sites.models import Location
 from conditions.models import Condition
 from portal import search as site_search
-from portal.cache import on_every_request
+from portal.cache import on_every_request, reads_parameters
 from portal.forms import Choices, PlainSelect, published_choices
 from portal.querysets import built_once
 from portal.structured_data import organization, website
@@ -66,6 +66,7 @@ SHOWN_QUERY_LENGTH = 80
 
 
 @require_safe
+@reads_parameters("q", "type", "page")
 def search(request):
     raw = request.GET.get("q", "")
     query, shortened = site_search.normalise(raw)

@@ -6,6 +6,7 @@ from django.utils.text import Truncator
 
 from care_sites.models import CareSite, Location
 from conditions.models import Condition
+from portal.cache import reads_parameters
 from portal.links import query_changed
 from portal.preview import draft_preview, get_public_or_preview, redirect_keeping_query
 from portal.querysets import built_once
@@ -93,6 +94,7 @@ def listed_trials():
     )
 
 
+@reads_parameters(*TrialFilter.base_filters, "page")
 def trial_list(request):
     filterset = TrialFilter(request.GET or None, queryset=listed_trials())
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -539,8 +539,34 @@ def test_a_live_items_status_is_not_changed_through_its_draft(client, reviewer):
     page = client.get(url).content.decode()
     assert '<select name="status"' not in page
     assert 'name="unpublish_at_0"' in page
-    assert '<select name="status"' in client.get(
+    # Nor a draft's: it is published by a reviewer's approval on its review page.
+    assert '<select name="status"' not in client.get(
         reverse("admin:conditions_story_change", args=[draft.pk])).content.decode()
+
+
+@pytest.mark.parametrize("model", [Condition, Story])
+def test_a_reviewer_cannot_publish_a_medical_page_through_its_status(client, reviewer, model):
+    # Through the form, a reviewer would publish their own text unreviewed, and with no
+    # review date or reviewer: only the review page's approval publishes these.
+    if model is Condition:
+        obj = make_condition(slug="draftoma", status=Condition.Status.DRAFT)
+        name, url_name = "name", "admin:conditions_condition_change"
+    else:
+        obj = Story.objects.create(title="Theo", slug="theo", summary="S.", body="Text.")
+        name, url_name = "title", "admin:conditions_story_change"
+    client.force_login(reviewer)
+    add_page = client.get(reverse(url_name.replace("change", "add"))).content.decode()
+    assert '<select name="status"' not in add_page
+    url = reverse(url_name, args=[obj.pk])
+    data = form_data(client.get(url), f"{model._meta.model_name}_form")
+    data.update({name: "Rewritten alone", "status": "published",
+                 "publish_at_0": "2020-01-01", "publish_at_1": "00:00:00"})
+    assert client.post(url, data).status_code == 302
+    obj.refresh_from_db()
+    assert getattr(obj, name) == "Rewritten alone"  # the text is saved, as a draft
+    assert obj.status == model.Status.DRAFT
+    client.logout()
+    assert client.get(obj.get_absolute_url()).status_code == 404
 
 
 @pytest.mark.parametrize("role", ["editor", "reviewer"])

@@ -391,6 +391,20 @@ def test_rate_limit_per_ip_address(client, topics, settings):
     assert signup(client, "c@example.org", topics=topics, ip="198.51.100.7").status_code == 302
 
 
+def test_the_ip_limit_counts_an_ipv6_network_as_one_visitor(client, topics, settings):
+    # One household or device holds a whole /64 and can move between its addresses.
+    settings.NEWSLETTER_SIGNUPS_PER_IP = 2
+    for number, ip in enumerate(["2001:db8:1:2::1", "2001:db8:1:2:aaaa::7"]):
+        assert signup(client, f"{number}@example.org", topics=topics, ip=ip).status_code == 302
+    over = signup(client, "x@example.org", topics=topics, ip="2001:db8:1:2:ffff:1:2:3")
+    assert over.status_code == 429
+    # Another network, and an IPv4 address written as IPv6, are counted on their own.
+    assert signup(client, "y@example.org", topics=topics,
+                  ip="2001:db8:1:3::1").status_code == 302
+    assert signup(client, "z@example.org", topics=topics,
+                  ip="::ffff:198.51.100.9").status_code == 302
+
+
 def test_rate_limit_per_address_in_any_case_and_from_any_ip(client, topics, settings):
     settings.NEWSLETTER_SIGNUPS_PER_ADDRESS = 2
     signup(client, "sam@example.org", topics=topics, ip="198.51.100.1")

@@ -122,6 +122,28 @@ def test_links_with_tracking_parameters_share_the_page(client):
     assert queries > 0  # other parameters still make their own page
 
 
+def test_a_page_asked_for_with_a_parameter_its_view_does_not_read_is_not_stored(client):
+    # Else anyone could fill the cache with copies of a page: ?x=1, ?x=2, ...
+    make_condition()
+    make_trial("NCT00000001")
+    make_location(slug="main-campus")
+    for url in ["/conditions/neuroblastoma/?x=1", "/?page=2", "/trials/?status=open&x=1",
+                "/search/?q=neuroblastoma&fresh=1", "/care/?location=main-campus&q=a"]:
+        first, rendered = get(client, url)
+        again, queries = get(client, url)
+        assert first.status_code == again.status_code == 200, url
+        counting = 2 if url.startswith("/search/") else 0  # a search counts itself
+        assert rendered > counting and queries > counting, url  # rendered again
+        assert again.content == first.content, url
+    # The parameters each view reads still make pages of their own.
+    for url in ["/trials/?status=open&age=5&q=mibg&condition=&phase=&site=&page=1",
+                "/care/?location=main-campus"]:
+        cached_twice(client, url)
+    get(client, "/search/?q=neuroblastoma&type=condition&page=2")
+    _, queries = get(client, "/search/?q=neuroblastoma&type=condition&page=2")
+    assert queries == 0  # from the cache (paging is not counted again)
+
+
 def test_tracking_parameters_are_not_passed_on_in_the_pages_links(client):
     make_condition()
     for number in range(25):  # two pages of trials

@@ -92,6 +92,12 @@ def test_production_environment_is_read_into_settings():
         "BACKEND": "portal.redis_cache.RedisCache",
         "LOCATION": "redis://cache.internal:6379/0",
     }
+    # The rate-limit counters share it unless given a Redis that never evicts.
+    assert values["CACHES"]["ratelimit"]["LOCATION"] == "redis://cache.internal:6379/0"
+    apart = settings_under(**PRODUCTION_ENV,
+                           REDIS_RATELIMIT_URL="redis://counters.internal:6379/0")
+    assert apart["CACHES"]["ratelimit"]["LOCATION"] == "redis://counters.internal:6379/0"
+    assert apart["CACHES"]["default"]["LOCATION"] == "redis://cache.internal:6379/0"
     assert values["MAILERS"]["default"]["OPTIONS"]["host"] == "smtp.example.org"
     assert values["MAILERS"]["default"]["OPTIONS"]["password"] == "p@ss"
     assert values["ALLOWED_HOSTS"] == ["portal.example.org"]
