@@ -16,6 +16,7 @@ from portal.cache import on_every_request, reads_parameters
 from portal.forms import Choices, PlainSelect, published_choices
 from portal.querysets import built_once
 from portal.structured_data import organization, website
+from trials.filters import AGE_HELP
 from trials.models import StatusGroup, Trial
 
 
@@ -49,6 +50,7 @@ class HomeView(TemplateView):
             ).render("condition", None),
             "locations": home_locations(),
             "open_trials": open_trials().count(),
+            "age_help": AGE_HELP,
             "structured_data": [organization(), website()],
         }
 

@@ -43,6 +43,8 @@ AGE_ERRORS = {
     "max_value": "Enter an age of 120 or less.",
 }
 
+AGE_HELP = "In years or months, for example 5 or 18 months."
+
 PHASE_CODES = {phase_parameter(phase): phase for phase in Phase}
 
 
@@ -53,10 +55,35 @@ class ChildAgeField(forms.DecimalField):
 
     def to_python(self, value):
         text = re.sub(r"\s+old\s*$", "", str(value or ""), flags=re.I).strip()
+        text = re.sub(r"(?<=\d)\s*y/o$", "y", text, flags=re.I)
         text = HALF.sub(lambda half: f"{half[1] or 0}.5", text)
         text = DECIMAL_COMMA.sub(r"\1.\2", text)
-        years = age_in_years(text)
+        years = years_of(text)
         return super().to_python(text if years is None else str(years))
+
+
+def years_of(text):
+    """An age written with its units, in one part or more ("18 months", "2y", "6 mo",
+    "5 years 6 months", "1 yr and 3 mos"), in years; None when it is not written so."""
+    parts = AGE_PART.findall(text)
+    between = AGE_PART.sub("", text)
+    if not parts or re.sub(r"[\s,]+|\band\b", "", between, flags=re.I):
+        return None
+    total = 0
+    for number, unit in parts:
+        years = age_in_years(f"{number} {SHORT_UNITS.get(unit.lower(), unit)}")
+        if years is None:
+            return None
+        total += years
+    return round(total, 4)
+
+
+AGE_PART = re.compile(r"(\d+(?:\.\d+)?)\s*([a-z]+)\.?", re.I)
+# As parents shorten them; the registry's own words (years, months, weeks, days) are read by
+# age_in_years.
+SHORT_UNITS = {"y": "year", "yr": "year", "yrs": "year", "yo": "year",
+               "m": "month", "mo": "month", "mos": "month", "mth": "month", "mths": "month",
+               "w": "week", "wk": "week", "wks": "week", "d": "day"}
 
 
 # "1 1/2", "1½", "2 and a half" (years or months): a half as a decimal, also alone ("½",
@@ -99,12 +126,12 @@ class TrialFilter(django_filters.FilterSet):
         label="Phase", choices=PHASE_CHOICES, method="by_phase", empty_label="Any phase",
         widget=PlainSelect(SELECT_ATTRS), error_messages={"invalid_choice": NOT_LISTED_PHASE},
     )
-    # A text box with a number keypad: a number box cannot show back what was typed when it
-    # is not a number ("four"), which the error beside it is about.
+    # A text box with the usual keyboard: families type "18 months" or "2 and a half", and a
+    # number box could not show back what was typed ("four"), which the error is about.
     age = ChildAgeFilter(
-        label="Child's age (years)", method="by_age", min_value=0, max_value=120,
-        error_messages=AGE_ERRORS, help_text="0 for a baby under one year old.",
-        widget=PlainTextInput(attrs={"inputmode": "numeric", "autocomplete": "off",
+        label="Child's age", method="by_age", min_value=0, max_value=120,
+        error_messages=AGE_ERRORS, help_text=AGE_HELP,
+        widget=PlainTextInput(attrs={"autocomplete": "off",
                                     "class": "form-control"}),
     )
     site = django_filters.ChoiceFilter(

@@ -176,7 +176,8 @@ def test_home_page_shows_conditions_trial_finder_locations_and_support(client):
     # box would send nothing and the finder would quietly list every age.
     age = re.search(r'<input id="home-age"[^>]*>', html)[0]
     assert 'type="text"' in age
-    assert 'inputmode="numeric"' in age
+    assert "inputmode" not in age  # the usual keyboard: "18 months" can be typed
+    assert "In years or months, for example 5 or 18 months." in html
     finder = client.get("/trials/", {"status": "open", "age": "four"}).content.decode()
     assert "Enter your child&#x27;s age in years as a number" in finder
     assert '<a href="/care/locations/oakland-campus/">Oakland campus</a>' in html

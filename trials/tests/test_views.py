@@ -449,9 +449,11 @@ def test_each_filter_has_its_label_and_an_input_marked_when_invalid(client, cata
         assert ("id_age_error" in tag) == (name == "age")
     assert 'aria-describedby="id_age_helptext id_age_error"' in html
     assert re.search(r'<option value="2" selected>Phase 2</option>', html)
-    assert '<input type="text" name="age" value="abc" inputmode="numeric"' in html
-    assert '<div id="id_age_helptext" class="form-text">0 for a baby under one year old.</div>' \
-        in html
+    # The usual keyboard on phones, not a number pad: "18 months" can be typed.
+    assert '<input type="text" name="age" value="abc" autocomplete="off"' in html
+    assert "inputmode" not in re.search(r'<input[^>]* name="age"[^>]*>', html)[0]
+    assert ('<div id="id_age_helptext" class="form-text">In years or months, for example 5 '
+            'or 18 months.</div>') in html
     # A select with an error is marked the same way.
     html = page_text(client.get("/trials/?status=nope&condition=unknown"))
     for name in ["status", "condition"]:
@@ -1117,6 +1119,9 @@ def test_a_trial_page_links_to_what_its_status_means(client, status):
     ("2,5", [1]), ("1 1/2", [1]), ("1½", [1]), ("4 and a half", [2]), ("4½ years", [2]),
     ("2,5 years old", [1]), ("5 1/2 months", []), ("7 and a half months", [1]),
     ("\u00bd", [1]), ("1/2", [1]), ("1\u00bdyears", [1]),
+    # Units shortened, and an age in two parts.
+    ("2y", [1]), ("1 yr", [1]), ("6mo", [1]), ("8 wks", []), ("5 y/o", [2]),
+    ("5 years 6 months", [2]), ("1 yr and 3 mos", [1]), ("4y 6m", [2]), ("2 years, 11 months", [1]),
 ])
 def test_an_age_may_be_typed_with_its_unit(client, typed, expected):
     make_trial(nct(1), minimum_age="6 Months", maximum_age="3 Years")
@@ -1127,7 +1132,8 @@ def test_an_age_may_be_typed_with_its_unit(client, typed, expected):
     assert "Enter your child" not in page_text(response)
 
 
-@pytest.mark.parametrize("typed", ["five", "1,000"])  # a thousand is no decimal comma
+@pytest.mark.parametrize("typed", ["five", "1,000",  # a thousand is no decimal comma
+                                   "5 parsecs", "2 years months", "3 years 4"])
 def test_an_age_that_cannot_be_read_says_how_to_write_it(client, typed):
     make_trial(nct(1))
     html = page_text(client.get("/trials/", {"age": typed}))
