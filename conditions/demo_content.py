@@ -1023,8 +1023,10 @@ OTHER_CONDITIONS = [
                     "can.\n"
                     "- **Chemotherapy.** Medicines given after surgery kill any cancer cells "
                     "that are left. Some children get chemotherapy first to shrink the tumor.\n"
-                    "- **Radiation therapy.** This is used for some tumors that have spread or "
-                    "that have anaplastic histology.\n\n"
+                    "- **Radiation therapy.** This is used when some tumor was left after "
+                    "surgery, when the cancer had reached lymph nodes or spread further "
+                    "(stages III and IV), and for some earlier tumors with anaplastic "
+                    "histology.\n\n"
                     "After treatment, children have regular check-ups. These look for any sign "
                     "that the cancer has come back and for late effects of treatment."
                 ),
@@ -1387,7 +1389,7 @@ GLOSSARY = [
      "and frozen beforehand (an autologous transplant)."),
     ("Sympathetic nervous system", ["sympathetic nerve tissue", "sympathetic nerves"],
      "The part of the nervous system that works without our thinking about it, controlling "
-     "things like heart rate, blood pressure and sweating."),
+     "things like heart rate, blood pressure, digestion and sweating."),
     ("Unresectable", [],
      "A tumor that cannot be removed completely with an operation, for example because it is "
      "wrapped around blood vessels or organs."),

@@ -73,8 +73,9 @@ please ask us (see "Questions" below).
 ### Reading the website
 
 You can read every page without telling us who you are. We don't use advertising or
-tracking cookies, and we don't share what you read with anyone. When you send a form, your
-browser keeps a small security cookie that protects you from forged requests, and sometimes a
+tracking cookies, and we don't share what you read with anyone. When you open or send a
+form, such as the newsletter signup, your browser keeps a small security cookie that
+protects you from forged requests until you close your browser, and sometimes a
 short-lived one that shows you a message such as "your topics are saved".
 
 ### Searching the website

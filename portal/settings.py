@@ -273,6 +273,9 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+# The security cookie of the forms lasts until the browser is closed, not a year: a family
+# reading the site keeps nothing longer than it needs (the privacy notice says so).
+CSRF_COOKIE_AGE = None
 # A newsletter signup sent without a valid token gets its form back to send again.
 CSRF_FAILURE_VIEW = "newsletter.views.csrf_failure"
 

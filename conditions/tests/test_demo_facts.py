@@ -5,10 +5,12 @@ Each row of FACTS names where a fact belongs and the words that must appear ther
 lists words of which any one will do (spellings, or two ways to say the same thing).
 """
 
+import re
+
 import pytest
 from django.core.management import call_command
 
-from conditions.demo_content import NEUROBLASTOMA
+from conditions.demo_content import GLOSSARY, NEUROBLASTOMA, OTHER_CONDITIONS
 from conditions.models import Condition
 
 SECTIONS = {section["kind"]: section for section in NEUROBLASTOMA["sections"]}
@@ -233,6 +235,27 @@ def test_staging_categories_are_the_six_of_the_reference_in_order():
         "Localized resectable", "Localized unresectable", "Regional", "Disseminated",
         "Stage 4S (special)", "Recurrent",
     ]
+
+
+def test_the_glossary_explains_the_sympathetic_nervous_system_as_the_overview_does():
+    # A term's explanation shows inside the sentence it explains: the two must not differ.
+    definition = next(text for term, _, text in GLOSSARY
+                      if term == "Sympathetic nervous system")
+    overview = text_of("overview")
+    for word in ["heart rate", "blood pressure", "digestion"]:
+        assert word in overview and word in definition, word
+
+
+def test_wilms_radiation_text_agrees_with_its_treatment_by_category():
+    # The stages whose list gives radiation are the ones the treatment text names for it.
+    wilms = next(c for c in OTHER_CONDITIONS if c["slug"] == "nephroblastoma")
+    treatment = next(s["body"] for s in wilms["sections"] if s["kind"] == "treatment")
+    radiation = next(line for line in treatment.splitlines() if "Radiation therapy" in line)
+    given = {category["name"].removeprefix("Stage ") for category in wilms["staging"]
+             if any("radiation" in o["text"].casefold() for o in category["options"])}
+    named = re.search(r"\(stages? ([^)]*)\)", radiation)[1]
+    assert given == {"III", "IV"}
+    assert set(named.replace(" and ", ", ").split(", ")) == given
 
 
 @pytest.mark.django_db

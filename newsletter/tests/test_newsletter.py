@@ -329,6 +329,14 @@ def test_signup_needs_a_csrf_token(topics):
     assert not Subscriber.objects.exists()
 
 
+def test_the_security_cookie_lasts_until_the_browser_is_closed(client, topics):
+    # As the privacy notice says: no year-long cookie for opening the signup page.
+    client.get("/newsletter/")
+    cookie = client.cookies["csrftoken"]
+    assert cookie.value
+    assert not cookie["max-age"] and not cookie["expires"]
+
+
 def test_overlong_user_agent_is_cut_and_bad_remote_addr_is_dropped(client, topics):
     client.post("/newsletter/", {"email": "a@example.org", "topics": [topics[0].pk],
                                  "consent": "on"},
