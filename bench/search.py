@@ -9,7 +9,8 @@ different cores, as in bench/run.py), reporting the median and p99. Each is meas
 ways: a search made before (served from the page cache, and still counted); a search not
 made before (the page cache is on, as shipped, but every request's address differs by a
 parameter no view reads, so each one runs the search; such a page is not stored, which
-saves only compressing it and one cache write); and with the page cache off (every request runs the search, and nothing else is kept either).
+saves only compressing it and one cache write); and with the page cache off (every
+request runs the search, and nothing else is kept either).
 """
 
 import itertools

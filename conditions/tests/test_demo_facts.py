@@ -243,7 +243,8 @@ def test_the_glossary_explains_the_sympathetic_nervous_system_as_the_overview_do
                       if term == "Sympathetic nervous system")
     overview = text_of("overview")
     for word in ["heart rate", "blood pressure", "digestion"]:
-        assert word in overview and word in definition, word
+        assert word in overview, word
+        assert word in definition, word
 
 
 def test_wilms_radiation_text_agrees_with_its_treatment_by_category():

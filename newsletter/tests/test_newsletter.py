@@ -334,7 +334,8 @@ def test_the_security_cookie_lasts_until_the_browser_is_closed(client, topics):
     client.get("/newsletter/")
     cookie = client.cookies["csrftoken"]
     assert cookie.value
-    assert not cookie["max-age"] and not cookie["expires"]
+    assert not cookie["max-age"]
+    assert not cookie["expires"]
 
 
 def test_overlong_user_agent_is_cut_and_bad_remote_addr_is_dropped(client, topics):

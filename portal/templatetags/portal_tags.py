@@ -1,3 +1,4 @@
+import re
 from html import unescape
 
 from django import template
@@ -5,6 +6,7 @@ from django.conf import settings
 from django.template.loader_tags import BLOCK_CONTEXT_KEY
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 
 register = template.Library()
 
@@ -35,6 +37,24 @@ def safe_url(url):
 def plain_text(html):
     """Text of sanitised HTML, for summaries and meta descriptions (escaped again on output)."""
     return unescape(strip_tags(html or ""))
+
+
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+@register.filter
+def sentences_within(text, words):
+    """The first sentences of `text` that fit in `words` words, so that a teaser does not
+    stop mid-sentence ("... and most children ..." for "... are cured."); a first sentence
+    longer than that is cut at a word with an ellipsis."""
+    kept, count = [], 0
+    for sentence in SENTENCE_END.split((text or "").strip()):
+        length = len(sentence.split())
+        if count + length > int(words):
+            break
+        kept.append(sentence)
+        count += length
+    return " ".join(kept) if kept else Truncator(text or "").words(int(words))
 
 
 @register.filter

@@ -182,3 +182,20 @@ def test_home_page_shows_conditions_trial_finder_locations_and_support(client):
     assert "Enter your child&#x27;s age in years as a number" in finder
     assert '<a href="/care/locations/oakland-campus/">Oakland campus</a>' in html
     assert '<a href="/support/">All support services</a>' in html
+
+
+def test_the_home_pages_teasers_end_with_a_whole_sentence(client):
+    from conditions.tests.factories import make_condition
+    from portal.templatetags.portal_tags import sentences_within
+
+    make_condition(slug="nephroblastoma", name="Nephroblastoma", summary=(
+        "Nephroblastoma, better known as Wilms tumor, is a cancer that starts in a kidney. It "
+        "mostly affects young children, and most children are cured. Both kidneys are "
+        "affected in a few children, who need surgery that saves as much kidney as it can."))
+    html = client.get("/").content.decode()
+    assert "starts in a kidney. It mostly affects young children, and most children are " \
+           "cured.</p>" in html
+    assert "Both kidneys" not in html
+    # A first sentence longer than the teaser is cut at a word.
+    assert sentences_within("one two three four. five", 3) == "one two three…"
+    assert sentences_within("", 3) == ""
