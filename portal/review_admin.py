@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Exists, OuterRef, Subquery
 from django.db.models.functions import Cast
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -346,14 +347,36 @@ class DraftAdminMixin:
         else:
             messages.info(request, f"\u201c{obj}\u201d is unchanged.")
 
+    def review_details(self):
+        names = {field.name for field in self.model._meta.get_fields()}
+        return [name for name in [*self.review_fields, "reviewer_name", "reviewer_role"]
+                if name in names]
+
+    def kept_on_restore(self, obj):
+        return self.review_details() if obj.status == Publishable.Status.PUBLISHED else []
+
     def keep_review_details(self, live, data):
         """A restored revision keeps the live item's review details (when it was last
         reviewed and by whom): only a new review changes them."""
-        with_fields_of(data, live, self.model,
-                       [*self.review_fields, "reviewer_name", "reviewer_role"])
+        with_fields_of(data, live, self.model, self.review_details())
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         obj = self.get_object(request, unquote(object_id))
+        waiting = draft_for(obj) if obj is not None else None
+        if waiting is not None and waiting.data:
+            # The restored version would replace the changes waiting, which are no revision
+            # and could not be brought back: they are discarded first, on purpose.
+            message = (
+                f"Changes to this page are waiting ({draft_state_label(obj, waiting).lower()},"
+                f" last saved {timezone.localtime(waiting.updated_at):%d %b %Y %H:%M}). "
+                "Restoring an old version would replace them, and they could not be brought "
+                "back. Edit the page instead, or discard the changes on its review page "
+                "first."
+            )
+            if request.method == "POST":
+                messages.error(request, f"Nothing was restored. {message}")
+                return HttpResponseRedirect(request.get_full_path())
+            messages.warning(request, message)
         if obj is None or request.method != "POST":
             return super().revision_view(request, object_id, version_id, extra_context)
         if obj.status != Publishable.Status.PUBLISHED:
@@ -389,12 +412,8 @@ class DraftAdminMixin:
                 messages.info(request, "The restored version is a draft: the public sees "
                                        f"the live page until it is{by} published.")
             else:
-                waiting = draft_for(obj)
                 messages.info(request, "No draft was made: that version is the same as the "
-                                       "live page." + (
-                                           " The changes already waiting are kept; discard "
-                                           "them on the review page to drop them."
-                                           if waiting is not None and waiting.data else ""))
+                                       "live page.")
         return response
 
     def review_context(self, request, obj):

@@ -202,7 +202,8 @@ class RevisionAdmin(EditConflictMixin, CompareVersionAdmin):
         response = super().revision_view(request, object_id, version_id, extra_context)
         if before is not None and response.status_code == 302:
             after = content_snapshot(self.model._default_manager.get(pk=obj.pk))
-            changes = describe_changes(before, after, ignore=PUBLISHING_FIELDS)
+            changes = describe_changes(before, after,
+                                       ignore=[*PUBLISHING_FIELDS, *self.kept_on_restore(obj)])
             date = timezone.localtime(version.revision.date_created)
             summary = "; ".join(changes) if changes else "nothing differed from the current page"
             messages.info(
@@ -211,6 +212,10 @@ class RevisionAdmin(EditConflictMixin, CompareVersionAdmin):
                 "Publishing was left as it was.",
             )
         return response
+
+    def kept_on_restore(self, obj):
+        """Fields besides the publishing ones that a restore leaves as they are."""
+        return []
 
     def may_recover(self, request):
         if self.recover_for_superusers_only and not request.user.is_superuser:

@@ -832,3 +832,37 @@ def test_a_scheduled_condition_approved_for_a_later_time_takes_that_time(editor_
     assert condition.publish_at == later
     assert overview.body == NEW_BODY
     assert draft_for(condition) is None
+
+
+def test_an_old_version_never_replaces_changes_waiting_for_review(
+        editor_client, reviewer_client, public):
+    # The waiting changes are no revision: a restore over them would lose them for good.
+    with reversion.create_revision():
+        condition, overview = make_full_condition()
+    old = Version.objects.get_for_object(condition).first()
+    submitted(editor_client, condition, overview, NEW_BODY)
+    waiting = draft_for(condition).data
+    url = reverse("admin:conditions_condition_revision", args=[condition.pk, old.pk])
+    form = reviewer_client.get(url)
+    assert "Changes to this page are waiting (in review, last saved" in form.content.decode()
+    refused = reviewer_client.post(url, form_data(form, "condition_form"), follow=True)
+    assert "Nothing was restored. Changes to this page are waiting" in \
+        refused.content.decode()
+    draft = draft_for(condition)
+    assert (draft.state, draft.data) == (Draft.State.IN_REVIEW, waiting)
+    assert OLD_BODY in public.get(condition.get_absolute_url()).content.decode()
+    # Once they are discarded on purpose, the old version can be restored (as a draft),
+    # and the message names only what the draft changes: not the review details, which
+    # stay the live page's.
+    assert editor_client.post(review_url(condition), DISCARD).status_code == 302
+    with reversion.create_revision():
+        condition.summary = "A newer summary."
+        condition.last_reviewed = datetime.date(2026, 1, 5)
+        condition.save()
+    restored = editor_client.post(url, form_data(editor_client.get(url), "condition_form"),
+                                  follow=True)
+    text = restored.content.decode()
+    assert "Restored the version saved" in text
+    assert "summary" in text
+    assert "last reviewed" not in text
+    assert draft_for(condition).data is not None
