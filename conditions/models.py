@@ -372,6 +372,9 @@ class TreatmentOption(models.Model):
 FIRST_REFERENCE_YEAR = 1800
 
 
+# 10.<the registrant's number, maybe with dotted parts>/<the work's own part>.
+DOI = re.compile(r"^10\.\d{4,9}(?:\.\d+)*/\S+$")
+
 class Reference(models.Model):
     condition = models.ForeignKey(Condition, on_delete=models.CASCADE, related_name="references")
     order = models.PositiveIntegerField(default=0)
@@ -408,6 +411,9 @@ class Reference(models.Model):
                      flags=re.IGNORECASE).strip()
         if doi and not doi.startswith("10."):
             errors["doi"] = "A DOI starts with 10., e.g. 10.1200/JCO.21.00278."
+        elif doi and not DOI.match(doi):
+            errors["doi"] = ("A DOI is 10., the publisher's number, a slash and the work's own "
+                             "part, with no spaces, e.g. 10.1200/JCO.21.00278.")
         if errors:
             raise ValidationError(errors)
         self.doi = doi

@@ -92,6 +92,12 @@ def test_reference_doi_is_normalised_and_linked():
     reference.doi = "not-a-doi"
     with pytest.raises(ValidationError, match=r"starts with 10\."):
         reference.full_clean()
+    for unfinished in ["10.1000", "10.1000/", "10.12/abc", "10.1200/JCO 21.00278"]:
+        reference.doi = unfinished
+        with pytest.raises(ValidationError, match="a slash and the work's own part"):
+            reference.full_clean()
+    reference.doi = "10.1000.10/ABC-123(4)"  # a registrant number with a dotted part
+    reference.full_clean()
 
 
 @pytest.mark.parametrize(("year", "accepted"), [
