@@ -149,15 +149,23 @@ class SubscriberAdmin(admin.ModelAdmin):
     def unsubscribe(self, request, queryset):
         # First a page that says who will be unsubscribed, as deleting has: it cannot be
         # undone by staff (only the subscriber can sign up again, with their consent).
+        active = queryset.exclude(state=Subscriber.State.UNSUBSCRIBED)
+        count = active.count()
+        already = queryset.count() - count
+        if not count:
+            self.message_user(request, f"Nothing to do: the {already} selected "
+                                       f"{'is' if already == 1 else 'are'} unsubscribed already.",
+                              messages.INFO)
+            return None
         if request.POST.get("post") != "yes":
-            count = queryset.count()
-            shown = list(queryset.order_by("email").values_list("email", flat=True)
+            shown = list(active.order_by("email").values_list("email", flat=True)
                          [:CONFIRM_SHOWN])
             return TemplateResponse(request, "newsletter/admin_unsubscribe_confirmation.html", {
                 **self.admin_site.each_context(request),
                 "title": "Unsubscribe these people?",
                 "opts": self.model._meta,
                 "count": count,
+                "already": already,
                 "shown": shown,
                 "more": count - len(shown),
                 "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
@@ -167,10 +175,12 @@ class SubscriberAdmin(admin.ModelAdmin):
         # In chunks, without the list's topics: "select all" may cover more subscribers than
         # one query can name (PostgreSQL takes at most 65,535 parameters).
         done = 0
-        for subscriber in queryset.prefetch_related(None).iterator(chunk_size=CHUNK):
+        for subscriber in active.prefetch_related(None).iterator(chunk_size=CHUNK):
             services.subscription_unsubscribe(subscriber=subscriber)
             done += 1
-        self.message_user(request, f"Unsubscribed {done}.", messages.SUCCESS)
+        skipped = f" {already} selected {'was' if already == 1 else 'were'} unsubscribed " \
+                  "already." if already else ""
+        self.message_user(request, f"Unsubscribed {done}.{skipped}", messages.SUCCESS)
 
     def export_view(self, request):
         """Confirmed subscribers with their topics, as CSV; honours the list's filters."""

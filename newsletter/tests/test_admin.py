@@ -170,6 +170,28 @@ def test_unsubscribe_action_for_requests_by_phone_or_letter(manager_client, subs
     assert ben.state == State.UNSUBSCRIBED
 
 
+def test_unsubscribing_people_unsubscribed_already_says_so(manager_client, subscribers):
+    ben, left = subscribers["ben@example.org"], subscribers["left@example.org"]
+    when = left.unsubscribed_at
+    nothing = manager_client.post("/admin/newsletter/subscriber/", {
+        "action": "unsubscribe", "index": "0", "_selected_action": [left.pk]}, follow=True)
+    html = nothing.content.decode()
+    assert "Nothing to do: the 1 selected is unsubscribed already." in html
+    assert "will stop getting the newsletter" not in html
+    both = manager_client.post("/admin/newsletter/subscriber/", {
+        "action": "unsubscribe", "index": "0", "_selected_action": [ben.pk, left.pk]})
+    html = both.content.decode()
+    assert "1 subscriber will stop getting the newsletter at once" in html
+    assert "1 of those selected is unsubscribed already: nothing changes for them." in html
+    assert "<li>left@example.org</li>" not in html
+    done = manager_client.post("/admin/newsletter/subscriber/", {
+        "action": "unsubscribe", "post": "yes", "_selected_action": [ben.pk, left.pk]},
+        follow=True)
+    assert "Unsubscribed 1. 1 selected was unsubscribed already." in done.content.decode()
+    left.refresh_from_db()
+    assert left.unsubscribed_at == when
+
+
 def test_unsubscribing_everyone_a_filter_lists_asks_first_then_takes_them_all(
         manager_client, subscribers):
     confirmed = Subscriber.objects.filter(state=State.CONFIRMED)
