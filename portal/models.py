@@ -395,7 +395,8 @@ class SearchPromotion(models.Model):
                                                name="unique_search_promotion")]
 
     def __str__(self):
-        return f"“{self.query}”: {self.title or self.url}"
+        # No quotation marks of its own: the admin's messages put it in theirs.
+        return f"{self.query}: {self.title or self.url}"
 
     def save(self, *args, **kwargs):
         from portal.search import promotion_key, promotion_path

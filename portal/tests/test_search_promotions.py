@@ -61,6 +61,9 @@ def test_an_editor_offers_a_page_for_words_the_pages_do_not_hold(public, editor_
     assert "Nothing matches “prognosis”." in search(public, "prognosis")
     response = add(editor_client, summary="How children with neuroblastoma do over time.")
     assert response.status_code == 302, errors(response)
+    saved = re.sub(r"<[^>]+>", "", editor_client.get(response["Location"]).content.decode())
+    assert ("The page offered for a search “prognosis: /conditions/neuroblastoma/#overview” "
+            "was added successfully.") in saved
     assert SearchPromotion.objects.get().title == ""  # the page's own is shown
     # Found however families type it: capitals, punctuation, common words.
     for typed in ["prognosis", "What is the PROGNOSIS?", "prognosis."]:
