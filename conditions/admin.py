@@ -1,6 +1,7 @@
 import nested_admin
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html
@@ -92,6 +93,25 @@ class AnchoredFormSet(NestedInlineFormSet):
 class SectionFormSet(AnchoredFormSet):
     reserved = RESERVED_ANCHORS
 
+    def get_unique_error_message(self, unique_check):
+        return ("Two sections have the same anchor: change one of them, or empty it to make "
+                "one from its heading.")
+
+
+class SectionForm(forms.ModelForm):
+    def validate_constraints(self):
+        # The one constraint, a unique anchor on the page: said on the anchor itself, with
+        # the section that has it, not as "Section with this Condition and Anchor exists".
+        try:
+            self.instance.validate_constraints(exclude=self._get_validation_exclusions())
+        except ValidationError:
+            anchor = self.instance.anchor
+            other = (Section.objects.filter(condition_id=self.instance.condition_id,
+                                            anchor=anchor).exclude(pk=self.instance.pk).first())
+            named = f"“{other.heading}”" if other is not None else "another section"
+            self.add_error("anchor", f"{named} has the anchor “{anchor}” already: change one of "
+                                     "them, or empty this one to make it from the heading.")
+
 
 class SortableMixin:
     """Rows ordered by drag and drop (or the move buttons of static/js/inline-order.js):
@@ -126,6 +146,7 @@ class SubsectionInline(SortableMixin, nested_admin.NestedStackedInline):
 
 class SectionInline(SortableMixin, nested_admin.NestedStackedInline):
     model = Section
+    form = SectionForm
     formset = SectionFormSet
     fields = ["kind", "heading", "body", ("reading_grade", "anchor"), "order"]
     readonly_fields = ["reading_grade"]

@@ -604,3 +604,19 @@ def test_a_version_of_another_object_cannot_be_restored_through_a_condition(edit
                   args=[condition.pk, story_version.pk])
     assert editor_client.get(url).status_code == 404
     assert editor_client.post(url, {}).status_code == 404
+
+
+def test_an_anchor_taken_by_another_section_is_said_on_the_anchor(editor_client):
+    condition, _ = make_full_condition()
+    url = change_url(condition)
+    data = form_data(editor_client.get(url), "condition_form")
+    data["sections-1-anchor"] = "overview"  # the first section's
+    html = editor_client.post(url, data).content.decode()
+    assert ('<ul class="errorlist" id="id_sections-1-anchor_error"><li>“Overview” has the '
+            "anchor “overview” already: change one of them, or empty this one to make it from "
+            "the heading.</li></ul>") in html
+    assert "Section with this Condition and Anchor already exists" not in html
+    data["sections-0-anchor"] = data["sections-1-anchor"] = "same"  # both, in one save
+    html = editor_client.post(url, data).content.decode()
+    assert "Two sections have the same anchor: change one of them, or empty it" in html
+    assert list(condition.sections.values_list("anchor", flat=True)) == ["overview", "symptoms"]
