@@ -41,12 +41,16 @@ class OpeningHoursFormSet(BaseInlineFormSet):
                 end += MINUTES_A_DAY
             label = f"{dict(WEEKDAYS)[day]} {opens:%H:%M}-{closes:%H:%M}"
             spans.append((start, end, label))
-        for (start, end, label), (other_start, other_end, other) in combinations(spans, 2):
+        # Every overlap at once, so that one save shows them all.
+        overlaps = [
+            ValidationError(f"These opening hours overlap: {label} and {other}. Join them "
+                            "into one row, or change one of them.")
+            for (start, end, label), (other_start, other_end, other) in combinations(spans, 2)
             if any(start < other_end + shift and other_start + shift < end
-                   for shift in (-MINUTES_A_WEEK, 0, MINUTES_A_WEEK)):
-                raise ValidationError(
-                    f"These opening hours overlap: {label} and {other}. Join them into one "
-                    "row, or change one of them.")
+                   for shift in (-MINUTES_A_WEEK, 0, MINUTES_A_WEEK))
+        ]
+        if overlaps:
+            raise ValidationError(overlaps)
 
 
 class OpeningHoursInline(admin.TabularInline):

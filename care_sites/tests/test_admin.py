@@ -383,6 +383,16 @@ def test_opening_hours_that_overlap_are_refused(editor_client, rows, message):
         assert not Location.objects.exists()
 
 
+def test_every_overlap_of_opening_hours_is_named_at_once(editor_client):
+    rows = [(4, "20:00", "02:00"), (5, "01:00", "09:00"), (6, "22:00", "09:00"),
+            (0, "08:00", "17:00")]
+    html = editor_client.post(reverse("admin:care_sites_location_add"),
+                              location_form(rows)).content.decode()
+    assert "These opening hours overlap: Friday 20:00-02:00 and Saturday 01:00-09:00." in html
+    assert "These opening hours overlap: Sunday 22:00-09:00 and Monday 08:00-17:00." in html
+    assert not Location.objects.exists()
+
+
 def test_editor_adds_a_location_with_hours_through_the_admin(editor_client):
     data = location_form([(0, "09:00", "17:00"), (1, "09:00", "09:00")])
     response = editor_client.post(reverse("admin:care_sites_location_add"), data)
