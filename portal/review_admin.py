@@ -35,6 +35,7 @@ from portal.publishing import (
     draft_submit,
     fingerprint,
     pending_send_back,
+    publish_due_drafts,
     record_step,
     rolled_back,
     scheduled_for,
@@ -163,6 +164,10 @@ class DraftAdminMixin:
     object_history_template = "admin/portal/reviewed_object_history.html"
 
     # Lists ---------------------------------------------------------------------------------
+
+    def changelist_view(self, request, extra_context=None):
+        publish_due_drafts()  # so that no row says "Live with changes" past their time
+        return super().changelist_view(request, extra_context)
 
     def get_list_display(self, request):
         # Not "state", which a model may have as a field of its own (a location's US state).
@@ -453,6 +458,9 @@ class DraftAdminMixin:
         return super().history_view(request, object_id, extra_context)
 
     def review_view(self, request, object_id):
+        # What the worker would have published by now is published first (as the review
+        # queue does), so that the page never shows a change as due at a time past.
+        publish_due_drafts()
         # An approval holds the item's row, as a save does: a change written at the same
         # moment (a save of the form, a trial's refresh from the registry) comes before or
         # after it, never between reading the draft and publishing it.

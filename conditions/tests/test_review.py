@@ -408,6 +408,27 @@ def test_an_approval_can_wait_for_a_publishing_time(editor_client, reviewer_clie
     assert Section.objects.get(pk=overview.pk).body == NEW_BODY
 
 
+@pytest.mark.parametrize("page", ["list", "review"])
+def test_an_approved_change_past_its_time_is_published_when_staff_look_at_it(
+        editor_client, reviewer_client, public, page):
+    # Should the task worker be late (or down), the admin never shows it as still to come.
+    condition, overview = make_full_condition()
+    submitted(editor_client, condition, overview, NEW_BODY)
+    when = timezone.localtime() + datetime.timedelta(hours=1)
+    approve(reviewer_client, review_url(condition),
+            **{"approve-publish_at": when.strftime("%Y-%m-%dT%H:%M")})
+    Draft.objects.update(publish_at=timezone.now() - datetime.timedelta(minutes=2))
+    assert OLD_BODY in public.get(condition.get_absolute_url()).content.decode()
+    if page == "list":
+        listed = editor_client.get(reverse("admin:conditions_condition_changelist"))
+        assert "Live with changes" not in listed.content.decode()
+    else:
+        shown = reviewer_client.get(review_url(condition)).content.decode()
+        assert "goes live" not in shown
+    assert draft_for(condition) is None
+    assert NEW_BODY in public.get(condition.get_absolute_url()).content.decode()
+
+
 def test_a_scheduled_approval_asks_a_task_worker_to_publish_at_its_time(
         editor_client, reviewer_client, settings, django_capture_on_commit_callbacks):
     from django_tasks_db.models import DBTaskResult
