@@ -48,6 +48,17 @@ def registry_markdown(text):
     return REGISTRY_LIST_ITEM.sub(lambda match: match.group(1) * 2, text or "")
 
 
+def age_in_words(text):
+    """A registry's age limit as written, but whole years given in months in years, so that
+    trials read alike ("12 Months" -> "1 Year", "18 Months" stays)."""
+    match = AGE_TEXT.match(text or "")
+    if match and match[2].lower() == "month" and float(match[1]) % 12 == 0 \
+            and float(match[1]) > 0:
+        years = int(float(match[1]) // 12)
+        return f"{years} Year{'s' if years != 1 else ''}"
+    return (text or "").strip()
+
+
 def age_in_years(text):
     """'18 Years' -> 18.0, '6 Months' -> 0.5; None for a missing or unreadable limit."""
     match = AGE_TEXT.match(text or "")
@@ -363,12 +374,13 @@ class Trial(Publishable, DerivedOnSave):
 
     @property
     def age_display(self):
-        if self.minimum_age and self.maximum_age:
-            return f"{self.minimum_age} to {self.maximum_age}"
-        if self.minimum_age:
-            return f"{self.minimum_age} and older"
-        if self.maximum_age:
-            return f"Up to {self.maximum_age}"
+        low, high = age_in_words(self.minimum_age), age_in_words(self.maximum_age)
+        if low and high:
+            return f"{low} to {high}"
+        if low:
+            return f"{low} and older"
+        if high:
+            return f"Up to {high}"
         return "Any age"
 
     def condition_list(self):

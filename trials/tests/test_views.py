@@ -605,6 +605,18 @@ def full_trial():
     return trial
 
 
+@pytest.mark.parametrize(("low", "high", "shown"), [
+    ("12 Months", "21 Years", "1 Year to 21 Years"),  # as other trials write it
+    ("24 months", "", "2 Years and older"),
+    ("18 Months", "36 Months", "18 Months to 3 Years"),
+    ("", "6 Months", "Up to 6 Months"),
+    ("0 Months", "", "0 Months and older"),
+    ("", "", "Any age"),
+])
+def test_ages_in_whole_years_read_as_years(low, high, shown):
+    assert make_trial(nct(1), minimum_age=low, maximum_age=high).age_display == shown
+
+
 def test_trial_page_shows_every_part(client, full_trial):
     response = client.get("/trials/NCT01234567/")
     html = page_text(response)
