@@ -1,4 +1,5 @@
 import datetime
+from urllib.parse import urlencode
 
 import reversion
 from django.core.exceptions import ValidationError
@@ -81,6 +82,15 @@ class Location(Publishable):
             f"https://www.openstreetmap.org/?mlat={self.latitude}&mlon={self.longitude}"
             f"#map=17/{self.latitude}/{self.longitude}"
         )
+
+    @property
+    def directions_url(self):
+        """Directions to the location (the visitor chooses where from and how), by its map
+        point, or by its address when it has none."""
+        to = (f"{self.latitude},{self.longitude}"
+              if self.latitude is not None and self.longitude is not None
+              else f"{self.street_address}, {self.city}, {self.state} {self.postal_code}")
+        return f"https://www.openstreetmap.org/directions?{urlencode({'to': to})}"
 
     def week(self):
         """Each weekday with its opening intervals: [(day name, [OpeningHours])]."""

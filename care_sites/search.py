@@ -59,6 +59,9 @@ def location_document(location):
         summary=f"{location.street_address}, {location.city}, {location.state} "
                 f"{location.postal_code}",
         parts=(
+            Part("directions", "Directions",
+                 f"Get directions to {location.name}, {location.street_address}, "
+                 f"{location.city}."),
             Part("parking", "Parking", location.parking),
             Part("transit", "Public transit", location.transit),
             Part("opening-hours", "Opening hours", opening_hours_text(location)),
@@ -88,7 +91,7 @@ DESTINATIONS = [
         "Where to get care", "care_sites:care-site-list",
         "Our clinics and programs, and the campuses where they run.",
         words="care clinics clinic programs hospitals hospital locations campuses find "
-              "doctor doctors specialists",
+              "doctor doctors specialists directions",
     ),
     Destination(
         "Support services", "support:service-list",

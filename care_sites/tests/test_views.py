@@ -250,8 +250,10 @@ def test_location_page_shows_its_details(client):
     assert "Free parking beside the building." in html
     assert "A short walk from MacArthur BART." in html
     assert (
-        '<a href="https://www.openstreetmap.org/?mlat=37.837000&amp;mlon=-122.266000'
-        '#map=17/37.837000/-122.266000">Open the map (OpenStreetMap)</a>'
+        '<p class="mt-2" id="directions"><a href="https://www.openstreetmap.org/directions?'
+        'to=37.837000%2C-122.266000">Get directions</a> · <a href="https://www.openstreetmap.org'
+        '/?mlat=37.837000&amp;mlon=-122.266000#map=17/37.837000/-122.266000">Open the map</a> '
+        "(OpenStreetMap)</p>"
     ) in html
     # Upcoming closures only: New Year's Day 2025 is in the past on January 6.
     assert "Thursday, November 27, 2025 (Thanksgiving)" in html
@@ -316,7 +318,10 @@ def test_location_without_hours_or_coordinates(client):
     make_location(slug="bare")
     html = page(client, "/care/locations/bare/")
     assert "Closed now" in html
-    assert "openstreetmap" not in html
+    # Directions from the address; no map without a map point.
+    assert ('<a href="https://www.openstreetmap.org/directions?to=1+Example+Way%2C+'
+            'San+Francisco%2C+CA+94158">Get directions</a> (OpenStreetMap)') in html
+    assert "Open the map" not in html
     assert "Parking</h2>" not in html
     assert html.count("<td>Closed</td>") == 7
 

@@ -65,6 +65,8 @@ def sql_value(sql):
     ("4S", "/conditions/neuroblastoma/#staging-stage-4s-special"),
     ("stage 4", "/conditions/neuroblastoma/#staging-disseminated"),
     ("parking", "/care/locations/oakland-campus/#parking"),
+    ("directions", "/care/locations/oakland-campus/#directions"),
+    ("directions to oakland", "/care/locations/oakland-campus/#directions"),
     ("BART", "/care/locations/oakland-campus/#transit"),
     ("opening hours", "/care/locations/oakland-campus/#opening-hours"),
     ("saturday", "/care/locations/san-francisco-campus/#opening-hours"),
@@ -89,7 +91,8 @@ def test_a_part_headed_by_the_word_ranks_above_a_mention_in_a_text(client, demo)
                          "/care/locations/walnut-creek-campus/#parking"]
     assert "/conditions/stories/a-first-birthday-for-baby-theo/" in links[3:]
     document = SearchDocument.objects.get(url="/care/locations/oakland-campus/")
-    assert document.headings.splitlines()[:3] == ["Parking", "Public transit", "Opening hours"]
+    assert document.headings.splitlines()[:4] == ["Directions", "Parking", "Public transit",
+                                                  "Opening hours"]
 
 
 def test_a_staging_category_reads_as_its_definition_then_its_options_as_a_list(client, demo):
