@@ -822,14 +822,46 @@ IS_LIVE = """document.publish_at <= %(now)s
 # The words as typed, or in their American spelling (which most medical pages use) when
 # the query has British ones.
 TYPED_TERMS = "websearch_to_tsquery(%(config)s::regconfig, %(query)s)"
-WEB_TERMS = (f"(CASE WHEN %(american)s = '' THEN {TYPED_TERMS} ELSE {TYPED_TERMS}"
-             " || websearch_to_tsquery(%(config)s::regconfig, %(american)s) END)")
+WEB_TERMS = (f"(CASE WHEN %(spelled)s = '' THEN {TYPED_TERMS} ELSE {TYPED_TERMS}"
+             " || websearch_to_tsquery(%(config)s::regconfig, %(spelled)s) END)")
 PREFIX_TERMS = "to_tsquery(%(config)s::regconfig, %(prefixes)s)"
 ANY_TERMS = "to_tsquery(%(config)s::regconfig, %(any_terms)s)"
 # A name that only looks like the query is not added when it holds a word after a minus.
 UNWANTED = """
       AND NOT document.search_vector @@ websearch_to_tsquery(%(config)s::regconfig,
                                                              %(unwanted)s)"""
+
+
+# A stage's number as pages write it: "stage 4", "stage IV", "stage four". (Not "I": a
+# stop word, dropped from the text.)
+STAGE_NUMBERS = [("1", "one"), ("2", "ii", "two"), ("3", "iii", "three"), ("4", "iv", "four"),
+                 ("5", "v", "five")]
+STAGE_NUMBER = re.compile(r"\b(stages?\s+)(\w+)\b", re.IGNORECASE)
+MAX_SPELLINGS = 8
+
+
+def stage_number_spellings(word):
+    """The ways of writing a stage's number ("four": 4, iv, four), or () if it is none."""
+    return next((written for written in STAGE_NUMBERS if word.lower() in written), ())
+
+
+def other_spellings(query):
+    """The query in its other spellings, as alternatives for websearch_to_tsquery ("... or
+    ..."), or "" when it has none: its British words in American spelling, and a stage's
+    number written the other ways ("stage four": "stage 4", "stage iv"). At most
+    MAX_SPELLINGS."""
+    found = []
+    for text in filter(None, [query, american(query)]):
+        variants = [text]
+        for match in reversed(list(STAGE_NUMBER.finditer(text))):  # the last first: the
+            # places of the ones before stay as they are
+            numbers = stage_number_spellings(match[2])
+            variants = [variant[:match.start(2)] + number + variant[match.end(2):]
+                        for variant in variants for number in numbers] or variants
+        for variant in variants:
+            if variant.casefold() not in {query.casefold(), *map(str.casefold, found)}:
+                found.append(variant)
+    return " or ".join(found[:MAX_SPELLINGS])
 
 
 def american(query):
@@ -877,7 +909,7 @@ def find_postgresql(query, kind, offset, any_word=False):
                             coverage=coverage)
     with connection.cursor() as cursor:  # prepared on its second run (settings.py)
         cursor.execute(sql, {
-            "config": CONFIG, "query": query, "american": american(query),
+            "config": CONFIG, "query": query, "spelled": other_spellings(query),
             "similar": wanted(query), "unwanted": unwanted, "prefixes": prefixes,
             "now": timezone.now(), "name_match": NAME_MATCH, "kind": kind or "",
             "limit": PER_PAGE, "offset": offset,
@@ -904,6 +936,15 @@ SPELLING_ENDINGS = [("our", "or"), ("ours", "ors"), ("tre", "ter"), ("tres", "te
                     ("ise", "ize"), ("ised", "ized"), ("ising", "izing"),
                     ("isation", "ization")]
 SPELLING_INSIDE = [("ae", "e"), ("oe", "e")]
+
+
+def stems_of_words(words):
+    """Each word's stems in each of its spellings, a stage's number also in the other ways
+    of writing it ("stage four": four, 4, iv)."""
+    return [sorted({*word_stems(word), *(stage_number_spellings(word) if index and
+                                          words[index - 1].lower() in ("stage", "stages")
+                                          else ())})
+            for index, word in enumerate(words)]
 
 
 def word_stems(word):
@@ -952,7 +993,7 @@ def find_simple(query, kind, offset, any_word=False):
         return {}, [], False
     # Each word's stem, as full-text search would ("bruising" finds "bruises"), in each
     # spelling.
-    variants = [word_stems(word) for word in words]
+    variants = stems_of_words(words)
     held = [holding(word, spelled) for word, spelled in zip(words, variants, strict=True)]
     if any_word:
         documents = documents.filter(reduce(operator.or_, held))
@@ -1180,8 +1221,7 @@ def match_pattern(query):
     text, leaving out stop words ("what is a") unless there is nothing else (None without
     words)."""
     groups = []
-    for word in without_stop_words(re.findall(r"\w+", query)):
-        group = set(word_stems(word))
+    for group in map(set, stems_of_words(without_stop_words(re.findall(r"\w+", query)))):
         if group not in groups:
             groups.append(group)
     return Words(set().union(*groups), groups) if groups else None

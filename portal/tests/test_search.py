@@ -64,6 +64,11 @@ def sql_value(sql):
     ("tandem transplant", "/conditions/neuroblastoma/#treatment-bone-marrow-stem-cell-transplant"),
     ("4S", "/conditions/neuroblastoma/#staging-stage-4s-special"),
     ("stage 4", "/conditions/neuroblastoma/#staging-disseminated"),
+    # A stage's number as families type it and as pages write it.
+    ("stage four", "/conditions/neuroblastoma/#staging-disseminated"),
+    ("wilms stage 4", "/conditions/nephroblastoma/#staging-stage-iv"),
+    ("wilms tumour stage three", "/conditions/nephroblastoma/#staging-stage-iii"),
+    ("stage ii wilms", "/conditions/nephroblastoma/#staging-stage-ii"),
     ("parking", "/care/locations/oakland-campus/#parking"),
     ("directions", "/care/locations/oakland-campus/#directions"),
     ("directions to oakland", "/care/locations/oakland-campus/#directions"),
@@ -1424,3 +1429,21 @@ def test_indexing_many_objects_at_once_goes_in_batches(monkeypatch):
                 for found in re.findall(r'"(?:id|object_id)" IN \(([^)]*)\)', query["sql"])]
     assert len(id_lists) >= 2 * 3  # objects read, old documents deleted: in each batch
     assert max(len(ids) for ids in id_lists) == 2
+
+
+def test_a_stages_number_is_searched_in_each_way_of_writing_it():
+    from portal.search import match_pattern, other_spellings
+
+    assert other_spellings("stage four") == "stage 4 or stage iv"
+    # With British words in American spelling too.
+    assert other_spellings("Stage IV tumour") == ("Stage 4 tumour or Stage four tumour or "
+                                                  "Stage 4 tumor or Stage iv tumor or "
+                                                  "Stage four tumor")
+    assert other_spellings("stage 1") == "stage one"  # "I" is a stop word: never searched
+    # 27 ways to write three stages, of which 8 are searched.
+    assert other_spellings("stage 2 stage 3 stage 4").count(" or ") == 8 - 1
+    assert other_spellings("4 stages") == other_spellings("four years") == ""
+    # Highlighted and found in a page's text in any of them.
+    pattern = match_pattern("stage four")
+    assert pattern.all_in("Stage IV: the cancer has spread.")
+    assert pattern.all_in("stage 4 (disseminated)")
