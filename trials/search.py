@@ -26,9 +26,12 @@ from portal.search import (
 from trials.models import Intervention, StatusGroup, Trial, age_in_years
 
 # Among trials that match a search as well, those open to new patients come first: what a
-# family looks for. Small beside a name match, so a closed trial named like the query still
-# comes before an open one that only mentions it.
+# family looks for; then, as in the trial list, those in progress and upcoming, and closed
+# ones last. Small beside a name match, so a closed trial named like the query still comes
+# before an open one that only mentions it.
 OPEN_BOOST = 0.2
+GROUP_BOOST = {StatusGroup.OPEN: OPEN_BOOST, StatusGroup.ACTIVE: 0.1,
+               StatusGroup.UPCOMING: 0.05, StatusGroup.CLOSED: 0.0}
 
 
 def lines(text):
@@ -56,7 +59,7 @@ def trial_document(trial):
             Part("", "Conditions", ", ".join(studied)),
             Part("", "Keywords", ", ".join(lines(trial.keywords))),
         ),
-        boost=OPEN_BOOST if trial.is_open else 0.0,
+        boost=GROUP_BOOST[trial.status_group],
         badge=trial.status_group.label, badge_style=trial.status_group.value,
     )
 

@@ -399,15 +399,18 @@ def test_name_match_ranks_above_body_match(client):
 def test_trials_open_to_new_patients_come_before_closed_ones(client):
     from trials.models import OverallStatus
 
-    # The same words, and the closed trials first by title and by age.
+    # The same words, and the closed trials first by title and by age. As in the trials
+    # list: open, in progress, upcoming, closed.
     make_trial("NCT00000001", brief_title="Axolotl vaccine study",
                overall_status=OverallStatus.COMPLETED)
     make_trial("NCT00000002", brief_title="Axolotl vaccine study",
+               overall_status=OverallStatus.NOT_YET_RECRUITING)
+    make_trial("NCT00000006", brief_title="Axolotl vaccine study",
                overall_status=OverallStatus.ACTIVE_NOT_RECRUITING)
     make_trial("NCT00000003", brief_title="Axolotl vaccine study")  # recruiting
     links = result_links(page(client, "axolotl vaccine"))
-    assert links[0] == "/trials/NCT00000003/"
-    assert set(links[1:]) == {"/trials/NCT00000001/", "/trials/NCT00000002/"}
+    assert links == ["/trials/NCT00000003/", "/trials/NCT00000006/", "/trials/NCT00000002/",
+                     "/trials/NCT00000001/"]
     # A closed trial named like the query still comes before an open one that only
     # mentions it.
     named = make_trial("NCT00000004", brief_title="Quokka growth study",
@@ -420,13 +423,15 @@ def test_trials_open_to_new_patients_come_before_closed_ones(client):
     badges = re.findall(r'<p class="search-result__type mb-1">Clinical trial '
                         r'<span class="status-badge status-badge--(\w+)">([^<]*)</span></p>',
                         html)
-    assert badges == [("open", "Open to new patients"), ("closed", "Closed"),
-                      ("active", "In progress")]  # equal matches: by title, then age
+    assert badges == [("open", "Open to new patients"), ("active", "In progress"),
+                      ("upcoming", "Not yet recruiting"), ("closed", "Closed")]
     # A trial that closes loses its place at once.
     trial = Trial.objects.get(nct_id="NCT00000003")
     trial.overall_status = OverallStatus.COMPLETED
     trial.save()
-    assert result_links(page(client, "axolotl vaccine"))[0] == "/trials/NCT00000001/"
+    assert result_links(page(client, "axolotl vaccine"))[0] == "/trials/NCT00000006/"
+    assert result_links(page(client, "axolotl vaccine"))[2:] == ["/trials/NCT00000001/",
+                                                                 "/trials/NCT00000003/"]
 
 
 def test_one_ranked_list_with_type_filters(client, demo):
