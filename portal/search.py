@@ -832,10 +832,11 @@ UNWANTED = """
                                                              %(unwanted)s)"""
 
 
-# A stage's number as pages write it: "stage 4", "stage IV", "stage four". (Not "I": a
-# stop word, dropped from the text.)
+# A stage's number as pages write it: "stage 4", "stage IV", "stage four". Not the single
+# letters "I" (a stop word, left out of the text) and "V" (as the beginning of a word, which
+# the SQLite search and the highlighting match, it would find every word starting with v).
 STAGE_NUMBERS = [("1", "one"), ("2", "ii", "two"), ("3", "iii", "three"), ("4", "iv", "four"),
-                 ("5", "v", "five")]
+                 ("5", "five")]
 STAGE_NUMBER = re.compile(r"\b(stages?\s+)(\w+)\b", re.IGNORECASE)
 MAX_SPELLINGS = 8
 

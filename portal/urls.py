@@ -26,6 +26,7 @@ admin.site.site_header = settings.PORTAL_NAME + " administration"
 admin.site.site_title = settings.PORTAL_NAME
 admin.site.index_title = "Content and settings"
 staff.secure_admin_site(admin.site)
+handler403 = views.permission_denied
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),

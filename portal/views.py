@@ -1,9 +1,11 @@
 from django.conf import settings
+from django.contrib import admin
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.text import Truncator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -154,3 +156,13 @@ def healthz(request):
     except DatabaseError:
         return JsonResponse({"status": "unavailable", "database": "error"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+def permission_denied(request, exception=None):
+    """A refusal inside the admin, for staff, in the admin's own layout (its menu and the way
+    back); elsewhere in the site's."""
+    user = getattr(request, "user", None)
+    if (request.path.startswith(reverse("admin:index")) and user is not None
+            and user.is_active and user.is_staff):
+        return render(request, "admin/403.html", admin.site.each_context(request), status=403)
+    return render(request, "403.html", status=403)

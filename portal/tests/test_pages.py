@@ -199,3 +199,15 @@ def test_the_home_pages_teasers_end_with_a_whole_sentence(client):
     # A first sentence longer than the teaser is cut at a word.
     assert sentences_within("one two three four. five", 3) == "one two three…"
     assert sentences_within("", 3) == ""
+
+
+def test_a_refusal_inside_the_admin_keeps_the_admins_layout(editor_client):
+    # An editor opening the trials (a coordinator's) is refused with the admin's own menu
+    # and a way back, not the public site's page.
+    response = editor_client.get("/admin/trials/trial/")
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "You don't have access to this page" in html
+    assert '<div id="site-name">' in html
+    assert 'href="/admin/">Back to the admin home</a>' in html
+    assert 'class="site-header"' not in html  # the public site's header
