@@ -135,7 +135,13 @@ def with_draft_applied(obj, function):
         current = apply_data(obj, draft.data) if draft and draft.data else obj
         return function(current)
 
-    return rolled_back(run)
+    try:
+        return rolled_back(run)
+    except DatabaseError:
+        # A draft that can no longer be written (its address taken since): what it would
+        # make cannot be shown, so the item as it is.
+        logger.exception("Could not apply the draft of %r", obj)
+        return function(obj)
 
 
 def with_fields_of(data, live, model, names):
@@ -394,11 +400,22 @@ def publish_due_drafts(now=None):
     minutes, by the publish_approved command and when the review queue is opened)."""
     now = now or timezone.now()
     published = 0
-    for draft in Draft.objects.filter(state=Draft.State.APPROVED, publish_at__lte=now):
-        with transaction.atomic():
-            step = steps_for(draft.item).filter(action=ReviewStep.Action.SCHEDULED).last()
-            draft_publish(draft=draft, user=step.user if step else None)
-            record_step(draft.item, action=ReviewStep.Action.PUBLISHED, user=None)
-            draft.delete()
-            published += 1
+    due = Draft.objects.filter(state=Draft.State.APPROVED, publish_at__lte=now)
+    for pk in due.values_list("pk", flat=True):
+        try:
+            with transaction.atomic():
+                # Each change once, however many lists are opened at the same moment.
+                draft = due.select_for_update(skip_locked=True).filter(pk=pk).first()
+                if draft is None:
+                    continue
+                step = steps_for(draft.item).filter(action=ReviewStep.Action.SCHEDULED).last()
+                draft_publish(draft=draft, user=step.user if step else None)
+                record_step(draft.item, action=ReviewStep.Action.PUBLISHED, user=None)
+                draft.delete()
+                published += 1
+        except DatabaseError:
+            # One change that cannot be written (its address taken since it was approved)
+            # must not stop the others, nor the admin pages that publish on the way: it
+            # waits, approved, for someone to change it, and the error is logged.
+            logger.exception("Could not publish the approved change %s", pk)
     return published

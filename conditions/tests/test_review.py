@@ -429,6 +429,29 @@ def test_an_approved_change_past_its_time_is_published_when_staff_look_at_it(
     assert NEW_BODY in public.get(condition.get_absolute_url()).content.decode()
 
 
+def test_an_approved_change_that_cannot_be_published_stops_nothing_else(
+        editor_client, reviewer_client):
+    # Its address was taken by another page after it was approved: the lists and its review
+    # page still open, and it waits, approved, to be changed.
+    condition, overview = make_full_condition()
+    submitted(editor_client, condition, overview, NEW_BODY)
+    when = timezone.localtime() + datetime.timedelta(hours=1)
+    approve(reviewer_client, review_url(condition),
+            **{"approve-publish_at": when.strftime("%Y-%m-%dT%H:%M")})
+    draft = draft_for(condition)
+    for item in draft.data:
+        if item["model"] == "conditions.condition":
+            item["fields"]["slug"] = "taken"
+    draft.publish_at = timezone.now() - datetime.timedelta(minutes=2)
+    draft.save()
+    make_condition(slug="taken", name="Taken")
+    assert editor_client.get(reverse("admin:conditions_condition_changelist")).status_code == 200
+    assert reviewer_client.get(review_url(condition)).status_code == 200
+    assert draft_for(condition).state == Draft.State.APPROVED
+    condition.refresh_from_db()
+    assert condition.slug == "neuroblastoma"
+
+
 def test_a_scheduled_approval_asks_a_task_worker_to_publish_at_its_time(
         editor_client, reviewer_client, settings, django_capture_on_commit_callbacks):
     from django_tasks_db.models import DBTaskResult
