@@ -8,7 +8,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core import serializers
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.html import format_html
@@ -19,6 +19,7 @@ from reversion_compare.admin import CompareVersionAdmin
 from portal.diff import changes_between, computed
 from portal.edit_conflicts import EditConflictMixin
 from portal.forms import ADMIN_DATE_FIELDS
+from portal.models import Publishable
 
 # Fields that say when a page is public; restoring old content leaves them as they are.
 PUBLISHING_FIELDS = ("status", "publish_at", "unpublish_at")
@@ -192,6 +193,21 @@ class RevisionAdmin(EditConflictMixin, CompareVersionAdmin):
             target = self.get_object(request, other.object_id)
             if target is None or not self.has_change_permission(request, target):
                 raise PermissionDenied
+        # Nor is a version restored that was saved together with other public items (the
+        # demo's content is one revision): they would change on the site at once, as they
+        # were then, with no draft and no review.
+        shared = sum(1 for other in version.revision.version_set.exclude(pk=version.pk)
+                     .select_related("content_type")
+                     if issubclass(other.content_type.model_class() or object, Publishable))
+        if shared:
+            message = (f"This version was saved together with {shared} other published "
+                       f"item{'s' if shared != 1 else ''}, which restoring it would change "
+                       "too, on the site at once. Copy what you need from it into the edit "
+                       "form instead.")
+            if request.method == "POST":
+                messages.error(request, f"Nothing was restored. {message}")
+                return HttpResponseRedirect(request.get_full_path())
+            messages.warning(request, message)
         # A restore brings back content; whether and when the page is public stays as it is.
         request._kept_publishing = {
             "pk": str(obj.pk),

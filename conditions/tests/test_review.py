@@ -910,3 +910,21 @@ def test_an_old_version_never_replaces_changes_waiting_for_review(
     assert "summary" in text
     assert "last reviewed" not in text
     assert draft_for(condition).data is not None
+
+
+def test_a_version_saved_with_other_published_items_is_not_restored(editor_client, public):
+    # Restoring it would put the others back as they were, live at once, unreviewed.
+    with reversion.create_revision():
+        draft = make_condition(slug="draftoma", name="Draftoma", status=Condition.Status.DRAFT)
+        live = make_condition(slug="liveoma", name="Liveoma", summary="Old summary.")
+    version = Version.objects.get_for_object(draft).get()
+    live.summary = "Reviewed summary."
+    live.save()
+    url = reverse("admin:conditions_condition_revision", args=[draft.pk, version.pk])
+    form = editor_client.get(url)
+    assert "saved together with 1 other published item" in form.content.decode()
+    refused = editor_client.post(url, form_data(form, "condition_form"), follow=True)
+    assert "Nothing was restored." in refused.content.decode()
+    live.refresh_from_db()
+    assert live.summary == "Reviewed summary."
+    assert "Reviewed summary." in public.get(live.get_absolute_url()).content.decode()
