@@ -366,8 +366,8 @@ class DraftAdminMixin:
         with_fields_of(data, live, self.model, self.review_details())
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
-        obj = self.get_object(request, unquote(object_id))
-        waiting = draft_for(obj) if obj is not None else None
+        obj = self.allowed_object(request, object_id, change=True)  # before saying anything
+        waiting = draft_for(obj)
         if waiting is not None and waiting.data:
             # The restored version would replace the changes waiting, which are no revision
             # and could not be brought back: they are discarded first, on purpose.
@@ -376,7 +376,9 @@ class DraftAdminMixin:
                 f" last saved {timezone.localtime(waiting.updated_at):%d %b %Y %H:%M}). "
                 "Restoring an old version would replace them, and they could not be brought "
                 "back. Edit the page instead, or discard the changes on its review page "
-                "first."
+                "first" + (" (approved changes waiting for their time are not discarded: "
+                           "saving the edit form withdraws the approval first)."
+                           if waiting.state == Draft.State.APPROVED else ".")
             )
             if request.method == "POST":
                 messages.error(request, f"Nothing was restored. {message}")

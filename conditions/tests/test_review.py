@@ -879,7 +879,7 @@ def test_a_scheduled_condition_approved_for_a_later_time_takes_that_time(editor_
 
 
 def test_an_old_version_never_replaces_changes_waiting_for_review(
-        editor_client, reviewer_client, public):
+        editor_client, reviewer_client, public, django_user_model):
     # The waiting changes are no revision: a restore over them would lose them for good.
     with reversion.create_revision():
         condition, overview = make_full_condition()
@@ -894,6 +894,12 @@ def test_an_old_version_never_replaces_changes_waiting_for_review(
         refused.content.decode()
     draft = draft_for(condition)
     assert (draft.state, draft.data) == (Draft.State.IN_REVIEW, waiting)
+    # Someone who may not change the page learns nothing of its draft.
+    outsider = Client()
+    outsider.force_login(staff_user(django_user_model, roles.TRIAL_COORDINATORS))
+    denied = outsider.get(url)
+    assert denied.status_code == 403
+    assert "Changes to this page" not in denied.content.decode()
     assert OLD_BODY in public.get(condition.get_absolute_url()).content.decode()
     # Once they are discarded on purpose, the old version can be restored (as a draft),
     # and the message names only what the draft changes: not the review details, which
