@@ -851,16 +851,21 @@ def other_spellings(query):
     ..."), or "" when it has none: its British words in American spelling, and a stage's
     number written the other ways ("stage four": "stage 4", "stage iv"). At most
     MAX_SPELLINGS."""
-    found = []
-    for text in filter(None, [query, american(query)]):
+    # An odd quotation mark would run on over the "or" between two spellings.
+    unquoted = query.replace('"', " ") if query.count('"') % 2 else query
+    spelled = american(unquoted)
+    found, seen = [spelled] if spelled else [], {query.casefold(), spelled.casefold()}
+    for text in filter(None, [unquoted, spelled]):
         variants = [text]
         for match in reversed(list(STAGE_NUMBER.finditer(text))):  # the last first: the
             # places of the ones before stay as they are
             numbers = stage_number_spellings(match[2])
             variants = [variant[:match.start(2)] + number + variant[match.end(2):]
-                        for variant in variants for number in numbers] or variants
+                        for number in numbers for variant in variants][:MAX_SPELLINGS * 4] \
+                or variants
         for variant in variants:
-            if variant.casefold() not in {query.casefold(), *map(str.casefold, found)}:
+            if variant.casefold() not in seen:
+                seen.add(variant.casefold())
                 found.append(variant)
     return " or ".join(found[:MAX_SPELLINGS])
 

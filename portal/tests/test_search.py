@@ -1440,10 +1440,14 @@ def test_a_stages_number_is_searched_in_each_way_of_writing_it():
     from portal.search import match_pattern, other_spellings
 
     assert other_spellings("stage four") == "stage 4 or stage iv"
-    # With British words in American spelling too.
-    assert other_spellings("Stage IV tumour") == ("Stage 4 tumour or Stage four tumour or "
-                                                  "Stage 4 tumor or Stage iv tumor or "
+    # With British words in American spelling too, that one always searched first.
+    assert other_spellings("Stage IV tumour") == ("Stage IV tumor or Stage 4 tumour or "
+                                                  "Stage four tumour or Stage 4 tumor or "
                                                   "Stage four tumor")
+    assert other_spellings("wilms tumour stage 3 and stage 4").startswith(
+        "wilms tumor stage 3 and stage 4 or ")
+    # An odd quotation mark does not run on over the "or" between the spellings.
+    assert '"' not in other_spellings('stage 4 "wilms tumour')
     assert other_spellings("stage 1") == "stage one"  # "I" is a stop word: never searched
     # 27 ways to write three stages, of which 8 are searched.
     assert other_spellings("stage 2 stage 3 stage 4").count(" or ") == 8 - 1
