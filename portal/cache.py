@@ -394,6 +394,9 @@ class PageCacheMiddleware:
         if not self.is_storable(request, response):
             if self.is_private(request, response):
                 patch_cache_control(response, private=True, no_store=True)
+            elif response.status_code == 200 and not reads_only_its_parameters(request):
+                # Kept by no one, a CDN in front included: made-up parameters would fill it.
+                patch_cache_control(response, no_store=True)
             return response
 
         now = timezone.now().timestamp()
@@ -410,8 +413,7 @@ class PageCacheMiddleware:
         set_response_etag(response)
         patch_vary_headers(response, ["Accept-Encoding"])
         self.set_public(response, expires - now, changes_at and changes_at - now)
-        if (settings.PAGE_CACHE and request.method == "GET"
-                and reads_only_its_parameters(request)):
+        if settings.PAGE_CACHE and request.method == "GET":
             headers = [(name, value) for name, value in response.items()
                        if name.lower() not in UNSTORED_HEADERS]
             body = response.content
@@ -456,6 +458,7 @@ class PageCacheMiddleware:
             and not self.is_private(request, response)
             and "nonce-" not in csp
             and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+            and reads_only_its_parameters(request)
         )
 
     @staticmethod

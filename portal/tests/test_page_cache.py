@@ -136,6 +136,7 @@ def test_a_page_asked_for_with_a_parameter_its_view_does_not_read_is_not_stored(
         assert rendered > counting, url
         assert queries > counting, url  # rendered again
         assert again.content == first.content, url
+        assert again["Cache-Control"] == "no-store", url  # by a CDN in front neither
     # The parameters each view reads still make pages of their own.
     for url in ["/trials/?status=open&age=5&q=mibg&condition=&phase=&site=&page=1",
                 "/care/?location=main-campus"]:

@@ -177,6 +177,7 @@ def test_home_page_shows_conditions_trial_finder_locations_and_support(client):
     age = re.search(r'<input id="home-age"[^>]*>', html)[0]
     assert 'type="text"' in age
     assert "inputmode" not in age  # the usual keyboard: "18 months" can be typed
+    assert 'maxlength="40"' in age  # room for "12 years and 11 months"
     assert "In years or months, for example 5 or 18 months." in html
     finder = client.get("/trials/", {"status": "open", "age": "four"}).content.decode()
     assert "Enter your child&#x27;s age in years as a number" in finder
