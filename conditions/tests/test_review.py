@@ -408,15 +408,21 @@ def test_an_approval_can_wait_for_a_publishing_time(editor_client, reviewer_clie
     assert Section.objects.get(pk=overview.pk).body == NEW_BODY
 
 
-@pytest.mark.parametrize("page", ["list", "review"])
-def test_an_approved_change_past_its_time_is_published_when_staff_look_at_it(
-        editor_client, reviewer_client, public, page):
-    # Should the task worker be late (or down), the admin never shows it as still to come.
+def approved_for_an_hour_later(editor_client, reviewer_client):
+    """A condition whose changed overview is approved to go live in an hour."""
     condition, overview = make_full_condition()
     submitted(editor_client, condition, overview, NEW_BODY)
     when = timezone.localtime() + datetime.timedelta(hours=1)
     approve(reviewer_client, review_url(condition),
             **{"approve-publish_at": when.strftime("%Y-%m-%dT%H:%M")})
+    return condition
+
+
+@pytest.mark.parametrize("page", ["list", "review"])
+def test_an_approved_change_past_its_time_is_published_when_staff_look_at_it(
+        editor_client, reviewer_client, public, page):
+    # Should the task worker be late (or down), the admin never shows it as still to come.
+    condition = approved_for_an_hour_later(editor_client, reviewer_client)
     Draft.objects.update(publish_at=timezone.now() - datetime.timedelta(minutes=2))
     assert OLD_BODY in public.get(condition.get_absolute_url()).content.decode()
     if page == "list":
@@ -433,11 +439,7 @@ def test_an_approved_change_that_cannot_be_published_stops_nothing_else(
         editor_client, reviewer_client):
     # Its address was taken by another page after it was approved: the lists and its review
     # page still open, and it waits, approved, to be changed.
-    condition, overview = make_full_condition()
-    submitted(editor_client, condition, overview, NEW_BODY)
-    when = timezone.localtime() + datetime.timedelta(hours=1)
-    approve(reviewer_client, review_url(condition),
-            **{"approve-publish_at": when.strftime("%Y-%m-%dT%H:%M")})
+    condition = approved_for_an_hour_later(editor_client, reviewer_client)
     draft = draft_for(condition)
     for item in draft.data:
         if item["model"] == "conditions.condition":
