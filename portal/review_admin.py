@@ -384,7 +384,7 @@ class DraftAdminMixin:
                 messages.error(request, f"Nothing was restored. {message}")
                 return HttpResponseRedirect(request.get_full_path())
             messages.warning(request, message)
-        if obj is None or request.method != "POST":
+        if request.method != "POST":
             return super().revision_view(request, object_id, version_id, extra_context)
         if obj.status != Publishable.Status.PUBLISHED:
             # Restored in place: an edit like any other, by whoever restored it (it waits to

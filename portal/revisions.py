@@ -200,8 +200,9 @@ class RevisionAdmin(EditConflictMixin, CompareVersionAdmin):
                      .select_related("content_type")
                      if issubclass(other.content_type.model_class() or object, Publishable))
         if shared:
-            message = (f"This version was saved together with {shared} other published "
-                       f"item{'s' if shared != 1 else ''}, which restoring it would change "
+            message = (f"This version was saved together with {shared} other "
+                       f"item{'s' if shared != 1 else ''} of the site (pages, trials and "
+                       "the like), which restoring it would change "
                        "too, on the site at once. Copy what you need from it into the edit "
                        "form instead.")
             if request.method == "POST":

@@ -930,7 +930,7 @@ def test_a_version_saved_with_other_published_items_is_not_restored(editor_clien
     live.save()
     url = reverse("admin:conditions_condition_revision", args=[draft.pk, version.pk])
     form = editor_client.get(url)
-    assert "saved together with 1 other published item" in form.content.decode()
+    assert "saved together with 1 other item of the site" in form.content.decode()
     refused = editor_client.post(url, form_data(form, "condition_form"), follow=True)
     assert "Nothing was restored." in refused.content.decode()
     live.refresh_from_db()
