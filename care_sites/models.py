@@ -84,12 +84,16 @@ class Location(Publishable):
         )
 
     @property
+    def address_line(self):
+        return f"{self.street_address}, {self.city}, {self.state} {self.postal_code}"
+
+    @property
     def directions_url(self):
         """Directions to the location (the visitor chooses where from and how), by its map
         point, or by its address when it has none."""
         to = (f"{self.latitude},{self.longitude}"
               if self.latitude is not None and self.longitude is not None
-              else f"{self.street_address}, {self.city}, {self.state} {self.postal_code}")
+              else self.address_line)
         return f"https://www.openstreetmap.org/directions?{urlencode({'to': to})}"
 
     def week(self):

@@ -56,8 +56,7 @@ def opening_hours_text(location):
 def location_document(location):
     return Document(
         title=location.name, url=location.get_absolute_url(),
-        summary=f"{location.street_address}, {location.city}, {location.state} "
-                f"{location.postal_code}",
+        summary=location.address_line,
         parts=(
             Part("directions", "Directions",
                  f"Get directions to {location.name}, {location.street_address}, "
