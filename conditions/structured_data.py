@@ -11,12 +11,17 @@ from portal.structured_data import CONTEXT, absolute
 LIST_ITEM = re.compile(r"<li>(.*?)</li>", re.DOTALL)
 
 
+# Where a list item's name ends: a full stop, colon or semicolon after a word, or an opening
+# bracket ("Paralysis (not being able to move...)" names "Paralysis").
+PHRASE_END = re.compile(r"(?<=\w)[.:;]|\s*\(")
+
+
 def list_items(html, limit=120):
     """The text of each list item of sanitised HTML, shortened to its first phrase."""
     items = []
     for item in LIST_ITEM.findall(html or ""):
         text = " ".join(unescape(strip_tags(item)).split())
-        text = re.split(r"(?<=\w)[.:;(]", text, maxsplit=1)[0].strip()
+        text = PHRASE_END.split(text, maxsplit=1)[0].strip()
         if text and len(text) <= limit:
             items.append(text)
     return items
@@ -32,16 +37,16 @@ def section_items(sections, kind):
     return list(dict.fromkeys(items))
 
 
-def treatments(sections, staging):
-    """Named treatments: the treatment section's subsection headings and list items, and
-    the options of the staging categories."""
+def treatments(sections):
+    """Named treatments: the treatment section's subsection headings and list items. Not the
+    options of the staging categories: those are plans made of several treatments, in
+    steps ("Surgery, then chemotherapy", "Then chemotherapy", "A clinical trial"), not
+    therapies."""
     names = []
     for section in sections:
         if section.kind == Section.Kind.TREATMENT:
             names += [subsection.heading for subsection in section.subsections.all()]
             names += list_items(section.body_html)
-    for category in staging:
-        names += [option.text for option in category.options.all()]
     return list(dict.fromkeys(names))
 
 
@@ -60,7 +65,7 @@ def citation(reference):
     }
 
 
-def condition_page(condition, sections, staging):
+def condition_page(condition, sections):
     """MedicalWebPage about the MedicalCondition (the view's prefetched parts only)."""
     url = absolute(condition.get_absolute_url())
     return {
@@ -87,7 +92,7 @@ def condition_page(condition, sections, staging):
             "riskFactor": [{"@type": "MedicalRiskFactor", "name": name}
                            for name in section_items(sections, Section.Kind.RISK_FACTORS)],
             "possibleTreatment": [{"@type": "MedicalTherapy", "name": name}
-                                  for name in treatments(sections, staging)],
+                                  for name in treatments(sections)],
         },
         "citation": [citation(reference) for reference in condition.references.all()],
     }

@@ -141,7 +141,7 @@ def condition_detail(request, slug):
                for category in condition.staging_categories.all()]
     # From the text as written, before glossary terms are marked in it: a term's explanation
     # is no part of a symptom's name.
-    structured_data = [condition_page(condition, sections, staging)]
+    structured_data = [condition_page(condition, sections)]
     explain_terms(sections)
     kinds = {section.kind for section in sections}
     return render(

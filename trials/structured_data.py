@@ -5,10 +5,10 @@ from portal.structured_data import CONTEXT, absolute
 from trials.models import OverallStatus, Phase
 
 # Registry status -> schema.org MedicalStudyStatus. The rule for statuses schema.org has no
-# value for: UNKNOWN uses the trial's last known status when that has a value; the
-# expanded-access statuses (AVAILABLE, NO_LONGER_AVAILABLE, TEMPORARILY_NOT_AVAILABLE,
-# APPROVED_FOR_MARKETING) and WITHHELD leave `status` out, so that no reader takes a guess
-# for a recruitment state.
+# value for: they leave `status` out, so that no reader takes a guess for a recruitment
+# state. That includes UNKNOWN, even with a last known status: the registry says so of a
+# study nobody has confirmed for two years, which the page lists as closed, so its last known
+# "Recruiting" would tell search engines the opposite of the page.
 STUDY_STATUS = {
     OverallStatus.RECRUITING: "Recruiting",
     OverallStatus.NOT_YET_RECRUITING: "NotYetRecruiting",
@@ -22,10 +22,7 @@ STUDY_STATUS = {
 
 
 def study_status(trial):
-    status = trial.overall_status
-    if status == OverallStatus.UNKNOWN:
-        status = trial.last_known_status
-    value = STUDY_STATUS.get(status)
+    value = STUDY_STATUS.get(trial.overall_status)
     return f"{CONTEXT}/{value}" if value else ""
 
 

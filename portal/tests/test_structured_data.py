@@ -140,8 +140,17 @@ def test_condition_page_is_a_medical_web_page_about_the_condition(client, demo):
     assert all(item["@type"] == "MedicalSignOrSymptom" for item in about["signOrSymptom"])
     assert about["riskFactor"]
     assert all(item["@type"] == "MedicalRiskFactor" for item in about["riskFactor"])
-    assert about["possibleTreatment"]
+    # A symptom is named without the explanation in brackets after it.
+    assert "Paralysis" in symptoms
+    assert not [name for name in symptoms if "(" in name]
     assert all(item["@type"] == "MedicalTherapy" for item in about["possibleTreatment"])
+    # The kinds of treatment the page describes, not the steps of a category's plan.
+    treatments = [item["name"] for item in about["possibleTreatment"]]
+    assert {"Surgery", "Chemotherapy", "Radiation therapy", "MIBG therapy"} <= set(treatments)
+    options = {option.text for category in condition.staging_categories.all()
+               for option in category.options.all()}
+    assert {"Then chemotherapy", "A clinical trial"} <= options
+    assert not {"Then chemotherapy", "A clinical trial"} & set(treatments)
     dois = [ref for ref in condition.references.all() if ref.doi]
     cited = [item for item in page["citation"] if "identifier" in item]
     assert dois
@@ -167,7 +176,8 @@ def test_trial_page_is_a_medical_trial(client, demo):
 
 @pytest.mark.parametrize(("status", "last_known", "expected"), [
     *[(status, "", f"https://schema.org/{value}") for status, value in STUDY_STATUS.items()],
-    (OverallStatus.UNKNOWN, OverallStatus.RECRUITING, "https://schema.org/Recruiting"),
+    # Not "Recruiting": the page lists a study of unknown status as closed.
+    (OverallStatus.UNKNOWN, OverallStatus.RECRUITING, None),
     (OverallStatus.UNKNOWN, "", None),
     (OverallStatus.AVAILABLE, "", None),
     (OverallStatus.NO_LONGER_AVAILABLE, "", None),
