@@ -28,7 +28,7 @@ def support_service_document(service):
             Part("how-to-access", "How to get this help", service.how_to_access),
             Part("languages", "Languages",
                  ", ".join(language.name for language in service.languages.all())),
-            Part("", "Conditions it helps with",
+            Part("conditions", "For families dealing with",
                  ", ".join(condition.name for condition in live(service.conditions.all()))),
         ),
     )

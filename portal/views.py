@@ -103,10 +103,12 @@ def search(request):
                           if page.number == 1 else "")
         elif not all_count or partial:
             suggestion = site_search.offered(query)
-    if query and request.GET.get("page", "1") in ("", "1"):  # paging is not a new search
+    # Paging, or choosing a type of result, is not a new search (and would count only that
+    # type's results).
+    if query and not kind and request.GET.get("page", "1") in ("", "1"):
         # Counted after this request and each time the page is served from the cache.
         on_every_request(request, "portal.search.record", query,
-                         paginator.count + len(destinations))
+                         all_count + len(destinations))
     return render(request, "portal/search.html", {
         "query": query,
         # The words as the results repeat them: a long search is not said again in full.
@@ -118,6 +120,7 @@ def search(request):
         "all_count": all_count,
         # No page holds every word: these hold some of them.
         "partial": partial,
+        "kind_label": kinds[kind].label if kind else "",
         "kind_plural": kinds[kind].plural if kind else "",
         # An NCT number that is not one of ours: the registry still has it.
         "registry_number": number if number and not paginator.count else "",

@@ -342,7 +342,13 @@ def test_when_no_page_holds_every_word_pages_with_some_of_them_are_listed(client
 def test_a_match_in_a_list_of_conditions_says_plainly_where_it_is(client, demo):
     html = page(client, "retinoblastoma")
     sections = re.findall(r'<p class="search-result__section mb-1">(.*?)</p>', html)
-    assert "In “Conditions it helps with”" in sections  # support services
+    # Support services: the page's own heading, and a link to it.
+    assert "In “For families dealing with”" in sections
+    support = [link for link in result_links(html) if link.startswith("/support/")]
+    assert support
+    assert all(link.endswith("/#conditions") for link in support)
+    assert 'id="conditions">For families dealing with</h2>' in client.get(
+        support[0].split("#")[0]).content.decode()
     assert "In “Conditions treated”" in sections  # clinics
     assert not {"In “For”", "In “Read about”"} & set(sections)
 
@@ -1049,6 +1055,8 @@ def test_each_search_is_counted_without_anything_personal(client, demo):
     page(client, "Neuroblastoma")
     page(client, "  neuroblastoma ")
     page(client, "neuroblastoma", page="2")  # paging is not a new search
+    # Nor is choosing a type of result, which would count only that type's results.
+    page(client, "neuroblastoma", type="location")
     page(client, "qwertyuiop")
     client.get("/search/", {"q": ""})
     client.get("/search/")
@@ -1056,7 +1064,7 @@ def test_each_search_is_counted_without_anything_personal(client, demo):
     stats = {stat.query: stat for stat in SearchQueryStat.objects.all()}
     assert set(stats) == {"neuroblastoma", "qwertyuiop", "nct99990003"}
     assert stats["neuroblastoma"].count == 2
-    assert stats["neuroblastoma"].results > 1
+    assert stats["neuroblastoma"].results == site_search.find("neuroblastoma")[1].paginator.count
     assert stats["qwertyuiop"].results == 0
     assert stats["neuroblastoma"].day == timezone.localdate()
     field_names = {field.name for field in SearchQueryStat._meta.get_fields()}
@@ -1456,3 +1464,32 @@ def test_a_stages_number_is_searched_in_each_way_of_writing_it():
     pattern = match_pattern("stage four")
     assert pattern.all_in("Stage IV: the cancer has spread.")
     assert pattern.all_in("stage 4 (disseminated)")
+
+
+def test_the_header_box_holds_the_query_as_searched_and_its_icon_keeps_the_results(
+        client, demo):
+    html = page(client, "neuro\x00blastoma\x01 " + "x" * 300)
+    header = re.search(r'<input type="search" id="site-search-q"[^>]*>', html)[0]
+    box = re.search(r'<input type="search" name="q" id="search-q"[^>]*>', html)[0]
+    value = re.search(r'value="([^"]*)"', header)[1]
+    assert value == re.search(r'value="([^"]*)"', box)[1]
+    assert value.startswith("neuro blastoma x")
+    assert len(value) <= site_search.MAX_QUERY_LENGTH
+    assert "\x00" not in html
+    assert "\x01" not in html
+    # On phones the header's box is behind an icon: on the results page it leads to the
+    # page's own box, with the query and the results, not to an empty search.
+    assert '<a class="site-action site-action--search" href="#search-q">' in html
+    assert ('<a class="site-action site-action--search" href="/search/">'
+            in client.get("/conditions/").content.decode())
+
+
+def test_result_counts_and_suggestions_read_as_sentences(client, demo):
+    html = page(client, "second opinion", type="glossary")
+    assert "No page has all the words of “second opinion”." in html
+    assert "(1 word explained)" in html
+    html = page(client, "spanish sunday")
+    assert "1 page has some of them." in html
+    html = page(client, "What is nausia?")
+    assert "Did you mean" in html
+    assert "??" not in html
