@@ -7,6 +7,7 @@ from portal.structured_data import (
     absolute,
     geo,
     opening_hours,
+    organization_reference,
     postal_address,
 )
 
@@ -36,7 +37,7 @@ def location_page(location):
         "hasMap": location.map_url,
         "telephone": location.phone,
         "openingHoursSpecification": hours(location),
-        "parentOrganization": {"@id": absolute("/#organization")},
+        "parentOrganization": organization_reference(),
         "department": [{"@type": "MedicalClinic", "name": site.name,
                         "url": absolute(site.get_absolute_url())}
                        for site in location.care_sites.all()],
@@ -44,10 +45,12 @@ def location_page(location):
 
 
 def care_site_page(site):
-    """MedicalClinic at its first location (address, geo, hours); every location listed."""
+    """MedicalClinic with what its page shows: its phone, and each location with its
+    address; the address and map point as its own only when it has one location. Not a
+    location's opening hours or phone, which are the campus's (its own page has them)."""
     url = absolute(site.get_absolute_url())
     locations = list(site.locations.all())
-    first = locations[0] if locations else None
+    only = locations[0] if len(locations) == 1 else None
     return {
         "@context": CONTEXT,
         "@type": "MedicalClinic",
@@ -55,17 +58,16 @@ def care_site_page(site):
         "url": url,
         "name": site.name,
         "description": site.summary,
-        "telephone": site.phone or (first.phone if first else ""),
+        "telephone": site.phone,
         "email": site.email,
-        "address": address(first) if first else None,
-        "geo": geo(first.latitude, first.longitude) if first else None,
-        "openingHoursSpecification": hours(first) if first else [],
+        "address": address(only) if only else None,
+        "geo": geo(only.latitude, only.longitude) if only else None,
         "isAcceptingNewPatients": site.accepts_new_patients,
-        "parentOrganization": {"@id": absolute("/#organization")},
+        "parentOrganization": organization_reference(),
         "location": [{"@type": "Hospital", "name": location.name,
                       "url": absolute(location.get_absolute_url()),
                       "address": address(location)} for location in locations],
-        "medicalSpecialty": "Oncologic",
+        "medicalSpecialty": f"{CONTEXT}/Oncologic",
     }
 
 
@@ -79,7 +81,7 @@ def support_service_page(service):
         "name": service.name,
         "description": service.summary,
         "serviceType": service.get_category_display(),
-        "provider": {"@id": absolute("/#organization")},
+        "provider": organization_reference(),
         "availableChannel": {
             "@type": "ServiceChannel",
             "servicePhone": {"@type": "ContactPoint", "telephone": service.phone}

@@ -6,7 +6,7 @@ from html import unescape
 from django.utils.html import strip_tags
 
 from conditions.models import Section
-from portal.structured_data import CONTEXT, absolute
+from portal.structured_data import CONTEXT, absolute, organization_reference
 
 LIST_ITEM = re.compile(r"<li>(.*?)</li>", re.DOTALL)
 
@@ -80,7 +80,7 @@ def condition_page(condition, sections):
         "lastReviewed": condition.last_reviewed.isoformat() if condition.last_reviewed else "",
         "reviewedBy": {"@type": "Person", "name": condition.reviewer_name,
                        "jobTitle": condition.reviewer_role} if condition.reviewer_name else None,
-        "publisher": {"@id": absolute("/#organization")},
+        "publisher": organization_reference(),
         "about": {
             "@type": "MedicalCondition",
             "name": condition.name,
@@ -105,7 +105,7 @@ def story_page(story):
         "headline": story.title, "description": story.summary,
         "datePublished": story.publish_at.isoformat(),
         "dateModified": story.updated_at.isoformat(),
-        "publisher": {"@id": absolute("/#organization")},
+        "publisher": organization_reference(),
         "about": [{"@type": "MedicalCondition", "name": condition.name,
                    "url": absolute(condition.get_absolute_url())}
                   for condition in story.conditions.all()],

@@ -44,5 +44,7 @@ def privacy_notice(request, version=None):
         "in_force_until": min(later, default=None),
         "is_preview": notice is not None and notice not in versions,
         "crumbs": crumbs,
+        # The version in force has two addresses: /privacy/ is its canonical one.
+        "canonical_path": reverse("pages:privacy") if notice and notice == current else "",
     }
     return render(request, "pages/privacy_notice.html", context)

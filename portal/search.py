@@ -718,18 +718,22 @@ def any_words(query):
 
 
 def word_terms(word):
-    """A word for to_tsquery in each of its spellings, as the beginning of a word when it is
-    long enough ("interpret:*" finds "interpreters"). Letters and digits only."""
+    """A word for to_tsquery in each of its spellings: (its terms for the stemming
+    configuration, which finds the word's other forms; its terms as the beginning of a word,
+    when it is long enough, for the `simple` one). Letters and digits only.
+
+    The beginning is the word as typed, not its stem: "interpret:*" finds "interpreters",
+    but "hearing" is not read as "hear:*", which would find "heart"."""
     forms = [word.lower()] if word.isdigit() else spellings(word)
-    return " | ".join(f"{form}:*" if len(form) >= MIN_PREFIX else form for form in forms)
+    return (" | ".join(forms),
+            " | ".join(f"{form}:*" if len(form) >= MIN_PREFIX else form for form in forms))
 
 
 def any_word_terms(query):
-    """The to_tsquery terms of a search for any of the query's words, none of those after a
-    minus."""
-    either = " | ".join(f"({word_terms(word)})" for word in any_words(query))
-    return " & ".join([f"({either})"]
-                      + [f"!{word}" for word in without_stop_words(unwanted_words(query))])
+    """The to_tsquery terms of a search for any of the query's words, as word_terms()."""
+    terms = [word_terms(word) for word in any_words(query)]
+    return (" | ".join(f"({words})" for words, _ in terms),
+            " | ".join(f"({beginnings})" for _, beginnings in terms))
 
 
 def prefix_terms(query):
@@ -748,10 +752,7 @@ def prefix_terms(query):
         either = " | ".join(f"{form}:*" for form in forms)
         return either if len(forms) == 1 else f"({either})"
 
-    # Without the words after a minus: the full-text terms leave those pages out, and these
-    # terms, which add to them, must not bring them back.
-    return " & ".join([beginning(word) for word in words]
-                      + [f"!{word}" for word in without_stop_words(unwanted_words(query))])
+    return " & ".join(beginning(word) for word in words)
 
 
 # One statement for PostgreSQL: the live documents that match, each way to match answered
@@ -824,8 +825,14 @@ IS_LIVE = """document.publish_at <= %(now)s
 TYPED_TERMS = "websearch_to_tsquery(%(config)s::regconfig, %(query)s)"
 WEB_TERMS = (f"(CASE WHEN %(spelled)s = '' THEN {TYPED_TERMS} ELSE {TYPED_TERMS}"
              " || websearch_to_tsquery(%(config)s::regconfig, %(spelled)s) END)")
-PREFIX_TERMS = "to_tsquery(%(config)s::regconfig, %(prefixes)s)"
-ANY_TERMS = "to_tsquery(%(config)s::regconfig, %(any_terms)s)"
+# Beginnings of words as typed ("simple" neither stems nor drops words), less the words
+# after a minus, by the stemming configuration as the full-text terms leave them out: these
+# terms add to those and must not bring such pages back.
+BEGINNINGS = "'simple'::regconfig"
+PREFIX_TERMS = f"to_tsquery({BEGINNINGS}, %(prefixes)s)"
+ANY_TERMS = (f"(to_tsquery(%(config)s::regconfig, %(any_terms)s)"
+             f" || to_tsquery({BEGINNINGS}, %(any_beginnings)s))")
+WITHOUT = "to_tsquery(%(config)s::regconfig, %(without)s)"
 # A name that only looks like the query is not added when it holds a word after a minus.
 UNWANTED = """
       AND NOT document.search_vector @@ websearch_to_tsquery(%(config)s::regconfig,
@@ -889,15 +896,18 @@ def american(query):
 def find_postgresql(query, kind, offset, any_word=False):
     prefixes = prefix_terms(query)
     unwanted = " or ".join(unwanted_words(query))
+    without = " & ".join(f"!{word}" for word in without_stop_words(unwanted_words(query)))
     words = any_words(query) if any_word else []
+    any_terms, any_beginnings = any_word_terms(query) if any_word else ("", "")
     table = connection.ops.quote_name(SearchDocument._meta.db_table)
     if any_word:
         # Any of the words. A page scores WORD_MATCH for each word it holds, and that word's
         # weight: among pages holding as many words, a rare word ("interpreter") counts for
         # more than a common one ("need"), by the number of pages holding it (each counted
         # through the full-text index).
-        terms = ANY_TERMS
-        word = "to_tsquery(%(config)s::regconfig, %(word_{0})s)"
+        terms = f"({ANY_TERMS} && {WITHOUT})" if without else ANY_TERMS
+        word = (f"(to_tsquery(%(config)s::regconfig, %(word_{{0}})s)"
+                f" || to_tsquery({BEGINNINGS}, %(beginning_{{0}})s))")
         # Each word's terms are parsed once, in `terms`, and read from there for each page.
         weights = "".join(
             f", {word.format(number)} AS t{number},"
@@ -908,7 +918,8 @@ def find_postgresql(query, kind, offset, any_word=False):
             f"(document.search_vector @@ terms.t{number})::int"
             f" * (%(word_match)s + terms.w{number})" for number in range(len(words)))
     else:
-        terms = f"{WEB_TERMS} || {PREFIX_TERMS}" if prefixes else WEB_TERMS
+        beginnings = f"({PREFIX_TERMS} && {WITHOUT})" if without else PREFIX_TERMS
+        terms = f"{WEB_TERMS} || {beginnings}" if prefixes else WEB_TERMS
         weights = coverage = ""
     sql = SEARCH_SQL.format(table=table, terms=terms, similarity=SIMILARITY, is_live=IS_LIVE,
                             unwanted=UNWANTED if unwanted else "", weights=weights,
@@ -919,8 +930,10 @@ def find_postgresql(query, kind, offset, any_word=False):
             "similar": wanted(query), "unwanted": unwanted, "prefixes": prefixes,
             "now": timezone.now(), "name_match": NAME_MATCH, "kind": kind or "",
             "limit": PER_PAGE, "offset": offset,
-            "any_terms": any_word_terms(query) if any_word else "", "word_match": WORD_MATCH,
-            **{f"word_{number}": word_terms(word) for number, word in enumerate(words)},
+            "any_terms": any_terms, "any_beginnings": any_beginnings, "without": without,
+            "word_match": WORD_MATCH,
+            **{f"{name}_{number}": terms for number, word in enumerate(words)
+               for name, terms in zip(("word", "beginning"), word_terms(word), strict=True)},
         })
         found = cursor.fetchall()
     # Django's PostgreSQL backend reads JSON as text, for its JSONField to decode.
@@ -945,12 +958,46 @@ SPELLING_INSIDE = [("ae", "e"), ("oe", "e")]
 
 
 def stems_of_words(words):
-    """Each word's stems in each of its spellings, a stage's number also in the other ways
-    of writing it ("stage four": four, 4, iv)."""
-    return [sorted({*word_stems(word), *(stage_number_spellings(word) if index and
-                                          words[index - 1].lower() in ("stage", "stages")
-                                          else ())})
+    """Each word's forms to find in text (see form_pattern): its stems in each of its
+    spellings, each spelling as typed as the beginning of a word, and a stage's number also
+    in the other ways of writing it ("stage four": four, 4, iv)."""
+    return [sorted({*word_stems(word), *beginnings(word),
+                    *(stage_number_spellings(word) if index and
+                      words[index - 1].lower() in ("stage", "stages") else ())})
             for index, word in enumerate(words)]
+
+
+def beginnings(word):
+    """The word's spellings as beginnings of words ("interpret*"), when long enough."""
+    if word.isdigit():
+        return []
+    return [f"{spelling}*" for spelling in spellings(word) if len(spelling) >= MIN_PREFIX]
+
+
+# The endings stem() cuts, which a stem found in text may have: "bruis" finds "bruise",
+# "bruises", "bruised" and "bruising", and "hear" finds "hears" but not "heart".
+ENDINGS = r"(?:s|es|e|ed|ing|er|ers)?"
+
+
+def form_pattern(form, whole_numbers=False):
+    """The regular expression of one form of a word to find in text, after the start of a
+    word: "word*" the beginning of a word ("interpret*": "interpreters"); a number too
+    ("4": "4S"), unless whole_numbers; a short word (shorter than MIN_PREFIX) only itself
+    ("t" is not the beginning of "the"); else a stem, with one of the endings stem() cuts."""
+    if form.endswith("*"):
+        return re.escape(form[:-1]) + r"\w*"
+    if form.isdigit():
+        return re.escape(form) + (r"(?!\w)" if whole_numbers else r"\w*")
+    if len(form) < MIN_PREFIX:
+        return re.escape(form) + r"(?!\w)"
+    return re.escape(form) + ENDINGS + r"(?!\w)"
+
+
+def forms_pattern(forms, whole_numbers=False):
+    """One regular expression for any of the forms, each at the start of a word."""
+    alternatives = "|".join(form_pattern(form, whole_numbers)
+                            for form in sorted(forms, key=len, reverse=True))
+    return rf"(?<!\w)(?:{alternatives})"
 
 
 def word_stems(word):
@@ -973,17 +1020,14 @@ def spellings(word):
     return sorted(found)
 
 
-def holding(word, stems):
-    """The documents with the word as their identifier, or with one of its stems starting a
-    word of their names, summary or body."""
-    matches = Q(code__iexact=word)
-    for word_stem in stems:
-        # At the start of a word, as full-text search matches: the stem of "sibling"
-        # ("sibl") is not found inside "possible".
-        starts = rf"\b{re.escape(word_stem)}"
-        matches |= (Q(names__iregex=starts) | Q(summary__iregex=starts)
-                    | Q(body__iregex=starts))
-    return matches
+def holding(word, forms):
+    """The documents with the word as their identifier, or with one of its forms
+    (stems_of_words) as a word of their names, summary or body: at the start of a word, as
+    full-text search matches (the stem of "sibling", "sibl", is not found inside
+    "possible"), and as the highlighting finds them."""
+    pattern = forms_pattern(forms)
+    return (Q(code__iexact=word) | Q(names__iregex=pattern) | Q(summary__iregex=pattern)
+            | Q(body__iregex=pattern))
 
 
 def find_simple(query, kind, offset, any_word=False):
@@ -1008,7 +1052,7 @@ def find_simple(query, kind, offset, any_word=False):
             documents = documents.filter(matches)
     # No result holds a word after a minus.
     for word in without_stop_words(unwanted_words(query)):
-        documents = documents.exclude(holding(word, word_stems(word)))
+        documents = documents.exclude(holding(word, stems_of_words([word])[0]))
     counts = {row["kind"]: row["n"]
               for row in documents.order_by().values("kind").annotate(n=Count("pk"))}
     if not (counts.get(kind, 0) if kind else counts):
@@ -1017,21 +1061,21 @@ def find_simple(query, kind, offset, any_word=False):
         documents = documents.filter(kind=kind)
     # A name holding the word whole counts fully; one where it only begins or sits inside a
     # longer word ("camp" in "campus") half (PostgreSQL tells these apart by similarity).
-    in_names = [Case(*[When(names__iregex=rf"\b{re.escape(spelling)}\b", then=Value(1.0))
-                       for spelling in spelled],
-                     *[When(names__icontains=spelling, then=Value(0.5)) for spelling in spelled],
+    in_names = [Case(*[When(names__iregex=rf"\b{re.escape(form.rstrip('*'))}\b",
+                            then=Value(1.0)) for form in forms],
+                     *[When(names__icontains=form.rstrip("*"), then=Value(0.5))
+                       for form in forms],
                      default=Value(0.0))
-                for spelled in variants]
+                for forms in variants]
     score = Case(When(title__iexact=wanted(query), then=Value(NAME_MATCH)), default=Value(0.0),
                  output_field=FloatField())
     for term in in_names:
         score = score + term * Value(NAME_MATCH)
     # A part headed by the word ("Parking") before a page that only mentions it in its text,
     # as the headings' weight does on PostgreSQL.
-    for spelled in variants:
-        score = score + Case(*[When(headings__iregex=rf"\b{re.escape(spelling)}",
-                                    then=Value(HEADING_MATCH)) for spelling in spelled],
-                             default=Value(0.0))
+    for forms in variants:
+        score = score + Case(When(headings__iregex=forms_pattern(forms),
+                                  then=Value(HEADING_MATCH)), default=Value(0.0))
     if any_word:
         for matches in held:
             score = score + Case(When(matches, then=Value(WORD_MATCH)), default=Value(0.0))
@@ -1163,8 +1207,8 @@ def stems_of(text):
 
 
 class Words:
-    """The query's words, and words that share their stem, as found in text. `groups` holds
-    each word's stems (its own, and its American spelling's: "tumour", "tumor")."""
+    """The query's words as found in text. `groups` holds each word's forms (stems_of_words:
+    its stems and beginnings, in each spelling: "tumour", "tumor")."""
 
     def __init__(self, stems, groups=None, whole_numbers=False):
         self.stems = stems
@@ -1173,12 +1217,10 @@ class Words:
         self.each = None  # one Words per word, for all_in()
         self.exact = None  # exact_numbers()
         self.ascii = all(stem.isascii() for stem in stems)
-        # A word matches at the beginning of a longer one ("transplant", "transplants"); a
-        # number too ("4" in "4S"), unless whole_numbers.
-        alternatives = "|".join(
-            re.escape(stem) + (r"(?!\w)" if whole_numbers and stem.isdigit() else r"\w*")
-            for stem in sorted(stems, key=len, reverse=True))
-        self.pattern = re.compile(rf"(?<!\w)(?:{alternatives})", re.IGNORECASE)
+        self.letters = {stem.rstrip("*") for stem in stems}
+        # The words as form_pattern() finds them ("interpret*": "interpreters"; a number
+        # at the beginning of a word, "4" in "4S", unless whole_numbers).
+        self.pattern = re.compile(forms_pattern(stems, whole_numbers), re.IGNORECASE)
 
     def exact_numbers(self):
         """The same words with each number matching only itself: "stage 4" then finds a
@@ -1196,7 +1238,7 @@ class Words:
         # lower case gains a combining dot; the long s matches "s" without it).
         if self.ascii and text.isascii():
             lowered = text.lower()
-            if not any(stem in lowered for stem in self.stems):
+            if not any(letters in lowered for letters in self.letters):
                 return None
         return self.pattern.search(text)
 

@@ -28,10 +28,12 @@ def script(data):
 
 
 def compact(data):
-    """The block without empty values (schema.org readers expect absent, not empty)."""
+    """The block without empty values (schema.org readers expect absent, not empty), nor
+    things left with a type only (a service channel with no phone and no language)."""
     if isinstance(data, dict):
         cleaned = {key: compact(value) for key, value in data.items()}
-        return {key: value for key, value in cleaned.items() if value not in ("", None, [], {})}
+        kept = {key: value for key, value in cleaned.items() if value not in ("", None, [], {})}
+        return {} if set(kept) <= {"@type"} else kept
     if isinstance(data, list):
         return [item for item in (compact(value) for value in data)
                 if item not in ("", None, [], {})]
@@ -60,11 +62,19 @@ def organization():
     }
 
 
+def organization_reference():
+    """The portal's organisation where a page names it (publisher, provider): its @id, which
+    the home page describes in full, and its type and name, since each page is read on its
+    own."""
+    return {"@type": "Organization", "@id": absolute("/#organization"),
+            "name": settings.PORTAL_NAME, "url": absolute("/")}
+
+
 def website():
     return {
         "@context": CONTEXT, "@type": "WebSite", "@id": absolute("/#website"),
         "name": settings.PORTAL_NAME, "url": absolute("/"),
-        "publisher": {"@id": absolute("/#organization")},
+        "publisher": organization_reference(),
         "potentialAction": {
             "@type": "SearchAction",
             "target": {"@type": "EntryPoint",
@@ -77,7 +87,7 @@ def website():
 def web_page(title, path, description=""):
     return {"@context": CONTEXT, "@type": "WebPage", "@id": absolute(path),
             "url": absolute(path), "name": title, "description": description,
-            "publisher": {"@id": absolute("/#organization")}}
+            "publisher": organization_reference()}
 
 
 def postal_address(street, city, region, postal_code, country="US"):

@@ -8,6 +8,8 @@ from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
+from portal.cache import is_tracking
+
 register = template.Library()
 
 
@@ -77,22 +79,42 @@ def structured_data(context):
     return mark_safe("".join(script(compact(block)) for block in blocks))
 
 
+def block_html(context, name):
+    """One of the page's blocks as rendered, or "" when the page has none."""
+    block_context = context.render_context.get(BLOCK_CONTEXT_KEY)
+    block = block_context.get_block(name) if block_context else None
+    return block.render(context) if block is not None else ""
+
+
 def block_text(context, name):
     """The text of one of the page's blocks (its title or description), for the meta tags
     that repeat it."""
-    block_context = context.render_context.get(BLOCK_CONTEXT_KEY)
-    block = block_context.get_block(name) if block_context else None
-    if block is None:
-        return ""
-    return " ".join(unescape(strip_tags(block.render(context))).split())
+    return " ".join(unescape(strip_tags(block_html(context, name))).split())
+
+
+def canonical_query(request, page_obj):
+    """The part of the query string a canonical address keeps: the number of the page
+    shown, past the first, of a list asked for without filters (`?page=2` lists other items
+    than the first page; a number past the last shows the last); nothing otherwise
+    (filters, tracking)."""
+    names = {name for name in request.GET if not is_tracking(name)}
+    if names == {"page"} and page_obj is not None and page_obj.number > 1:
+        return f"?page={page_obj.number}"
+    return ""
 
 
 @register.inclusion_tag("includes/page_meta.html", takes_context=True)
 def page_meta(context):
-    """Canonical link and Open Graph tags: the address without its query string."""
+    """Canonical link and Open Graph tags: the address without its query string but a page
+    number (canonical_query), or the `canonical_path` the view gives. None for a page
+    search engines are asked not to index: its canonical would point elsewhere."""
     request = context.get("request")
+    path = context.get("canonical_path") or (request.path if request else "/")
+    url = settings.SITE_URL + path + (
+        canonical_query(request, context.get("page_obj")) if request else "")
     return {
-        "canonical_url": settings.SITE_URL + (request.path if request else "/"),
+        "canonical_url": url,
+        "noindex": 'name="robots" content="noindex' in block_html(context, "meta"),
         "title": block_text(context, "title"),
         "description": block_text(context, "meta_description"),
         "site_name": settings.PORTAL_NAME,

@@ -70,7 +70,9 @@ def test_every_page_has_parsing_json_ld_canonical_description_and_open_graph(
     assert {block["@type"] for block in data} >= types
     assert all(block["@context"] == "https://schema.org" for block in data)
     path = url.split("?")[0]
-    assert f'<link rel="canonical" href="{SITE}{path}">' in html
+    # A search's results are kept out of search engines, so they name no canonical address.
+    if '<meta name="robots" content="noindex">' not in html:
+        assert f'<link rel="canonical" href="{SITE}{path}">' in html
     assert f'<meta property="og:url" content="{SITE}{path}">' in html
     title = re.search(r"<title>(.*?)</title>", html, re.DOTALL)[1].strip()
     assert f'<meta property="og:title" content="{title}">' in html
@@ -220,12 +222,35 @@ def test_location_page_is_a_hospital(client, demo):
 
 def test_care_site_page_is_a_medical_clinic(client, demo):
     site = CareSite.objects.get(slug="oncology-clinic")
+    assert site.locations.count() > 1
     block = by_type(blocks(client, "/care/oncology-clinic/")[0], "MedicalClinic")
-    # Address, geo and hours are those of the first location listed.
-    assert_place(block, site.locations.get(name=block["location"][0]["name"]))
+    # Each location with its address, as the page lists them; no campus's address, map
+    # point or hours as the clinic's own, which the page does not say.
     assert {place["name"] for place in block["location"]} == set(
         site.locations.values_list("name", flat=True))
-    assert block["telephone"]
+    assert all(place["address"]["streetAddress"] for place in block["location"])
+    assert not {"address", "geo", "openingHoursSpecification"} & set(block)
+    assert block["telephone"] == site.phone
+    assert block["medicalSpecialty"] == "https://schema.org/Oncologic"
+    # With one location, its address and map point are the clinic's.
+    site.locations.set([Location.objects.get(slug="oakland-campus")])
+    block = by_type(blocks(client, "/care/oncology-clinic/")[0], "MedicalClinic")
+    assert block["address"]["postalCode"] == site.locations.get().postal_code
+    assert block["geo"]["@type"] == "GeoCoordinates"
+    assert "openingHoursSpecification" not in block
+
+
+@pytest.mark.parametrize(("url", "kind", "key"), [
+    ("/conditions/neuroblastoma/", "MedicalWebPage", "publisher"),
+    ("/care/oncology-clinic/", "MedicalClinic", "parentOrganization"),
+    ("/support/interpreter-services/", "Service", "provider"),
+])
+def test_the_organization_is_named_on_every_page_that_refers_to_it(client, demo, url, kind,
+                                                                   key):
+    block = by_type(blocks(client, url)[0], kind)
+    assert block[key] == {"@type": "Organization", "@id": f"{SITE}/#organization",
+                          "name": by_type(blocks(client, "/")[0], "Organization")["name"],
+                          "url": f"{SITE}/"}
 
 
 def test_home_page_has_organization_and_search_action(client, demo):
@@ -275,3 +300,68 @@ def test_sitemap_has_lastmod_for_published_pages_only(client, demo):
     assert missing == []
     for kind in ["/care/locations/", "/support/", "/conditions/stories/", "/about/"]:
         assert any(kind in loc for loc in objects), kind
+
+
+def test_empty_values_and_things_with_a_type_only_are_left_out():
+    from portal.structured_data import compact
+
+    assert compact({"@type": "Service", "name": "Camp", "url": "",
+                    "availableChannel": {"@type": "ServiceChannel", "servicePhone": None,
+                                         "availableLanguage": []},
+                    "area": [{"@type": "Place"}, {"@type": "Place", "name": "Oakland"}]}) == {
+        "@type": "Service", "name": "Camp", "area": [{"@type": "Place", "name": "Oakland"}]}
+
+
+def canonical(html):
+    found = re.findall(r'<link rel="canonical" href="([^"]*)">', html)
+    assert len(found) <= 1
+    return found[0] if found else None
+
+
+def test_a_later_page_of_a_list_is_its_own_canonical_address(client, demo):
+    for number in range(25):
+        make_trial(f"NCT0100{number:04d}")
+    pages = -(-Trial.objects.count() // 20)
+    assert pages >= 2
+    html = client.get("/trials/", {"page": "2"}).content.decode()
+    assert canonical(html) == f"{SITE}/trials/?page=2"
+    # Past the last page the last is shown, and named.
+    html = client.get("/trials/", {"page": "99", "utm_source": "mail"}).content.decode()
+    assert canonical(html) == f"{SITE}/trials/?page={pages}"
+    assert canonical(client.get("/trials/", {"page": "1"}).content.decode()) == f"{SITE}/trials/"
+    # A filtered list still points at the whole list.
+    html = client.get("/trials/", {"status": "open", "page": "2"}).content.decode()
+    assert canonical(html) == f"{SITE}/trials/"
+
+
+def test_pages_kept_out_of_search_engines_have_no_canonical_address(client, demo):
+    html = client.get("/search/", {"q": "neuroblastoma"}).content.decode()
+    assert '<meta name="robots" content="noindex">' in html
+    assert canonical(html) is None
+    assert canonical(client.get("/search/").content.decode()) == f"{SITE}/search/"
+    response = client.get("/conditions/no-such-page/")
+    assert response.status_code == 404
+    assert canonical(response.content.decode()) is None
+    assert 'property="og:url"' not in response.content.decode()
+
+
+def test_the_privacy_notice_in_force_has_one_canonical_address(client, demo):
+    from pages.models import PrivacyNotice
+
+    notices = list(PrivacyNotice.objects.effective())
+    assert len(notices) > 1
+    current, earlier = notices[0], notices[1]
+    html = client.get(f"/privacy/{current.version}/").content.decode()
+    assert canonical(html) == f"{SITE}/privacy/"
+    assert canonical(client.get("/privacy/").content.decode()) == f"{SITE}/privacy/"
+    html = client.get(f"/privacy/{earlier.version}/").content.decode()
+    assert '<meta name="robots" content="noindex">' in html
+    assert canonical(html) is None
+
+
+def test_a_trial_is_described_in_whole_sentences(client, demo):
+    for trial in Trial.objects.all():
+        html = client.get(trial.get_absolute_url()).content.decode()
+        description = re.search(r'<meta name="description" content="([^"]+)">', html)[1]
+        assert description.endswith((".", "…")), description
+        assert len(description.split()) <= 30, description
