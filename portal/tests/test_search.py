@@ -489,15 +489,15 @@ def test_a_draft_or_scheduled_item_is_not_found_through_what_lists_it(client, mo
     draft.status = Condition.Status.PUBLISHED
     draft.save()
     assert set(result_links(page(client, "unannouncedoma"))) == {
-        "/conditions/unannounced/", "/care/tumor-board/#treats-title", "/support/family-help/#conditions",
-        "/trials/NCT12345678/#trial-conditions"}
+        "/conditions/unannounced/", "/care/tumor-board/#treats-title",
+        "/support/family-help/#conditions", "/trials/NCT12345678/#trial-conditions"}
     # The job runs every five minutes: here a minute after the time.
     monkeypatch.setattr(timezone, "now", lambda: later + datetime.timedelta(minutes=1))
     assert result_links(page(client, "soonoblastoma")) == ["/conditions/soon/"]
     assert refresh_search_for_schedule.call() == {"written": 3}
     assert set(result_links(page(client, "soonoblastoma"))) == {
-        "/conditions/soon/", "/care/tumor-board/#treats-title", "/support/family-help/#conditions",
-        "/trials/NCT12345678/#trial-conditions"}
+        "/conditions/soon/", "/care/tumor-board/#treats-title",
+        "/support/family-help/#conditions", "/trials/NCT12345678/#trial-conditions"}
 
 
 def test_scheduled_items_are_found_when_their_time_comes(client, monkeypatch):
