@@ -158,8 +158,14 @@ def _scheduled_times(now):
         next_change = getattr(model._default_manager.all(), "next_change", None)
         if next_change is not None:
             yield next_change(now)
-    if branches:
-        yield branches[0].union(*branches[1:], all=True).order_by("moment").first()
+    # A change to live content approved for a set time (portal.publishing): the page it
+    # changes must not outlive that time either.
+    from portal.models import Draft
+
+    branches.append(Draft.objects.filter(state=Draft.State.APPROVED, publish_at__gt=now)
+                    .order_by().annotate(moment=F("publish_at"))
+                    .values_list("moment", flat=True))
+    yield branches[0].union(*branches[1:], all=True).order_by("moment").first()
 
 
 # Values kept in this process under a content version: name -> (version, expires, value).
@@ -182,10 +188,25 @@ def next_scheduled_change(version):
     key = f"{KEY_PREFIX}schedule:{version}"
     cached = cache.get(key)
     if cached is None or not (cached == 0 or cached > now.timestamp()):
+        if publish_due_changes(now):
+            return None  # the content version has changed: the caller asks again
         cached = _upcoming(now) or 0
         cache.set(key, cached, timeout=settings.PAGE_CACHE_TIMEOUT)
     _kept_schedule = (version, cached)
     return cached or None
+
+
+def publish_due_changes(now):
+    """Publish the approved changes whose time has come, if any, as the schedule's task does
+    every five minutes: so that, when the task worker is late or down, the first page
+    asked for after that time shows them. Run when a scheduled moment has passed, or the
+    content changed (once per content version). True when something was published."""
+    from portal.models import Draft
+    from portal.publishing import publish_due_drafts
+
+    if not Draft.objects.filter(state=Draft.State.APPROVED, publish_at__lte=now).exists():
+        return False
+    return publish_due_drafts(now) > 0
 
 
 def _upcoming(now):
@@ -365,8 +386,10 @@ class PageCacheMiddleware:
 
     def respond(self, request):
         if not self.may_use_cache(request):
+            # The admin, the newsletter's forms and links, a visitor with a session or a
+            # message waiting, and every POST: kept by no one (unless the view said).
             response = self.get_response(request)
-            if request.method in ("GET", "HEAD") and self.is_private(request, response):
+            if not response.has_header("Cache-Control"):
                 patch_cache_control(response, private=True, no_store=True)
             return response
 
@@ -390,6 +413,13 @@ class PageCacheMiddleware:
                 request.page_callbacks = list(entry.get("callbacks", ()))
                 return self.replay(entry, now, request)
 
+        # Before the page is rendered: an approved change whose time has passed is
+        # published first (publish_due_changes), and the page rendered from the new content.
+        scheduled = next_scheduled_change(version)
+        if scheduled is None and content_version() != version:
+            version = content_version()
+            _request_version.set(version)
+            scheduled = next_scheduled_change(version)
         response = self.get_response(request)
         if not self.is_storable(request, response):
             if self.is_private(request, response):
@@ -402,8 +432,7 @@ class PageCacheMiddleware:
         now = timezone.now().timestamp()
         # When the page next changes by itself: scheduled content, a location opening or
         # closing.
-        changes = [limit for limit in (next_scheduled_change(version),
-                                       getattr(request, "page_expires_at", None))
+        changes = [limit for limit in (scheduled, getattr(request, "page_expires_at", None))
                    if limit is not None]
         changes_at = min(changes, default=None)
         expires = min(now + settings.PAGE_CACHE_TIMEOUT, changes_at or float("inf"))

@@ -5,6 +5,7 @@ escaped so that no text from the database can end the script element."""
 import json
 
 from django.conf import settings
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
@@ -58,7 +59,7 @@ def organization():
     return {
         "@context": CONTEXT, "@type": "Organization", "@id": absolute("/#organization"),
         "name": settings.PORTAL_NAME, "url": absolute("/"),
-        "logo": absolute(settings.STATIC_URL + "img/favicon.svg"),
+        "logo": absolute(static("img/favicon.svg")),  # its hashed name, kept for a year
     }
 
 

@@ -424,7 +424,7 @@ def test_an_approved_change_past_its_time_is_published_when_staff_look_at_it(
     # Should the task worker be late (or down), the admin never shows it as still to come.
     condition = approved_for_an_hour_later(editor_client, reviewer_client)
     Draft.objects.update(publish_at=timezone.now() - datetime.timedelta(minutes=2))
-    assert OLD_BODY in public.get(condition.get_absolute_url()).content.decode()
+    assert draft_for(condition) is not None  # (a public page would publish it too: below)
     if page == "list":
         listed = editor_client.get(reverse("admin:conditions_condition_changelist"))
         assert "Live with changes" not in listed.content.decode()
@@ -433,6 +433,31 @@ def test_an_approved_change_past_its_time_is_published_when_staff_look_at_it(
         assert "goes live" not in shown
     assert draft_for(condition) is None
     assert NEW_BODY in public.get(condition.get_absolute_url()).content.decode()
+
+
+def test_an_approved_change_goes_live_on_time_from_a_cached_page_without_a_worker(
+        editor_client, reviewer_client, public, settings):
+    from unittest import mock
+
+    settings.PAGE_CACHE = True
+    condition = approved_for_an_hour_later(editor_client, reviewer_client)
+    url = condition.get_absolute_url()
+    when = draft_for(condition).publish_at
+    assert OLD_BODY in public.get(url).content.decode()
+    with mock.patch("django.utils.timezone.now",
+                    return_value=when - datetime.timedelta(seconds=5)):
+        cached = public.get(url)
+        assert "Age" in cached  # from the page cache
+        assert OLD_BODY in cached.content.decode()
+        # A browser or CDN may keep it no longer than the change's time.
+        seconds = sum(int(value) for value in re.findall(
+            r"(?:max-age|stale-while-revalidate)=(\d+)", cached["Cache-Control"]))
+        assert seconds <= 5
+    # No task worker ran: the first visitor after the time sees the change.
+    with mock.patch("django.utils.timezone.now",
+                    return_value=when + datetime.timedelta(seconds=1)):
+        assert NEW_BODY in public.get(url).content.decode()
+    assert draft_for(condition) is None
 
 
 def test_an_approved_change_that_cannot_be_published_stops_nothing_else(

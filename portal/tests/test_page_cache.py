@@ -536,6 +536,19 @@ def test_the_newsletter_form_page_carries_a_token_and_is_private(client):
     assert response["Cache-Control"] == "private, no-store"
 
 
+def test_answers_to_a_post_and_pages_for_a_visitor_with_a_message_are_kept_by_no_one(client):
+    make_topic()
+    # A signup form sent back with its errors holds the address typed and a token.
+    response = client.post("/newsletter/", {"email": "maya@example.org"})
+    assert response["Cache-Control"] == "private, no-store"
+    assert client.get("/newsletter/thanks/")["Cache-Control"] == "private, no-store"
+    make_condition()
+    client.cookies["messages"] = "anything"
+    response = client.get("/conditions/")
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
+
+
 # Tokens on cached pages ------------------------------------------------------------------------
 
 def test_a_cached_condition_page_carries_no_token_and_sets_no_cookie(client):
