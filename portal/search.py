@@ -698,7 +698,8 @@ def find(query, kind="", number=1, widen=True):
     fetch = find_postgresql if connection.vendor == "postgresql" else find_simple
     partial = False
     counts, rows, alike_only = fetch(query, kind, (number - 1) * PER_PAGE)
-    if widen and not counts and len(any_words(query)) > 1:
+    # Not a query with a "quoted phrase": its words apart are not what it asks for.
+    if widen and not counts and len(any_words(query)) > 1 and '"' not in query:
         partial = True
         counts, rows, alike_only = fetch(query, kind, (number - 1) * PER_PAGE, any_word=True)
     total = counts.get(kind, 0) if kind else sum(counts.values())
@@ -1001,8 +1002,18 @@ def forms_pattern(forms, whole_numbers=False):
 
 
 def word_stems(word):
-    """The stems of the word in each of its spellings ("tumours" -> tumor, tumour)."""
-    return sorted({stem(spelling) for spelling in spellings(word)})
+    """The stems of the word in each of its spellings ("tumours" -> tumor, tumour), and a
+    short word's without its "-ing" ("eating" -> eat, as PostgreSQL's stemmer has it, so
+    that "eats" is found and marked)."""
+    return sorted({form for spelling in spellings(word)
+                   for form in (stem(spelling), short_stem(spelling))})
+
+
+def short_stem(word):
+    """A six-letter word ending in "-ing" without it ("eating" -> "eat"), which stem()
+    leaves whole; any other word as stem() has it."""
+    word = word.lower()
+    return word[:-3] if len(word) == 6 and word.endswith("ing") else stem(word)
 
 
 def spellings(word):
@@ -1191,7 +1202,8 @@ SUFFIXES = ("ing", "es", "ed", "s")
 
 def stem(word):
     """A lower-case word without a common ending ("trials", "scanning" -> "trial", "scann"):
-    enough to tell words the search treats alike."""
+    enough to tell words the search treats alike. (The pages offered for a search are kept
+    under these stems: a change here would lose them.)"""
     word = word.lower()
     for suffix in SUFFIXES:
         if len(word) > len(suffix) + 3 and word.endswith(suffix):
@@ -1390,7 +1402,8 @@ def go_to(found, query):
 # What looks like personal details typed into the search box: an email address, however
 # it is written ("maya @ example.org", "maya(at)example.org", "maya at example dot org"), a
 # date such as a date of birth ("03/14/2019", "2019-03-14", "14.3.19", "14 march 2019"), or
-# a phone, record or other number of seven characters or more ("555 0110", "mrn1234567").
+# a phone, record or other number of seven characters or more ("555 0110", "mrn1234567"),
+# or of four digits or more after a word that names a record ("mrn 123456").
 # NCT numbers and ranges of years ("2024-2025") are taken out first: they name trials and
 # times, not people.
 PERSONAL_DETAILS = re.compile(
@@ -1400,7 +1413,11 @@ PERSONAL_DETAILS = re.compile(
     r"|\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+\d{2,4}\b"
     r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?"
     r"\s+\d{2,4}\b"
-    r"|\d[\d\s().+-]{5,}\d",
+    r"|\d[\d\s().+-]{5,}\d"
+    # A record number of any length after what names it ("mrn 123456", "account #4521").
+    r"|\b(?:mrn|dob|record|account|acct|patient|chart)\s*(?:no\.?|number|#|:)?\s*\d{4,}"
+    # An email address without its ending ("maya dot smith at gmail").
+    r"|\bat\s+(?:gmail|googlemail|yahoo|hotmail|outlook|live|icloud|aol|proton(?:mail)?)\b",
     re.IGNORECASE)
 # A date written in numbers: day and month (either way round) and a year of two or four
 # digits, or a four-digit year first. Checked for plausible values, so that "phase 1/2/3",

@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.contrib import admin
 from django.db import DatabaseError, connection
@@ -74,6 +76,8 @@ SHOWN_QUERY_LENGTH = 80
 def search(request):
     raw = request.GET.get("q", "")
     query, shortened = site_search.normalise(raw)
+    if not re.search(r"\w", query):  # punctuation alone ("(", "&"): nothing to look for
+        query = ""
     kinds = site_search.searchable_kinds()
     kind = request.GET.get("type", "")
     kind = kind if kind in kinds else ""

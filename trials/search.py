@@ -23,7 +23,7 @@ from portal.search import (
     spellings,
     without_stop_words,
 )
-from trials.models import Intervention, StatusGroup, Trial, age_in_years
+from trials.models import Intervention, Phase, StatusGroup, Trial, age_in_years
 
 # Among trials that match a search as well, those open to new patients come first: what a
 # family looks for; then, as in the trial list, those in progress and upcoming, and closed
@@ -58,6 +58,9 @@ def trial_document(trial):
             Part("trial-conditions", "Conditions", ", ".join(linked)),
             Part("", "Conditions", ", ".join(studied)),
             Part("", "Keywords", ", ".join(lines(trial.keywords))),
+            # Written out ("Phase 2, Phase 3"), as families search for it ("phase 3").
+            Part("", "Phase", ", ".join(Phase(phase).label for phase in trial.phase_list
+                                        if phase in Phase.values and phase != Phase.NA)),
         ),
         boost=GROUP_BOOST[trial.status_group],
         badge=trial.status_group.label, badge_style=trial.status_group.value,
@@ -129,6 +132,7 @@ DESTINATIONS = [
 # A search for trials for a child of some age ("trials for a 5 year old", "study for my
 # 18-month-old", "trials age 5"): the trial finder, filtered.
 TRIAL_WORDS = frozenset({"trial", "trials", "study", "studies"})
+OPEN_WORDS = frozenset({"open", "recruiting", "enrolling", "join", "joining"})
 AGE_IN_QUERY = re.compile(
     r"\bage[sd]?\s+(?P<bare>\d{1,3})\b"
     r"|\b(?P<number>\d{1,3}(?:\.\d)?)[\s-]*(?P<unit>year|yr|month|week)s?\b",
@@ -138,11 +142,19 @@ UNIT_NAMES = {"yr": "year"}
 
 def offers_for(query):
     """[Offer] of the trials open to new patients for the child's age a search for trials
-    names; [] for any other search."""
-    if not TRIAL_WORDS & {word.lower() for word in re.findall(r"\w+", query)}:
+    names, or of all of them for a search for open trials; [] for any other search."""
+    words = {word.lower() for word in re.findall(r"\w+", query)}
+    if not TRIAL_WORDS & words and "recruiting" not in words:
         return []
     match = AGE_IN_QUERY.search(query)
     if match is None:
+        # "open trials", "recruiting": the finder showing the trials open to new patients.
+        if OPEN_WORDS & words:
+            url = reverse("trials:trial-list") + "?" + urlencode(
+                {"status": StatusGroup.OPEN.value})
+            return [Offer(title="Trials open to new patients", url=url,
+                          summary="The trial finder, showing the trials that are taking new "
+                                  "patients now.")]
         return []
     number = match["bare"] or match["number"]
     unit = UNIT_NAMES.get((match["unit"] or "year").lower(), (match["unit"] or "year").lower())

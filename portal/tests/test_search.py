@@ -1078,13 +1078,15 @@ def test_personal_details_typed_into_the_search_box_are_not_kept(client, demo):
                 "born 2024-03-05", "maya lee @ example.org", "maya(at)example.org",
                 "maya at example dot org", "dob 03/14/2019", "born 14.3.19", "mrn 1234567",
                 "555 0110", "mrn00123456", "dob03142019", "born 14 march 2019",
-                "born march 14th, 2019", "maya at example dot de", "maya\uff20example.org"]
+                "born march 14th, 2019", "maya at example dot de", "maya\uff20example.org",
+                "mrn 123456", "account #4521", "maya dot smith at gmail"]
     for words in personal:
         page(client, words)
     kept = ["NCT99990003 results", "nct 99990003 eligibility", "stage 4", "neuroblastoma 2024",
             "ch14.18 antibody", "1/2 dose", "covid-19", "what to expect at diagnosis",
             "phase 1/2/3", "grades 1-2-3", "section 3.2.1", "3-6-9 months",
-            "march 2025 trials", "trials 2024-2025"]
+            "march 2025 trials", "trials 2024-2025", "record of treatment",
+            "trials at 18 months"]
     for words in kept:
         page(client, words)
     stats = {stat.query: stat.count for stat in SearchQueryStat.objects.all()}
@@ -1516,3 +1518,40 @@ def test_a_misspelling_that_a_stem_would_have_begun_is_corrected(client, demo):
     # "remision" is stemmed "remis", which begins "remiss" (remission): found only as a
     # look-alike name now, so the search offers the word.
     assert 'Did you mean <a href="?q=Remission">Remission</a>?' in page(client, "remision")
+
+
+def test_a_short_word_in_ing_finds_and_marks_its_other_forms(client, demo):
+    # "eating" is "eat" to PostgreSQL's stemmer: the page that says "eats" is found on
+    # both databases, linked at that part, with the word marked.
+    html = page(client, "eating")
+    assert "/conditions/neuroblastoma/#when-to-see-a-doctor" in result_links(html)
+    assert "<mark>eats</mark>" in html
+
+
+def test_punctuation_alone_is_an_empty_search_and_not_counted(client, demo):
+    for query in ["(", "&", "' \"", "?!"]:
+        html = page(client, query)
+        assert "Type a word or two" in html
+        assert "Nothing matches" not in html
+    assert not SearchQueryStat.objects.exists()
+
+
+def test_a_search_with_a_quoted_phrase_is_not_widened(client, demo):
+    html = page(client, '"stem cell" -transplant')
+    assert "No page has all the words" not in html
+    assert result_links(html) == []
+    html = page(client, '"stem cell" qwxyzzy')
+    assert "No page has all the words" not in html
+    assert result_links(html) == []
+    # Without the quotation marks, the same words are widened as usual.
+    assert "No page has all the words" in page(client, "stem cell qwxyzzy")
+
+
+def test_trials_are_found_by_their_phase_and_open_trials_by_asking(client, demo):
+    trial = Trial.objects.get(nct_id="NCT99990005")
+    assert "PHASE1" in trial.phases
+    assert "/trials/NCT99990005/" in result_links(page(client, "phase 1"))
+    for query in ["open trials", "recruiting", "how to join a study"]:
+        html = page(client, query)
+        assert '<a href="/trials/?status=open">Trials open to new patients</a>' in html, query
+    assert "Trials open to new patients" not in page(client, "open heart")
