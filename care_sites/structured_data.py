@@ -9,6 +9,7 @@ from portal.structured_data import (
     opening_hours,
     organization_reference,
     postal_address,
+    telephone,
 )
 
 DAY_NAMES = dict(WEEKDAYS)
@@ -35,7 +36,7 @@ def location_page(location):
         "address": address(location),
         "geo": geo(location.latitude, location.longitude),
         "hasMap": location.map_url,
-        "telephone": location.phone,
+        "telephone": telephone(location.phone),
         "openingHoursSpecification": hours(location),
         "parentOrganization": organization_reference(),
         "department": [{"@type": "MedicalClinic", "name": site.name,
@@ -58,7 +59,7 @@ def care_site_page(site):
         "url": url,
         "name": site.name,
         "description": site.summary,
-        "telephone": site.phone,
+        "telephone": telephone(site.phone),
         "email": site.email,
         "address": address(only) if only else None,
         "geo": geo(only.latitude, only.longitude) if only else None,
@@ -84,7 +85,7 @@ def support_service_page(service):
         "provider": organization_reference(),
         "availableChannel": {
             "@type": "ServiceChannel",
-            "servicePhone": {"@type": "ContactPoint", "telephone": service.phone}
+            "servicePhone": {"@type": "ContactPoint", "telephone": telephone(service.phone)}
             if service.phone else None,
             "availableLanguage": [language.name for language in service.languages.all()],
         },

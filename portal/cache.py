@@ -32,6 +32,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
+from django.utils.http import http_date
 from django.utils.module_loading import import_string
 
 KEY_PREFIX = "page-cache:"
@@ -440,6 +441,9 @@ class PageCacheMiddleware:
             patch_cache_control(response, no_cache=True)
             return response
         set_response_etag(response)
+        # When this copy was made: a browser asking "modified since?" with it gets a 304
+        # while the page is served from this copy (ConditionalGetMiddleware).
+        response["Last-Modified"] = http_date(now)
         patch_vary_headers(response, ["Accept-Encoding"])
         self.set_public(response, expires - now, changes_at and changes_at - now)
         if settings.PAGE_CACHE and request.method == "GET":

@@ -91,6 +91,22 @@ def web_page(title, path, description=""):
             "publisher": organization_reference()}
 
 
+def telephone(value):
+    """A phone number with its country code ("+1 510-555-0143"), as search engines ask for;
+    as typed when it is not one number ("ext. 2 or 3")."""
+    import phonenumbers
+
+    from portal.templatetags.layout_tags import PHONE_REGION
+
+    try:
+        number = phonenumbers.parse(str(value or ""), PHONE_REGION)
+    except phonenumbers.NumberParseException:
+        return value
+    if not phonenumbers.is_valid_number(number):
+        return value
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
 def postal_address(street, city, region, postal_code, country="US"):
     return {"@type": "PostalAddress", "streetAddress": street, "addressLocality": city,
             "addressRegion": region, "postalCode": postal_code, "addressCountry": country}

@@ -215,7 +215,9 @@ def test_location_page_is_a_hospital(client, demo):
     location = Location.objects.get(slug="oakland-campus")
     block = by_type(blocks(client, "/care/locations/oakland-campus/")[0], "Hospital")
     assert_place(block, location)
-    assert block["telephone"] == location.phone
+    # With the country code, as search engines ask: "(510) 555-0143" is "+1 510-555-0143".
+    digits = re.sub(r"\D", "", location.phone)
+    assert block["telephone"] == f"+1 {digits[:3]}-{digits[3:6]}-{digits[6:]}"
     assert {"@type": "MedicalClinic", "name": "Oncology Clinic",
             "url": f"{SITE}/care/oncology-clinic/"} in block["department"]
 
@@ -230,7 +232,7 @@ def test_care_site_page_is_a_medical_clinic(client, demo):
         site.locations.values_list("name", flat=True))
     assert all(place["address"]["streetAddress"] for place in block["location"])
     assert not {"address", "geo", "openingHoursSpecification"} & set(block)
-    assert block["telephone"] == site.phone
+    assert re.sub(r"\D", "", block["telephone"]) == "1" + re.sub(r"\D", "", site.phone)
     assert block["medicalSpecialty"] == "https://schema.org/Oncologic"
     # With one location, its address and map point are the clinic's.
     site.locations.set([Location.objects.get(slug="oakland-campus")])
@@ -365,3 +367,12 @@ def test_a_trial_is_described_in_whole_sentences(client, demo):
         description = re.search(r'<meta name="description" content="([^"]+)">', html)[1]
         assert description.endswith((".", "…")), description
         assert len(description.split()) <= 30, description
+
+
+def test_a_phone_that_is_not_one_number_is_given_as_typed():
+    from portal.structured_data import telephone
+
+    assert telephone("(510) 555-0143 ext. 2") == "+1 510-555-0143 ext. 2"
+    assert telephone("Ask the front desk") == "Ask the front desk"
+    assert telephone("555 0110") == "555 0110"
+    assert telephone("") == ""
