@@ -13,7 +13,7 @@ LIST_ITEM = re.compile(r"<li>(.*?)</li>", re.DOTALL)
 
 # Where a list item's name ends: a full stop, colon or semicolon after a word, or an opening
 # bracket ("Paralysis (not being able to move...)" names "Paralysis").
-PHRASE_END = re.compile(r"(?<=\w)[.:;]|\s*\(")
+PHRASE_END = re.compile(r"(?<=\w)(?:[.:;]|\s*\()")
 
 
 def list_items(html, limit=120):

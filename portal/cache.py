@@ -32,7 +32,6 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
-from django.utils.http import http_date
 from django.utils.module_loading import import_string
 
 KEY_PREFIX = "page-cache:"
@@ -175,10 +174,13 @@ _kept = {}
 _kept_schedule = None
 
 
-def next_scheduled_change(version):
+def next_scheduled_change(version, publish=False):
     """The earliest future moment a publishing schedule changes what the public sees, as a
     timestamp (None if nothing is scheduled). Kept under the content version in the shared
-    cache, and in this process too while the page cache is on."""
+    cache, and in this process too while the page cache is on. With `publish` (the page
+    cache, before it renders a page), once that moment has passed, the approved changes due
+    by then are published first (publish_due_changes), and None is returned if any was: the
+    content version has changed."""
     now = timezone.now()
     if _provisional.get():  # worked out from content that will be undone: not kept
         return _upcoming(now)
@@ -189,7 +191,11 @@ def next_scheduled_change(version):
     key = f"{KEY_PREFIX}schedule:{version}"
     cached = cache.get(key)
     if cached is None or not (cached == 0 or cached > now.timestamp()):
-        if publish_due_changes(now):
+        if cached and not publish:
+            # Past: the next one is kept by the page cache's own call, after it has
+            # published what was due (a staff page's header must not keep it first).
+            return _upcoming(now)
+        if cached and publish_due_changes(now):
             return None  # the content version has changed: the caller asks again
         cached = _upcoming(now) or 0
         cache.set(key, cached, timeout=settings.PAGE_CACHE_TIMEOUT)
@@ -200,8 +206,9 @@ def next_scheduled_change(version):
 def publish_due_changes(now):
     """Publish the approved changes whose time has come, if any, as the schedule's task does
     every five minutes: so that, when the task worker is late or down, the first page
-    asked for after that time shows them. Run when a scheduled moment has passed, or the
-    content changed (once per content version). True when something was published."""
+    asked for after that time shows them. Run once a scheduled moment has passed (an
+    approval for a later time moves the content version, so its moment is in the schedule).
+    True when something was published."""
     from portal.models import Draft
     from portal.publishing import publish_due_drafts
 
@@ -416,7 +423,7 @@ class PageCacheMiddleware:
 
         # Before the page is rendered: an approved change whose time has passed is
         # published first (publish_due_changes), and the page rendered from the new content.
-        scheduled = next_scheduled_change(version)
+        scheduled = next_scheduled_change(version, publish=True)
         if scheduled is None and content_version() != version:
             version = content_version()
             _request_version.set(version)
@@ -441,9 +448,6 @@ class PageCacheMiddleware:
             patch_cache_control(response, no_cache=True)
             return response
         set_response_etag(response)
-        # When this copy was made: a browser asking "modified since?" with it gets a 304
-        # while the page is served from this copy (ConditionalGetMiddleware).
-        response["Last-Modified"] = http_date(now)
         patch_vary_headers(response, ["Accept-Encoding"])
         self.set_public(response, expires - now, changes_at and changes_at - now)
         if settings.PAGE_CACHE and request.method == "GET":

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from reversion.revisions import _follow_relations_recursive
 
-from portal.cache import provisional
+from portal.cache import content_changed, provisional
 from portal.diff import changes_between
 from portal.mail import PortalMessage, send_later
 from portal.models import Draft, Publishable, ReviewStep
@@ -345,6 +345,9 @@ def draft_approve(*, obj, user, publish_at=None, comment=""):
         draft.publish_at = publish_at
         draft.save()
         publish_when_due(publish_at)
+        # Its time is now part of the publishing schedule, which cached pages obey and
+        # which is kept per content version (portal.cache): a new version works it out.
+        content_changed()
     else:
         obj = draft_publish(draft=draft, user=user, publish_at=publish_at if later else None)
     # Content its editors publish themselves is published, not approved: no review took

@@ -699,7 +699,8 @@ def find(query, kind="", number=1, widen=True):
     partial = False
     counts, rows, alike_only = fetch(query, kind, (number - 1) * PER_PAGE)
     # Not a query with a "quoted phrase": its words apart are not what it asks for.
-    if widen and not counts and len(any_words(query)) > 1 and '"' not in query:
+    if (widen and not counts and len(any_words(query)) > 1
+            and not QUOTED_PHRASE.search(wanted(query))):
         partial = True
         counts, rows, alike_only = fetch(query, kind, (number - 1) * PER_PAGE, any_word=True)
     total = counts.get(kind, 0) if kind else sum(counts.values())
@@ -710,6 +711,9 @@ def find(query, kind="", number=1, widen=True):
                                          any_word=partial)
     paginator = Paginator(Fetched(total, rows, (number - 1) * PER_PAGE), PER_PAGE)
     return counts, paginator.page(number), partial and bool(counts), alike_only
+
+
+QUOTED_PHRASE = re.compile(r'"[^"]*\w[^"]*"')
 
 
 def any_words(query):
@@ -726,8 +730,10 @@ def word_terms(word):
     The beginning is the word as typed, not its stem: "interpret:*" finds "interpreters",
     but "hearing" is not read as "hear:*", which would find "heart"."""
     forms = [word.lower()] if word.isdigit() else spellings(word)
+    # Not a common word ("the"), which as a beginning would find every page.
     return (" | ".join(forms),
-            " | ".join(f"{form}:*" if len(form) >= MIN_PREFIX else form for form in forms))
+            " | ".join(f"{form}:*" if len(form) >= MIN_PREFIX and form not in STOP_WORDS
+                       else form for form in forms))
 
 
 def any_word_terms(query):
@@ -738,24 +744,25 @@ def any_word_terms(query):
 
 
 def prefix_terms(query):
-    """The query's words as beginnings of words ("osteo" finds osteosarcoma), each in either
-    spelling ("paediatric" finds "pediatrician"), or "" when a word is too short; common words
-    such as "is" are left out, as full-text search does. A number is the beginning of a word
-    too ("stage 4" finds "Stage 4S"), when the query has a word of letters beside it. Built
-    from letters and digits only, so nothing typed can be read as an operator."""
+    """The query's words as beginnings of words ("osteo" finds osteosarcoma), for
+    PostgreSQL: for each word, (its terms for the stemming configuration, its terms as the
+    beginning of a word as typed, for `simple`), each in either spelling ("paediatric" finds
+    "pediatrician"); a page must hold each word one way or the other ("osteo tumors": a word
+    beginning "osteo" and a form of "tumor"). [] when a word is too short, or when every word
+    is a common one ("the who": as beginnings they would find every page); common words such
+    as "is" are left out otherwise, as full-text search does. A number is the beginning of a
+    word too ("stage 4" finds "Stage 4S"), when the query has a word of letters beside it.
+    Built from letters and digits only, so nothing typed can be read as an operator."""
     words = without_stop_words(re.findall(r"\w+", wanted(query)))
     letters = [word for word in words if not word.isdigit()]
-    if not letters or any(len(word) < MIN_PREFIX for word in letters):
-        return ""
-
-    def beginning(word):
-        forms = [word] if word.isdigit() else spellings(word)
-        either = " | ".join(f"{form}:*" for form in forms)
-        return either if len(forms) == 1 else f"({either})"
-
-    return " & ".join(beginning(word) for word in words)
-
-
+    if (not letters or any(len(word) < MIN_PREFIX for word in letters)
+            or all(word.lower() in STOP_WORDS for word in words)):
+        return []
+    terms = []
+    for word in words:
+        forms = [word.lower()] if word.isdigit() else spellings(word)
+        terms.append((" | ".join(forms), " | ".join(f"{form}:*" for form in forms)))
+    return terms
 # One statement for PostgreSQL: the live documents that match, each way to match answered
 # by its own GIN index (full text; else trigram similarity of the names, for misspellings),
 # scored as they are read, their number by type, and the full rows of one page of them only.
@@ -830,7 +837,9 @@ WEB_TERMS = (f"(CASE WHEN %(spelled)s = '' THEN {TYPED_TERMS} ELSE {TYPED_TERMS}
 # after a minus, by the stemming configuration as the full-text terms leave them out: these
 # terms add to those and must not bring such pages back.
 BEGINNINGS = "'simple'::regconfig"
-PREFIX_TERMS = f"to_tsquery({BEGINNINGS}, %(prefixes)s)"
+# One word of prefix_terms(): a form of it, or a word it begins.
+PREFIX_WORD = (f"(to_tsquery(%(config)s::regconfig, %(prefix_{{0}})s)"
+               f" || to_tsquery({BEGINNINGS}, %(start_{{0}})s))")
 ANY_TERMS = (f"(to_tsquery(%(config)s::regconfig, %(any_terms)s)"
              f" || to_tsquery({BEGINNINGS}, %(any_beginnings)s))")
 WITHOUT = "to_tsquery(%(config)s::regconfig, %(without)s)"
@@ -895,7 +904,7 @@ def american(query):
 
 
 def find_postgresql(query, kind, offset, any_word=False):
-    prefixes = prefix_terms(query)
+    prefixes = [] if any_word else prefix_terms(query)
     unwanted = " or ".join(unwanted_words(query))
     without = " & ".join(f"!{word}" for word in without_stop_words(unwanted_words(query)))
     words = any_words(query) if any_word else []
@@ -919,8 +928,9 @@ def find_postgresql(query, kind, offset, any_word=False):
             f"(document.search_vector @@ terms.t{number})::int"
             f" * (%(word_match)s + terms.w{number})" for number in range(len(words)))
     else:
-        beginnings = f"({PREFIX_TERMS} && {WITHOUT})" if without else PREFIX_TERMS
-        terms = f"{WEB_TERMS} || {beginnings}" if prefixes else WEB_TERMS
+        beginnings = " && ".join([PREFIX_WORD.format(number) for number in range(len(prefixes))]
+                                 + ([WITHOUT] if without else []))
+        terms = f"{WEB_TERMS} || ({beginnings})" if prefixes else WEB_TERMS
         weights = coverage = ""
     sql = SEARCH_SQL.format(table=table, terms=terms, similarity=SIMILARITY, is_live=IS_LIVE,
                             unwanted=UNWANTED if unwanted else "", weights=weights,
@@ -928,13 +938,15 @@ def find_postgresql(query, kind, offset, any_word=False):
     with connection.cursor() as cursor:  # prepared on its second run (settings.py)
         cursor.execute(sql, {
             "config": CONFIG, "query": query, "spelled": other_spellings(query),
-            "similar": wanted(query), "unwanted": unwanted, "prefixes": prefixes,
+            "similar": wanted(query), "unwanted": unwanted,
             "now": timezone.now(), "name_match": NAME_MATCH, "kind": kind or "",
             "limit": PER_PAGE, "offset": offset,
             "any_terms": any_terms, "any_beginnings": any_beginnings, "without": without,
             "word_match": WORD_MATCH,
             **{f"{name}_{number}": terms for number, word in enumerate(words)
                for name, terms in zip(("word", "beginning"), word_terms(word), strict=True)},
+            **{f"{name}_{number}": terms for number, pair in enumerate(prefixes)
+               for name, terms in zip(("prefix", "start"), pair, strict=True)},
         })
         found = cursor.fetchall()
     # Django's PostgreSQL backend reads JSON as text, for its JSONField to decode.
@@ -1009,11 +1021,20 @@ def word_stems(word):
                    for form in (stem(spelling), short_stem(spelling))})
 
 
+VOWELS = frozenset("aeiou")
+
+
 def short_stem(word):
     """A six-letter word ending in "-ing" without it ("eating" -> "eat"), which stem()
-    leaves whole; any other word as stem() has it."""
+    leaves whole, with the "e" a consonant, vowel and consonant take back, as PostgreSQL's
+    stemmer has it ("caring" -> "care", not "car"); any other word as stem() has it."""
     word = word.lower()
-    return word[:-3] if len(word) == 6 and word.endswith("ing") else stem(word)
+    if not (len(word) == 6 and word.endswith("ing")):
+        return stem(word)
+    base = word[:-3]
+    consonant_vowel_consonant = (base[0] not in VOWELS and base[1] in VOWELS
+                                 and base[2] not in VOWELS | {"w", "x", "y"})
+    return base + "e" if consonant_vowel_consonant else base
 
 
 def spellings(word):
@@ -1415,7 +1436,8 @@ PERSONAL_DETAILS = re.compile(
     r"\s+\d{2,4}\b"
     r"|\d[\d\s().+-]{5,}\d"
     # A record number of any length after what names it ("mrn 123456", "account #4521").
-    r"|\b(?:mrn|dob|record|account|acct|patient|chart)\s*(?:no\.?|number|#|:)?\s*\d{4,}"
+    r"|\b(?:mrn|dob|record|account|acct|patient|chart)\s*(?:no\.?|number|#|:)?\s*"
+    r"(?!(?:19|20)\d\d(?!\d))\d{4,}"  # not a year ("growth chart 2024")
     # An email address without its ending ("maya dot smith at gmail").
     r"|\bat\s+(?:gmail|googlemail|yahoo|hotmail|outlook|live|icloud|aol|proton(?:mail)?)\b",
     re.IGNORECASE)

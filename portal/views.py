@@ -76,7 +76,7 @@ SHOWN_QUERY_LENGTH = 80
 def search(request):
     raw = request.GET.get("q", "")
     query, shortened = site_search.normalise(raw)
-    if not re.search(r"\w", query):  # punctuation alone ("(", "&"): nothing to look for
+    if not re.search(r"[^\W_]", query):  # punctuation alone ("(", "&", "_"): nothing to find
         query = ""
     kinds = site_search.searchable_kinds()
     kind = request.GET.get("type", "")

@@ -149,7 +149,7 @@ def offers_for(query):
     match = AGE_IN_QUERY.search(query)
     if match is None:
         # "open trials", "recruiting": the finder showing the trials open to new patients.
-        if OPEN_WORDS & words:
+        if OPEN_WORDS & words and not {"not", "closed"} & words:
             url = reverse("trials:trial-list") + "?" + urlencode(
                 {"status": StatusGroup.OPEN.value})
             return [Offer(title="Trials open to new patients", url=url,

@@ -440,8 +440,14 @@ def test_an_approved_change_goes_live_on_time_from_a_cached_page_without_a_worke
     from unittest import mock
 
     settings.PAGE_CACHE = True
-    condition = approved_for_an_hour_later(editor_client, reviewer_client)
+    condition, overview = make_full_condition()
     url = condition.get_absolute_url()
+    # A page served before the approval: the publishing schedule is worked out, and kept,
+    # while nothing is scheduled.
+    assert OLD_BODY in public.get(url).content.decode()
+    submitted(editor_client, condition, overview, NEW_BODY)
+    approve(reviewer_client, review_url(condition), **{"approve-publish_at": (
+        timezone.localtime() + datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")})
     when = draft_for(condition).publish_at
     assert OLD_BODY in public.get(url).content.decode()
     with mock.patch("django.utils.timezone.now",

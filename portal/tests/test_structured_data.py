@@ -73,6 +73,8 @@ def test_every_page_has_parsing_json_ld_canonical_description_and_open_graph(
     # A search's results are kept out of search engines, so they name no canonical address.
     if '<meta name="robots" content="noindex">' not in html:
         assert f'<link rel="canonical" href="{SITE}{path}">' in html
+    else:
+        assert '<link rel="canonical"' not in html
     assert f'<meta property="og:url" content="{SITE}{path}">' in html
     title = re.search(r"<title>(.*?)</title>", html, re.DOTALL)[1].strip()
     assert f'<meta property="og:title" content="{title}">' in html
@@ -376,3 +378,11 @@ def test_a_phone_that_is_not_one_number_is_given_as_typed():
     assert telephone("Ask the front desk") == "Ask the front desk"
     assert telephone("555 0110") == "555 0110"
     assert telephone("") == ""
+
+
+def test_a_list_item_is_named_up_to_its_explanation_in_brackets():
+    from conditions.structured_data import list_items
+
+    assert list_items("<ul><li>Paralysis (not being able to move)</li>"
+                      "<li>(Rare) headaches</li><li>Fever: often high</li></ul>") == [
+        "Paralysis", "(Rare) headaches", "Fever"]
