@@ -722,17 +722,17 @@ def any_words(query):
     return without_stop_words(re.findall(r"\w+", wanted(query)))
 
 
-def word_terms(word):
+def word_terms(word, shortest=MIN_PREFIX):
     """A word for to_tsquery in each of its spellings: (its terms for the stemming
     configuration, which finds the word's other forms; its terms as the beginning of a word,
-    when it is long enough, for the `simple` one). Letters and digits only.
+    when it has `shortest` letters or more, for the `simple` one). Letters and digits only.
 
     The beginning is the word as typed, not its stem: "interpret:*" finds "interpreters",
     but "hearing" is not read as "hear:*", which would find "heart"."""
     forms = [word.lower()] if word.isdigit() else spellings(word)
     # Not a common word ("the"), which as a beginning would find every page.
     return (" | ".join(forms),
-            " | ".join(f"{form}:*" if len(form) >= MIN_PREFIX and form not in STOP_WORDS
+            " | ".join(f"{form}:*" if len(form) >= shortest and form not in STOP_WORDS
                        else form for form in forms))
 
 
@@ -758,11 +758,9 @@ def prefix_terms(query):
     if (not letters or any(len(word) < MIN_PREFIX for word in letters)
             or all(word.lower() in STOP_WORDS for word in words)):
         return []
-    terms = []
-    for word in words:
-        forms = [word.lower()] if word.isdigit() else spellings(word)
-        terms.append((" | ".join(forms), " | ".join(f"{form}:*" for form in forms)))
-    return terms
+    return [word_terms(word, shortest=1) for word in words]
+
+
 # One statement for PostgreSQL: the live documents that match, each way to match answered
 # by its own GIN index (full text; else trigram similarity of the names, for misspellings),
 # scored as they are read, their number by type, and the full rows of one page of them only.
@@ -833,15 +831,20 @@ IS_LIVE = """document.publish_at <= %(now)s
 TYPED_TERMS = "websearch_to_tsquery(%(config)s::regconfig, %(query)s)"
 WEB_TERMS = (f"(CASE WHEN %(spelled)s = '' THEN {TYPED_TERMS} ELSE {TYPED_TERMS}"
              " || websearch_to_tsquery(%(config)s::regconfig, %(spelled)s) END)")
-# Beginnings of words as typed ("simple" neither stems nor drops words), less the words
-# after a minus, by the stemming configuration as the full-text terms leave them out: these
-# terms add to those and must not bring such pages back.
+# Beginnings of words as typed ("simple" neither stems nor drops words).
 BEGINNINGS = "'simple'::regconfig"
-# One word of prefix_terms(): a form of it, or a word it begins.
-PREFIX_WORD = (f"(to_tsquery(%(config)s::regconfig, %(prefix_{{0}})s)"
-               f" || to_tsquery({BEGINNINGS}, %(start_{{0}})s))")
-ANY_TERMS = (f"(to_tsquery(%(config)s::regconfig, %(any_terms)s)"
-             f" || to_tsquery({BEGINNINGS}, %(any_beginnings)s))")
+
+
+def either_terms(forms, beginnings):
+    """A word's terms (word_terms(), in the parameters named): a form of it, or a word it
+    begins."""
+    return (f"(to_tsquery(%(config)s::regconfig, %({forms})s)"
+            f" || to_tsquery({BEGINNINGS}, %({beginnings})s))")
+
+
+ANY_TERMS = either_terms("any_terms", "any_beginnings")
+# Less the words after a minus, by the stemming configuration as the full-text terms leave
+# them out: the beginnings add to those and must not bring such pages back.
 WITHOUT = "to_tsquery(%(config)s::regconfig, %(without)s)"
 # A name that only looks like the query is not added when it holds a word after a minus.
 UNWANTED = """
@@ -916,19 +919,18 @@ def find_postgresql(query, kind, offset, any_word=False):
         # more than a common one ("need"), by the number of pages holding it (each counted
         # through the full-text index).
         terms = f"({ANY_TERMS} && {WITHOUT})" if without else ANY_TERMS
-        word = (f"(to_tsquery(%(config)s::regconfig, %(word_{{0}})s)"
-                f" || to_tsquery({BEGINNINGS}, %(beginning_{{0}})s))")
         # Each word's terms are parsed once, in `terms`, and read from there for each page.
         weights = "".join(
-            f", {word.format(number)} AS t{number},"
-            f" 1.0 / ln(2 + (SELECT count(*) FROM {table} counted"
-            f" WHERE counted.search_vector @@ {word.format(number)})) AS w{number}"
+            f", {either_terms(f'word_{number}', f'beginning_{number}')} AS t{number},"
+            f" 1.0 / ln(2 + (SELECT count(*) FROM {table} counted WHERE counted.search_vector"
+            f" @@ {either_terms(f'word_{number}', f'beginning_{number}')})) AS w{number}"
             for number in range(len(words)))
         coverage = " + " + " + ".join(
             f"(document.search_vector @@ terms.t{number})::int"
             f" * (%(word_match)s + terms.w{number})" for number in range(len(words)))
     else:
-        beginnings = " && ".join([PREFIX_WORD.format(number) for number in range(len(prefixes))]
+        beginnings = " && ".join([either_terms(f"prefix_{number}", f"start_{number}")
+                                  for number in range(len(prefixes))]
                                  + ([WITHOUT] if without else []))
         terms = f"{WEB_TERMS} || ({beginnings})" if prefixes else WEB_TERMS
         weights = coverage = ""
