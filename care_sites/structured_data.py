@@ -59,6 +59,7 @@ def care_site_page(site):
         "url": url,
         "name": site.name,
         "description": site.summary,
+        "image": absolute(site.image.url) if site.image else None,
         "telephone": telephone(site.phone),
         "email": site.email,
         "address": address(only) if only else None,

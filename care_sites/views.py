@@ -9,6 +9,7 @@ from care_sites.structured_data import care_site_page, location_page, support_se
 from conditions.models import Condition
 from portal import cache as page_cache
 from portal.preview import draft_preview, get_public_or_preview
+from portal.structured_data import share_image
 
 
 def published_locations():
@@ -48,6 +49,7 @@ def care_site_detail(request, slug):
     return render(request, "care_sites/caresite_detail.html", {
         "care_site": care_site,
         "structured_data": [care_site_page(care_site)],
+        "share_image": share_image(care_site.image, care_site.image_alt),
         "crumbs": [
             {"title": "Where to get care", "url": reverse("care_sites:care-site-list")},
             {"title": care_site.name},

@@ -103,6 +103,7 @@ def story_page(story):
     return {
         "@context": CONTEXT, "@type": "Article", "@id": url, "url": url,
         "headline": story.title, "description": story.summary,
+        "image": absolute(story.image.url) if story.image else None,
         "datePublished": story.publish_at.isoformat(),
         "dateModified": story.updated_at.isoformat(),
         "publisher": organization_reference(),

@@ -16,6 +16,7 @@ from portal.links import detail_link
 from portal.preview import draft_preview, get_public_or_preview
 from portal.querysets import built_once
 from portal.related import Rows, attach_rows, with_rows
+from portal.structured_data import share_image
 from trials.models import StatusGroup, Trial
 
 # The condition page lists this many of its trials that are not closed (open ones first)
@@ -214,5 +215,5 @@ def story_detail(request, slug):
     crumbs.append({"title": story.title})
     return render(request, "conditions/story_detail.html", {
         "story": story, "crumbs": crumbs, "structured_data": [story_page(story)],
-        "og_type": "article",
+        "og_type": "article", "share_image": share_image(story.image, story.image_alt),
     })

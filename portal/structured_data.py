@@ -20,6 +20,23 @@ def absolute(path):
     return path if path.startswith(("http://", "https://")) else settings.SITE_URL + path
 
 
+# The picture a link to any page shows when shared (Open Graph's required image), unless the
+# page has its own (a story's or a care site's photo): the portal's mark, 1200 by 630 pixels
+# as the larger link previews use.
+SHARE_IMAGE = "img/share.png"
+
+
+def default_share_image():
+    return {"url": absolute(static(SHARE_IMAGE)), "width": 1200, "height": 630,
+            "alt": f"The {settings.PORTAL_NAME} mark: a white heart on a blue square."}
+
+
+def share_image(image, alt):
+    """A page's own picture for link previews (an uploaded image and its description), or
+    None when it has none."""
+    return {"url": absolute(image.url), "alt": alt} if image else None
+
+
 def script(data):
     """A <script type="application/ld+json"> element for one block."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))

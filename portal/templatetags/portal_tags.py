@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from portal.cache import is_tracking
+from portal.structured_data import default_share_image
 
 register = template.Library()
 
@@ -119,4 +120,6 @@ def page_meta(context):
         "description": block_text(context, "meta_description"),
         "site_name": settings.PORTAL_NAME,
         "og_type": context.get("og_type", "website"),
+        "image": context.get("share_image") or default_share_image(),
     }
+

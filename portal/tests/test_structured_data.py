@@ -13,6 +13,7 @@ from django.utils import timezone
 from care_sites.models import CareSite, Location
 from conditions.models import Condition, Story
 from conditions.tests.factories import make_condition
+from portal.cache import content_changed
 from portal.sitemaps import StaticViewSitemap
 from portal.tests.support import active_content
 from trials.models import OverallStatus, Trial
@@ -81,6 +82,45 @@ def test_every_page_has_parsing_json_ld_canonical_description_and_open_graph(
     description = re.search(r'<meta name="description" content="([^"]+)">', html)[1]
     assert f'<meta property="og:description" content="{description}">' in html
     assert '<meta property="og:site_name"' in html
+    image = re.search(r'<meta property="og:image" content="([^"]+)">', html)[1]
+    assert image.startswith(f"{SITE}/"), image
+    assert re.search(r'<meta property="og:image:alt" content="[^"]+">', html)
+    assert '<meta name="twitter:card" content="summary_large_image">' in html
+
+
+def test_a_page_without_a_picture_shares_the_portals_mark(client, demo):
+    from django.contrib.staticfiles import finders
+    from PIL import Image
+
+    _, html = blocks(client, "/conditions/neuroblastoma/")
+    image = re.search(r'<meta property="og:image" content="([^"]+)">', html)[1]
+    # The static file's name as served (hashed in production), and the file is there.
+    assert re.fullmatch(rf"{SITE}/static/img/share(\.\w+)?\.png", image), image
+    with Image.open(finders.find("img/share.png")) as picture:
+        assert picture.size == (1200, 630)
+    assert '<meta property="og:image:width" content="1200">' in html
+    assert '<meta property="og:image:height" content="630">' in html
+
+
+@pytest.mark.parametrize(("url", "model", "kind"), [
+    ("/conditions/stories/a-first-birthday-for-baby-theo/", Story, "Article"),
+    ("/care/oncology-clinic/", CareSite, "MedicalClinic"),
+])
+def test_a_page_with_its_own_picture_shares_it(client, demo, url, model, kind):
+    item = model.objects.get(slug=url.rstrip("/").rsplit("/", 1)[1])
+    assert item.image
+    data, html = blocks(client, url)
+    picture = f"{SITE}{item.image.url}"
+    assert f'<meta property="og:image" content="{picture}">' in html
+    assert f'<meta property="og:image:alt" content="{item.image_alt}">' in html
+    assert 'property="og:image:width"' not in html  # not known without opening the file
+    assert by_type(data, kind)["image"] == picture
+    # Without its picture, the page shares the portal's mark and names no image of its own.
+    model.objects.filter(pk=item.pk).update(image="")
+    content_changed()  # as code writing without signals does
+    data, html = blocks(client, url)
+    assert "/static/img/share" in re.search(r'property="og:image" content="([^"]+)"', html)[1]
+    assert "image" not in by_type(data, kind)
 
 
 def test_breadcrumb_list_matches_the_breadcrumbs(client, demo):
