@@ -346,6 +346,41 @@ def test_sitemap_has_lastmod_for_published_pages_only(client, demo):
         assert any(kind in loc for loc in objects), kind
 
 
+def sitemap_lastmods(client):
+    root = ET.fromstring(client.get("/sitemap.xml").content)
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    return {url.find("s:loc", ns).text: url.find("s:lastmod", ns).text
+            for url in root.findall("s:url", ns) if url.find("s:lastmod", ns) is not None}
+
+
+def test_a_care_site_and_its_locations_change_together_in_the_sitemap(client, demo):
+    site = CareSite.objects.get(slug="oncology-clinic")
+    shown = site.locations.order_by("pk").first()
+    long_ago = timezone.now() - datetime.timedelta(days=400)
+    CareSite.objects.update(updated_at=long_ago, publish_at=long_ago)
+    Location.objects.update(updated_at=long_ago, publish_at=long_ago)
+    content_changed()
+    site_url, location_url = f"{SITE}/care/oncology-clinic/", f"{SITE}{shown.get_absolute_url()}"
+    before = sitemap_lastmods(client)
+    assert before[site_url] == before[location_url] == long_ago.date().isoformat()
+    # A published location the care site's page shows is edited: both pages changed.
+    edited = timezone.now() - datetime.timedelta(days=3)
+    Location.objects.filter(pk=shown.pk).update(updated_at=edited)
+    content_changed()
+    after = sitemap_lastmods(client)
+    assert after[site_url] == after[location_url] == edited.date().isoformat()
+    # The care site is renamed: its locations' pages, which name it, changed too.
+    renamed = timezone.now() - datetime.timedelta(days=1)
+    CareSite.objects.filter(pk=site.pk).update(updated_at=renamed)
+    content_changed()
+    assert sitemap_lastmods(client)[location_url] == renamed.date().isoformat()
+    # A location taken off the site changes no page that no longer shows it.
+    Location.objects.filter(pk=shown.pk).update(status=Location.Status.DRAFT,
+                                                 updated_at=timezone.now())
+    content_changed()
+    assert sitemap_lastmods(client)[site_url] == renamed.date().isoformat()
+
+
 def test_empty_values_and_things_with_a_type_only_are_left_out():
     from portal.structured_data import compact
 
