@@ -245,7 +245,7 @@ def load_items():
         site, _ = CareSite.objects.update_or_create(
             slug=data.pop("slug"),
             defaults={**data, "status": CareSite.Status.PUBLISHED, "publish_at": PUBLISHED_AT,
-                      "image_alt": f"Illustration for the {data['name']}"},
+                      "image_alt": f"A simple drawing of a building, for the {data['name']}."},
         )
         if not site.image:
             site.image.save(f"{site.slug}.png", demo_image(*colours, shape="building"))

@@ -12,8 +12,10 @@ from conditions.models import Condition
 from trials.models import Trial
 
 PUBLISHED_AT = timezone.make_aware(datetime.datetime(2025, 1, 6, 8, 0))
+# After the summary, so that the page's description (its first sentences, as search engines
+# and link previews show it) says what the trial is about.
 EXAMPLE = ("*Example trial for this demo site: the NCT number does not belong to a real "
-           "registry record.*\n\n")
+           "registry record.*")
 
 TRIALS = [
     {
@@ -121,7 +123,7 @@ def load_items():
             nct_id=data.pop("nct_id"),
             defaults={
                 **data,
-                "plain_summary": EXAMPLE + data["plain_summary"],
+                "plain_summary": f"{data['plain_summary']}\n\n{EXAMPLE}",
                 "brief_summary": "",
                 "eligibility_criteria": eligibility,
                 "study_type": Trial.StudyType.INTERVENTIONAL,

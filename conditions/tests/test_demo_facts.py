@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 
 from conditions.demo_content import GLOSSARY, NEUROBLASTOMA, OTHER_CONDITIONS
-from conditions.models import Condition
+from conditions.models import Condition, Story
 
 SECTIONS = {section["kind"]: section for section in NEUROBLASTOMA["sections"]}
 CATEGORIES = {category["name"]: category for category in NEUROBLASTOMA["staging"]}
@@ -257,6 +257,19 @@ def test_wilms_radiation_text_agrees_with_its_treatment_by_category():
     named = re.search(r"\(stages? ([^)]*)\)", radiation)[1]
     assert given == {"III", "IV"}
     assert set(named.replace(" and ", ", ").split(", ")) == given
+
+
+@pytest.mark.django_db
+def test_demo_pictures_are_described_as_the_drawings_they_are():
+    from care_sites.models import CareSite
+
+    call_command("load_demo", verbosity=0)
+    pictured = [*Story.objects.exclude(image=""), *CareSite.objects.exclude(image="")]
+    assert pictured
+    # portal.demo_images draws them; a description of a photograph would mislead a reader
+    # who cannot see the picture.
+    assert all(item.image_alt.startswith("A simple drawing") for item in pictured), [
+        item.image_alt for item in pictured]
 
 
 @pytest.mark.django_db

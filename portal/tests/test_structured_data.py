@@ -1,6 +1,7 @@
 """JSON-LD, canonical links, meta descriptions, Open Graph tags and the sitemap."""
 
 import datetime
+import html as html_module
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -444,6 +445,11 @@ def test_a_trial_is_described_in_whole_sentences(client, demo):
         description = re.search(r'<meta name="description" content="([^"]+)">', html)[1]
         assert description.endswith((".", "…")), description
         assert len(description.split()) <= 30, description
+        # What the trial is about, not the demo's note that it is an example, which each
+        # demo trial's summary ends with.
+        first = re.split(r"(?<=\.)\s", trial.plain_summary, maxsplit=1)[0]
+        assert html_module.unescape(description).startswith(first), (description, first)
+        assert "Example trial" in trial.plain_summary
 
 
 def test_a_phone_that_is_not_one_number_is_given_as_typed():
