@@ -25,7 +25,17 @@ def hours(location):
                          for interval in location.opening_hours.all())
 
 
-def location_page(location):
+def closed_days(closures):
+    """The days a campus is closed, as its page lists them: a special opening time from
+    00:00 to 00:00, schema.org's way of saying closed all day."""
+    return [{"@type": "OpeningHoursSpecification", "validFrom": day.date.isoformat(),
+             "validThrough": day.date.isoformat(), "opens": "00:00", "closes": "00:00"}
+            for day in closures]
+
+
+def location_page(location, closures=()):
+    """Hospital with what its page shows, `closures` included (the upcoming days it is
+    closed)."""
     url = absolute(location.get_absolute_url())
     return {
         "@context": CONTEXT,
@@ -38,6 +48,7 @@ def location_page(location):
         "hasMap": location.map_url,
         "telephone": telephone(location.phone),
         "openingHoursSpecification": hours(location),
+        "specialOpeningHoursSpecification": closed_days(closures),
         "parentOrganization": organization_reference(),
         "department": [{"@type": "MedicalClinic", "name": site.name,
                         "url": absolute(site.get_absolute_url())}

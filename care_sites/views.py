@@ -69,11 +69,12 @@ def location_detail(request, slug):
         slug=slug,
     )
     page_cache.expires_by(request, location.next_open_change())
+    closures = [day for day in location.closures.all() if day.is_upcoming][:5]
     return render(request, "care_sites/location_detail.html", {
         "location": location,
-        "structured_data": [location_page(location)],
+        "structured_data": [location_page(location, closures)],
         "open_now": location.is_open(),
-        "upcoming_closures": [day for day in location.closures.all() if day.is_upcoming][:5],
+        "upcoming_closures": closures,
         "crumbs": [
             {"title": "Where to get care", "url": reverse("care_sites:care-site-list")},
             {"title": location.name},

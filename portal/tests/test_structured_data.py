@@ -265,6 +265,25 @@ def test_location_page_is_a_hospital(client, demo):
             "url": f"{SITE}/care/oncology-clinic/"} in block["department"]
 
 
+def test_a_location_names_the_days_it_is_closed_as_its_page_does(client, demo):
+    location = Location.objects.get(slug="oakland-campus")
+    today = timezone.localdate()
+    location.closures.all().delete()
+    location.closures.create(date=today - datetime.timedelta(days=3), note="Past")
+    location.closures.create(date=today + datetime.timedelta(days=9), note="Staff day")
+    data, html = blocks(client, "/care/locations/oakland-campus/")
+    coming = (today + datetime.timedelta(days=9)).isoformat()
+    # Only the upcoming day, which the page lists; closed from 00:00 to 00:00 is all day.
+    assert by_type(data, "Hospital")["specialOpeningHoursSpecification"] == [
+        {"@type": "OpeningHoursSpecification", "validFrom": coming, "validThrough": coming,
+         "opens": "00:00", "closes": "00:00"}]
+    assert "(Staff day)" in html
+    assert "(Past)" not in html
+    location.closures.all().delete()
+    data, _ = blocks(client, "/care/locations/oakland-campus/")
+    assert "specialOpeningHoursSpecification" not in by_type(data, "Hospital")
+
+
 def test_care_site_page_is_a_medical_clinic(client, demo):
     site = CareSite.objects.get(slug="oncology-clinic")
     assert site.locations.count() > 1
