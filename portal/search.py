@@ -228,6 +228,20 @@ def unwanted_words(query):
     return re.findall(r"\w+", " ".join(NEGATED.findall(query)))
 
 
+# Words asking for places near the searcher, which no page holds: "clinical trial near me"
+# is a search for clinical trials. Not "nearby" alone ("nearby lymph nodes").
+NEAR_ME = re.compile(r"\b(?:(?:near|close to|closest to|nearest to|around)\s+(?:me|us|here|"
+                     r"my (?:home|house|area|town|city))|in my (?:area|town|city))\b",
+                     re.IGNORECASE)
+
+
+def without_place(query):
+    """The query without its words asking for places near the searcher ("near me", "in my
+    area"), or the query as it is when they are all it says."""
+    rest = " ".join(NEAR_ME.sub(" ", query).split())
+    return rest if re.search(r"[^\W_]", rest) else query
+
+
 # ASCII punctuation, and typographic quotes, guillemets, inverted marks and the ellipsis.
 PUNCTUATION = string.punctuation + "\u201c\u201d\u2018\u2019\u00ab\u00bb\u00bf\u00a1\u2026"
 
@@ -729,7 +743,13 @@ def word_terms(word, shortest=MIN_PREFIX):
 
     The beginning is the word as typed, not its stem: "interpret:*" finds "interpreters",
     but "hearing" is not read as "hear:*", which would find "heart"."""
-    forms = [word.lower()] if word.isdigit() else spellings(word)
+    if word.isdigit():
+        # A number begins a word of letters after it ("4": "4S"), not a longer number
+        # ("1" is not the beginning of "131").
+        number = word.lower()
+        return number, " | ".join([number, *(f"{number}{letter}:*"
+                                             for letter in string.ascii_lowercase)])
+    forms = spellings(word)
     # Not a common word ("the"), which as a beginning would find every page.
     return (" | ".join(forms),
             " | ".join(f"{form}:*" if len(form) >= shortest and form not in STOP_WORDS
@@ -1001,8 +1021,8 @@ def form_pattern(form, whole_numbers=False):
     ("t" is not the beginning of "the"); else a stem, with one of the endings stem() cuts."""
     if form.endswith("*"):
         return re.escape(form[:-1]) + r"\w*"
-    if form.isdigit():
-        return re.escape(form) + (r"(?!\w)" if whole_numbers else r"\w*")
+    if form.isdigit():  # followed by letters only: "4" is the beginning of "4S", not "131"
+        return re.escape(form) + (r"(?!\w)" if whole_numbers else r"(?!\d)\w*")
     if len(form) < MIN_PREFIX:
         return re.escape(form) + r"(?!\w)"
     return re.escape(form) + ENDINGS + r"(?!\w)"

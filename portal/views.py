@@ -76,8 +76,12 @@ SHOWN_QUERY_LENGTH = 80
 def search(request):
     raw = request.GET.get("q", "")
     query, shortened = site_search.normalise(raw)
+    typed = query
     if not re.search(r"[^\W_]", query):  # punctuation alone ("(", "&", "_"): nothing to find
         query = ""
+    # What is searched: the query but "near me" (the typed query is kept in the box and
+    # counted for the statistics).
+    words = site_search.without_place(query)
     kinds = site_search.searchable_kinds()
     kind = request.GET.get("type", "")
     kind = kind if kind in kinds else ""
@@ -90,11 +94,11 @@ def search(request):
     # Pages offered above the results (editors' picks, the site's own lists and forms): a
     # search they answer, or for an NCT number, is not widened to pages holding only some
     # of its words.
-    named = site_search.on_this_site(query)
+    named = site_search.on_this_site(words)
     counts, page, partial, alike_only = site_search.find(
-        query, kind, page_number(request.GET.get("page")), widen=not named and not number)
+        words, kind, page_number(request.GET.get("page")), widen=not named and not number)
     paginator = page.paginator
-    found = site_search.results(page.object_list, query)
+    found = site_search.results(page.object_list, words)
     all_count = sum(counts.values())
     destinations = named if not kind and page.number == 1 else []
     # "Did you mean" for a search that found nothing, or only pages with some of its words;
@@ -103,10 +107,10 @@ def search(request):
     suggestion = ""
     if query and not destinations:
         if alike_only:
-            suggestion = (site_search.closest_name(page.object_list, query)
+            suggestion = (site_search.closest_name(page.object_list, words)
                           if page.number == 1 else "")
         elif not all_count or partial:
-            suggestion = site_search.offered(query)
+            suggestion = site_search.offered(words)
     # Paging, or choosing a type of result, is not a new search (and would count only that
     # type's results).
     if query and not kind and request.GET.get("page", "1") in ("", "1"):
@@ -116,7 +120,11 @@ def search(request):
     return render(request, "portal/search.html", {
         "query": query,
         # The words as the results repeat them: a long search is not said again in full.
-        "shown_query": Truncator(query).chars(SHOWN_QUERY_LENGTH),
+        "shown_query": Truncator(words).chars(SHOWN_QUERY_LENGTH),
+        # "near me" left out of what was searched.
+        "place_left_out": words != query,
+        # Typed, but with no letter or number to search for ("???").
+        "unsearchable": "" if query else Truncator(typed).chars(40),
         "shortened": shortened,
         "kind": kind,
         "types": [(searchable.kind, searchable.plural, counts.get(searchable.kind, 0))
@@ -134,7 +142,7 @@ def search(request):
         "page_numbers": paginator.get_elided_page_range(page.number, on_each_side=2,
                                                         on_ends=1),
         "found": found,
-        "go_to": site_search.go_to(found, query) if page.number == 1 else None,
+        "go_to": site_search.go_to(found, words) if page.number == 1 else None,
         "suggestion": suggestion,
         "destinations": destinations,
         "max_length": site_search.MAX_QUERY_LENGTH,

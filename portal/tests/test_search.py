@@ -735,7 +735,7 @@ def test_beginnings_of_words_come_in_either_spelling_and_numbers_after_a_word(cl
     # "pediatrician"; "4" begins "4S", as the SQLite search matches a word's beginning too.
     assert site_search.prefix_terms("paediatric stage 4") == [
         ("paediatric | pediatric", "paediatric:* | pediatric:*"), ("stage", "stage:*"),
-        ("4", "4:*")]
+        ("4", " | ".join(["4", *(f"4{letter}:*" for letter in "abcdefghijklmnopqrstuvwxyz")]))]
     assert site_search.prefix_terms("4") == []  # a number alone is not a beginning
     assert site_search.prefix_terms("the who") == []  # nor common words alone
     condition = make_condition(slug="spread", name="Spread", summary="How far it has gone.")
@@ -749,6 +749,23 @@ def test_beginnings_of_words_come_in_either_spelling_and_numbers_after_a_word(cl
     five = page(client, "stage 5")
     assert "No page has all the words of “stage 5”." in five
     assert result_links(five) == ["/conditions/spread/#stages"]
+
+
+def test_a_number_does_not_begin_a_longer_number(client):
+    """ "phase 1" is not "I-131": a number begins a word of letters ("4S"), not more digits,
+    in what is found and in what is marked."""
+    therapy = make_condition(slug="mibg", name="MIBG therapy", summary="Targeted radiation.")
+    make_section(therapy, heading="How it works", anchor="how",
+                 body="Iodine-131 MIBG is given through a drip.")
+    trial = make_condition(slug="early", name="Early studies", summary="First studies.")
+    make_section(trial, heading="Phases", anchor="phases",
+                 body="A phase 1 study tests the dose.")
+    html = page(client, "phase 1")
+    assert result_links(html) == ["/conditions/early/#phases"]
+    assert "<mark>131</mark>" not in html
+    assert "Iodine-<mark>" not in page(client, "iodine 1")
+    assert site_search.match_pattern("phase 1").search("I-131") is None
+    assert site_search.match_pattern("stage 4").search("Stage 4S")
 
 
 def test_long_queries_are_shortened_with_a_notice(client):
@@ -1549,7 +1566,31 @@ def test_punctuation_alone_is_an_empty_search_and_not_counted(client, demo):
         html = page(client, query)
         assert "Type a word or two" in html
         assert "Nothing matches" not in html
+        # Said, rather than the box emptied without a word.
+        assert f"“{escape(query)}” has no letters or numbers to search for." in html
     assert not SearchQueryStat.objects.exists()
+    assert "has no letters or numbers" not in page(client, "")
+
+
+def test_near_me_is_left_out_of_what_is_searched(client, demo):
+    html = page(client, "clinical trial near me")
+    # As "clinical trial": the trial finder and the explainer are offered, and the results
+    # are not narrowed to pages that happen to say "nearby".
+    assert destination_links(html) == destination_links(page(client, "clinical trial"))
+    assert "/trials/" in destination_links(html)
+    assert result_links(html) == result_links(page(client, "clinical trial"))
+    assert "Searched for “clinical trial”: no page says where you are." in html
+    assert '<a href="/care/">Where to get care</a>' in html
+    assert 'value="clinical trial near me"' in html  # the box keeps what was typed
+    assert "<mark>near" not in html
+    # Counted as typed, for editors to see what families ask.
+    assert SearchQueryStat.objects.filter(query="clinical trial near me").exists()
+    for query, searched in [("parking close to me", "parking"),
+                            ("Support groups in my area", "Support groups")]:
+        assert f"Searched for “{searched}”" in page(client, query)
+    # Alone, or inside other words, it is what was asked.
+    assert "Searched for" not in page(client, "near me")
+    assert "Searched for" not in page(client, "nearby lymph nodes")
 
 
 def test_a_search_with_a_quoted_phrase_is_not_widened(client, demo):
