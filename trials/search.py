@@ -118,8 +118,10 @@ DESTINATIONS = [
         "What is a clinical trial?", "trials:explained",
         "Clinical trials explained for families: phases, consent, randomization, and what "
         "“open to new patients” means.",
+        # With the words for what the page explains, which its text is not indexed for.
         words="clinical trials explained research study studies phase phases consent assent "
-              "randomisation randomization randomised randomized placebo join joining status",
+              "informed protocol ethics board eligibility eligible criteria randomisation "
+              "randomization randomised randomized placebo join joining status",
     ),
     Destination(
         "Clinical trials", "trials:trial-list",

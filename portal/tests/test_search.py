@@ -1001,6 +1001,10 @@ def test_no_age_no_filtered_finder(client, query):
     ("email updates", ["/newsletter/"]),
     ("What is a clinical trial?", ["/trials/explained/", "/trials/"]),
     ("trial phases", ["/trials/explained/"]),
+    # What the explainer explains, which its text says.
+    ("informed consent", ["/trials/explained/"]),
+    ("protocol", ["/trials/explained/"]),
+    ("ethics board", ["/trials/explained/"]),
     ("glossary", ["/glossary/"]),
     ("conditions a to z", ["/conditions/"]),
     ("find a doctor", ["/care/"]),
@@ -1008,6 +1012,9 @@ def test_no_age_no_filtered_finder(client, query):
 ])
 def test_the_sites_own_pages_are_offered_above_the_results(client, demo, query, links):
     assert destination_links(page(client, query)) == links
+    if links == ["/trials/explained/"]:
+        text = client.get("/trials/explained/").content.decode().lower()
+        assert all(word in text for word in query.lower().split()), query
 
 
 def test_a_page_of_the_site_counts_as_found(client, demo):
