@@ -28,6 +28,7 @@ from functools import cache, cached_property, reduce
 from html import unescape
 from itertools import batched
 
+import snowballstemmer
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
@@ -1036,11 +1037,23 @@ def forms_pattern(forms, whole_numbers=False):
 
 
 def word_stems(word):
-    """The stems of the word in each of its spellings ("tumours" -> tumor, tumour), and a
-    short word's without its "-ing" ("eating" -> eat, as PostgreSQL's stemmer has it, so
-    that "eats" is found and marked)."""
+    """The stems of the word in each of its spellings ("tumours" -> tumor, tumour): its
+    plain ending cut (stem()), a short word's without its "-ing" ("eating" -> eat, so that
+    "eats" is found and marked), and the English Snowball stem, as PostgreSQL's full-text
+    search has it ("survival" -> surviv, so that the "survive" it found is marked too)."""
     return sorted({form for spelling in spellings(word)
-                   for form in (stem(spelling), short_stem(spelling))})
+                   for form in (stem(spelling), short_stem(spelling), snowball(spelling))})
+
+
+_stemmers = threading.local()
+
+
+def snowball(word):
+    """The English Snowball stem of a lower-case word (a stemmer object is not shared
+    between threads)."""
+    if not hasattr(_stemmers, "english"):
+        _stemmers.english = snowballstemmer.stemmer("english")
+    return _stemmers.english.stemWord(word)
 
 
 VOWELS = frozenset("aeiou")
@@ -1330,15 +1343,43 @@ def match_pattern(query):
     return Words(set().union(*groups), groups) if groups else None
 
 
-def highlight(text, pattern, width=240):
-    """An excerpt of `text` around the first match, escaped, with matches in <mark>."""
-    match = pattern.search(text) if pattern else None
+def excerpt_bounds(text, position, width):
+    """(start, end) of the excerpt of `text` shown around `position` (a match's start):
+    from a word start about a third of `width` before it, to the last whole word within
+    `width`."""
     start = 0
-    if match and match.start() > width // 3:
-        start = text.rfind(" ", 0, match.start() - width // 3) + 1
+    if position is not None and position > width // 3:
+        start = text.rfind(" ", 0, position - width // 3) + 1
     end = start + width
     if end < len(text):
         end = text.rfind(" ", start, end) if text.rfind(" ", start, end) > start else end
+    return start, end
+
+
+def best_match_start(text, pattern, width):
+    """Where the excerpt of `text` is centred: the first match of the query's words, or,
+    for a query of several words, the first match whose excerpt shows the most of them
+    whole ("cancer came back": the excerpt with "came back" beside "cancer", not the first
+    "cancer" alone). None without a match."""
+    match = pattern.search(text)
+    if match is None or len(pattern.groups) < 2:
+        return match.start() if match else None
+    found = sorted((found.start(), found.end(), group)
+                   for group, words in enumerate(pattern.every())
+                   for found in words.finditer(text))
+    best, most = found[0][0], 0
+    for position, _, _ in found:
+        start, end = excerpt_bounds(text, position, width)
+        shown = len({group for at, until, group in found if start <= at and until <= end})
+        if shown > most:
+            best, most = position, shown
+    return best
+
+
+def highlight(text, pattern, width=240):
+    """An excerpt of `text` around the matches, escaped, with matches in <mark>."""
+    position = best_match_start(text, pattern, width) if pattern else None
+    start, end = excerpt_bounds(text, position, width)
     excerpt = text[start:end]
     pieces, last = [], 0
     for found in pattern.finditer(excerpt) if pattern else ():
@@ -1369,7 +1410,7 @@ def section_of(document, where, pattern):
     hold (the topic of "neuroblastoma staging", "wilms tumor treatment"), or by all of them;
     else the first part whose heading and text hold all the words, if there are several and
     one part does; else the first that holds the rest of them beside the title ("oakland
-    opening hours"); else the first that holds any; else None."""
+    opening hours"); else the one that holds the most of them (most_words); else None."""
     pieces = [f"{heading}\n{part_text}" for _, heading, part_text in where]
     topic = pattern.not_in(f"{document.title}\n{document.names}")
     found = next((index for index, (_, heading, _) in enumerate(where)
@@ -1381,9 +1422,28 @@ def section_of(document, where, pattern):
             found = next((index for index, piece in enumerate(pieces)
                           if pattern.all_in(f"{document.title}\n{piece}")), None)
     if found is None:
-        found = next((index for index, piece in enumerate(pieces) if pattern.search(piece)),
-                     None)
+        found = most_words(pieces, pattern)
     return found
+
+
+def most_words(pieces, pattern):
+    """The index of the first of `pieces` holding the most of the query's words, those with
+    the longest of them first among equals (a long word is the rarer: for "survival rate",
+    the part on surviving before the one that says "heart rate"); None when none holds any."""
+    if len(pattern.groups) < 2:
+        return next((index for index, piece in enumerate(pieces) if pattern.search(piece)),
+                    None)
+    lengths = [max(len(form.rstrip("*")) for form in group) for group in pattern.groups]
+    best, best_score = None, (0, 0)
+    for index, piece in enumerate(pieces):
+        if not pattern.search(piece):
+            continue
+        held = [length for length, words in zip(lengths, pattern.every(), strict=True)
+                if words.search(piece)]
+        score = (len(held), max(held))
+        if score > best_score:
+            best, best_score = index, score
+    return best
 
 
 def result(document, pattern):

@@ -658,6 +658,32 @@ def test_highlighting_escapes_html(client):
     assert active_content(crafted) == []
 
 
+def test_the_snippet_shows_the_most_of_the_words_together(client):
+    filler = "Some words about something else entirely go here. " * 6
+    condition = make_condition(slug="return", name="Coming back", summary="Relapse.")
+    make_section(condition, heading="After treatment", anchor="after",
+                 body=f"The cancer is watched with scans. {filler}Sometimes the cancer came "
+                      "back a year later, and the team made a new plan.")
+    html = page(client, "cancer came back")
+    snippet = re.search(r'<p class="search-result__snippet">(.*?)</p>', html, re.S)[1]
+    # Not the first "cancer" alone, with the rest cut off: the sentence holding all three.
+    assert "<mark>cancer</mark> <mark>came</mark> <mark>back</mark>" in snippet
+    assert "watched with scans" not in snippet
+
+
+def test_a_result_links_to_the_part_with_the_rarer_word_and_marks_its_forms(client):
+    """No part holds both words: the one holding the longer (rarer) one is shown; a word is
+    marked in the forms full-text search matches ("survival": "survive")."""
+    condition = make_condition(slug="outlook", name="Outlook", summary="What to expect.")
+    make_section(condition, heading="Heart", anchor="heart", order=0,
+                 body="The nerves set the heart rate and blood pressure.")
+    make_section(condition, heading="Results", anchor="results", order=1,
+                 body="Strong treatment has helped more children survive.")
+    html = page(client, "survival rate")
+    assert result_links(html)[0] == "/conditions/outlook/#results"
+    assert "<mark>survive</mark>" in html
+
+
 HOSTILE = [
     '"', "'", '"unclosed phrase', "a & b | !c :*", "!!!", "(((", "neuro:* & !", "-", "or",
     "<script>alert(1)</script>\"><img src=x onerror=alert(2)>", "\x00", "neuro\x00blastoma",
