@@ -1,4 +1,5 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -28,6 +29,38 @@ class PrivacyNoticeAdmin(RevisionAdmin):
         (None, {"fields": [("version", "effective_date"), "changes", "body"]}),
         ("Publishing", {"fields": [("status", "publish_at")]}),
     ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A version that has taken effect keeps its wording (PrivacyNotice.clean says why);
+        # its publishing can still change, to withdraw it.
+        if obj is not None and obj.has_taken_effect:
+            return PrivacyNotice.WORDING
+        return super().get_readonly_fields(request, obj)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and obj.has_taken_effect:
+            (name, options), *rest = fieldsets
+            fieldsets = [(name, {**options, "description": (
+                "This version has taken effect and families have agreed to it, so its "
+                "wording cannot change. To change the notice, add a new version with the "
+                "date it takes effect and what changed.")}), *rest]
+        return fieldsets
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        obj = self.allowed_object(request, object_id, change=True)
+        if obj.has_taken_effect:
+            messages.error(request, f"{obj} has taken effect, and families agreed to it as it "
+                                    "is: an earlier wording cannot be restored. Add a new "
+                                    "version with the change instead.")
+            return redirect("admin:pages_privacynotice_history", obj.pk)
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def has_delete_permission(self, request, obj=None):
+        # Kept: it is what the families who signed up while it was in force agreed to.
+        if obj is not None and obj.has_taken_effect:
+            return False
+        return super().has_delete_permission(request, obj)
 
     @admin.display(description="on site")
     def on_site(self, obj):

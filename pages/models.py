@@ -114,8 +114,27 @@ class PrivacyNotice(Publishable, MarkdownBody):
     def get_absolute_url(self):
         return reverse("pages:privacy-version", kwargs={"version": self.version})
 
+    # What a version says: fixed once it has taken effect, as families have agreed to it
+    # (newsletter signups record the version in force).
+    WORDING = ("version", "effective_date", "changes", "body")
+
+    @property
+    def has_taken_effect(self):
+        """Published and its effective date come: in force now, or earlier."""
+        return self.is_live and self.effective_date <= timezone.localdate()
+
     def clean(self):
         super().clean()  # publishing times
+        stored = PrivacyNotice.objects.filter(pk=self.pk).first() if self.pk else None
+        if stored is not None and stored.has_taken_effect:
+            changed = [name for name in self.WORDING
+                       if getattr(self, name) != getattr(stored, name)]
+            if changed:
+                date = stored.effective_date
+                message = (f"Version {stored.version} has been in force since {date:%B} "
+                           f"{date.day}, {date.year}: families agreed to it as it is. Add a "
+                           "new version with the change instead.")
+                raise ValidationError(dict.fromkeys(changed, message))
         same_day = PrivacyNotice.objects.filter(effective_date=self.effective_date)
         if self.effective_date and same_day.exclude(pk=self.pk).exists():
             raise ValidationError({

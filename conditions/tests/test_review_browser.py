@@ -1,6 +1,8 @@
 """The review flow in a real browser: an editor changes a live condition, a medical reviewer
 approves it or sends it back; the editing pages pass axe."""
 
+import datetime
+
 import pytest
 from django.conf import settings
 from django.core import mail
@@ -315,7 +317,9 @@ def test_mistakes_on_a_page_or_privacy_notice_form_are_listed_at_its_top(
     from pages.tests.factories import make_notice, make_page
 
     editor, _reviewer = people
-    item = make_page() if kind == "page" else make_notice("2025-01", timezone.localdate())
+    # A notice not yet in force: one that has taken effect cannot be changed.
+    item = make_page() if kind == "page" else make_notice(
+        "2099-01", timezone.localdate() + datetime.timedelta(days=30))
     page = login(browser, live_server, editor)
     page.goto(f"{live_server.url}/admin/pages/{kind}/{item.pk}/change/")
     if kind == "page":

@@ -188,3 +188,61 @@ def test_search_follows_edits_publishing_and_deletion_of_versions(notices):
     # With January 2025 withdrawn, June 2024 is in force again, in search as on the page.
     assert found_notices() == ["Version 2024-06 What we keep."]
     assert PrivacyNotice.objects.in_force().version == "2024-06"
+
+
+def change_page(client, notice):
+    response = client.get(reverse("admin:pages_privacynotice_change", args=[notice.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_version_that_took_effect_keeps_its_wording(client, notices, django_user_model):
+    client.force_login(staff_user(django_user_model, roles.CONTENT_EDITORS))
+    for name in ["old", "current"]:
+        html = change_page(client, notices[name])
+        assert "families have agreed to it, so its wording cannot change" in html
+        assert 'name="body"' not in html
+        assert 'name="version"' not in html
+        assert 'name="status"' in html  # it can still be withdrawn
+    # A version not yet in force, or a draft, is written as usual.
+    for name in ["future", "draft"]:
+        html = change_page(client, notices[name])
+        assert 'name="body"' in html
+        assert "wording cannot change" not in html
+    # Whatever path a change takes, the model refuses it.
+    current = notices["current"]
+    current.body = "We keep everything forever."
+    with pytest.raises(ValidationError) as error:
+        current.full_clean()
+    assert "has been in force since January 6, 2025: families agreed to it as it is" in str(
+        error.value)
+    future = notices["future"]
+    future.body = "### Version 2099-01\n\nWhat we will keep."
+    future.full_clean()
+
+
+def test_a_version_that_took_effect_is_neither_deleted_nor_restored(
+        client, notices, django_user_model):
+    import reversion
+    from reversion.models import Version
+
+    current = notices["current"]
+    with reversion.create_revision():
+        current.save()
+    client.force_login(staff_user(django_user_model, roles.CONTENT_EDITORS))
+    delete = reverse("admin:pages_privacynotice_delete", args=[current.pk])
+    assert client.get(delete).status_code == 403
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    version = Version.objects.get_for_object(current).first()
+    restore = reverse("admin:pages_privacynotice_revision", args=[current.pk, version.pk])
+    response = client.post(restore, follow=True)
+    assert "an earlier wording cannot be restored" in response.content.decode()
+    assert PrivacyNotice.objects.filter(pk=current.pk).exists()
+    # Nor by the list's bulk action: Django asks for the permission on each one.
+    changelist = reverse("admin:pages_privacynotice_changelist")
+    selected = {"action": "delete_selected", "_selected_action": [current.pk,
+                                                                  notices["draft"].pk]}
+    confirm = client.post(changelist, selected).content.decode()
+    assert "permission to delete" in confirm
+    assert client.post(changelist, {**selected, "post": "yes"}).status_code == 403
+    assert PrivacyNotice.objects.filter(pk__in=[current.pk, notices["draft"].pk]).count() == 2
