@@ -390,7 +390,7 @@ class DraftAdminMixin:
             # Restored in place: an edit like any other, by whoever restored it (it waits to
             # be submitted again, and they do not approve it).
             response = super().revision_view(request, object_id, version_id, extra_context)
-            if response.status_code == 302:
+            if response.status_code == 302 and not getattr(request, "restore_refused", False):
                 draft_save(obj=obj, user=request.user)
             return response
         # Restoring a live item's revision makes a draft of it.
@@ -400,7 +400,8 @@ class DraftAdminMixin:
             response = super(DraftAdminMixin, self).revision_view(
                 request, object_id, version_id, extra_context
             )
-            if response.status_code == 302:
+            # Not when the restore was refused (and said so): nothing was restored.
+            if response.status_code == 302 and not getattr(request, "restore_refused", False):
                 captured["data"] = serialize(self.model._default_manager.get(pk=obj.pk))
             return response
 

@@ -207,6 +207,7 @@ class RevisionAdmin(EditConflictMixin, CompareVersionAdmin):
                        "form instead.")
             if request.method == "POST":
                 messages.error(request, f"Nothing was restored. {message}")
+                request.restore_refused = True  # for DraftAdminMixin: no draft to make
                 return HttpResponseRedirect(request.get_full_path())
             messages.warning(request, message)
         # A restore brings back content; whether and when the page is public stays as it is.

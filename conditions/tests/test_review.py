@@ -967,3 +967,12 @@ def test_a_version_saved_with_other_published_items_is_not_restored(editor_clien
     live.refresh_from_db()
     assert live.summary == "Reviewed summary."
     assert "Reviewed summary." in public.get(live.get_absolute_url()).content.decode()
+    # The live page's version of that revision is refused too, and only that is said.
+    url = reverse("admin:conditions_condition_revision",
+                  args=[live.pk, Version.objects.get_for_object(live).last().pk])
+    refused = editor_client.post(url, form_data(editor_client.get(url), "condition_form"),
+                                 follow=True).content.decode()
+    assert "Nothing was restored." in refused
+    assert "No draft was made" not in refused
+    assert "The restored version is a draft" not in refused
+    assert draft_for(live) is None or draft_for(live).data is None
