@@ -181,8 +181,9 @@ SUPPORT_SERVICES = [
         "summary": "Social workers who help with insurance, housing, transportation, work and "
                    "money worries.",
         "description": "A social worker meets every family after a cancer diagnosis. They can "
-                       "help you apply for benefits, find lodging near the hospital, arrange "
-                       "rides, and talk through the stress of treatment.",
+                       "help you apply for benefits and other financial help, such as funds "
+                       "for travel and bills, find lodging near the hospital, arrange rides, "
+                       "and talk through the stress of treatment.",
         "how_to_access": "Your social worker will contact you; you can also ask your nurse.",
         "phone": "(510) 555-0180",
     },

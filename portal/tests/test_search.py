@@ -78,6 +78,8 @@ def sql_value(sql):
     ("hours", "/care/locations/walnut-creek-campus/#opening-hours"),
     ("interpreter Spanish", "/support/interpreter-services/"),
     ("naxitamab", "/trials/NCT99990003/"),
+    # A family's words for what a service does.
+    ("financial help", "/support/social-services/"),
     # Other endings of the words on the page ("look like bruises").
     ("bruising around eyes", "/conditions/neuroblastoma/#symptoms"),
     ("bruising", "/conditions/neuroblastoma/#symptoms"),
