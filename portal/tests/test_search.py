@@ -1614,7 +1614,7 @@ def test_near_me_is_left_out_of_what_is_searched(client, demo):
     assert destination_links(html) == destination_links(page(client, "clinical trial"))
     assert "/trials/" in destination_links(html)
     assert result_links(html) == result_links(page(client, "clinical trial"))
-    assert "Searched for “clinical trial”: no page says where you are." in html
+    assert "Searched for “clinical trial” (this site does not know where you are)." in html
     assert '<a href="/care/">Where to get care</a>' in html
     assert 'value="clinical trial near me"' in html  # the box keeps what was typed
     assert "<mark>near" not in html
