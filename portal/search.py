@@ -20,6 +20,7 @@ import string
 import threading
 import time
 import unicodedata
+from bisect import bisect_left
 from collections import namedtuple
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -1364,15 +1365,28 @@ def best_match_start(text, pattern, width):
     match = pattern.search(text)
     if match is None or len(pattern.groups) < 2:
         return match.start() if match else None
-    found = sorted((found.start(), found.end(), group)
-                   for group, words in enumerate(pattern.every())
-                   for found in words.finditer(text))
-    best, most = found[0][0], 0
-    for position, _, _ in found:
+    start, end = excerpt_bounds(text, match.start(), width)
+    if pattern.all_in(text[start:end]):  # most often: the first excerpt shows them all
+        return match.start()
+    # Each match (one pass of the pattern of all the words) and which word it is.
+    found = [(found.start(), found.end(), group) for found in pattern.finditer(text)
+             for group in [next((group for group, words in enumerate(pattern.every())
+                                 if words.pattern.fullmatch(found[0])), None)]
+             if group is not None]
+    starts = [at for at, _, _ in found]
+    best, most = match.start(), 0
+    for position in starts:
         start, end = excerpt_bounds(text, position, width)
-        shown = len({group for at, until, group in found if start <= at and until <= end})
-        if shown > most:
-            best, most = position, shown
+        shown = set()
+        for at, until, group in found[bisect_left(starts, start):]:
+            if at >= end:
+                break
+            if until <= end:
+                shown.add(group)
+        if len(shown) > most:
+            best, most = position, len(shown)
+            if most == len(pattern.groups):  # every word shown: none can show more
+                break
     return best
 
 
