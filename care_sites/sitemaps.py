@@ -1,4 +1,4 @@
-from django.db.models import Max, Q
+from django.db.models import Case, F, Max, Q, When
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
@@ -19,13 +19,18 @@ class PublishedSitemap(SiteSitemap):
 
 
 def last_shown_change(relation):
-    """The latest change among the published items of `relation` that a page shows (an edit,
-    or the moment one was published), for that page's own `lastmod`."""
+    """The latest change among the items of `relation` that a page shows or may have shown:
+    an edit (withdrawing one included), or the moment one was published or its unpublishing
+    time passed; for that page's own `lastmod`. Those to be published later are left out;
+    a draft's edit may move it too, which only asks a search engine to look again."""
     now = timezone.now()
-    shown = (Q(**{f"{relation}__status": "published", f"{relation}__publish_at__lte": now})
-             & (Q(**{f"{relation}__unpublish_at__isnull": True})
-                | Q(**{f"{relation}__unpublish_at__gt": now})))
-    return Max(Greatest(f"{relation}__updated_at", f"{relation}__publish_at"), filter=shown)
+    ever_shown = Q(**{f"{relation}__publish_at__lte": now})
+    edited = F(f"{relation}__updated_at")
+    came = Case(When(**{f"{relation}__publish_at__lte": now},
+                     then=F(f"{relation}__publish_at")), default=edited)
+    went = Case(When(**{f"{relation}__unpublish_at__lte": now},
+                     then=F(f"{relation}__unpublish_at")), default=edited)
+    return Max(Greatest(edited, came, went), filter=ever_shown)
 
 
 class WithRelatedSitemap(PublishedSitemap):

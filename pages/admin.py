@@ -31,10 +31,9 @@ class PrivacyNoticeAdmin(RevisionAdmin):
     ]
 
     def get_readonly_fields(self, request, obj=None):
-        # A version that has taken effect keeps its wording (PrivacyNotice.clean says why);
-        # its publishing can still change, to withdraw it.
+        # A version that has taken effect is kept as it is (PrivacyNotice.WORDING says why).
         if obj is not None and obj.has_taken_effect:
-            return PrivacyNotice.WORDING
+            return [name for name in PrivacyNotice.WORDING if name != "unpublish_at"]
         return super().get_readonly_fields(request, obj)
 
     def get_fieldsets(self, request, obj=None):
@@ -42,9 +41,9 @@ class PrivacyNoticeAdmin(RevisionAdmin):
         if obj is not None and obj.has_taken_effect:
             (name, options), *rest = fieldsets
             fieldsets = [(name, {**options, "description": (
-                "This version has taken effect and families have agreed to it, so its "
-                "wording cannot change. To change the notice, add a new version with the "
-                "date it takes effect and what changed.")}), *rest]
+                "This version has taken effect and families have agreed to it, so it "
+                "cannot change, nor be withdrawn. To change the notice, add a new version "
+                "with the date it takes effect and what changed.")}), *rest]
         return fieldsets
 
     def revision_view(self, request, object_id, version_id, extra_context=None):

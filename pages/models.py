@@ -114,9 +114,12 @@ class PrivacyNotice(Publishable, MarkdownBody):
     def get_absolute_url(self):
         return reverse("pages:privacy-version", kwargs={"version": self.version})
 
-    # What a version says: fixed once it has taken effect, as families have agreed to it
-    # (newsletter signups record the version in force).
-    WORDING = ("version", "effective_date", "changes", "body")
+    # What a version says and when it applies: fixed once it has taken effect, as families
+    # have agreed to it (newsletter signups record the version in force). Its publishing
+    # too: withdrawn or moved later, it would no longer look like a version that took
+    # effect, and could be rewritten.
+    WORDING = ("version", "effective_date", "changes", "body", "status", "publish_at",
+               "unpublish_at")
 
     @property
     def has_taken_effect(self):

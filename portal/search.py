@@ -239,9 +239,11 @@ NEAR_ME = re.compile(r"\b(?:(?:near|close to|closest to|nearest to|around)\s+(?:
 
 def without_place(query):
     """The query without its words asking for places near the searcher ("near me", "in my
-    area"), or the query as it is when they are all it says."""
+    area"), or the query as it is when they are all it says but common words ("what is
+    near me")."""
     rest = " ".join(NEAR_ME.sub(" ", query).split())
-    return rest if re.search(r"[^\W_]", rest) else query
+    words = re.findall(r"\w+", rest)
+    return rest if any(word.lower() not in STOP_WORDS for word in words) else query
 
 
 # ASCII punctuation, and typographic quotes, guillemets, inverted marks and the ellipsis.
@@ -275,7 +277,8 @@ def promotion_key(query):
     that leaves words out ("prognosis -neuroblastoma"): no page is offered for it."""
     if unwanted_words(query):
         return ""
-    words = without_stop_words(re.findall(r"\w+", query))
+    # As searched: "support group near me" is "support group" (without_place).
+    words = without_stop_words(re.findall(r"\w+", without_place(query)))
     return " ".join(sorted({stem(word) for word in words}))[:200]
 
 

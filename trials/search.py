@@ -120,7 +120,7 @@ DESTINATIONS = [
         "“open to new patients” means.",
         # With the words for what the page explains, which its text is not indexed for.
         words="clinical trials explained research study studies phase phases consent assent "
-              "informed protocol ethics board eligibility eligible criteria randomisation "
+              "informed protocol ethics board eligibility eligible randomisation "
               "randomization randomised randomized placebo join joining status",
     ),
     Destination(

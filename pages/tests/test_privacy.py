@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from pages.models import PrivacyNotice
 from pages.tests.factories import make_notice
@@ -200,15 +201,18 @@ def test_a_version_that_took_effect_keeps_its_wording(client, notices, django_us
     client.force_login(staff_user(django_user_model, roles.CONTENT_EDITORS))
     for name in ["old", "current"]:
         html = change_page(client, notices[name])
-        assert "families have agreed to it, so its wording cannot change" in html
+        assert "families have agreed to it, so it cannot change, nor be withdrawn" in html
         assert 'name="body"' not in html
         assert 'name="version"' not in html
-        assert 'name="status"' in html  # it can still be withdrawn
+        # Nor its publishing: withdrawn, it would no longer look like a version that took
+        # effect, and could be rewritten.
+        assert 'name="status"' not in html
+        assert 'name="publish_at_0"' not in html
     # A version not yet in force, or a draft, is written as usual.
     for name in ["future", "draft"]:
         html = change_page(client, notices[name])
         assert 'name="body"' in html
-        assert "wording cannot change" not in html
+        assert "cannot change" not in html
     # Whatever path a change takes, the model refuses it.
     current = notices["current"]
     current.body = "We keep everything forever."
@@ -216,6 +220,14 @@ def test_a_version_that_took_effect_keeps_its_wording(client, notices, django_us
         current.full_clean()
     assert "has been in force since January 6, 2025: families agreed to it as it is" in str(
         error.value)
+    current.refresh_from_db()
+    current.status = PrivacyNotice.Status.DRAFT
+    with pytest.raises(ValidationError):
+        current.full_clean()
+    current.refresh_from_db()
+    current.publish_at = timezone.now() + datetime.timedelta(days=1)
+    with pytest.raises(ValidationError):
+        current.full_clean()
     future = notices["future"]
     future.body = "### Version 2099-01\n\nWhat we will keep."
     future.full_clean()

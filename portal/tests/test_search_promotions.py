@@ -195,6 +195,21 @@ def test_promotions_are_read_in_one_query_or_two_when_there_are_some(
         assert len(site_search.promoted("prognosis")) == 3
 
 
+def test_a_page_offered_for_a_search_near_me_is_offered_as_it_was_typed(
+        public, editor_client, demo):
+    """The statistics keep "support group near me" as typed, and the editor offers a page
+    for that: the search, which leaves "near me" out, finds it, and so does the search
+    without it."""
+    response = add(editor_client, query="support group near me", url="/support/")
+    assert response.status_code == 302, errors(response)
+    assert SearchPromotion.objects.get().words == site_search.promotion_key("support group")
+    for typed in ["support group near me", "Support groups in my area", "support group"]:
+        assert ("/support/", "Support services") in offered(search(public, typed)), typed
+    # "near me" and common words alone are what was asked: searched as typed.
+    assert site_search.without_place("what is near me") == "what is near me"
+    assert site_search.without_place("near me") == "near me"
+
+
 def test_a_search_that_leaves_words_out_is_offered_nothing(public, editor_client, demo):
     assert add(editor_client).status_code == 302
     assert offered(search(public, "prognosis -neuroblastoma")) == []

@@ -374,6 +374,9 @@ def sitemap_lastmods(client):
 
 
 def test_a_care_site_and_its_locations_change_together_in_the_sitemap(client, demo):
+    def day(moment):  # as the sitemap writes it: the date where the hospital is
+        return timezone.localdate(moment).isoformat()
+
     site = CareSite.objects.get(slug="oncology-clinic")
     shown = site.locations.order_by("pk").first()
     long_ago = timezone.now() - datetime.timedelta(days=400)
@@ -382,23 +385,36 @@ def test_a_care_site_and_its_locations_change_together_in_the_sitemap(client, de
     content_changed()
     site_url, location_url = f"{SITE}/care/oncology-clinic/", f"{SITE}{shown.get_absolute_url()}"
     before = sitemap_lastmods(client)
-    assert before[site_url] == before[location_url] == long_ago.date().isoformat()
+    assert before[site_url] == before[location_url] == day(long_ago)
     # A published location the care site's page shows is edited: both pages changed.
-    edited = timezone.now() - datetime.timedelta(days=3)
+    edited = timezone.now() - datetime.timedelta(days=5)
     Location.objects.filter(pk=shown.pk).update(updated_at=edited)
     content_changed()
     after = sitemap_lastmods(client)
-    assert after[site_url] == after[location_url] == edited.date().isoformat()
+    assert after[site_url] == after[location_url] == day(edited)
     # The care site is renamed: its locations' pages, which name it, changed too.
-    renamed = timezone.now() - datetime.timedelta(days=1)
+    renamed = timezone.now() - datetime.timedelta(days=4)
     CareSite.objects.filter(pk=site.pk).update(updated_at=renamed)
     content_changed()
-    assert sitemap_lastmods(client)[location_url] == renamed.date().isoformat()
-    # A location taken off the site changes no page that no longer shows it.
+    assert sitemap_lastmods(client)[location_url] == day(renamed)
+    # A location taken off the site (withdrawn, or its unpublishing time passed): the care
+    # site's page no longer shows its address, so it changed then.
+    withdrawn = timezone.now() - datetime.timedelta(days=3)
     Location.objects.filter(pk=shown.pk).update(status=Location.Status.DRAFT,
-                                                 updated_at=timezone.now())
+                                                 updated_at=withdrawn)
     content_changed()
-    assert sitemap_lastmods(client)[site_url] == renamed.date().isoformat()
+    assert sitemap_lastmods(client)[site_url] == day(withdrawn)
+    ended = timezone.now() - datetime.timedelta(days=2)
+    Location.objects.filter(pk=shown.pk).update(status=Location.Status.PUBLISHED,
+                                                 updated_at=long_ago, unpublish_at=ended)
+    content_changed()
+    assert sitemap_lastmods(client)[site_url] == day(ended)
+    # One to be published later has changed nothing yet.
+    Location.objects.filter(pk=shown.pk).update(
+        unpublish_at=None, updated_at=timezone.now(),
+        publish_at=timezone.now() + datetime.timedelta(days=2))
+    content_changed()
+    assert sitemap_lastmods(client)[site_url] == day(renamed)
 
 
 def test_empty_values_and_things_with_a_type_only_are_left_out():
