@@ -26,11 +26,9 @@ def last_shown_change(relation):
     now = timezone.now()
     ever_shown = Q(**{f"{relation}__publish_at__lte": now})
     edited = F(f"{relation}__updated_at")
-    came = Case(When(**{f"{relation}__publish_at__lte": now},
-                     then=F(f"{relation}__publish_at")), default=edited)
     went = Case(When(**{f"{relation}__unpublish_at__lte": now},
                      then=F(f"{relation}__unpublish_at")), default=edited)
-    return Max(Greatest(edited, came, went), filter=ever_shown)
+    return Max(Greatest(edited, F(f"{relation}__publish_at"), went), filter=ever_shown)
 
 
 class WithRelatedSitemap(PublishedSitemap):

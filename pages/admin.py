@@ -33,7 +33,7 @@ class PrivacyNoticeAdmin(RevisionAdmin):
     def get_readonly_fields(self, request, obj=None):
         # A version that has taken effect is kept as it is (PrivacyNotice.WORDING says why).
         if obj is not None and obj.has_taken_effect:
-            return [name for name in PrivacyNotice.WORDING if name != "unpublish_at"]
+            return PrivacyNotice.WORDING
         return super().get_readonly_fields(request, obj)
 
     def get_fieldsets(self, request, obj=None):

@@ -16,12 +16,13 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Subquery
 from django.db.models.functions import Cast
 from django.http import HttpResponseRedirect
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from reversion.admin import VersionAdmin
+from reversion.models import Version
 
 from portal.checks import text_checks
 from portal.diff import changes_between
@@ -386,11 +387,16 @@ class DraftAdminMixin:
             messages.warning(request, message)
         if request.method != "POST":
             return super().revision_view(request, object_id, version_id, extra_context)
+        # A refused restore leaves no draft and says nothing else.
+        refused = self.refused_restore(
+            request, get_object_or_404(Version.objects.get_for_object(obj), pk=version_id))
+        if refused is not None:
+            return refused
         if obj.status != Publishable.Status.PUBLISHED:
             # Restored in place: an edit like any other, by whoever restored it (it waits to
             # be submitted again, and they do not approve it).
             response = super().revision_view(request, object_id, version_id, extra_context)
-            if response.status_code == 302 and not getattr(request, "restore_refused", False):
+            if response.status_code == 302:
                 draft_save(obj=obj, user=request.user)
             return response
         # Restoring a live item's revision makes a draft of it.
@@ -400,8 +406,7 @@ class DraftAdminMixin:
             response = super(DraftAdminMixin, self).revision_view(
                 request, object_id, version_id, extra_context
             )
-            # Not when the restore was refused (and said so): nothing was restored.
-            if response.status_code == 302 and not getattr(request, "restore_refused", False):
+            if response.status_code == 302:
                 captured["data"] = serialize(self.model._default_manager.get(pk=obj.pk))
             return response
 

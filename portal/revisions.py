@@ -184,6 +184,34 @@ class RevisionAdmin(EditConflictMixin, CompareVersionAdmin):
     def revision_view(self, request, object_id, version_id, extra_context=None):
         obj = self.allowed_object(request, object_id, change=True)
         version = get_object_or_404(Version.objects.get_for_object(obj), pk=version_id)
+        refused = self.refused_restore(request, version)
+        if refused is not None:
+            return refused
+        # A restore brings back content; whether and when the page is public stays as it is.
+        request._kept_publishing = {
+            "pk": str(obj.pk),
+            "values": {name: getattr(obj, name) for name in PUBLISHING_FIELDS
+                       if hasattr(obj, name)},
+        }
+        before = content_snapshot(obj) if request.method == "POST" else None
+        response = super().revision_view(request, object_id, version_id, extra_context)
+        if before is not None and response.status_code == 302:
+            after = content_snapshot(self.model._default_manager.get(pk=obj.pk))
+            changes = describe_changes(before, after,
+                                       ignore=[*PUBLISHING_FIELDS, *self.kept_on_restore(obj)])
+            date = timezone.localtime(version.revision.date_created)
+            summary = "; ".join(changes) if changes else "nothing differed from the current page"
+            messages.info(
+                request,
+                f"Restored the version saved {date:%d %b %Y %H:%M}: {summary}. "
+                "Publishing was left as it was.",
+            )
+        return response
+
+    def refused_restore(self, request, version):
+        """None when restoring `version` may go ahead. PermissionDenied when the user may not
+        change every object saved in it; when it was saved together with other public items,
+        the reason said and (sending the form) a redirect back, nothing restored."""
         # Restoring a revision restores every object saved in it (one admin action can save
         # several): the user must be allowed to change each of them.
         others = version.revision.version_set.get_for_model(self.model).exclude(
@@ -207,29 +235,9 @@ class RevisionAdmin(EditConflictMixin, CompareVersionAdmin):
                        "form instead.")
             if request.method == "POST":
                 messages.error(request, f"Nothing was restored. {message}")
-                request.restore_refused = True  # for DraftAdminMixin: no draft to make
                 return HttpResponseRedirect(request.get_full_path())
             messages.warning(request, message)
-        # A restore brings back content; whether and when the page is public stays as it is.
-        request._kept_publishing = {
-            "pk": str(obj.pk),
-            "values": {name: getattr(obj, name) for name in PUBLISHING_FIELDS
-                       if hasattr(obj, name)},
-        }
-        before = content_snapshot(obj) if request.method == "POST" else None
-        response = super().revision_view(request, object_id, version_id, extra_context)
-        if before is not None and response.status_code == 302:
-            after = content_snapshot(self.model._default_manager.get(pk=obj.pk))
-            changes = describe_changes(before, after,
-                                       ignore=[*PUBLISHING_FIELDS, *self.kept_on_restore(obj)])
-            date = timezone.localtime(version.revision.date_created)
-            summary = "; ".join(changes) if changes else "nothing differed from the current page"
-            messages.info(
-                request,
-                f"Restored the version saved {date:%d %b %Y %H:%M}: {summary}. "
-                "Publishing was left as it was.",
-            )
-        return response
+        return None
 
     def kept_on_restore(self, obj):
         """Fields besides the publishing ones that a restore leaves as they are."""

@@ -741,10 +741,10 @@ def any_words(query):
     return without_stop_words(re.findall(r"\w+", wanted(query)))
 
 
-def word_terms(word, shortest=MIN_PREFIX):
+def word_terms(word):
     """A word for to_tsquery in each of its spellings: (its terms for the stemming
     configuration, which finds the word's other forms; its terms as the beginning of a word,
-    when it has `shortest` letters or more, for the `simple` one). Letters and digits only.
+    when it has MIN_PREFIX letters or more, for the `simple` one). Letters and digits only.
 
     The beginning is the word as typed, not its stem: "interpret:*" finds "interpreters",
     but "hearing" is not read as "hear:*", which would find "heart"."""
@@ -757,7 +757,7 @@ def word_terms(word, shortest=MIN_PREFIX):
     forms = spellings(word)
     # Not a common word ("the"), which as a beginning would find every page.
     return (" | ".join(forms),
-            " | ".join(f"{form}:*" if len(form) >= shortest and form not in STOP_WORDS
+            " | ".join(f"{form}:*" if len(form) >= MIN_PREFIX and form not in STOP_WORDS
                        else form for form in forms))
 
 
@@ -783,7 +783,7 @@ def prefix_terms(query):
     if (not letters or any(len(word) < MIN_PREFIX for word in letters)
             or all(word.lower() in STOP_WORDS for word in words)):
         return []
-    return [word_terms(word, shortest=1) for word in words]
+    return [word_terms(word) for word in words]
 
 
 # One statement for PostgreSQL: the live documents that match, each way to match answered
@@ -1372,10 +1372,12 @@ def best_match_start(text, pattern, width):
     if pattern.all_in(text[start:end]):  # most often: the first excerpt shows them all
         return match.start()
     # Each match (one pass of the pattern of all the words) and which word it is.
-    found = [(found.start(), found.end(), group) for found in pattern.finditer(text)
-             for group in [next((group for group, words in enumerate(pattern.every())
-                                 if words.pattern.fullmatch(found[0])), None)]
-             if group is not None]
+    found = []
+    for each in pattern.finditer(text):
+        group = next((group for group, words in enumerate(pattern.every())
+                      if words.pattern.fullmatch(each[0])), None)
+        if group is not None:
+            found.append((each.start(), each.end(), group))
     starts = [at for at, _, _ in found]
     best, most = match.start(), 0
     for position in starts:
