@@ -33,8 +33,8 @@ NEUROBLASTOMA = {
                 "normally mature into working nerve cells. Sometimes a few of them keep "
                 "dividing instead, and they form a tumor.\n\n"
                 "The tumor grows in sympathetic nerve tissue. This part of the nervous system "
-                "runs things the body does without thinking, such as heart rate, blood "
-                "pressure and digestion. Most often, neuroblastoma starts in one of the two "
+                "helps control things the body does without thinking, such as heart rate, "
+                "blood pressure and digestion. Most often, neuroblastoma starts in one of the two "
                 "adrenal glands. These small glands sit on top of the kidneys. It can also "
                 "start in nerve tissue in the neck, chest, belly or pelvis, or along the "
                 "spine.\n\n"
@@ -1358,7 +1358,10 @@ GLOSSARY = [
     ("PET scan", ["PET"],
      "A scan that shows which cells use a lot of energy, as cancer cells often do, after a "
      "small amount of a radioactive sugar is given through a vein."),
-    ("Phase 1 trial", ["phase 1", "phase I", "early phase 1"],
+    ("Early phase 1 trial", ["early phase 1", "phase 0"],
+     "A very small study, before phase 1, in which a few people get tiny doses of a new "
+     "medicine to learn how it behaves in the body. It is not meant to treat anyone's illness."),
+    ("Phase 1 trial", ["phase 1", "phase I"],
      "The first step in testing a new treatment in people. A small group takes part, to find "
      "a safe dose and learn about side effects."),
     ("Phase 2 trial", ["phase 2", "phase II"],
@@ -1387,8 +1390,8 @@ GLOSSARY = [
      "bone marrow. For neuroblastoma, they are usually the child's own stem cells, collected "
      "and frozen beforehand (an autologous transplant)."),
     ("Sympathetic nervous system", ["sympathetic nerve tissue", "sympathetic nerves"],
-     "The part of the nervous system that works without our thinking about it, controlling "
-     "things like heart rate, blood pressure, digestion and sweating."),
+     "The part of the nervous system that works without our thinking about it, helping to "
+     "control things like heart rate, blood pressure, digestion and sweating."),
     ("Unresectable", [],
      "A tumor that cannot be removed completely with an operation, for example because it is "
      "wrapped around blood vessels or organs."),

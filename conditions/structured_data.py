@@ -11,8 +11,12 @@ from portal.structured_data import CONTEXT, absolute, organization_reference
 LIST_ITEM = re.compile(r"<li>(.*?)</li>", re.DOTALL)
 
 
-# Where a list item's name ends: a full stop, colon or semicolon after a word, or an opening
-# bracket ("Paralysis (not being able to move...)" names "Paralysis").
+# An explanation in brackets after a word ("anemia (too few red blood cells)"), left out of
+# a list item's name: what follows it is still named ("Fever, anemia or high blood
+# pressure").
+EXPLANATION = re.compile(r"(?<=\w)\s*\([^()]*\)")
+# Where a list item's name ends: a full stop, colon or semicolon after a word, or a bracket
+# that is not closed.
 PHRASE_END = re.compile(r"(?<=\w)(?:[.:;]|\s*\()")
 
 
@@ -21,7 +25,7 @@ def list_items(html, limit=120):
     items = []
     for item in LIST_ITEM.findall(html or ""):
         text = " ".join(unescape(strip_tags(item)).split())
-        text = PHRASE_END.split(text, maxsplit=1)[0].strip()
+        text = PHRASE_END.split(EXPLANATION.sub("", text), maxsplit=1)[0].strip()
         if text and len(text) <= limit:
             items.append(text)
     return items

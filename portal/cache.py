@@ -12,6 +12,7 @@ if it is a 200 to a GET, sets no cookie (a CSRF token used by the page sets one)
 marked private. README.md, "Caching", describes it for operators.
 """
 
+import datetime
 import gzip
 import re
 import threading
@@ -191,11 +192,13 @@ def next_scheduled_change(version, publish=False):
     key = f"{KEY_PREFIX}schedule:{version}"
     cached = cache.get(key)
     if cached is None or not (cached == 0 or cached > now.timestamp()):
-        if cached and not publish:
-            # Past: the next one is kept by the page cache's own call, after it has
-            # published what was due (a staff page's header must not keep it first).
+        if not publish:
+            # Passed or not known (no public page since the last change, or evicted): the
+            # next one is kept by the page cache's own call, after it has published what
+            # was due (a staff page's header must not keep it first).
             return _upcoming(now)
-        if cached and publish_due_changes(now):
+        # (`|`: both run.)
+        if publish_due_changes(now) | reindex_passed_search(cached, now):
             return None  # the content version has changed: the caller asks again
         cached = _upcoming(now) or 0
         cache.set(key, cached, timeout=settings.PAGE_CACHE_TIMEOUT)
@@ -215,6 +218,24 @@ def publish_due_changes(now):
     if not Draft.objects.filter(state=Draft.State.APPROVED, publish_at__lte=now).exists():
         return False
     return publish_due_drafts(now) > 0
+
+
+def reindex_passed_search(moment, now):
+    """Once a scheduled moment (a timestamp; None when not known) has passed: the search
+    documents that list items whose publishing times fell since are written again, as the
+    schedule's task does every five minutes, so that a search made first after that time
+    neither finds a page through a campus it no longer lists nor misses one. True when any
+    was written (the content version has moved)."""
+    from portal.search import reindex_passed
+
+    if not moment:
+        return False  # the task catches those up
+    since = datetime.datetime.fromtimestamp(moment, datetime.UTC) - datetime.timedelta(
+        seconds=1)  # (a timestamp is not exact to the microsecond)
+    if not reindex_passed(since, now):
+        return False
+    content_changed()
+    return True
 
 
 def _upcoming(now):
@@ -427,7 +448,7 @@ class PageCacheMiddleware:
         if scheduled is None and content_version() != version:
             version = content_version()
             _request_version.set(version)
-            scheduled = next_scheduled_change(version)
+            scheduled = next_scheduled_change(version, publish=True)  # and kept
         response = self.get_response(request)
         if not self.is_storable(request, response):
             if self.is_private(request, response):

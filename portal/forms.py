@@ -1,3 +1,4 @@
+import unicodedata
 from html import escape
 
 from django import forms
@@ -131,7 +132,9 @@ class PlainInputMixin:
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
-        shown = "" if widget["value"] is None else format_html(' value="{}"', widget["value"])
+        # What was typed, but control characters (a null byte cannot be in a page).
+        shown = "" if widget["value"] is None else format_html(' value="{}"', "".join(
+            char for char in str(widget["value"]) if unicodedata.category(char) != "Cc"))
         # In their order, as django/forms/widgets/attrs.html writes them: True alone, False
         # left out.
         written = mark_safe("".join(

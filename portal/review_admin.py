@@ -252,11 +252,19 @@ class DraftAdminMixin:
     def recover_view(self, request, version_id, extra_context=None):
         request._recovering = True
         response = super().recover_view(request, version_id, extra_context)
-        if request.method == "POST" and response.status_code == 302:
+        if (request.method == "POST" and response.status_code == 302
+                and self.recovered(version_id)):  # not refused
             by = " by a medical reviewer" if self.publish_permission else ""
             messages.info(request, "The recovered item is a draft: the public does not see "
                                    f"it until it is published again{by}.")
         return response
+
+    def recovered(self, version_id):
+        """Whether the item `version_id` was a version of exists (again)."""
+        object_id = (Version.objects.filter(pk=version_id)
+                     .values_list("object_id", flat=True).first())
+        return object_id is not None and self.model._default_manager.filter(
+            pk=object_id).exists()
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         # Locked before the version is read, so that a save at the same moment waits

@@ -208,33 +208,40 @@ class RevisionAdmin(EditConflictMixin, CompareVersionAdmin):
             )
         return response
 
-    def refused_restore(self, request, version):
-        """None when restoring `version` may go ahead. PermissionDenied when the user may not
-        change every object saved in it; when it was saved together with other public items,
-        the reason said and (sending the form) a redirect back, nothing restored."""
-        # Restoring a revision restores every object saved in it (one admin action can save
-        # several): the user must be allowed to change each of them.
+    def refused_restore(self, request, version, recovering=False):
+        """None when restoring `version` (or, `recovering`, bringing back the deleted item
+        it is a version of) may go ahead. PermissionDenied when the user may not change
+        every object saved in it; when it was saved together with other public items, the
+        reason said and (sending the form) a redirect back, nothing restored."""
+        # Django-reversion restores or recovers a whole revision, every object saved in it
+        # (one admin action can save several): the user must be allowed to change each of
+        # them (to recover one, to add it: may_recover).
         others = version.revision.version_set.get_for_model(self.model).exclude(
             object_id=version.object_id
         )
         for other in others:
             target = self.get_object(request, other.object_id)
+            if target is None and recovering:
+                continue
             if target is None or not self.has_change_permission(request, target):
                 raise PermissionDenied
-        # Nor is a version restored that was saved together with other public items (the
-        # demo's content is one revision): they would change on the site at once, as they
-        # were then, with no draft and no review.
+        # Nor is a version brought back that was saved together with other public items
+        # (the demo's content is one revision): they would change on the site at once, as
+        # they were then (deleted ones back, withdrawn ones public again), with no draft
+        # and no review.
         shared = sum(1 for other in version.revision.version_set.exclude(pk=version.pk)
                      .select_related("content_type")
                      if issubclass(other.content_type.model_class() or object, Publishable))
         if shared:
+            done = "recovered" if recovering else "restored"
             message = (f"This version was saved together with {shared} other "
                        f"item{'s' if shared != 1 else ''} of the site (pages, trials and "
-                       "the like), which restoring it would change "
-                       "too, on the site at once. Copy what you need from it into the edit "
-                       "form instead.")
+                       f"the like), which {'recovering' if recovering else 'restoring'} it "
+                       "would change too, on the site at once. Copy what you need from it "
+                       + ("into a new item instead." if recovering
+                          else "into the edit form instead."))
             if request.method == "POST":
-                messages.error(request, f"Nothing was restored. {message}")
+                messages.error(request, f"Nothing was {done}. {message}")
                 return HttpResponseRedirect(request.get_full_path())
             messages.warning(request, message)
         return None
@@ -256,5 +263,8 @@ class RevisionAdmin(EditConflictMixin, CompareVersionAdmin):
     def recover_view(self, request, version_id, extra_context=None):
         if not self.may_recover(request):
             raise PermissionDenied
-        get_object_or_404(Version.objects.get_deleted(self.model), pk=version_id)
+        version = get_object_or_404(Version.objects.get_deleted(self.model), pk=version_id)
+        refused = self.refused_restore(request, version, recovering=True)
+        if refused is not None:
+            return refused
         return super().recover_view(request, version_id, extra_context)

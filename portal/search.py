@@ -55,6 +55,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
+from rapidfuzz.distance import Levenshtein
 
 from portal.apps import feature_modules
 from portal.models import (
@@ -81,6 +82,11 @@ HEADING_MATCH = 0.1  # the simple search's lift for each word that a part's head
 # weight too, from 0.9 for a word on one page down to about 0.1 for one on thousands).
 WORD_MATCH = 3.0
 SUGGEST_CUTOFF = 0.75
+# A misspelling gets at most this many letters wrong (added, left out or changed), by the
+# length of the word: "parkng" and "neuroblastomma" are misspellings of names the site
+# uses, "neuroma", "nephroma" or "hepatoblastoma" are other words (other tumours) that only
+# look like them, and neither "Did you mean" nor the look-alike names offer those.
+TYPO_LENGTHS = ((8, 2), (4, 1))  # (least length, letters) longest first; shorter: none
 SUGGEST_CANDIDATES = 100  # documents whose names "Did you mean" compares (PostgreSQL)
 SUGGEST_SIMILARITY = 0.2  # their least trigram word similarity to the query
 SIMILARITY_THRESHOLD = "pg_trgm.word_similarity_threshold"  # the least the %> operator finds
@@ -795,14 +801,14 @@ def prefix_terms(query):
 # weighted full-text rank and the type's boost. The similarity is not worked out for the
 # pages that only mention the words, nor for the types whose names are not compared (trials:
 # most documents): for each it would split the query into trigrams again.
-# Names that only look like the query are added when the full text found no page by its
-# name: a misspelling ("neuroblastomma") finds its page, while a search for a name the site
-# uses ("neuroblastoma") is not padded with look-alike names ("nephroblastoma"); those pages
-# are still found where they mention the words.
+# Names that only look like the query are added when the full text found nothing, and only
+# names with a word that each of the query's words (of four letters or more) may be a
+# misspelling of (TYPO_LENGTHS): a misspelling ("neuroblastomma") finds its page, while a
+# search for a word the site uses ("neuroblastoma", "glioblastoma") is not padded with
+# look-alike names ("nephroblastoma"), nor is a tumour the site has no page about
+# ("neuroma") offered another's.
 # The query's terms are written out where an index must read them (the planner cannot look
 # inside the `terms` row) and read from `terms` for the score, so that they are parsed once.
-# A document found by its names' similarity is left out when the full text found it
-# already, by its id: testing its full text again would read each candidate's whole vector.
 SEARCH_SQL = """
 WITH terms AS (SELECT {terms} AS q{weights}),
 matched AS MATERIALIZED (
@@ -825,9 +831,15 @@ live AS MATERIALIZED (
                 THEN %(name_match)s ELSE 0 END
            + ts_rank(document.head_vector, terms.q) + {similarity} + document.boost
     FROM {table} document, terms
-    WHERE NOT EXISTS (SELECT FROM matched WHERE named)
-      AND document.fuzzy_names %%> %(similar)s
-      AND document.id NOT IN (SELECT id FROM matched) AND {is_live}{unwanted}
+    WHERE NOT EXISTS (SELECT FROM matched)
+      AND document.fuzzy_names %%> %(similar)s AND {is_live}{unwanted}
+      AND cardinality(%(typed)s::text[]) > 0
+      AND NOT EXISTS (SELECT FROM unnest(%(typed)s::text[]) AS typed
+                      WHERE NOT EXISTS (
+                          SELECT FROM regexp_split_to_table(lower(document.fuzzy_names),
+                                                            '[^[:alnum:]]+') AS name_word
+                          WHERE levenshtein_less_equal(typed, name_word, {typo_most})
+                                <= CASE {typo_letters} END))
 ),
 counts AS (
     SELECT coalesce(json_object_agg(kind, n), '{{}}') AS counts,
@@ -849,6 +861,9 @@ ORDER BY page.score DESC, page.title, page.id
 # fewest others. The index finds the candidates by word similarity, which ties them.
 SIMILARITY = """CASE WHEN document.fuzzy_names = '' THEN 0
                 ELSE strict_word_similarity(%(similar)s, document.fuzzy_names) END"""
+# The letters a misspelling of a word of this length (`typed`) may get wrong, in SQL.
+TYPO_LETTERS = " ".join(f"WHEN length(typed) >= {length} THEN {letters}"
+                        for length, letters in TYPO_LENGTHS) + " ELSE -1"
 IS_LIVE = """document.publish_at <= %(now)s
       AND (document.unpublish_at IS NULL OR document.unpublish_at > %(now)s)"""
 # The words as typed, or in their American spelling (which most medical pages use) when
@@ -882,7 +897,9 @@ UNWANTED = """
 # the SQLite search and the highlighting match, it would find every word starting with v).
 STAGE_NUMBERS = [("1", "one"), ("2", "ii", "two"), ("3", "iii", "three"), ("4", "iv", "four"),
                  ("5", "five")]
-STAGE_NUMBER = re.compile(r"\b(stages?\s+)(\w+)\b", re.IGNORECASE)
+# A trial's phase is numbered the same ways ("phase II": "Phase 2").
+NUMBERED = ("stage", "stages", "phase", "phases")
+STAGE_NUMBER = re.compile(rf"\b((?:{'|'.join(NUMBERED)})\s+)(\w+)\b", re.IGNORECASE)
 MAX_SPELLINGS = 8
 
 
@@ -961,10 +978,12 @@ def find_postgresql(query, kind, offset, any_word=False):
         weights = coverage = ""
     sql = SEARCH_SQL.format(table=table, terms=terms, similarity=SIMILARITY, is_live=IS_LIVE,
                             unwanted=UNWANTED if unwanted else "", weights=weights,
-                            coverage=coverage)
+                            coverage=coverage, typo_letters=TYPO_LETTERS,
+                            typo_most=TYPO_LENGTHS[0][1])
     with connection.cursor() as cursor:  # prepared on its second run (settings.py)
         cursor.execute(sql, {
             "config": CONFIG, "query": query, "spelled": other_spellings(query),
+            "typed": typed_words(query),
             "similar": wanted(query), "unwanted": unwanted,
             "now": timezone.now(), "name_match": NAME_MATCH, "kind": kind or "",
             "limit": PER_PAGE, "offset": offset,
@@ -985,6 +1004,25 @@ def find_postgresql(query, kind, offset, any_word=False):
     return counts, rows, alike_only
 
 
+def typo_letters(word):
+    """How many letters a misspelling of `word` may get wrong (TYPO_LENGTHS)."""
+    return next((letters for length, letters in TYPO_LENGTHS if len(word) >= length), 0)
+
+
+def misspelling(typed, word):
+    """Whether `typed` may be `word` misspelt (or is it): "parkng" of "parking", not
+    "neuroma" of "neuroblastoma" nor "opinion" of "option". Not case-sensitive."""
+    allowed = typo_letters(typed)
+    return Levenshtein.distance(typed.lower(), word.lower(), score_cutoff=allowed) <= allowed
+
+
+def typed_words(query):
+    """The query's words that a look-alike name must hold a word for (misspelt or not):
+    those of letters, four or more, that are not common words ("tumer of kidny": tumer,
+    kidny). [] when it has none, and no names are added for looking like it."""
+    return without_stop_words(CORRECTED_WORD.findall(wanted(query).lower()))
+
+
 def decoded(value):
     return json.loads(value) if isinstance(value, str) else value
 
@@ -999,11 +1037,11 @@ SPELLING_INSIDE = [("ae", "e"), ("oe", "e")]
 
 def stems_of_words(words):
     """Each word's forms to find in text (see form_pattern): its stems in each of its
-    spellings, each spelling as typed as the beginning of a word, and a stage's number also
-    in the other ways of writing it ("stage four": four, 4, iv)."""
+    spellings, each spelling as typed as the beginning of a word, and a stage's or phase's
+    number also in the other ways of writing it ("stage four": four, 4, iv)."""
     return [sorted({*word_stems(word), *beginnings(word),
                     *(stage_number_spellings(word) if index and
-                      words[index - 1].lower() in ("stage", "stages") else ())})
+                      words[index - 1].lower() in NUMBERED else ())})
             for index, word in enumerate(words)]
 
 
@@ -1227,8 +1265,10 @@ def suggestion(query):
                if len(name.split()) == len(query.split())}
     close = difflib.get_close_matches(query.lower(), lowered, n=1, cutoff=SUGGEST_CUTOFF)
     # Never the query again, in other capitals or other endings of its words ("open trial"
-    # for "open trials"): the search has looked for those already.
-    if close and stems_of(close[0]) != stems_of(query):
+    # for "open trials"): the search has looked for those already. Never a name that is
+    # not a misspelling of the query, word by word ("hepatoblastoma": not Retinoblastoma).
+    if (close and stems_of(close[0]) != stems_of(query)
+            and all(map(misspelling, query.lower().split(), close[0].split()))):
         return lowered[close[0]]
     words = {word.lower() for name in names for word in re.findall(r"\w+", name)}
     typed = query.split()
@@ -1240,8 +1280,9 @@ def suggestion(query):
         if not core or near_words[:1] == [core.casefold()]:  # a word of the pages
             suggested.append(word)
             continue
-        near = difflib.get_close_matches(core.lower(), words.union(near_words), n=1,
-                                         cutoff=SUGGEST_CUTOFF)
+        near = [near for near in difflib.get_close_matches(
+                    core.lower(), words.union(near_words), n=WORD_CANDIDATES,
+                    cutoff=SUGGEST_CUTOFF) if misspelling(core, near)][:1]
         start = word.find(core)
         suggested.append(word[:start] + near[0] + word[start + len(core):]
                          if near and len(core) > 3 else word)

@@ -1,5 +1,6 @@
 """Five demo neuroblastoma trials (load_demo). Their NCT numbers (NCT9999000x) belong to no
-real study, and each summary says the trial is an example."""
+real study (trials.models.EXAMPLE_NUMBERS: their pages link to no registry record), and each
+summary says the trial is an example."""
 
 import datetime
 

@@ -1,7 +1,9 @@
 import re
+import unicodedata
 
 import django_filters
 from django import forms
+from django.core.validators import MaxLengthValidator
 
 from care_sites.models import CareSite
 from conditions.models import Condition
@@ -104,8 +106,29 @@ PHASE_CHOICES = [(phase_parameter(phase), phase.label) for phase in Phase]
 SELECT_ATTRS = {"class": "form-select"}
 
 
+class SearchWordsField(forms.CharField):
+    """Words to search for: control characters (a null byte) read as spaces, as the site
+    search reads them, and a search too long is refused in plain words."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for validator in self.validators:
+            if isinstance(validator, MaxLengthValidator):
+                validator.message = (f"Please shorten your search to {self.max_length}"
+                                     " characters or fewer (it has %(show_value)d).")
+
+    def to_python(self, value):
+        text = "".join(" " if unicodedata.category(char)[0] == "C" else char
+                       for char in str(value or ""))
+        return super().to_python(" ".join(text.split()))
+
+
+class SearchWordsFilter(django_filters.CharFilter):
+    field_class = SearchWordsField
+
+
 class TrialFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
+    q = SearchWordsFilter(
         label="Search", method="search", max_length=200,
         widget=PlainTextInput(attrs={"type": "search", "placeholder": "e.g. MIBG, NCT03281889",
                                     "class": "form-control"}),

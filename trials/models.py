@@ -16,6 +16,9 @@ from portal.models import DerivedOnSave, Publishable, PublishableQuerySet
 # ASCII digits only: \d would also take fullwidth or Arabic-Indic digits, lookalikes of a real
 # trial's number and URL.
 NCT_ID = RegexValidator(r"^NCT[0-9]{8}\Z", "An NCT number is NCT followed by 8 digits.")
+# NCT numbers the registry has not reached (it gives them out in order, and was at NCT07...
+# in 2026): the demo's trials use them, and their pages link to no registry record.
+EXAMPLE_NUMBERS = "NCT9999"
 PARTIAL_DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?\Z")
 
 
@@ -351,6 +354,10 @@ class Trial(Publishable, DerivedOnSave):
 
     @property
     def registry_url(self):
+        """The trial's record on ClinicalTrials.gov; "" for an example number, which has
+        none (EXAMPLE_NUMBERS)."""
+        if self.nct_id.startswith(EXAMPLE_NUMBERS):
+            return ""
         return f"https://clinicaltrials.gov/study/{self.nct_id}"
 
     @property

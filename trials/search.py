@@ -13,11 +13,13 @@ from django.utils.http import urlencode
 from conditions.models import Condition
 from portal.search import (
     MAX_WORDS,
+    STOP_WORDS,
     Destination,
     Document,
     Offer,
     Part,
     Searchable,
+    american,
     html_text,
     live,
     spellings,
@@ -40,7 +42,7 @@ def lines(text):
 
 def trial_document(trial):
     interventions = [f"{item.name}. {item.description}" for item in trial.interventions.all()]
-    # The condition pages the trial page links to (under "Read about"); the registry's own
+    # The condition pages the trial page links to (under "Conditions studied"); the registry's own
     # condition names, which the page does not show, lead to the top of the page, once each.
     linked = [condition.name for condition in live(trial.conditions.all())]
     shown = {name.casefold() for name in linked}
@@ -55,7 +57,7 @@ def trial_document(trial):
             Part("", "", trial.official_title),
             Part("registry-summary", "Registry summary", html_text(trial.brief_summary_html)),
             Part("interventions", "Interventions", " ".join(interventions)),
-            Part("trial-conditions", "Conditions", ", ".join(linked)),
+            Part("trial-conditions", "Conditions studied", ", ".join(linked)),
             Part("", "Conditions", ", ".join(studied)),
             Part("", "Keywords", ", ".join(lines(trial.keywords))),
             # Written out ("Phase 2, Phase 3"), as families search for it ("phase 3").
@@ -142,21 +144,56 @@ AGE_IN_QUERY = re.compile(
 UNIT_NAMES = {"yr": "year"}
 
 
+# Words of a search for trials besides a condition's name ("clinical trials for my child").
+FINDER_WORDS = TRIAL_WORDS | OPEN_WORDS | frozenset({
+    "clinical", "research", "new", "patients", "patient", "child", "children", "kid", "kids",
+    "baby", "babies", "now", "currently", "list", "find", "any", "old", "aged"})
+
+
+def named_condition(query):
+    """(slug, name) of the published condition whose name or other name is what a search
+    for trials says besides its trial words ("neuroblastoma trials open", "trials for
+    wilms tumour"); None if it names none. One query, for searches for trials only."""
+    words = [word for word in re.findall(r"\w+", AGE_IN_QUERY.sub(" ", query))
+             if word.lower() not in FINDER_WORDS]
+    phrase = " ".join(without_stop_words(words)) if words else ""
+    if not phrase or phrase.lower() in STOP_WORDS:
+        return None
+    spelled = {phrase, american(phrase) or phrase}
+    named = reduce(or_, (Q(name__iexact=name) | Q(synonyms__name__iexact=name)
+                         for name in spelled))
+    return (Condition.objects.published().filter(named).order_by("pk")
+            .values_list("slug", "name").first())
+
+
+def finder_url(**filters):
+    return reverse("trials:trial-list") + "?" + urlencode(
+        {name: value for name, value in filters.items() if value})
+
+
 def offers_for(query):
-    """[Offer] of the trials open to new patients for the child's age a search for trials
-    names, or of all of them for a search for open trials; [] for any other search."""
+    """[Offer] of the trial finder filtered as a search for trials says: the trials open to
+    new patients for the child's age it names, or all those open for a search for open
+    trials, and of the condition it names; [] for any other search."""
     words = {word.lower() for word in re.findall(r"\w+", query)}
     if not TRIAL_WORDS & words and "recruiting" not in words:
         return []
+    condition = named_condition(query)
+    slug, name = condition or ("", "")
     match = AGE_IN_QUERY.search(query)
     if match is None:
         # "open trials", "recruiting": the finder showing the trials open to new patients.
         if OPEN_WORDS & words and not {"not", "closed"} & words:
-            url = reverse("trials:trial-list") + "?" + urlencode(
-                {"status": StatusGroup.OPEN.value})
-            return [Offer(title="Trials open to new patients", url=url,
+            return [Offer(title=f"{name} trials open to new patients" if name
+                          else "Trials open to new patients",
+                          url=finder_url(status=StatusGroup.OPEN.value, condition=slug),
                           summary="The trial finder, showing the trials that are taking new "
                                   "patients now.")]
+        # "neuroblastoma trials": the condition's trials, those open to new patients first.
+        if condition:
+            return [Offer(title=f"{name} trials", url=finder_url(condition=slug),
+                          summary=f"The trial finder, showing every trial listed here for "
+                                  f"{name}, those open to new patients first.")]
         return []
     number = match["bare"] or match["number"]
     unit = UNIT_NAMES.get((match["unit"] or "year").lower(), (match["unit"] or "year").lower())
@@ -166,8 +203,8 @@ def offers_for(query):
     # The finder reads an age in years, or with its unit when it is not years.
     age = number if unit == "year" else f"{number} {unit}s"
     shown = f"{number} {unit}{'' if number == '1' else 's'}"
-    url = reverse("trials:trial-list") + "?" + urlencode(
-        {"status": StatusGroup.OPEN.value, "age": age})
-    return [Offer(title=f"Trials open to a child of {shown}", url=url,
+    url = finder_url(status=StatusGroup.OPEN.value, age=age, condition=slug)
+    return [Offer(title=f"{name} trials open to a child of {shown}" if name
+                  else f"Trials open to a child of {shown}", url=url,
                   summary="The trial finder, showing the trials open to new patients that "
                           "take a child of this age.")]

@@ -210,6 +210,17 @@ def test_tel_links_links_each_number_in_plain_text_and_escapes_the_rest():
                     'TTY: <a href="tel:+14155550171">415-555-0171</a>.')
 
 
+def test_tel_links_links_the_emergency_number_after_call_or_dial_only():
+    """Before, a location's "In an emergency, call 911" was plain text, while the footer's
+    911 is a link a phone can dial."""
+    html = render("{{ text|tel_links }}",
+                  text="Call (415) 555-0142 at any hour. In an emergency, call 911. "
+                       "We saw 911 children; call 555 for nothing.")
+    assert html == ('Call <a href="tel:+14155550142">(415) 555-0142</a> at any hour. In an '
+                    'emergency, call <a href="tel:911">911</a>. We saw 911 children; call 555 '
+                    'for nothing.')
+
+
 def test_tel_links_leaves_numbers_that_are_already_links_and_markup_alone():
     html = render(
         "{{ html|safe|tel_links }}",

@@ -245,6 +245,21 @@ def test_the_glossary_explains_the_sympathetic_nervous_system_as_the_overview_do
     for word in ["heart rate", "blood pressure", "digestion"]:
         assert word in overview, word
         assert word in definition, word
+    # It is one part of what controls them (the sympathetic nerves slow digestion, the
+    # parasympathetic ones speed it up), not all of it.
+    assert "helps control things" in overview
+    assert "helping to control things" in definition
+
+
+def test_the_glossary_keeps_early_phase_1_apart_from_phase_1():
+    """An early phase 1 (phase 0) trial is not a dose-finding phase 1 trial: it gives tiny
+    doses to learn how a medicine behaves, and is not meant to treat."""
+    names = {term: others for term, others, _ in GLOSSARY}
+    assert "early phase 1" not in names["Phase 1 trial"]
+    assert set(names["Early phase 1 trial"]) == {"early phase 1", "phase 0"}
+    definition = next(text for term, _, text in GLOSSARY if term == "Early phase 1 trial")
+    assert "before phase 1" in definition
+    assert "not meant to treat" in definition
 
 
 def test_wilms_radiation_text_agrees_with_its_treatment_by_category():

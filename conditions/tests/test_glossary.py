@@ -351,7 +351,7 @@ def test_other_sections_keep_their_plain_lists(client):
 def test_the_demo_glossary_explains_the_words_of_the_neuroblastoma_page(client):
     call_command("load_demo", verbosity=0)
     call_command("load_demo", verbosity=0)
-    assert GlossaryTerm.objects.published().count() == 40
+    assert GlossaryTerm.objects.published().count() == 41
     words = {slug for slug, _ in marks(page(client))}
     for slug in ["neuroblast", "adrenal-gland", "catecholamines", "mibg", "biopsy", "mycn",
                  "resectable", "unresectable", "induction", "consolidation", "remission",

@@ -466,6 +466,36 @@ def test_an_approved_change_goes_live_on_time_from_a_cached_page_without_a_worke
     assert draft_for(condition) is None
 
 
+@pytest.mark.parametrize("lost", ["no page since the approval", "schedule evicted"])
+def test_an_approved_change_goes_live_on_time_when_the_schedule_was_not_kept(
+        editor_client, reviewer_client, public, settings, lost):
+    """Before, the schedule worked out afresh (no public page asked for between the approval
+    and its time, or the cache had evicted it) left out approved changes already due: the
+    page stayed old, and was cached for an hour."""
+    from unittest import mock
+
+    from django.core.cache import cache
+
+    from portal import cache as page_cache
+
+    settings.PAGE_CACHE = True
+    condition, overview = make_full_condition()
+    url = condition.get_absolute_url()
+    assert OLD_BODY in public.get(url).content.decode()
+    submitted(editor_client, condition, overview, NEW_BODY)
+    approve(reviewer_client, review_url(condition), **{"approve-publish_at": (
+        timezone.localtime() + datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")})
+    when = draft_for(condition).publish_at
+    if lost == "schedule evicted":
+        assert OLD_BODY in public.get(url).content.decode()  # the schedule is kept
+        cache.delete(f"{page_cache.KEY_PREFIX}schedule:{page_cache.content_version()}")
+        page_cache._kept_schedule = None  # another process, which has not read it
+    with mock.patch("django.utils.timezone.now",
+                    return_value=when + datetime.timedelta(seconds=1)):
+        assert NEW_BODY in public.get(url).content.decode()
+    assert draft_for(condition) is None
+
+
 def test_an_approved_change_that_cannot_be_published_stops_nothing_else(
         editor_client, reviewer_client):
     # Its address was taken by another page after it was approved: the lists and its review
@@ -949,6 +979,53 @@ def test_an_old_version_never_replaces_changes_waiting_for_review(
     assert "summary" in text
     assert "last reviewed" not in text
     assert draft_for(condition).data is not None
+
+
+def test_a_deleted_item_saved_with_other_published_items_is_not_recovered(editor_client,
+                                                                         public):
+    """Recovering it would revert the whole revision: before, recovering one deleted demo
+    item put every other page of the demo back as it was, live at once, unreviewed, and
+    brought back the items deleted since."""
+    with reversion.create_revision():
+        gone = make_condition(slug="goneoma", name="Goneoma")
+        live = make_condition(slug="liveoma", name="Liveoma", summary="Old summary.")
+        withdrawn = make_condition(slug="withdrawnoma", name="Withdrawnoma")
+        other_gone = make_condition(slug="othergoneoma", name="Othergoneoma")
+    live.summary = "Reviewed summary."
+    live.save()
+    withdrawn.status = Condition.Status.DRAFT
+    withdrawn.save()
+    gone_pk = gone.pk
+    gone.delete()
+    other_gone.delete()
+    version = Version.objects.get_deleted(Condition).get(object_id=str(gone_pk))
+    url = reverse("admin:conditions_condition_recover", args=[version.pk])
+    form = editor_client.get(url)
+    assert form.status_code == 200
+    assert "saved together with 3 other items of the site" in form.content.decode()
+    assert "into a new item instead" in form.content.decode()
+    refused = editor_client.post(url, form_data(form, "condition_form"), follow=True)
+    text = refused.content.decode()
+    assert "Nothing was recovered." in text
+    assert "The recovered item is a draft" not in text
+    assert not Condition.objects.filter(slug__in=["goneoma", "othergoneoma"]).exists()
+    live.refresh_from_db()
+    withdrawn.refresh_from_db()
+    assert live.summary == "Reviewed summary."
+    assert withdrawn.status == Condition.Status.DRAFT
+    assert "Reviewed summary." in public.get(live.get_absolute_url()).content.decode()
+    assert public.get(withdrawn.get_absolute_url()).status_code == 404
+    # An item saved alone is recovered, as a draft.
+    with reversion.create_revision():
+        alone = make_condition(slug="aloneoma", name="Aloneoma")
+    alone_pk = alone.pk
+    alone.delete()
+    version = Version.objects.get_deleted(Condition).get(object_id=str(alone_pk))
+    url = reverse("admin:conditions_condition_recover", args=[version.pk])
+    recovered = editor_client.post(url, form_data(editor_client.get(url), "condition_form"),
+                                   follow=True).content.decode()
+    assert "The recovered item is a draft" in recovered
+    assert Condition.objects.get(slug="aloneoma").status == Condition.Status.DRAFT
 
 
 def test_a_version_saved_with_other_published_items_is_not_restored(editor_client, public):

@@ -12,15 +12,27 @@ TAG = re.compile(r"(<[^>]*>)")
 PHONE_REGION = "US"
 
 
+# An emergency number after "call" or "dial" ("In an emergency, call 911"): the phone
+# number matcher leaves such short numbers out, and a number alone may be a count.
+EMERGENCY_CALL = re.compile(r"\b((?:call|dial)\s+)(\d{3})\b", re.IGNORECASE)
+
+
+def _link_emergency_numbers(text):
+    return EMERGENCY_CALL.sub(
+        lambda match: (f'{match[1]}<a href="tel:{match[2]}">{match[2]}</a>'
+                       if phonenumbers.is_emergency_number(match[2], PHONE_REGION)
+                       else match[0]), text)
+
+
 def _link_numbers(text):
     """Escaped text with each phone number in it wrapped in a tel: link."""
     pieces, last = [], 0
     for match in phonenumbers.PhoneNumberMatcher(text, PHONE_REGION):
         number = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
-        pieces.append(text[last:match.start])
+        pieces.append(_link_emergency_numbers(text[last:match.start]))
         pieces.append(f'<a href="tel:{number}">{match.raw_string}</a>')
         last = match.end
-    pieces.append(text[last:])
+    pieces.append(_link_emergency_numbers(text[last:]))
     return "".join(pieces)
 
 

@@ -428,7 +428,7 @@ def schedule_known():
 
     from portal import cache as page_cache
 
-    page_cache.next_scheduled_change(page_cache.content_version())
+    page_cache.next_scheduled_change(page_cache.content_version(), publish=True)
     connection.features.supports_json_field  # noqa: B018 - Django asks SQLite once
 
 

@@ -1649,3 +1649,116 @@ def test_trials_are_found_by_their_phase_and_open_trials_by_asking(client, demo)
     assert "Trials open to new patients" not in page(client, "open heart")
     assert "Trials open to new patients" not in page(client, "trials not open")
     assert "Trials open to new patients" not in page(client, "closed recruiting trials")
+
+
+# Other tumours' names are not misspellings --------------------------------------------------
+
+@pytest.mark.parametrize(("query", "not_offered"), [
+    ("hepatoblastoma", "Retinoblastoma"),
+    ("medulloblastoma", "Neuroblastoma"),
+    ("ganglioneuroblastoma", "Neuroblastoma"),
+    ("neuroma", "Neuroblastoma"),
+    ("nephroma", "Nephroblastoma"),
+    ("lymphoma", "lymph"),
+])
+def test_a_tumour_the_site_has_no_page_about_is_not_offered_another(client, demo, query,
+                                                                    not_offered):
+    html = page(client, query)
+    assert "Did you mean" not in html
+    assert f">{not_offered}</" not in html  # neither offered nor listed as a result
+
+
+@pytest.mark.parametrize(("query", "offered"), [
+    ("parkng", "parking"), ("nueroblastoma", "Neuroblastoma"),
+    ("imunotherapy", "Immunotherapy"), ("wilms tumer", "Wilms tumor"),
+])
+def test_did_you_mean_still_corrects_misspellings(client, demo, query, offered):
+    assert f'Did you mean <a href="?q={offered.replace(" ", "%20")}">{offered}</a>?' in page(
+        client, query)
+
+
+@pytest.mark.parametrize(("typed", "word", "expected"), [
+    ("parkng", "parking", True), ("nueroblastoma", "Neuroblastoma", True),
+    ("tumer", "tumor", True), ("tumor", "tumor", True),
+    ("opinion", "option", False), ("neuroma", "neuroblastoma", False),
+    ("hepatoblastoma", "retinoblastoma", False), ("lymphoma", "lymph", False),
+    ("cat", "car", False),  # a word this short is not corrected
+])
+def test_what_counts_as_a_misspelling(typed, word, expected):
+    assert site_search.misspelling(typed, word) is expected
+
+
+@POSTGRESQL
+def test_postgresql_adds_no_look_alike_names_when_a_page_holds_the_word(client):
+    make_condition(slug="nephroblastoma", name="Nephroblastoma", summary="The kidney.")
+    make_condition(slug="retinoblastoma", name="Retinoblastoma", summary="The eye.")
+    mentions = make_condition(slug="neuroblastoma", name="Neuroblastoma",
+                              summary="Nerve cells.")
+    make_section(mentions, body="It is not a glioblastoma, which starts in the brain.")
+    # Before, the two look-alike names came first (similarity above a body's rank).
+    assert result_links(page(client, "glioblastoma")) == ["/conditions/neuroblastoma/#overview"]
+    # A word like no word of any name finds no look-alike either.
+    assert result_links(page(client, "nephroma")) == []
+    assert result_links(page(client, "nephroblastomma")) == ["/conditions/nephroblastoma/"]
+
+
+def test_a_trial_found_by_a_condition_it_links_names_the_heading_the_page_shows(client, demo):
+    html = page(client, "neuroblastoma", type="trial")
+    sections = re.findall(r'<p class="search-result__section mb-1">(.*?)</p>', html)
+    assert "In “Conditions studied”" in sections
+    trial = client.get("/trials/NCT99990004/").content.decode()
+    assert '<h2 id="trial-conditions" class="h5">Conditions studied</h2>' in trial
+
+
+def test_a_phase_is_found_however_its_number_is_written(client, demo):
+    """Before, "phase II" found only a glossary entry, while "phase 2" found the trials."""
+    trials = result_links(page(client, "phase 2", type="trial"))
+    assert trials
+    for query in ["phase II", "Phase two"]:
+        assert result_links(page(client, query, type="trial")) == trials, query
+    assert "<mark>Phase</mark> <mark>2</mark>" in page(client, "phase II", type="trial")
+
+
+def test_what_lists_an_item_is_found_through_it_only_while_it_is_live_without_a_worker(
+        client, monkeypatch, settings):
+    """The first search after a scheduled time writes again the documents listing what
+    passed it (as the schedule's task does every five minutes): before, a care site was
+    still found through a campus taken down, until the task ran."""
+    settings.PAGE_CACHE = True
+    ends = timezone.now() + datetime.timedelta(hours=2)
+    starts = ends + datetime.timedelta(hours=1)
+    leaving = make_location(slug="walnutvale", name="Walnutvale campus", unpublish_at=ends)
+    coming = make_condition(slug="soon", name="Soonoblastoma", publish_at=starts)
+    site = make_site("tumor-board", name="Tumor board")
+    site.locations.add(leaving)
+    site.conditions.add(coming)
+    assert "/care/tumor-board/#where-title" in result_links(page(client, "walnutvale"))
+    assert result_links(page(client, "soonoblastoma")) == []
+    real_now = timezone.now
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + datetime.timedelta(hours=2,
+                                                                                 minutes=1))
+    assert result_links(page(client, "walnutvale")) == []
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + datetime.timedelta(hours=3,
+                                                                                 minutes=1))
+    assert set(result_links(page(client, "soonoblastoma"))) == {
+        "/conditions/soon/", "/care/tumor-board/#treats-title"}
+
+
+@pytest.mark.parametrize(("query", "link", "title"), [
+    # Before, only "/trials/?status=open", which lists every condition's open trials.
+    ("neuroblastoma trials open", "/trials/?status=open&amp;condition=neuroblastoma",
+     "Neuroblastoma trials open to new patients"),
+    ("clinical trials for wilms tumour", "/trials/?condition=nephroblastoma",
+     "Nephroblastoma trials"),
+    ("neuroblastoma trials for a 5 year old",
+     "/trials/?status=open&amp;age=5&amp;condition=neuroblastoma",
+     "Neuroblastoma trials open to a child of 5 years"),
+    ("open trials", "/trials/?status=open", "Trials open to new patients"),
+])
+def test_trials_for_a_condition_offer_the_finder_filtered_by_it(client, demo, query, link,
+                                                                 title):
+    html = page(client, query)
+    assert destination_links(html)[0] == link
+    assert f'<a href="{link}">{title}</a>' in html
+    if "neuroblastoma" in link:
+        assert "NCT99990003" in client.get(htmllib_unescape(link)).content.decode()

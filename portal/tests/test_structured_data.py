@@ -185,8 +185,10 @@ def test_condition_page_is_a_medical_web_page_about_the_condition(client, demo):
     assert all(item["@type"] == "MedicalSignOrSymptom" for item in about["signOrSymptom"])
     assert about["riskFactor"]
     assert all(item["@type"] == "MedicalRiskFactor" for item in about["riskFactor"])
-    # A symptom is named without the explanation in brackets after it.
-    assert "Paralysis" in symptoms
+    # A symptom is named without the explanation in brackets after it, and with what
+    # follows it: before, "Fever, anemia" lost its "or high blood pressure".
+    assert "Paralysis, when a tumor presses on the spinal cord" in symptoms
+    assert "Fever, anemia or high blood pressure" in symptoms
     assert not [name for name in symptoms if "(" in name]
     assert all(item["@type"] == "MedicalTherapy" for item in about["possibleTreatment"])
     # The kinds of treatment the page describes, not the steps of a category's plan.
@@ -500,5 +502,8 @@ def test_a_list_item_is_named_up_to_its_explanation_in_brackets():
     from conditions.structured_data import list_items
 
     assert list_items("<ul><li>Paralysis (not being able to move)</li>"
-                      "<li>(Rare) headaches</li><li>Fever: often high</li></ul>") == [
-        "Paralysis", "(Rare) headaches", "Fever"]
+                      "<li>(Rare) headaches</li><li>Fever: often high</li>"
+                      "<li>Fever, anemia (too few red cells) or high blood pressure</li>"
+                      "<li>Pain (in the bones</li></ul>") == [
+        "Paralysis", "(Rare) headaches", "Fever", "Fever, anemia or high blood pressure",
+        "Pain"]

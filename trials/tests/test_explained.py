@@ -20,7 +20,7 @@ def test_the_page_explains_phases_consent_randomisation_statuses_and_asking(clie
                     "Randomization", "What a trial's status means",
                     "How to ask about a trial"]:
         assert f">{heading}</h2>" in html, heading
-    for phase in ["Phase 1 (and early phase 1)", "Phase 2", "Phase 3", "Phase 4"]:
+    for phase in ["Early phase 1", "Phase 1", "Phase 2", "Phase 3", "Phase 4"]:
         assert f"<dt>{phase}</dt>" in html
     for word in ["informed consent", "assent", "take your child out of a trial at any time",
                  "decides by chance", "placebo", "NCT number"]:

@@ -1151,3 +1151,32 @@ def test_an_age_that_cannot_be_read_says_how_to_write_it(client, typed):
     html = page_text(client.get("/trials/", {"age": typed}))
     assert ("Enter your child&#x27;s age in years as a number, for example 5, or with months "
             "or weeks, for example 18 months.") in html
+
+
+def test_a_demo_trial_links_to_no_registry_record(client):
+    """Its number is an example, which ClinicalTrials.gov has no record of: before, the page
+    and its JSON-LD (sameAs) pointed there, to a page that does not exist."""
+    call_command("load_demo", verbosity=0)
+    html = client.get("/trials/NCT99990003/").content.decode()
+    assert "clinicaltrials.gov/study/NCT99990003" not in html
+    assert "NCT99990003 is an example number: this trial has no record on ClinicalTrials.gov." \
+        in html
+    trial = make_trial(nct_id="NCT01234568")
+    assert trial.registry_url == "https://clinicaltrials.gov/study/NCT01234568"
+
+
+def test_the_finder_reads_odd_search_words_plainly(client):
+    make_trial("NCT01234567", brief_title="Naxitamab for neuroblastoma")
+    # A null byte or another control character is a space, as in the site search; before,
+    # it was written back into the box and refused as "Null characters are not allowed."
+    response = client.get("/trials/", {"q": "naxitamab\x00neuroblastoma"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "\x00" not in html
+    assert "Null characters" not in html
+    assert listed(response) == ["NCT01234567"]
+    # A search too long is refused in plain words (before: "Ensure this value has at most
+    # 200 characters (it has 5000).").
+    html = client.get("/trials/", {"q": "a" * 5000}).content.decode()
+    assert "Please shorten your search to 200 characters or fewer (it has 5000)." in html
+    assert "Ensure this value" not in html
