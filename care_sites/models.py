@@ -114,10 +114,12 @@ class Location(Publishable):
         return False
 
     def next_open_change(self, at=None):
-        """The next moment is_open() may change: an opening or closing time, or midnight
-        (when a closure day starts or ends). None when there are no opening hours."""
+        """The next moment its page may change by itself: an opening or closing time
+        (is_open()), or midnight, when a closure day starts or ends and leaves the upcoming
+        closures (with no opening hours too)."""
         local = timezone.localtime(at or timezone.now())
-        moments = []
+        moments = [datetime.datetime.combine(local.date() + datetime.timedelta(days=1),
+                                             datetime.time())]
         for offset in range(-1, 8):
             day = local.date() + datetime.timedelta(days=offset)
             for interval in self.opening_hours.all():
@@ -126,10 +128,6 @@ class Location(Publishable):
                 closes_on = day + datetime.timedelta(days=interval.closes <= interval.opens)
                 moments += [datetime.datetime.combine(day, interval.opens),
                             datetime.datetime.combine(closes_on, interval.closes)]
-        if not moments:
-            return None
-        moments.append(datetime.datetime.combine(local.date() + datetime.timedelta(days=1),
-                                                 datetime.time()))
         aware = [timezone.make_aware(moment) for moment in moments]
         return min(moment for moment in aware if moment > local)
 

@@ -435,10 +435,9 @@ def test_an_approved_change_past_its_time_is_published_when_staff_look_at_it(
     assert NEW_BODY in public.get(condition.get_absolute_url()).content.decode()
 
 
-def test_an_approved_change_goes_live_on_time_from_a_cached_page_without_a_worker(
-        editor_client, reviewer_client, public, settings):
-    from unittest import mock
-
+def cached_and_approved_for_an_hour_later(editor_client, reviewer_client, public, settings):
+    """A condition page served from the page cache, then a change to it approved to go live
+    in an hour: (condition, its address, that time)."""
     settings.PAGE_CACHE = True
     condition, overview = make_full_condition()
     url = condition.get_absolute_url()
@@ -448,7 +447,15 @@ def test_an_approved_change_goes_live_on_time_from_a_cached_page_without_a_worke
     submitted(editor_client, condition, overview, NEW_BODY)
     approve(reviewer_client, review_url(condition), **{"approve-publish_at": (
         timezone.localtime() + datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")})
-    when = draft_for(condition).publish_at
+    return condition, url, draft_for(condition).publish_at
+
+
+def test_an_approved_change_goes_live_on_time_from_a_cached_page_without_a_worker(
+        editor_client, reviewer_client, public, settings):
+    from unittest import mock
+
+    condition, url, when = cached_and_approved_for_an_hour_later(
+        editor_client, reviewer_client, public, settings)
     assert OLD_BODY in public.get(url).content.decode()
     with mock.patch("django.utils.timezone.now",
                     return_value=when - datetime.timedelta(seconds=5)):
@@ -478,14 +485,8 @@ def test_an_approved_change_goes_live_on_time_when_the_schedule_was_not_kept(
 
     from portal import cache as page_cache
 
-    settings.PAGE_CACHE = True
-    condition, overview = make_full_condition()
-    url = condition.get_absolute_url()
-    assert OLD_BODY in public.get(url).content.decode()
-    submitted(editor_client, condition, overview, NEW_BODY)
-    approve(reviewer_client, review_url(condition), **{"approve-publish_at": (
-        timezone.localtime() + datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")})
-    when = draft_for(condition).publish_at
+    condition, url, when = cached_and_approved_for_an_hour_later(
+        editor_client, reviewer_client, public, settings)
     if lost == "schedule evicted":
         assert OLD_BODY in public.get(url).content.decode()  # the schedule is kept
         cache.delete(f"{page_cache.KEY_PREFIX}schedule:{page_cache.content_version()}")

@@ -482,6 +482,21 @@ def test_a_location_page_is_kept_only_until_it_opens_or_closes(client):
         assert "Closed now" in html(client.get("/care/locations/oakland/"))
 
 
+def test_a_location_page_without_opening_hours_drops_a_passed_closure_at_midnight(client):
+    """Before, a campus with no opening hours had no such limit: its page kept showing the
+    day that had just passed as an upcoming closure for up to an hour."""
+    location = make_location(slug="walnut", publish_at=timezone.now() - datetime.timedelta(days=1))
+    today = timezone.localdate()
+    location.closures.create(date=today, note="Staff day")
+    evening = timezone.make_aware(datetime.datetime.combine(today, datetime.time(23, 59)))
+    with mock.patch("django.utils.timezone.now", return_value=evening):
+        assert "Staff day" in html(client.get("/care/locations/walnut/"))
+        assert get(client, "/care/locations/walnut/")[1] == 0  # served from the cache
+    with mock.patch("django.utils.timezone.now",
+                    return_value=evening + datetime.timedelta(minutes=2)):
+        assert "Staff day" not in html(client.get("/care/locations/walnut/"))
+
+
 # Never cached --------------------------------------------------------------------------------
 
 def test_staff_are_never_served_from_or_stored_in_the_cache(client, django_user_model):
