@@ -817,7 +817,7 @@ NEUROBLASTOMA = {
             "title": "Neuroblastoma",
             "source": (
                 "In: Pizzo PA, Poplack DG, eds. Principles and Practice of Pediatric Oncology. "
-                "7th ed. Wolters Kluwer (book)"
+                "7th ed. Wolters Kluwer"
             ),
             "year": 2015,
             "volume": "",

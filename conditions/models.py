@@ -340,6 +340,13 @@ class StagingCategory(models.Model):
         """The id of its entry in the page's staging list."""
         return f"staging-{slugify(self.name)}"
 
+    @property
+    def treatment_anchor(self):
+        """The id of its heading in the page's treatment by category. A colon never
+        appears in a slugified heading's anchor ("treatment-high-risk" may be a
+        subsection's), so this id cannot collide."""
+        return f"treatment:{slugify(self.name)}"
+
     def option_groups(self):
         """Options grouped by age group, in order: [(age group label or "", [options])]."""
         groups = {}
@@ -375,12 +382,21 @@ FIRST_REFERENCE_YEAR = 1800
 # 10.<the registrant's number, maybe with dotted parts>/<the work's own part>.
 DOI = re.compile(r"^10\.\d{4,9}(?:\.\d+)*/\S+$")
 
+# "In: Pizzo PA, Poplack DG, eds. " before a book's title in a chapter's source.
+BOOK_EDITORS = re.compile(r"^\s*in:\s*(?:[^.]*?,\s*eds?\.\s*)?", re.IGNORECASE)
+
+
 class Reference(models.Model):
     condition = models.ForeignKey(Condition, on_delete=models.CASCADE, related_name="references")
     order = models.PositiveIntegerField(default=0)
     authors = models.CharField(max_length=500, blank=True)
     title = models.CharField(max_length=500)
-    source = models.CharField(max_length=300, blank=True, help_text="Journal, book or website.")
+    source = models.CharField(
+        max_length=300, blank=True,
+        help_text="The journal, the website, or the publisher of a document such as "
+                  "prescribing information. For a chapter, the book as citations write it: "
+                  "In: its editors, eds. Its title. Edition. Publisher.",
+    )
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     volume = models.CharField(max_length=50, blank=True, help_text="Volume and issue, e.g. 39(29).")
     pages = models.CharField(max_length=50, blank=True)
@@ -396,6 +412,22 @@ class Reference(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def kind(self):
+        """What the work is, read from how it is cited: a chapter (its source starts
+        "In:"), a journal article (a volume or a DOI), a web page (a link), or another
+        document (prescribing information, a report) from its publisher."""
+        if self.source.lstrip().lower().startswith("in:"):
+            return "chapter"
+        if self.volume or self.doi:
+            return "article"
+        return "web page" if self.url else "document"
+
+    @property
+    def book(self):
+        """A chapter's book, without the "In:" and the editors before its title."""
+        return BOOK_EDITORS.sub("", self.source).strip()
 
     def clean(self):
         # Every problem at once, so that one save shows them all.

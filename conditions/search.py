@@ -25,14 +25,18 @@ def condition_document(condition):
             parts.append(Part(subsection.anchor or section.anchor, subsection.heading,
                               html_text(subsection.body_html)))
     for category in condition.staging_categories.all():
-        # Its definition, then its treatment options as a list (by age group where they
-        # differ): found in the category's own entry of the staging list.
+        # Its definition, found in its entry of the staging list; its treatment options as
+        # a list (by age group where they differ), under its heading in the treatment by
+        # category.
+        parts.append(Part(category.anchor, category.name,
+                          plain(f"{category.name}. {category.definition}")))
         options = " ".join(
             f"{age_group}: {listed(option.text for option in group)}" if age_group
             else listed(option.text for option in group)
             for age_group, group in category.option_groups())
-        parts.append(Part(category.anchor, category.name,
-                          plain(f"{category.name}. {category.definition} {options}")))
+        if options:
+            parts.append(Part(category.treatment_anchor, f"Treatment: {category.name}",
+                              plain(options)))
     return Document(
         title=condition.name, url=condition.get_absolute_url(),
         names=tuple(synonym.name for synonym in condition.synonyms.all()),

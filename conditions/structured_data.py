@@ -55,13 +55,21 @@ def treatments(sections):
 
 
 def citation(reference):
+    """A reference as the work it is (Reference.kind): an article in its journal, a chapter
+    in its book, a web page or another document with its publisher."""
+    kind = reference.kind
+    source = reference.source or None
     return {
-        "@type": "ScholarlyArticle" if reference.doi else "CreativeWork",
+        "@type": {"article": "ScholarlyArticle", "chapter": "Chapter",
+                  "web page": "WebPage"}.get(kind, "CreativeWork"),
         "name": reference.title,
         "author": reference.authors,
         "datePublished": str(reference.year) if reference.year else "",
-        "isPartOf": {"@type": "Periodical", "name": reference.source} if reference.source
-        else None,
+        "isPartOf": {"@type": "Periodical", "name": source} if kind == "article" and source
+        else {"@type": "Book", "name": reference.book} if kind == "chapter" else None,
+        "publisher": {"@type": "Organization", "name": source}
+        if kind in ("web page", "document") and source else None,
+        "pagination": reference.pages,
         "url": reference.doi_url or reference.url,
         "sameAs": reference.doi_url,
         "identifier": {"@type": "PropertyValue", "propertyID": "DOI", "value": reference.doi}

@@ -3,7 +3,9 @@
 Addresses that reach the same mailbox can be typed in many ways: fullwidth letters, an
 internationalised domain in Unicode or in its ASCII (IDNA) form, any case in the domain, or
 the decomposed (NFD) form of accented letters. `normalise` turns each into one stored form and
-`address_key` into one comparison key, so they share one subscriber and one rate limit.
+`address_key` into one comparison key, so they share one subscriber. `mailbox_key` goes
+further for the signup limit only: sub-addresses (`sam+news@`) and, at Gmail, dots in the
+local part reach the same inbox, so they share one hourly allowance of confirmation emails.
 """
 
 import ipaddress
@@ -69,3 +71,22 @@ def address_key(address):
     except ValidationError:
         return unicodedata.normalize("NFKC", address).strip().lower()
     return f"{local}@{domain}".lower()
+
+
+# Domains where dots in the local part are ignored: s.am@ and sam@ are one Gmail inbox.
+DOTLESS_DOMAINS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
+
+
+def mailbox_key(address):
+    """The inbox an address delivers to, as far as it can be told from the address: its
+    comparison key without a `+tag` (most mail services deliver sam+anything@ to sam@), and
+    at Gmail without dots. Only for limiting the confirmation emails one inbox receives;
+    two such addresses remain two subscribers, as their owner may want."""
+    key = address_key(address)
+    local, at, domain = key.rpartition("@")
+    if not at:
+        return key
+    local = local.split("+", 1)[0] or local
+    if domain in DOTLESS_DOMAINS:
+        local, domain = local.replace(".", "") or local, DOTLESS_DOMAINS[domain]
+    return f"{local}@{domain}"

@@ -15,7 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from newsletter import services, tokens
-from newsletter.addresses import address_key
+from newsletter.addresses import mailbox_key
 from newsletter.forms import PreferencesForm, SignupForm
 from newsletter.models import Subscriber, Topic
 from portal import ratelimit
@@ -46,9 +46,10 @@ def network_of(ip_address):
 
 def over_signup_limits(email, ip_address):
     """Whether a valid signup, about to send an email, goes over the hourly limits: the
-    address's own first, so repeated tries for one address never use up the allowance of
+    inbox's own first (every spelling, sub-address and, at Gmail, dotted form of one
+    address counts once), so repeated tries for one inbox never use up the allowance of
     everyone else sharing the network."""
-    return (ratelimit.limit_exceeded("signup-address", address_key(email),
+    return (ratelimit.limit_exceeded("signup-address", mailbox_key(email),
                                      settings.NEWSLETTER_SIGNUPS_PER_ADDRESS)
             or ratelimit.limit_exceeded("signup-ip", network_of(ip_address),
                                         settings.NEWSLETTER_SIGNUPS_PER_IP))

@@ -125,6 +125,15 @@ class PlainSelect(forms.Select):
             yield "", loose
 
 
+def printable(text):
+    """Typed words as searched: an invisible formatting character (a soft hyphen or a
+    zero-width space pasted with the words) dropped, so "neuro\u00adblastoma" is one word;
+    any other control or separator character (a tab, a null byte) read as a space."""
+    return "".join(
+        "" if category == "Cf" else " " if category[0] in "CZ" else char
+        for char, category in ((char, unicodedata.category(char)) for char in text))
+
+
 class PlainInputMixin:
     """An input written in Python rather than through Django's widget templates (the same
     tag: its type, name, value and attrs, each escaped), for the public forms of busy pages:

@@ -548,6 +548,14 @@ class DraftAdminMixin:
             if draft is None or not draft.data:
                 messages.error(request, "There is no change waiting here to discard.")
                 return False
+            if draft.state == Draft.State.APPROVED:
+                # A reviewer's decision is undone by a reviewer (send back) or by editing,
+                # which withdraws the approval, never dropped silently.
+                messages.error(request, "These changes are approved and wait for their time, "
+                                        "so they are not discarded. A medical reviewer can "
+                                        "send them back, or saving the edit form withdraws "
+                                        "the approval first.")
+                return False
             draft.delete()
             record_step(obj, action=ReviewStep.Action.DISCARDED, user=user)
             messages.success(request, f"Discarded the changes to \u201c{obj}\u201d: the live "

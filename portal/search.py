@@ -58,6 +58,7 @@ from django.utils.safestring import mark_safe
 from rapidfuzz.distance import Levenshtein
 
 from portal.apps import feature_modules
+from portal.forms import printable
 from portal.models import (
     Publishable,
     SearchDocument,
@@ -87,6 +88,9 @@ SUGGEST_CUTOFF = 0.75
 # uses, "neuroma", "nephroma" or "hepatoblastoma" are other words (other tumours) that only
 # look like them, and neither "Did you mean" nor the look-alike names offer those.
 TYPO_LENGTHS = ((8, 2), (4, 1))  # (least length, letters) longest first; shorter: none
+# A misspelt word shorter than this keeps its first letter, as most typing slips do: "rash"
+# is not "drash" (of Denys-Drash), "nurse" not "purse".
+SAME_FIRST_LETTER_BELOW = TYPO_LENGTHS[0][0]
 SUGGEST_CANDIDATES = 100  # documents whose names "Did you mean" compares (PostgreSQL)
 SUGGEST_SIMILARITY = 0.2  # their least trigram word similarity to the query
 SIMILARITY_THRESHOLD = "pg_trgm.word_similarity_threshold"  # the least the %> operator finds
@@ -660,10 +664,9 @@ def connect_dependency(searchable, model, lookup, uid):
 # Queries -----------------------------------------------------------------------------------
 
 def normalise(text):
-    """The query as searched: printable characters only, single spaces, bounded in length
-    and words. Returns (query, shortened)."""
-    text = unicodedata.normalize("NFKC", str(text or ""))
-    text = "".join(" " if unicodedata.category(char)[0] in "CZ" else char for char in text)
+    """The query as searched: printable characters only (portal.forms.printable), single
+    spaces, bounded in length and words. Returns (query, shortened)."""
+    text = printable(unicodedata.normalize("NFKC", str(text or "")))
     words = text.split()
     query = " ".join(words[:MAX_WORDS])
     shortened = len(words) > MAX_WORDS or len(query) > MAX_QUERY_LENGTH
@@ -838,7 +841,9 @@ live AS MATERIALIZED (
                       WHERE NOT EXISTS (
                           SELECT FROM regexp_split_to_table(lower(document.fuzzy_names),
                                                             '[^[:alnum:]]+') AS name_word
-                          WHERE levenshtein_less_equal(typed, name_word, {typo_most})
+                          WHERE (length(typed) >= {same_first_below}
+                                 OR left(typed, 1) = left(name_word, 1))
+                            AND levenshtein_less_equal(typed, name_word, {typo_most})
                                 <= CASE {typo_letters} END))
 ),
 counts AS (
@@ -979,7 +984,8 @@ def find_postgresql(query, kind, offset, any_word=False):
     sql = SEARCH_SQL.format(table=table, terms=terms, similarity=SIMILARITY, is_live=IS_LIVE,
                             unwanted=UNWANTED if unwanted else "", weights=weights,
                             coverage=coverage, typo_letters=TYPO_LETTERS,
-                            typo_most=TYPO_LENGTHS[0][1])
+                            typo_most=TYPO_LENGTHS[0][1],
+                            same_first_below=SAME_FIRST_LETTER_BELOW)
     with connection.cursor() as cursor:  # prepared on its second run (settings.py)
         cursor.execute(sql, {
             "config": CONFIG, "query": query, "spelled": other_spellings(query),
@@ -1011,9 +1017,13 @@ def typo_letters(word):
 
 def misspelling(typed, word):
     """Whether `typed` may be `word` misspelt (or is it): "parkng" of "parking", not
-    "neuroma" of "neuroblastoma" nor "opinion" of "option". Not case-sensitive."""
+    "neuroma" of "neuroblastoma", "opinion" of "option" nor "rash" of "drash". Not
+    case-sensitive."""
     allowed = typo_letters(typed)
-    return Levenshtein.distance(typed.lower(), word.lower(), score_cutoff=allowed) <= allowed
+    typed, word = typed.lower(), word.lower()
+    if len(typed) < SAME_FIRST_LETTER_BELOW and typed[:1] != word[:1]:
+        return False
+    return Levenshtein.distance(typed, word, score_cutoff=allowed) <= allowed
 
 
 def typed_words(query):
@@ -1388,13 +1398,21 @@ def match_pattern(query):
     return Words(set().union(*groups), groups) if groups else None
 
 
+SENTENCE_ENDS = (". ", "? ", "! ")
+
+
 def excerpt_bounds(text, position, width):
-    """(start, end) of the excerpt of `text` shown around `position` (a match's start):
-    from a word start about a third of `width` before it, to the last whole word within
-    `width`."""
+    """(start, end) of the excerpt of `text` shown around `position` (a match's start): the
+    whole text when it fits; else from the beginning of the match's sentence when the
+    match is then within the first two thirds, or from a word start about a third of
+    `width` before it; to the last whole word within `width`."""
     start = 0
-    if position is not None and position > width // 3:
-        start = text.rfind(" ", 0, position - width // 3) + 1
+    if position is not None and position > width // 3 and len(text) > width:
+        sentence = max(text.rfind(stop, 0, position) for stop in SENTENCE_ENDS) + 2
+        if position - sentence <= width * 2 // 3:
+            start = sentence if sentence > 1 else 0
+        else:
+            start = text.rfind(" ", 0, position - width // 3) + 1
     end = start + width
     if end < len(text):
         end = text.rfind(" ", start, end) if text.rfind(" ", start, end) > start else end
@@ -1540,14 +1558,22 @@ def closest_name(documents, query):
     """For a search whose results were all found by names that only look like it: the name
     of the first (the closest) that is most like the query ("Wilms tumor" of Nephroblastoma
     for "wilms tumer"), or "" when it is the query. It needs no search of its own to be
-    offered: searching a live page's own name finds that page."""
+    offered: searching a live page's own name finds that page. Only a name as many words
+    long as the query is offered whole; else each word is replaced by the closest word of
+    the name it misspells ("scar" -> "scan" of "CT scan", not "CT scan")."""
     if not documents:
         return ""
     typed = wanted(searched(query)).casefold()
     names = [name for name in documents[0].names.splitlines() if name.strip()]
-    best = max(names, key=lambda name: difflib.SequenceMatcher(None, typed,
-                                                               name.casefold()).ratio(),
+    best = max((name for name in names if len(name.split()) == len(typed.split())),
+               key=lambda name: difflib.SequenceMatcher(None, typed, name.casefold()).ratio(),
                default="")
+    if not best:
+        name_words = {word.casefold() for name in names for word in re.findall(r"\w+", name)}
+        closest = [max((word for word in name_words if misspelling(typed_word, word)),
+                       key=lambda word: difflib.SequenceMatcher(None, typed_word, word).ratio(),
+                       default="") for typed_word in re.findall(r"\w+", typed)]
+        best = " ".join(closest) if all(closest) else ""
     return "" if best.casefold() == typed else best
 
 
@@ -1566,7 +1592,8 @@ def go_to(found, query):
 # it is written ("maya @ example.org", "maya(at)example.org", "maya at example dot org"), a
 # date such as a date of birth ("03/14/2019", "2019-03-14", "14.3.19", "14 march 2019"), or
 # a phone, record or other number of seven characters or more ("555 0110", "mrn1234567"),
-# or of four digits or more after a word that names a record ("mrn 123456").
+# or of four digits or more after a word that names a record ("mrn 123456", "patient id
+# 12345").
 # NCT numbers and ranges of years ("2024-2025") are taken out first: they name trials and
 # times, not people.
 PERSONAL_DETAILS = re.compile(
@@ -1578,7 +1605,8 @@ PERSONAL_DETAILS = re.compile(
     r"\s+\d{2,4}\b"
     r"|\d[\d\s().+-]{5,}\d"
     # A record number of any length after what names it ("mrn 123456", "account #4521").
-    r"|\b(?:mrn|dob|record|account|acct|patient|chart)\s*(?:no\.?|number|#|:)?\s*"
+    r"|\b(?:mrn|dob|record|account|acct|patient|chart|id|member|policy)"
+    r"\s*(?:no\.?|number|#|:)?\s*"
     r"(?!(?:19|20)\d\d(?!\d))\d{4,}"  # not a year ("growth chart 2024")
     # An email address without its ending ("maya dot smith at gmail").
     r"|\bat\s+(?:gmail|googlemail|yahoo|hotmail|outlook|live|icloud|aol|proton(?:mail)?)\b",

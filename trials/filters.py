@@ -1,5 +1,4 @@
 import re
-import unicodedata
 
 import django_filters
 from django import forms
@@ -7,7 +6,13 @@ from django.core.validators import MaxLengthValidator
 
 from care_sites.models import CareSite
 from conditions.models import Condition
-from portal.forms import MarksInvalidForm, PlainSelect, PlainTextInput, published_choices
+from portal.forms import (
+    MarksInvalidForm,
+    PlainSelect,
+    PlainTextInput,
+    printable,
+    published_choices,
+)
 from trials.models import (
     STATUS_GROUPS,
     OverallStatus,
@@ -107,8 +112,8 @@ SELECT_ATTRS = {"class": "form-select"}
 
 
 class SearchWordsField(forms.CharField):
-    """Words to search for: control characters (a null byte) read as spaces, as the site
-    search reads them, and a search too long is refused in plain words."""
+    """Words to search for, their characters read as the site search reads them
+    (portal.forms.printable), and a search too long refused in plain words."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -118,9 +123,7 @@ class SearchWordsField(forms.CharField):
                                      " characters or fewer (it has %(show_value)d).")
 
     def to_python(self, value):
-        text = "".join(" " if unicodedata.category(char)[0] == "C" else char
-                       for char in str(value or ""))
-        return super().to_python(" ".join(text.split()))
+        return super().to_python(" ".join(printable(str(value or "")).split()))
 
 
 class SearchWordsFilter(django_filters.CharFilter):

@@ -819,6 +819,20 @@ def test_an_editor_can_discard_a_draft_and_the_live_page_stays(editor_client, pu
     assert "There is no change waiting here to discard." in again.content.decode()
 
 
+def test_approved_changes_waiting_for_their_time_are_not_discarded(editor_client,
+                                                                   reviewer_client):
+    condition = approved_for_an_hour_later(editor_client, reviewer_client)
+    assert draft_for(condition).state == Draft.State.APPROVED
+    assert "Discard the changes</h2>" not in editor_client.get(
+        review_url(condition)).content.decode()
+    # Posted anyway (an old tab, a crafted request): refused, and the approval stands.
+    page = editor_client.post(review_url(condition), DISCARD, follow=True).content.decode()
+    assert "These changes are approved and wait for their time, so they are not " \
+        "discarded." in page
+    assert draft_for(condition).state == Draft.State.APPROVED
+    assert not ReviewStep.objects.filter(action=ReviewStep.Action.DISCARDED).exists()
+
+
 def test_only_those_who_may_edit_an_item_may_discard_its_draft(
         editor_client, client, django_user_model):
     condition, overview = make_full_condition()

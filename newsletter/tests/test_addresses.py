@@ -7,7 +7,7 @@ from django.core import mail
 from django.db import IntegrityError, transaction
 
 from newsletter import tokens
-from newsletter.addresses import address_key
+from newsletter.addresses import address_key, mailbox_key
 from newsletter.models import Subscriber
 from newsletter.tests.factories import make_topic
 
@@ -107,3 +107,16 @@ def test_local_hosts_and_ip_addresses_are_refused_clearly(client, address, messa
     assert message in response.content.decode()
     assert not Subscriber.objects.exists()
     assert mail.outbox == []
+
+
+@pytest.mark.parametrize(("address", "inbox"), [
+    ("Sam+News@Example.ORG", "sam@example.org"),
+    ("sam@example.org", "sam@example.org"),
+    ("S.am.Lee+x+y@GoogleMail.com", "samlee@gmail.com"),
+    ("s.am@outlook.com", "s.am@outlook.com"),
+    ("+tag@example.org", "+tag@example.org"),
+    ("...@gmail.com", "...@gmail.com"),
+    ("no-at-sign", "no-at-sign"),
+])
+def test_the_inbox_an_address_reaches(address, inbox):
+    assert mailbox_key(address) == inbox

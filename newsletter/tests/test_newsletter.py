@@ -925,3 +925,23 @@ def test_pages_reached_by_an_emailed_link_are_kept_by_no_browser_or_proxy(client
     response = client.get(path)
     assert response.status_code == 200
     assert "sam@example.org" in response.content.decode()
+
+
+@pytest.mark.parametrize("spellings", [
+    ["bomb@example.org", "bomb+1@example.org", "Bomb+news@Example.org"],
+    ["sam.lee@gmail.com", "samlee@gmail.com", "s.a.m.l.e.e+x@googlemail.com"],
+])
+def test_sub_addresses_and_gmail_dots_share_the_inbox_limit(client, topics, settings,
+                                                             spellings):
+    settings.NEWSLETTER_SIGNUPS_PER_ADDRESS = 2
+    settings.NEWSLETTER_SIGNUPS_PER_IP = 100
+    for index, address in enumerate(spellings[:2]):
+        assert signup(client, address, topics=topics,
+                      ip=f"198.51.100.{index + 1}").status_code == 302
+    assert signup(client, spellings[2], topics=topics, ip="198.51.100.9").status_code == 429
+    assert len(mail.outbox) == 2
+    # Each spelling that got through is its own subscriber; another inbox is not limited,
+    # and dots elsewhere than at Gmail still tell inboxes apart.
+    assert Subscriber.objects.count() == 2
+    assert signup(client, "bomb.x@example.org", topics=topics,
+                  ip="198.51.100.20").status_code == 302

@@ -14,9 +14,10 @@ from django.utils.html import escape, strip_tags
 from care_sites.models import Language, SupportService
 from care_sites.tests.factories import make_location, make_service, make_site
 from conditions.models import Condition
-from conditions.tests.factories import make_condition, make_section
+from conditions.tests.factories import make_condition, make_glossary_term, make_section
 from portal import roles
 from portal import search as site_search
+from portal.forms import printable
 from portal.models import OTHER_SEARCHES_LABEL, SearchDocument, SearchQueryStat, SearchWord
 from portal.tasks import refresh_search_for_schedule
 from portal.tests.support import active_content, staff_user
@@ -102,20 +103,30 @@ def test_a_part_headed_by_the_word_ranks_above_a_mention_in_a_text(client, demo)
                                                   "Opening hours"]
 
 
-def test_a_staging_category_reads_as_its_definition_then_its_options_as_a_list(client, demo):
-    """Each treatment option ends with a semicolon where it has no punctuation of its own,
-    and options that differ by age say which age they are for; the link is the category's
-    own entry in the staging list."""
+def test_a_staging_category_is_found_by_its_definition_and_by_its_treatment_options(
+        client, demo):
+    """The definition links to the category's entry in the staging list; its treatment
+    options (a list: each ends with a semicolon where it has no punctuation of its own,
+    and options that differ by age say which age they are for) link to its heading in the
+    treatment by category, where they are. Before, both linked to the staging list, about
+    80 lines above the options a snippet showed."""
     html = page(client, "stage 4")
     assert "/conditions/neuroblastoma/#staging-disseminated" in result_links(html)
-    assert ("<mark>stage</mark> M. Chemotherapy with several medicines, with or without "
-            "surgery, radiation therapy or both; Chemotherapy, then a") in html
-    regional = SearchDocument.objects.get(url="/conditions/neuroblastoma/").parts
-    text = next(part[2] for part in regional if part[0] == "staging-regional")
+    parts = SearchDocument.objects.get(url="/conditions/neuroblastoma/").parts
+    text = next(part[2] for part in parts if part[0] == "treatment:regional")
     assert "Younger than 1 year: Surgery; Chemotherapy; 1 year or older: Surgery alone;" in text
+    assert next(part[1] for part in parts if part[0] == "treatment:regional") == \
+        "Treatment: Regional"
+    assert "Surgery alone" not in next(part[2] for part in parts
+                                       if part[0] == "staging-regional")
+    nant = page(client, "NANT consortium")
+    assert result_links(nant)[0] == "/conditions/neuroblastoma/#treatment:recurrent"
+    assert "In \u201cTreatment: Recurrent\u201d" in nant
     staging = client.get("/conditions/neuroblastoma/").content.decode()
     assert 'id="staging-disseminated"' in staging
     assert 'href="#staging-disseminated"' in staging
+    assert '<h4 class="treatment-category__name" id="treatment:recurrent">Recurrent</h4>' \
+        in staging
 
 
 @pytest.mark.parametrize(("query", "link"), [
@@ -538,7 +549,7 @@ def test_saving_and_deleting_parts_updates_the_index(client):
     category = condition.staging_categories.create(name="Very low risk", definition="Small.")
     category.options.create(text="Surgery alone")
     assert result_links(page(client, "surgery alone")) == [
-        "/conditions/hepatoblastoma/#staging-very-low-risk"]
+        "/conditions/hepatoblastoma/#treatment:very-low-risk"]
 
     condition.delete()
     assert not SearchDocument.objects.filter(kind="condition").exists()
@@ -1133,7 +1144,8 @@ def test_personal_details_typed_into_the_search_box_are_not_kept(client, demo):
                 "maya at example dot org", "dob 03/14/2019", "born 14.3.19", "mrn 1234567",
                 "555 0110", "mrn00123456", "dob03142019", "born 14 march 2019",
                 "born march 14th, 2019", "maya at example dot de", "maya\uff20example.org",
-                "mrn 123456", "account #4521", "maya dot smith at gmail"]
+                "mrn 123456", "account #4521", "maya dot smith at gmail", "patient id 12345",
+                "member ID: 8842"]
     for words in personal:
         page(client, words)
     kept = ["NCT99990003 results", "nct 99990003 eligibility", "stage 4", "neuroblastoma 2024",
@@ -1530,6 +1542,31 @@ def test_a_stages_number_is_searched_in_each_way_of_writing_it():
     assert pattern.all_in("stage 4 (disseminated)")
 
 
+def test_a_snippet_shows_a_short_text_whole_and_a_long_one_from_the_matchs_sentence():
+    pattern = site_search.match_pattern("MIBG")
+    definition = ("A substance that most neuroblastoma cells soak up. With a little "
+                  "radioactivity attached, it shows tumors on a scan. With much more, it is "
+                  "used as a treatment (MIBG therapy).")
+    # Before, it began "… attached, it shows tumors", a third of the width before the match.
+    assert site_search.highlight(definition, pattern) == definition.replace(
+        "MIBG", "<mark>MIBG</mark>")
+    long_text = "Words before it. " * 20 + "The MIBG scan comes next. " + "More after. " * 40
+    snippet = site_search.highlight(long_text, pattern)
+    assert snippet.startswith("… The <mark>MIBG</mark> scan comes next.")
+    # A match far into a long sentence: the excerpt starts a third of the width before it.
+    run_on = "word " * 200 + "MIBG " + "word " * 100
+    assert site_search.highlight(run_on, pattern).startswith("… word word")
+    assert "<mark>MIBG</mark>" in site_search.highlight(run_on, pattern)
+
+
+def test_an_invisible_character_pasted_inside_a_word_keeps_it_one_word(client, demo):
+    """A soft hyphen or zero-width space copied with the words is dropped; a null byte or
+    a tab still separates words."""
+    assert printable("neuro\u00adblast\u200boma\x00stage\t4") == "neuroblastoma stage 4"
+    for typed in ["neuro\u00adblastoma", "neuroblas\u200btoma"]:
+        assert "/conditions/neuroblastoma/" in result_links(page(client, typed))[0], typed
+
+
 def test_the_header_box_holds_the_query_as_searched_and_its_icon_keeps_the_results(
         client, demo):
     html = page(client, "neuro\x00blastoma\x01 " + "x" * 300)
@@ -1683,6 +1720,8 @@ def test_did_you_mean_still_corrects_misspellings(client, demo, query, offered):
     ("opinion", "option", False), ("neuroma", "neuroblastoma", False),
     ("hepatoblastoma", "retinoblastoma", False), ("lymphoma", "lymph", False),
     ("cat", "car", False),  # a word this short is not corrected
+    # A short word keeps its first letter: not "drash" (of Denys-Drash) for "rash".
+    ("rash", "drash", False), ("nurse", "purse", False), ("neuroblastoma", "euroblastoma", True),
 ])
 def test_what_counts_as_a_misspelling(typed, word, expected):
     assert site_search.misspelling(typed, word) is expected
@@ -1700,6 +1739,20 @@ def test_postgresql_adds_no_look_alike_names_when_a_page_holds_the_word(client):
     # A word like no word of any name finds no look-alike either.
     assert result_links(page(client, "nephroma")) == []
     assert result_links(page(client, "nephroblastomma")) == ["/conditions/nephroblastoma/"]
+
+
+def test_a_correctly_spelled_word_is_not_offered_as_part_of_another_name(client, demo):
+    """Before, "rash" was offered "drash" (a piece of Denys-Drash syndrome)."""
+    assert "Did you mean" not in page(client, "rash")
+
+
+@POSTGRESQL
+def test_a_look_alike_name_of_more_words_offers_only_the_misspelt_word(client):
+    """Before, "scar" was offered "CT scan", a name of two words for a one-word search."""
+    make_glossary_term("CT scan", definition="Pictures of the inside of the body.")
+    html = page(client, "scar")
+    assert 'Did you mean <a href="?q=scan">scan</a>?' in html
+    assert "Did you mean <a href=\"?q=CT" not in html
 
 
 def test_a_trial_found_by_a_condition_it_links_names_the_heading_the_page_shows(client, demo):

@@ -208,6 +208,33 @@ def test_condition_page_is_a_medical_web_page_about_the_condition(client, demo):
         assert item["sameAs"] == f"https://doi.org/{reference.doi}"
 
 
+def test_each_citation_is_typed_as_the_work_it_is(client, demo):
+    """Before, a textbook chapter and a drug's prescribing information were each "part of"
+    a Periodical (named after the book, or after the drug's maker)."""
+    data, html = blocks(client, "/conditions/neuroblastoma/")
+    cited = {item["name"]: item for item in by_type(data, "MedicalWebPage")["citation"]}
+    article = cited["Identification of ALK as a major familial neuroblastoma predisposition gene"]
+    assert article["@type"] == "ScholarlyArticle"
+    assert article["isPartOf"] == {"@type": "Periodical", "name": "Nature"}
+    chapter = cited["Neuroblastoma"]
+    assert chapter["@type"] == "Chapter"
+    assert chapter["isPartOf"] == {
+        "@type": "Book",
+        "name": "Principles and Practice of Pediatric Oncology. 7th ed. Wolters Kluwer"}
+    assert chapter["pagination"] == "772-792"
+    label = cited["Danyelza (naxitamab-gqgk) prescribing information"]
+    assert label["@type"] == "CreativeWork"
+    assert "isPartOf" not in label
+    assert label["publisher"] == {"@type": "Organization", "name": "Y-mAbs Therapeutics"}
+    web = cited["Neuroblastoma Treatment (PDQ) \u2013 Patient Version"]
+    assert web["@type"] == "WebPage"
+    assert web["publisher"] == {"@type": "Organization", "name": "National Cancer Institute"}
+    assert "Periodical" not in json.dumps([chapter, label, web])
+    # The page cites the chapter as chapters are cited: the book, the year, its pages.
+    assert ("In: Pizzo PA, Poplack DG, eds. Principles and Practice of Pediatric Oncology. "
+            "7th ed. Wolters Kluwer; 2015. p. 772-792.") in html
+
+
 def test_trial_page_is_a_medical_trial(client, demo):
     data, _ = blocks(client, "/trials/NCT99990003/")
     trial = Trial.objects.get(nct_id="NCT99990003")
