@@ -71,8 +71,19 @@ def page_number(value):
 SHOWN_QUERY_LENGTH = 80
 
 
+def corrected_search(words, kind, number):
+    """For a search whose words are found only some at a time, one of them misspelt
+    ("neuroblastomma trials" finds only pages about trials): the corrected words, and their
+    search's (counts, page), when every corrected word is on some page; else None."""
+    corrected = site_search.suggestion(words)
+    if not corrected:
+        return None
+    counts, page, _, _ = site_search.find(corrected, kind, number, widen=False)
+    return (corrected, counts, page) if counts else None
+
+
 @require_safe
-@reads_parameters("q", "type", "page")
+@reads_parameters("q", "type", "page", "exact")
 def search(request):
     raw = request.GET.get("q", "")
     query, shortened = site_search.normalise(raw)
@@ -97,6 +108,15 @@ def search(request):
     named = site_search.on_this_site(words)
     counts, page, partial, alike_only = site_search.find(
         words, kind, page_number(request.GET.get("page")), widen=not named and not number)
+    # Found only by some of its words, one of them misspelt: the results of the corrected
+    # search instead, saying so, with a link to the words as typed ("exact").
+    place_left_out = words != query
+    typed_words = ""
+    if partial and not named and request.GET.get("exact") != "1":
+        corrected = corrected_search(words, kind, page_number(request.GET.get("page")))
+        if corrected is not None:
+            typed_words, (words, counts, page), partial = words, corrected, False
+            named = site_search.on_this_site(words)
     paginator = page.paginator
     found = site_search.results(page.object_list, words)
     all_count = sum(counts.values())
@@ -105,7 +125,7 @@ def search(request):
     # or, for one that found only names that look like it (a misspelling of a name), the
     # closest of them, which costs no query.
     suggestion = ""
-    if query and not destinations:
+    if query and not destinations and not typed_words:
         if alike_only:
             suggestion = (site_search.closest_name(page.object_list, words)
                           if page.number == 1 else "")
@@ -122,7 +142,12 @@ def search(request):
         # The words as the results repeat them: a long search is not said again in full.
         "shown_query": Truncator(words).chars(SHOWN_QUERY_LENGTH),
         # "near me" left out of what was searched.
-        "place_left_out": words != query,
+        "place_left_out": place_left_out,
+        # Searched as corrected: what was typed, to search for instead.
+        "typed_words": typed_words,
+        "corrected_words": words if typed_words else "",
+        # Searched as typed on purpose: kept in the type and page links.
+        "exact": request.GET.get("exact") == "1",
         # Typed, but with no letter or number to search for ("???").
         "unsearchable": "" if query else Truncator(typed).chars(40),
         "shortened": shortened,
