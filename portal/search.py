@@ -1524,6 +1524,11 @@ def most_words(pieces, pattern):
     return best
 
 
+def says_only(text, pattern):
+    """Whether `text` holds nothing but the query's words (and punctuation)."""
+    return not re.sub(r"\W+", "", pattern.pattern.sub("", text))
+
+
 def result(document, pattern):
     """The result for one document: a snippet from where the query matches, and a link to
     that section of the page."""
@@ -1539,7 +1544,12 @@ def result(document, pattern):
             found = section_of(document, where, pattern)
     if found is not None:
         anchor, section, text = where[found]
-        if anchor and "#" not in document.url:
+        if found and document.summary and says_only(text, pattern) and pattern.all_in(
+                document.title):
+            # A part that says only the words, which the title says already (a trial's
+            # "Conditions studied: Neuroblastoma"): the summary tells more, of the page.
+            section, text = "", document.summary
+        elif anchor and "#" not in document.url:
             url = f"{document.url}#{anchor}"
     if not text and document.parts:
         text = document.parts[0][2]

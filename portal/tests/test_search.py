@@ -1780,9 +1780,20 @@ def test_a_look_alike_name_of_more_words_offers_only_the_misspelt_word(client):
 
 
 def test_a_trial_found_by_a_condition_it_links_names_the_heading_the_page_shows(client, demo):
+    condition = Condition.objects.get(slug="neuroblastoma")
+    make_trial("NCT99991001", brief_title="An antibody after transplant",
+               plain_summary="Whether an antibody keeps the cancer away.").conditions.add(
+                   condition)
+    named = make_trial("NCT99991002", brief_title="Neuroblastoma antibody study",
+                       plain_summary="Whether an antibody helps.")
+    named.conditions.add(condition)
     html = page(client, "neuroblastoma", type="trial")
+    assert "/trials/NCT99991001/#trial-conditions" in result_links(html)
     sections = re.findall(r'<p class="search-result__section mb-1">(.*?)</p>', html)
     assert "In “Conditions studied”" in sections
+    # A trial whose title says the condition already: its summary, not the bare name.
+    assert "/trials/NCT99991002/" in result_links(html)
+    assert "Whether an antibody helps." in html
     trial = client.get("/trials/NCT99990004/").content.decode()
     assert '<h2 id="trial-conditions" class="h5">Conditions studied</h2>' in trial
 
