@@ -383,7 +383,7 @@ FIRST_REFERENCE_YEAR = 1800
 DOI = re.compile(r"^10\.\d{4,9}(?:\.\d+)*/\S+$")
 
 # "In: Pizzo PA, Poplack DG, eds. " before a book's title in a chapter's source.
-BOOK_EDITORS = re.compile(r"^\s*in:\s*(?:[^.]*?,\s*eds?\.\s*)?", re.IGNORECASE)
+BOOK_EDITORS = re.compile(r"^\s*in:\s*(?:.*?,\s*eds?\.\s*)?", re.IGNORECASE)
 
 
 class Reference(models.Model):
@@ -395,7 +395,7 @@ class Reference(models.Model):
         max_length=300, blank=True,
         help_text="The journal, the website, or the publisher of a document such as "
                   "prescribing information. For a chapter, the book as citations write it: "
-                  "In: its editors, eds. Its title. Edition. Publisher.",
+                  "In: its editors, eds. Its title. Edition. Publisher",
     )
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     volume = models.CharField(max_length=50, blank=True, help_text="Volume and issue, e.g. 39(29).")
@@ -425,9 +425,14 @@ class Reference(models.Model):
         return "web page" if self.url else "document"
 
     @property
+    def cited_source(self):
+        """The source without a full stop of its own: the citation adds its punctuation."""
+        return self.source.strip().rstrip(".").rstrip()
+
+    @property
     def book(self):
         """A chapter's book, without the "In:" and the editors before its title."""
-        return BOOK_EDITORS.sub("", self.source).strip()
+        return BOOK_EDITORS.sub("", self.cited_source).strip()
 
     def clean(self):
         # Every problem at once, so that one save shows them all.

@@ -58,7 +58,7 @@ def citation(reference):
     """A reference as the work it is (Reference.kind): an article in its journal, a chapter
     in its book, a web page or another document with its publisher."""
     kind = reference.kind
-    source = reference.source or None
+    source = reference.cited_source or None
     return {
         "@type": {"article": "ScholarlyArticle", "chapter": "Chapter",
                   "web page": "WebPage"}.get(kind, "CreativeWork"),

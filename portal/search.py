@@ -1301,6 +1301,19 @@ def suggestion(query):
     return " ".join(suggested) if changed else ""
 
 
+def sure_correction(typed, corrected):
+    """Whether a correction may be searched instead of what was typed: each word it changes
+    is long (SAME_FIRST_LETTER_BELOW letters or more), where a slip is far likelier than a
+    real word the pages lack ("neuroblastomma"). A short word not on the pages is often a
+    real one ("port", "lost", "cafe"): its correction ("part", "loss", "care") is only
+    offered."""
+    pairs = list(zip(typed.split(), corrected.split(), strict=False))
+    changed = [word for word, fixed in pairs if stems_of(word) != stems_of(fixed)]
+    return (len(typed.split()) == len(corrected.split()) and bool(changed)
+            and all(len(word.strip(PUNCTUATION)) >= SAME_FIRST_LETTER_BELOW
+                    for word in changed))
+
+
 def offered(query):
     """The suggestion for a search when searching for it finds pages holding all of its
     words (never one that would find nothing, or only some of its words); else ""."""
@@ -1405,14 +1418,19 @@ def excerpt_bounds(text, position, width):
     """(start, end) of the excerpt of `text` shown around `position` (a match's start): the
     whole text when it fits; else from the beginning of the match's sentence when the
     match is then within the first two thirds, or from a word start about a third of
-    `width` before it; to the last whole word within `width`."""
+    `width` before it, but never so near the end that the excerpt is short; to the last
+    whole word within `width`."""
     start = 0
     if position is not None and position > width // 3 and len(text) > width:
         sentence = max(text.rfind(stop, 0, position) for stop in SENTENCE_ENDS) + 2
         if position - sentence <= width * 2 // 3:
             start = sentence if sentence > 1 else 0
-        else:
-            start = text.rfind(" ", 0, position - width // 3) + 1
+        else:  # a word start, or a third of the width before it in a text without spaces
+            space = text.rfind(" ", 0, position - width // 3)
+            start = space + 1 if space != -1 else position - width // 3
+        if len(text) - start < width:  # the text ends first: a full width, ending with it
+            space = text.find(" ", len(text) - width)
+            start = space + 1 if space != -1 else len(text) - width
     end = start + width
     if end < len(text):
         end = text.rfind(" ", start, end) if text.rfind(" ", start, end) > start else end

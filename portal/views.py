@@ -71,17 +71,6 @@ def page_number(value):
 SHOWN_QUERY_LENGTH = 80
 
 
-def corrected_search(words, kind, number):
-    """For a search whose words are found only some at a time, one of them misspelt
-    ("neuroblastomma trials" finds only pages about trials): the corrected words, and their
-    search's (counts, page), when every corrected word is on some page; else None."""
-    corrected = site_search.suggestion(words)
-    if not corrected:
-        return None
-    counts, page, _, _ = site_search.find(corrected, kind, number, widen=False)
-    return (corrected, counts, page) if counts else None
-
-
 @require_safe
 @reads_parameters("q", "type", "page", "exact")
 def search(request):
@@ -106,17 +95,26 @@ def search(request):
     # search they answer, or for an NCT number, is not widened to pages holding only some
     # of its words.
     named = site_search.on_this_site(words)
+    wanted_page = page_number(request.GET.get("page"))
     counts, page, partial, alike_only = site_search.find(
-        words, kind, page_number(request.GET.get("page")), widen=not named and not number)
-    # Found only by some of its words, one of them misspelt: the results of the corrected
-    # search instead, saying so, with a link to the words as typed ("exact").
+        words, kind, wanted_page, widen=not named and not number)
+    # Found only by some of its words, one of them surely misspelt (a long word): the
+    # corrected search's results instead, saying so, with a link to the words as typed
+    # ("exact"). A correction that is less sure is offered below ("Did you mean").
     place_left_out = words != query
-    typed_words = ""
-    if partial and not named and request.GET.get("exact") != "1":
-        corrected = corrected_search(words, kind, page_number(request.GET.get("page")))
-        if corrected is not None:
-            typed_words, (words, counts, page), partial = words, corrected, False
-            named = site_search.on_this_site(words)
+    exact = request.GET.get("exact") == "1"
+    typed_words, correction = "", None  # None: not worked out yet
+    if partial and not named and not exact:
+        correction = site_search.suggestion(words)
+        if correction:
+            fixed_counts, fixed_page, _, _ = site_search.find(correction, kind, wanted_page,
+                                                              widen=False)
+            if not fixed_counts:  # its words are not all on any page: nothing to offer
+                correction = ""
+            elif site_search.sure_correction(words, correction):
+                typed_words, words = words, correction
+                counts, page, partial = fixed_counts, fixed_page, False
+                named = site_search.on_this_site(words)
     paginator = page.paginator
     found = site_search.results(page.object_list, words)
     all_count = sum(counts.values())
@@ -130,10 +128,10 @@ def search(request):
             suggestion = (site_search.closest_name(page.object_list, words)
                           if page.number == 1 else "")
         elif not all_count or partial:
-            suggestion = site_search.offered(words)
-    # Paging, or choosing a type of result, is not a new search (and would count only that
-    # type's results).
-    if query and not kind and request.GET.get("page", "1") in ("", "1"):
+            suggestion = correction if correction is not None else site_search.offered(words)
+    # Paging, choosing a type of result, or asking for the words as typed after a corrected
+    # search is not a new search (and would count it again, or only that type's results).
+    if query and not kind and not exact and request.GET.get("page", "1") in ("", "1"):
         # Counted after this request and each time the page is served from the cache.
         on_every_request(request, "portal.search.record", query,
                          all_count + len(destinations))
@@ -147,7 +145,7 @@ def search(request):
         "typed_words": typed_words,
         "corrected_words": words if typed_words else "",
         # Searched as typed on purpose: kept in the type and page links.
-        "exact": request.GET.get("exact") == "1",
+        "exact": exact,
         # Typed, but with no letter or number to search for ("???").
         "unsearchable": "" if query else Truncator(typed).chars(40),
         "shortened": shortened,

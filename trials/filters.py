@@ -1,4 +1,5 @@
 import re
+import unicodedata
 
 import django_filters
 from django import forms
@@ -123,7 +124,8 @@ class SearchWordsField(forms.CharField):
                                      " characters or fewer (it has %(show_value)d).")
 
     def to_python(self, value):
-        return super().to_python(" ".join(printable(str(value or "")).split()))
+        text = printable(unicodedata.normalize("NFKC", str(value or "")))
+        return super().to_python(" ".join(text.split()))
 
 
 class SearchWordsFilter(django_filters.CharFilter):

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='reference',
             name='source',
-            field=models.CharField(blank=True, help_text='The journal, the website, or the publisher of a document such as prescribing information. For a chapter, the book as citations write it: In: its editors, eds. Its title. Edition. Publisher.', max_length=300),
+            field=models.CharField(blank=True, help_text='The journal, the website, or the publisher of a document such as prescribing information. For a chapter, the book as citations write it: In: its editors, eds. Its title. Edition. Publisher', max_length=300),
         ),
     ]

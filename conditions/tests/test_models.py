@@ -209,3 +209,21 @@ def test_each_list_item_reads_as_a_sentence():
     as_sentences = " ".join(f"{item}." for item in items)
     assert flesch_kincaid_grade(as_list) == flesch_kincaid_grade(as_sentences)
     assert flesch_kincaid_grade(as_list) < 8
+
+
+@pytest.mark.parametrize(("fields", "kind", "book"), [
+    ({"source": "In: Pizzo P.A., Poplack D.G., eds. Principles of Oncology. 7th ed. Wolters "
+               "Kluwer.", "pages": "772-792"},
+     "chapter", "Principles of Oncology. 7th ed. Wolters Kluwer"),
+    ({"source": "in: A Handbook for Parents"}, "chapter", "A Handbook for Parents"),
+    ({"source": "Nature", "volume": "455(7215)"}, "article", ""),
+    ({"source": "Radiology", "doi": "10.1148/radiol.11101352"}, "article", ""),
+    ({"source": "National Cancer Institute", "url": "https://www.cancer.gov/"}, "web page", ""),
+    ({"source": "Y-mAbs Therapeutics"}, "document", ""),
+])
+def test_a_reference_is_read_as_the_work_it_is(fields, kind, book):
+    reference = Reference(title="A work", **fields)
+    assert reference.kind == kind
+    if book:
+        assert reference.book == book
+    assert not reference.cited_source.endswith(".")

@@ -269,11 +269,8 @@ def test_misspelling_and_british_spelling(client, demo):
         assert result_links(typo)[0] == "/conditions/neuroblastoma/"
     # Either way the close name is offered: on PostgreSQL because no result holds the word.
     assert 'Did you mean <a href="?q=Neuroblastoma">Neuroblastoma</a>?' in typo
-    # PostgreSQL finds the name that looks like it, and offers it; the simple search finds
-    # "wilms" alone, and shows the search corrected.
-    tumer = page(client, "wilms tumer")
-    assert ('Did you mean <a href="?q=Wilms%20tumor">Wilms tumor</a>?' in tumer
-            if on_postgresql() else "Showing results for <strong>Wilms tumor</strong>" in tumer)
+    assert 'Did you mean <a href="?q=Wilms%20tumor">Wilms tumor</a>?' in page(client,
+                                                                           "wilms tumer")
     # Results that hold every word of the search offer nothing else.
     for query in ["wilms tumour", "neuroblastoma", "tumours", "stage 4", "families", "studies"]:
         assert "Did you mean" not in page(client, query), query
@@ -895,22 +892,15 @@ def test_did_you_mean_corrects_a_word_of_the_pages_text(client, demo, query, off
     assert "Nothing matches" not in page(client, offered)
 
 
-def test_a_search_found_only_by_its_correct_words_shows_the_corrected_search(client, demo):
-    # One misspelt word of two: the pages holding both words as corrected are shown, saying
-    # so, with a link to search for the words as typed.
+def test_did_you_mean_when_no_page_holds_every_word(client, demo):
+    # One misspelt short word of two: the pages with the other are listed, and the spelling
+    # that finds pages with both is offered, not searched instead (a short word the pages
+    # lack is often a real word: "port line" is not "part line").
     html = page(client, "side efects")
-    assert ("Showing results for <strong>side effects</strong>. Search instead for "
-            '<a href="?q=side%20efects&amp;exact=1">side efects</a>.') in html
-    assert "No page has all the words" not in html
-    assert "Did you mean" not in html
-    assert result_links(html) == result_links(page(client, "side effects"))
-    # As typed, on purpose: the pages with some of the words, the correction offered, and
-    # the type and page links keep to the words as typed.
-    exact = client.get("/search/", {"q": "side efects", "exact": "1"}).content.decode()
-    assert "No page has all the words of “side efects”." in exact
-    assert "Showing results for" not in exact
-    assert 'Did you mean <a href="?q=side%20effects">side effects</a>?' in exact
-    assert '&amp;exact=1&amp;type=' in exact
+    assert "No page has all the words of “side efects”." in html
+    assert result_links(html)
+    assert 'Did you mean <a href="?q=side%20effects">side effects</a>?' in html
+    assert "Showing results for" not in html
     # Correctly spelt words that no page holds together: nothing to offer.
     html = page(client, "need a spanish interpreter")
     assert "No page has all the words of" in html
@@ -920,13 +910,37 @@ def test_a_search_found_only_by_its_correct_words_shows_the_corrected_search(cli
 def test_a_misspelt_condition_and_trials_finds_that_conditions_trials(client, demo):
     """Before, "neuroblastomma trials" listed the glossary's trial phases first: the
     misspelt word counted for nothing, and the finder filtered by the condition was not
-    offered."""
+    offered. A long word misspelt is searched corrected, saying so."""
     html = page(client, "neuroblastomma trials")
-    assert "Showing results for <strong>neuroblastoma trials</strong>" in html
+    assert ("Showing results for <strong>neuroblastoma trials</strong>. Search instead for "
+            '<a href="?q=neuroblastomma%20trials&amp;exact=1">neuroblastomma trials</a>.'
+            in html)
+    assert "No page has all the words" not in html
+    assert "Did you mean" not in html
     links = result_links(html)
     assert links == result_links(page(client, "neuroblastoma trials"))
     assert not links[0].startswith("/glossary/")
     assert '<a href="/trials/?condition=neuroblastoma">Neuroblastoma trials</a>' in html
+    # As typed, on purpose: the pages with some of the words, the correction offered, the
+    # type and page links keep to the words as typed, and the search is not counted again.
+    exact = client.get("/search/", {"q": "neuroblastomma trials", "exact": "1"})
+    exact = exact.content.decode()
+    assert "No page has all the words of “neuroblastomma trials”." in exact
+    assert "Showing results for" not in exact
+    assert ('Did you mean <a href="?q=neuroblastoma%20trials">neuroblastoma trials</a>?'
+            in exact)
+    assert "&amp;exact=1&amp;type=" in exact
+    assert SearchQueryStat.objects.get(query="neuroblastomma trials").count == 1
+    # The link back keeps what was typed ("near me") and the type chosen.
+    near = client.get("/search/", {"q": "neuroblastomma trials near me", "type": "trial"})
+    assert ('Search instead for <a href="?q=neuroblastomma%20trials%20near%20me&amp;exact=1'
+            '&amp;type=trial">neuroblastomma trials near me</a>.') in near.content.decode()
+
+
+@pytest.mark.parametrize("typed", ["port line", "child lost weight", "cafe hours"])
+def test_a_short_word_the_pages_lack_is_never_searched_as_another(client, demo, typed):
+    """A correction of a short word is only offered: "port" and "lost" are real words."""
+    assert "Showing results for" not in page(client, typed)
 
 
 def test_a_word_the_pages_hold_is_never_corrected(client):
@@ -1017,6 +1031,33 @@ def test_a_search_with_did_you_mean_runs_the_same_queries_for_few_or_many_pages(
                      body=f"Parking {i} and parked cars.")
     search_queries(client, "")  # the publishing schedule, looked up once per content version
     assert search_queries(client, "parkng") == few
+
+
+@pytest.mark.parametrize(("typed", "says"), [
+    # A long word: the corrected search is shown instead.
+    ("neuroblastomma parking", "Showing results for"),
+    ("parkng neuroblastoma", "Did you mean"),  # a short one: offered
+    ("neuroblastoma qwxyzzyq", "No page has all the words"),  # nothing close: nothing offered
+])
+def test_a_search_found_by_some_of_its_words_runs_the_same_queries_for_few_or_many_pages(
+        client, settings, typed, says):
+    """The correction is worked out once, whether it is shown instead, offered or
+    neither."""
+    settings.PAGE_CACHE = False
+    make_section(make_condition(name="Neuroblastoma"), body="Parking is free.")
+    make_section(make_condition(slug="cars", name="Cars"), body="Parking is near.")
+    html = page(client, typed)  # counted once, so the next searches only update the count
+    assert says in html
+    assert ("Did you mean" in html) is (says == "Did you mean")
+    few = search_queries(client, typed)
+    # The layout's, the search's four, at most five for the correction, and two for the
+    # pages offered for the corrected words.
+    assert few <= search_queries(client, "") + 4 + 5 + 2
+    for i in range(1, 30):
+        make_section(make_condition(slug=f"c-{i}", name=f"Condition {i}"),
+                     body=f"Parking {i} and parked cars.")
+    search_queries(client, "")  # the publishing schedule, looked up once per content version
+    assert search_queries(client, typed) == few
 
 
 def test_a_question_finds_what_its_words_without_the_common_ones_find(client, demo):
@@ -1577,6 +1618,14 @@ def test_a_snippet_shows_a_short_text_whole_and_a_long_one_from_the_matchs_sente
     long_text = "Words before it. " * 20 + "The MIBG scan comes next. " + "More after. " * 40
     snippet = site_search.highlight(long_text, pattern)
     assert snippet.startswith("… The <mark>MIBG</mark> scan comes next.")
+    # A match in a short last sentence: the excerpt still fills the width, ending the text.
+    ending = "word " * 60 + "End. MIBG at last."
+    snippet = site_search.highlight(ending, pattern)
+    assert snippet.endswith("End. <mark>MIBG</mark> at last.")
+    assert len(snippet) > 200
+    # Or in a text without spaces (a long code): still shown.
+    assert "<mark>MIBG</mark>" in site_search.highlight("x" * 400 + " MIBG " + "y" * 300,
+                                                        pattern)
     # A match far into a long sentence: the excerpt starts a third of the width before it.
     run_on = "word " * 200 + "MIBG " + "word " * 100
     assert site_search.highlight(run_on, pattern).startswith("… word word")
@@ -1588,7 +1637,10 @@ def test_an_invisible_character_pasted_inside_a_word_keeps_it_one_word(client, d
     a tab still separates words."""
     assert printable("neuro\u00adblast\u200boma\x00stage\t4") == "neuroblastoma stage 4"
     for typed in ["neuro\u00adblastoma", "neuroblas\u200btoma"]:
-        assert "/conditions/neuroblastoma/" in result_links(page(client, typed))[0], typed
+        html = page(client, typed)
+        # Searched as one word: before, "neuro blastoma" found pages with either half.
+        assert "results for “neuroblastoma”" in html, typed
+        assert "/conditions/neuroblastoma/" in result_links(html)[0], typed
 
 
 def test_the_header_box_holds_the_query_as_searched_and_its_icon_keeps_the_results(
@@ -1731,7 +1783,7 @@ def test_a_tumour_the_site_has_no_page_about_is_not_offered_another(client, demo
 
 @pytest.mark.parametrize(("query", "offered"), [
     ("parkng", "parking"), ("nueroblastoma", "Neuroblastoma"),
-    ("imunotherapy", "Immunotherapy"),
+    ("imunotherapy", "Immunotherapy"), ("wilms tumer", "Wilms tumor"),
 ])
 def test_did_you_mean_still_corrects_misspellings(client, demo, query, offered):
     assert f'Did you mean <a href="?q={offered.replace(" ", "%20")}">{offered}</a>?' in page(
@@ -1765,6 +1817,7 @@ def test_postgresql_adds_no_look_alike_names_when_a_page_holds_the_word(client):
     assert result_links(page(client, "nephroblastomma")) == ["/conditions/nephroblastoma/"]
 
 
+@POSTGRESQL
 def test_a_correctly_spelled_word_is_not_offered_as_part_of_another_name(client, demo):
     """Before, "rash" was offered "drash" (a piece of Denys-Drash syndrome)."""
     assert "Did you mean" not in page(client, "rash")

@@ -1175,6 +1175,9 @@ def test_the_finder_reads_odd_search_words_plainly(client):
     assert "\x00" not in html
     assert "Null characters" not in html
     assert listed(response) == ["NCT01234567"]
+    # Fullwidth letters and a soft hyphen pasted in a word, read as site search reads them.
+    assert listed(client.get("/trials/", {"q": "\uff4eaxitamab neuro\u00adblastoma"})) == [
+        "NCT01234567"]
     # A search too long is refused in plain words (before: "Ensure this value has at most
     # 200 characters (it has 5000).").
     html = client.get("/trials/", {"q": "a" * 5000}).content.decode()
