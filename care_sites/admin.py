@@ -1,7 +1,9 @@
 from itertools import combinations
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.forms.models import BaseInlineFormSet
 
 from care_sites.models import (
@@ -57,6 +59,13 @@ class OpeningHoursInline(admin.TabularInline):
     model = OpeningHours
     formset = OpeningHoursFormSet
     extra = 0
+    # The campus's own clock times: plain boxes, without the admin's clock, its "Now" and
+    # its note on the editor's time zone, which would invite converting them.
+    formfield_overrides = {models.TimeField: {
+        "widget": forms.TimeInput(format="%H:%M", attrs={"size": 6}),
+        "error_messages": {"invalid": "Enter a time as HH:MM in the 24-hour clock, for "
+                                      "example 08:30 or 19:00."},
+    }}
 
 
 class ClosureInline(admin.TabularInline):

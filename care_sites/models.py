@@ -156,8 +156,15 @@ class OpeningHours(models.Model):
     def __str__(self):
         return f"{self.get_weekday_display()} {str(self.opens)[:5]}-{str(self.closes)[:5]}"
 
+    def full_clean(self, exclude=None, **kwargs):
+        # A form leaves out the fields it found invalid, which then hold their saved value:
+        # clean() compares only times that were typed well.
+        self._left_out = set(exclude or ())
+        super().full_clean(exclude=exclude, **kwargs)
+
     def clean(self):
-        if self.opens is None or self.closes is None:
+        left_out = getattr(self, "_left_out", set())
+        if self.opens is None or self.closes is None or {"opens", "closes"} & left_out:
             return
         if self.opens == self.closes:
             raise ValidationError("Opening and closing times must differ.")

@@ -409,6 +409,43 @@ def test_editor_adds_a_location_with_hours_through_the_admin(editor_client):
     ]
 
 
+def test_opening_hours_are_typed_as_the_campus_clock_says(editor_client):
+    """Plain boxes: before, each had the admin's clock, "Now" and a note to enter times in
+    the server's time zone, which invited an editor elsewhere to convert them."""
+    import datetime
+
+    location = make_location(slug="oakland")
+    location.opening_hours.create(weekday=0, opens=datetime.time(8, 30),
+                                  closes=datetime.time(17, 0))
+    html = editor_client.get(reverse("admin:care_sites_location_change",
+                                     args=[location.pk])).content.decode()
+    opens = re.search(r'<input[^>]*name="opening_hours-0-opens"[^>]*>', html)[0]
+    assert 'value="08:30"' in opens
+    assert "vTimeField" not in opens
+
+
+@pytest.mark.parametrize(("opens", "closes", "field"), [
+    ("18:00", "6pm-ish", "closes"), ("8am", "07:00", "opens")])
+def test_a_time_typed_wrong_is_the_only_error_about_it(editor_client, opens, closes, field):
+    """Before, the saved time stood in for the one typed wrong, and the form also said
+    "This closes at 17:00 the next morning, after 23 h open" of a time no longer typed."""
+    import datetime
+
+    location = make_location(slug="walnut-creek")
+    location.opening_hours.create(weekday=0, opens=datetime.time(8, 30),
+                                  closes=datetime.time(17, 0))
+    url = reverse("admin:care_sites_location_change", args=[location.pk])
+    data = form_data(editor_client.get(url), "location_form")
+    data["opening_hours-0-opens"], data["opening_hours-0-closes"] = opens, closes
+    response = editor_client.post(url, data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Enter a time as HH:MM in the 24-hour clock, for example 08:30 or 19:00." in html
+    assert "the next morning" not in html
+    assert "must differ" not in html
+    assert draft_for(location) is None
+
+
 def test_opening_hours_saved_in_the_admin_are_found_by_site_search(editor_client, client):
     data = location_form([(0, "09:00", "17:00"), (5, "10:00", "14:00")])
     assert editor_client.post(reverse("admin:care_sites_location_add"), data).status_code == 302
