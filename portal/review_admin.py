@@ -534,6 +534,11 @@ class DraftAdminMixin:
             "may_discard": bool(draft and draft.data and draft.state != Draft.State.APPROVED
                                 and self.has_change_permission(request, obj)),
             "needs_review": bool(self.publish_permission),
+            # Taking a live page off the site at once is deleting it, apart from any draft
+            # (a change of its unpublish time would wait for a second reviewer).
+            "take_down_url": reverse(self.admin_url_name("delete"), args=[obj.pk])
+            if getattr(obj, "is_live", False) and self.has_delete_permission(request, obj)
+            else "",
             "forms": forms_,
             "now": timezone.now(),
         }

@@ -863,6 +863,21 @@ def test_only_a_medical_reviewer_takes_a_published_page_down(
     assert not Condition.objects.filter(pk=live.pk).exists()
 
 
+def test_the_review_page_tells_a_reviewer_how_to_take_a_live_page_down_at_once(
+        editor_client, reviewer_client):
+    live, overview = make_full_condition()
+    edit_overview(editor_client, live, overview, NEW_BODY)  # a draft waiting too
+    delete_url = reverse("admin:conditions_condition_delete", args=[live.pk])
+    page = reviewer_client.get(review_url(live)).content.decode()
+    assert "Take it off the site now" in page
+    assert f'<a href="{delete_url}">delete it</a>' in page
+    # Not to an editor, who may not delete a live page; nor for a page not on the site.
+    assert "Take it off the site now" not in editor_client.get(review_url(live)).content.decode()
+    draft = make_condition("draft-page", name="Draft page", status=Condition.Status.DRAFT)
+    assert "Take it off the site now" not in reviewer_client.get(
+        review_url(draft)).content.decode()
+
+
 @pytest.mark.parametrize(("shift", "expected"), [
     (None, "the public still sees the live page"),
     (datetime.timedelta(days=2), "the page goes live on {when} as it was, without them"),
