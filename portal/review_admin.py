@@ -230,7 +230,11 @@ class DraftAdminMixin:
         return super().message_user(request, message, *args, **kwargs)
 
     def response_add(self, request, obj, post_url_continue=None):
-        draft_save(obj=obj, user=request.user)
+        if obj.status == Publishable.Status.PUBLISHED:
+            # Added as published by someone who may publish it: its history says so.
+            record_step(obj, action=ReviewStep.Action.PUBLISHED, user=request.user)
+        else:
+            draft_save(obj=obj, user=request.user)
         return super().response_add(request, obj, post_url_continue)
 
     def response_change(self, request, obj):

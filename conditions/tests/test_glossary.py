@@ -134,6 +134,12 @@ def test_an_editor_adds_a_term_in_the_admin_and_it_is_kept_as_a_revision(editor_
     assert Version.objects.get_for_object(added).count() == 1
     assert 'id="term-remission"' in client.get("/glossary/").content.decode()
     assert editor_client.get(reverse("admin:conditions_glossaryterm_changelist")).status_code == 200
+    # Its history says it was published, not "Saved a draft" (before).
+    from portal.models import ReviewStep
+    from portal.publishing import draft_for, steps_for
+
+    assert [step.action for step in steps_for(added)] == [ReviewStep.Action.PUBLISHED]
+    assert draft_for(added) is None
 
 
 def test_a_term_taken_off_the_site_at_its_unpublish_time_is_no_longer_explained(
