@@ -1592,15 +1592,16 @@ def closest_name(documents, query):
     if not documents:
         return ""
     typed = wanted(searched(query)).casefold()
+    typed_words = re.findall(r"\w+", typed)
     names = [name for name in documents[0].names.splitlines() if name.strip()]
-    best = max((name for name in names if len(name.split()) == len(typed.split())),
+    best = max((name for name in names if len(re.findall(r"\w+", name)) == len(typed_words)),
                key=lambda name: difflib.SequenceMatcher(None, typed, name.casefold()).ratio(),
                default="")
     if not best:
         name_words = {word.casefold() for name in names for word in re.findall(r"\w+", name)}
         closest = [max((word for word in name_words if misspelling(typed_word, word)),
                        key=lambda word: difflib.SequenceMatcher(None, typed_word, word).ratio(),
-                       default="") for typed_word in re.findall(r"\w+", typed)]
+                       default="") for typed_word in typed_words]
         best = " ".join(closest) if all(closest) else ""
     return "" if best.casefold() == typed else best
 
