@@ -39,8 +39,8 @@ class EditConflictMixin:
         return version_token(obj.updated_at.isoformat())
 
     def last_changes(self, obj):
-        """[(when, by whom: a user or a description)] of recorded changes to obj; a refused
-        save names the latest."""
+        """[(when, by whom: a user or a description[, what happened, when not "was
+        changed"])] of recorded changes to obj; a refused save names the latest."""
         entry = LogEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk),
         ).select_related("user").order_by("-action_time").first()
@@ -143,7 +143,10 @@ class EditConflictMixin:
         if not seen:
             return format_html(
                 "This form was not fully loaded, so your changes are not saved. {}", links)
-        when, user = max(self.last_changes(obj), default=(None, None), key=lambda c: c[0])
+        # (when, who, and what happened when it is not a plain change)
+        when, user, *what = max(self.last_changes(obj), default=(None, None),
+                                key=lambda change: change[0])
+        happened = what[0] if what else "was changed"
         if user is None:
             by = ""
         elif user == request.user:
@@ -152,8 +155,8 @@ class EditConflictMixin:
             by = f" by {user if isinstance(user, str) else who(user)}"
         at = f" on {date_format(timezone.localtime(when), 'j M Y \\a\\t H:i')}" if when else ""
         return format_html(
-            "\u201c{}\u201d was changed{}{} after you opened this page, so your changes are "
+            "\u201c{}\u201d {}{}{} after you opened this page, so your changes are "
             "not saved: saving this form would undo that change. {}",
-            obj, by, at, links,
+            obj, happened, by, at, links,
         )
 

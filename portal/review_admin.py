@@ -332,7 +332,9 @@ class DraftAdminMixin:
         content = [ReviewStep.Action.SAVED, ReviewStep.Action.APPROVED,
                    ReviewStep.Action.PUBLISHED, ReviewStep.Action.DISCARDED]
         step = steps_for(obj).filter(action__in=content).last()
-        steps = [(step.created_at, step.user)] if step else []
+        steps = [(step.created_at, step.user, "had the changes waiting for it discarded"
+                  if step.action == ReviewStep.Action.DISCARDED else "was changed")
+                 ] if step else []
         return [*super().last_changes(obj), *steps]
 
     def keep_draft(self, request, obj, data):

@@ -149,7 +149,11 @@ def test_discarding_the_draft_counts_as_a_change(editor_client):
     assert editor_client.post(review, discard).status_code == 302
 
     stale["key_facts-0-text"] = "Another change."
-    assert REFUSED in error_text(editor_client.post(url, stale))
+    message = error_text(editor_client.post(url, stale))
+    assert REFUSED in message
+    # It says what happened: before, only "was changed by you".
+    assert "had the changes waiting for it discarded by you (in another tab or window)" \
+        in message
     assert draft_for(condition) is None or not draft_for(condition).data
 
 
