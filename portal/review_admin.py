@@ -13,7 +13,7 @@ from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Cast
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
@@ -149,6 +149,43 @@ def state_label(obj, draft_state=None, has_changes=False):
     return state
 
 
+class PublishingStateFilter(admin.SimpleListFilter):
+    """The list's rows by the state its "state" column shows (state_label), read from the
+    annotations of DraftAdminMixin.get_queryset and the publishing fields at this moment."""
+
+    title = "state"
+    parameter_name = "publishing"
+    STATES = [("in_review", "In review"), ("sent_back", "Sent back"),
+              ("live_with_changes", "Live with changes"), ("live", "Live"),
+              ("scheduled", "Scheduled"), ("expired", "Expired"), ("draft", "Draft")]
+
+    def lookups(self, request, model_admin):
+        return self.STATES
+
+    def queryset(self, request, queryset):
+        wanted = self.value()
+        if wanted not in dict(self.STATES):
+            return queryset
+        if wanted == "in_review":
+            return queryset.filter(draft_state=Draft.State.IN_REVIEW)
+        if wanted == "sent_back":
+            return queryset.filter(draft_state=Draft.State.SENT_BACK)
+        now = timezone.now()
+        published = Q(status=Publishable.Status.PUBLISHED)
+        expired = published & Q(unpublish_at__lte=now)
+        scheduled = published & Q(publish_at__gt=now) & ~expired
+        live = published & Q(publish_at__lte=now) & (
+            Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=now))
+        by_state = {
+            "draft": ~published, "expired": expired, "scheduled": scheduled,
+            "live": live & Q(draft_has_changes=False),
+            "live_with_changes": live & Q(draft_has_changes=True),
+        }
+        return queryset.filter(by_state[wanted]).filter(
+            Q(draft_state__isnull=True)
+            | ~Q(draft_state__in=[Draft.State.IN_REVIEW, Draft.State.SENT_BACK]))
+
+
 def draft_state_label(obj, draft):
     return state_label(obj, draft.state if draft else None, bool(draft and draft.data))
 
@@ -173,6 +210,9 @@ class DraftAdminMixin:
     def get_list_display(self, request):
         # Not "state", which a model may have as a field of its own (a location's US state).
         return [*super().get_list_display(request), "publishing_state"]
+
+    def get_list_filter(self, request):
+        return [*super().get_list_filter(request), PublishingStateFilter]
 
     def get_queryset(self, request):
         content_type = ContentType.objects.get_for_model(self.model)
