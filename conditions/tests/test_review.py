@@ -427,7 +427,9 @@ def test_an_approved_change_past_its_time_is_published_when_staff_look_at_it(
     assert draft_for(condition) is not None  # (a public page would publish it too: below)
     if page == "list":
         listed = editor_client.get(reverse("admin:conditions_condition_changelist"))
-        assert "Live with changes" not in listed.content.decode()
+        cells = listed.content.decode()
+        assert '<td class="field-publishing_state">Live with changes</td>' not in cells
+        assert '<td class="field-publishing_state">Live</td>' in cells
     else:
         shown = reviewer_client.get(review_url(condition)).content.decode()
         assert "goes live" not in shown

@@ -231,8 +231,9 @@ def test_a_draft_the_registry_has_overtaken_entirely_is_dropped_and_says_so(
     assert step.action == ReviewStep.Action.DISCARDED
     assert step.user is None
     assert "a refresh from ClinicalTrials.gov" in step.comment
-    assert "Live with changes" not in client_a.get(
-        reverse("admin:trials_trial_changelist")).content.decode()
+    cells = client_a.get(reverse("admin:trials_trial_changelist")).content.decode()
+    assert '<td class="field-publishing_state">Live with changes</td>' not in cells
+    assert '<td class="field-publishing_state">Live</td>' in cells
 
 
 def test_a_draft_that_cannot_be_read_does_not_stop_the_refresh(client_a, coordinator_a):
