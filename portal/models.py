@@ -26,13 +26,16 @@ class CurrentTime(models.Expression):
         return "%s", [self.output_field.get_db_prep_value(timezone.now(), connection)]
 
 
+def within_schedule(at):
+    """Rows whose publishing times hold the moment `at`: from publish_at, and until
+    unpublish_at when there is one."""
+    return models.Q(publish_at__lte=at) & (
+        models.Q(unpublish_at__isnull=True) | models.Q(unpublish_at__gt=at))
+
+
 class PublishableQuerySet(models.QuerySet):
     def published(self):
-        now = CurrentTime()
-        return self.filter(
-            models.Q(unpublish_at__isnull=True) | models.Q(unpublish_at__gt=now),
-            status=Publishable.Status.PUBLISHED, publish_at__lte=now,
-        )
+        return self.filter(within_schedule(CurrentTime()), status=Publishable.Status.PUBLISHED)
 
 
 class DerivedOnSave(models.Model):
@@ -280,10 +283,7 @@ class SearchDocumentQuerySet(models.QuerySet):
     def live(self, at=None):
         """Documents the public may find now: scheduled ones join when their time comes and
         leave when their unpublish time passes."""
-        at = at or CurrentTime()
-        return self.filter(publish_at__lte=at).filter(
-            models.Q(unpublish_at__isnull=True) | models.Q(unpublish_at__gt=at)
-        )
+        return self.filter(within_schedule(at or CurrentTime()))
 
 
 class SearchDocument(models.Model):

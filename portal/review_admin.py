@@ -27,7 +27,7 @@ from reversion.models import Version
 from portal.checks import text_checks
 from portal.diff import changes_between
 from portal.edit_conflicts import version_token
-from portal.models import Draft, Publishable, ReviewStep
+from portal.models import Draft, Publishable, ReviewStep, within_schedule
 from portal.publishing import (
     draft_approve,
     draft_for,
@@ -174,8 +174,7 @@ class PublishingStateFilter(admin.SimpleListFilter):
         published = Q(status=Publishable.Status.PUBLISHED)
         expired = published & Q(unpublish_at__lte=now)
         scheduled = published & Q(publish_at__gt=now) & ~expired
-        live = published & Q(publish_at__lte=now) & (
-            Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=now))
+        live = published & within_schedule(now)
         by_state = {
             "draft": ~published, "expired": expired, "scheduled": scheduled,
             "live": live & Q(draft_has_changes=False),
@@ -184,6 +183,20 @@ class PublishingStateFilter(admin.SimpleListFilter):
         return queryset.filter(by_state[wanted]).filter(
             Q(draft_state__isnull=True)
             | ~Q(draft_state__in=[Draft.State.IN_REVIEW, Draft.State.SENT_BACK]))
+
+
+def why_not_discarded(draft):
+    """Why the changes waiting in `draft` cannot be discarded from the review page, or ""
+    when they can (by anyone who may edit the item)."""
+    if draft is None or not draft.data:
+        return "There is no change waiting here to discard."
+    if draft.state == Draft.State.APPROVED:
+        # A reviewer's decision is undone by a reviewer (send back) or by editing, which
+        # withdraws the approval, never dropped silently.
+        return ("These changes are approved and wait for their time, so they are not "
+                "discarded. A medical reviewer can send them back, or saving the edit form "
+                "withdraws the approval first.")
+    return ""
 
 
 def draft_state_label(obj, draft):
@@ -577,8 +590,8 @@ class DraftAdminMixin:
             "own_changes": self.approving_own_changes(request, obj, draft),
             "own_changes_message": OWN_CHANGES,
             # A live item's pending change can be dropped by anyone who may edit the item.
-            "may_discard": bool(draft and draft.data and draft.state != Draft.State.APPROVED
-                                and self.has_change_permission(request, obj)),
+            "may_discard": not why_not_discarded(draft)
+            and self.has_change_permission(request, obj),
             "needs_review": bool(self.publish_permission),
             # Taking a live page off the site at once is deleting it, apart from any draft
             # (a change of its unpublish time would wait for a second reviewer).
@@ -596,16 +609,9 @@ class DraftAdminMixin:
             if not self.has_change_permission(request, obj):
                 raise PermissionDenied
             draft = draft_for(obj)  # as it is now, for the step recorded
-            if draft is None or not draft.data:
-                messages.error(request, "There is no change waiting here to discard.")
-                return False
-            if draft.state == Draft.State.APPROVED:
-                # A reviewer's decision is undone by a reviewer (send back) or by editing,
-                # which withdraws the approval, never dropped silently.
-                messages.error(request, "These changes are approved and wait for their time, "
-                                        "so they are not discarded. A medical reviewer can "
-                                        "send them back, or saving the edit form withdraws "
-                                        "the approval first.")
+            refusal = why_not_discarded(draft)
+            if refusal:
+                messages.error(request, refusal)
                 return False
             draft.delete()
             record_step(obj, action=ReviewStep.Action.DISCARDED, user=user)

@@ -1026,6 +1026,14 @@ def misspelling(typed, word):
     return Levenshtein.distance(typed, word, score_cutoff=allowed) <= allowed
 
 
+def closest_misspelt(typed, words, cutoff=0.0):
+    """The word of `words` that `typed` (lower case) most likely misspells: of those it may
+    be misspelt from (misspelling()), the most alike by difflib's ratio, at least `cutoff`
+    (on equal ratios, the last in alphabetical order). "" when there is none."""
+    return next((word for word in difflib.get_close_matches(
+        typed, words, n=max(len(words), 1), cutoff=cutoff) if misspelling(typed, word)), "")
+
+
 def typed_words(query):
     """The query's words that a look-alike name must hold a word for (misspelt or not):
     those of letters, four or more, that are not common words ("tumer of kidny": tumer,
@@ -1290,11 +1298,9 @@ def suggestion(query):
         if not core or near_words[:1] == [core.casefold()]:  # a word of the pages
             suggested.append(word)
             continue
-        near = [near for near in difflib.get_close_matches(
-                    core.lower(), words.union(near_words), n=WORD_CANDIDATES,
-                    cutoff=SUGGEST_CUTOFF) if misspelling(core, near)][:1]
+        near = closest_misspelt(core.lower(), words.union(near_words), cutoff=SUGGEST_CUTOFF)
         start = word.find(core)
-        suggested.append(word[:start] + near[0] + word[start + len(core):]
+        suggested.append(word[:start] + near + word[start + len(core):]
                          if near and len(core) > 3 else word)
     changed = [a for a, b in zip(suggested, typed, strict=True)
                if stems_of(a) != stems_of(b)]
@@ -1307,11 +1313,13 @@ def sure_correction(typed, corrected):
     real word the pages lack ("neuroblastomma"). A short word not on the pages is often a
     real one ("port", "lost", "cafe"): its correction ("part", "loss", "care") is only
     offered."""
-    pairs = list(zip(typed.split(), corrected.split(), strict=False))
-    changed = [word for word, fixed in pairs if stems_of(word) != stems_of(fixed)]
-    return (len(typed.split()) == len(corrected.split()) and bool(changed)
-            and all(len(word.strip(PUNCTUATION)) >= SAME_FIRST_LETTER_BELOW
-                    for word in changed))
+    typed_words, corrected_words = typed.split(), corrected.split()
+    if len(typed_words) != len(corrected_words):
+        return False
+    changed = [word for word, fixed in zip(typed_words, corrected_words, strict=True)
+               if stems_of(word) != stems_of(fixed)]
+    return bool(changed) and all(len(word.strip(PUNCTUATION)) >= SAME_FIRST_LETTER_BELOW
+                                 for word in changed)
 
 
 def offered(query):
@@ -1599,9 +1607,7 @@ def closest_name(documents, query):
                default="")
     if not best:
         name_words = {word.casefold() for name in names for word in re.findall(r"\w+", name)}
-        closest = [max((word for word in name_words if misspelling(typed_word, word)),
-                       key=lambda word: difflib.SequenceMatcher(None, typed_word, word).ratio(),
-                       default="") for typed_word in typed_words]
+        closest = [closest_misspelt(typed_word, name_words) for typed_word in typed_words]
         best = " ".join(closest) if all(closest) else ""
     return "" if best.casefold() == typed else best
 

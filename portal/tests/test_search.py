@@ -1803,6 +1803,22 @@ def test_what_counts_as_a_misspelling(typed, word, expected):
     assert site_search.misspelling(typed, word) is expected
 
 
+@pytest.mark.parametrize(("typed", "words", "expected"), [
+    # The most alike of the words it may misspell: not "parks", further from "parkng".
+    ("parkng", {"parks", "parking", "packing"}, "parking"),
+    # A closer word it cannot be a misspelling of is passed over ("drash": another first
+    # letter).
+    ("rash", {"drash", "rush"}, "rush"),
+    ("hepatoblastoma", {"retinoblastoma"}, ""),
+    ("parkng", set(), ""),
+    # Equally alike: always the same one, whatever order the words come in.
+    ("tumer", {"tumor", "tuber"}, "tumor"),
+    ("tumer", ["tuber", "tumor"], "tumor"),
+])
+def test_the_closest_word_a_search_word_misspells(typed, words, expected):
+    assert site_search.closest_misspelt(typed, words) == expected
+
+
 @POSTGRESQL
 def test_postgresql_adds_no_look_alike_names_when_a_page_holds_the_word(client):
     make_condition(slug="nephroblastoma", name="Nephroblastoma", summary="The kidney.")
