@@ -1,6 +1,6 @@
 from itertools import groupby
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -10,6 +10,11 @@ from conditions.models import Condition
 from portal import cache as page_cache
 from portal.preview import draft_preview, get_public_or_preview
 from portal.structured_data import share_image
+from trials.models import GROUP_ORDER, Trial
+
+# A care site's page lists this many of its trials that are not closed (open ones first);
+# a count and a link to the trial finder lead to the rest.
+TRIALS_SHOWN = 6
 
 
 def published_locations():
@@ -46,8 +51,14 @@ def care_site_detail(request, slug):
         ),
         slug=slug,
     )
+    trials = Trial.objects.published().filter(care_sites=care_site)
+    counts = {GROUP_ORDER[row["group_rank"]]: row["count"] for row in
+              trials.order_by().values("group_rank").annotate(count=Count("pk"))}
     return render(request, "care_sites/caresite_detail.html", {
         "care_site": care_site,
+        "trials": list(trials.not_closed().by_group()[:TRIALS_SHOWN]),
+        "trial_counts": counts,
+        "trial_count": sum(counts.values()),
         "structured_data": [care_site_page(care_site)],
         "share_image": share_image(care_site.image, care_site.image_alt),
         "crumbs": [

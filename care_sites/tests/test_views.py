@@ -20,6 +20,8 @@ from conditions.models import Condition
 from conditions.tests.factories import make_condition
 from portal import roles
 from portal.tests.support import page_queries, staff_user
+from trials.models import OverallStatus, Trial
+from trials.tests.factories import make_trial
 
 pytestmark = pytest.mark.django_db
 
@@ -202,6 +204,59 @@ def test_care_site_page_without_conditions_or_locations_hides_those_blocks(clien
     html = page(client, "/care/oncology-clinic/")
     assert "Conditions we treat" not in html
     assert "Where we see patients" not in html
+    assert "Clinical trials here" not in html
+
+
+def trial_titles(html):
+    return re.findall(r'<h3 class="h5 trial-card__title"><a href="[^"]+">([^<]+)</a>', html)
+
+
+def test_care_site_page_lists_its_trials_open_ones_first(client):
+    site = make_site(slug="oncology-clinic", name="Oncology Clinic")
+    elsewhere = make_site(slug="other-clinic")
+    statuses = {
+        "Zinc study": OverallStatus.RECRUITING, "Alpha study": OverallStatus.ACTIVE_NOT_RECRUITING,
+        "Beta study": OverallStatus.NOT_YET_RECRUITING, "Gamma study": OverallStatus.RECRUITING,
+        "Closed study": OverallStatus.COMPLETED,
+    }
+    for number, (title, status) in enumerate(statuses.items()):
+        make_trial(f"NCT0000000{number}", brief_title=title,
+                   overall_status=status).care_sites.add(site)
+    make_trial("NCT00000010", brief_title="Draft study",
+               status=Trial.Status.DRAFT).care_sites.add(site)
+    make_trial("NCT00000011", brief_title="Study elsewhere").care_sites.add(elsewhere)
+
+    html = page(client, "/care/oncology-clinic/")
+    assert '<h2 id="site-trials-title">Clinical trials here</h2>' in html
+    # Open to new patients first, then in progress, then not yet recruiting; closed ones and
+    # drafts are not listed, nor another site's trials.
+    assert trial_titles(html) == ["Gamma study", "Zinc study", "Alpha study", "Beta study"]
+    assert ("5 trials: 2 open to new patients, 1 in progress, 1 not yet recruiting, "
+            "1 closed.") in html
+    assert ('<a href="/trials/?site=oncology-clinic">See all trials at Oncology Clinic</a>'
+            in html)
+    assert "None of the trials here is open" not in html
+    # The link leads to the same trials in the trial finder.
+    finder = page(client, "/trials/?site=oncology-clinic")
+    assert "5 trials match your search" in finder
+
+
+def test_care_site_page_shows_at_most_six_trials(client):
+    site = make_site(slug="oncology-clinic")
+    for number in range(8):
+        make_trial(f"NCT1000000{number}", brief_title=f"Study {number}").care_sites.add(site)
+    html = page(client, "/care/oncology-clinic/")
+    assert len(trial_titles(html)) == 6
+    assert "8 trials: 8 open to new patients, 0 in progress." in html
+
+
+def test_care_site_page_says_when_none_of_its_trials_is_open(client):
+    site = make_site(slug="oncology-clinic")
+    make_trial("NCT00000001", overall_status=OverallStatus.COMPLETED).care_sites.add(site)
+    html = page(client, "/care/oncology-clinic/")
+    assert trial_titles(html) == []
+    assert "1 trial: 0 open to new patients, 0 in progress, 1 closed." in html
+    assert "None of the trials here is open to new patients right now." in html
 
 
 # /care/locations/<slug>/ ---------------------------------------------------------------------

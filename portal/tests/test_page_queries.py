@@ -52,8 +52,8 @@ PAGES = {
     # locations, care sites, their locations, page links
     "care sites": ("/care/", 5),
     # the site, its locations, their opening hours (for the structured data), conditions,
-    # support services, page links
-    "care site": ("/care/site-0/", 7),
+    # support services, its trials by status group, its first few trials, page links
+    "care site": ("/care/site-0/", 9),
     # the location, opening hours, closures, care sites, page links
     "location": ("/care/locations/location-0/", 6),
     # services, page links

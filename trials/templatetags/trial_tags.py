@@ -33,8 +33,9 @@ def query_with(context, **changes):
 
 @register.filter
 def trial_counts(counts):
-    """The count line of a condition's trials from their number in each status group
-    ({StatusGroup: number}): '64 trials: 10 open to new patients, 30 in progress, 24 closed'.
+    """The count line of a condition's or a care site's trials from their number in each
+    status group ({StatusGroup: number}): '64 trials: 10 open to new patients, 30 in
+    progress, 24 closed'.
     Open and in progress are always said; not yet recruiting and closed when there are any."""
     total = sum(counts.values())
     parts = [f"{counts.get(StatusGroup.OPEN, 0)} open to new patients",
