@@ -173,6 +173,10 @@ def _scheduled_times(now):
 _kept = {}
 # The next scheduled change kept in this process: (version, timestamp or 0).
 _kept_schedule = None
+# The moment up to which passed publishing times have been caught up in the search documents
+# (catch_up_search); when it is not known, how far back to look.
+SEARCH_CAUGHT_UP_KEY = KEY_PREFIX + "search-caught-up"
+SEARCH_CATCH_UP_UNKNOWN = datetime.timedelta(hours=1)
 
 
 def next_scheduled_change(version, publish=False):
@@ -198,7 +202,7 @@ def next_scheduled_change(version, publish=False):
             # was due (a staff page's header must not keep it first).
             return _upcoming(now)
         # (`|`: both run.)
-        if publish_due_changes(now) | reindex_passed_search(cached, now):
+        if publish_due_changes(now) | bool(catch_up_search(now)):
             return None  # the content version has changed: the caller asks again
         cached = _upcoming(now) or 0
         cache.set(key, cached, timeout=settings.PAGE_CACHE_TIMEOUT)
@@ -220,22 +224,26 @@ def publish_due_changes(now):
     return publish_due_drafts(now) > 0
 
 
-def reindex_passed_search(moment, now):
-    """Once a scheduled moment (a timestamp; None when not known) has passed: the search
-    documents that list items whose publishing times fell since are written again, as the
-    schedule's task does every five minutes, so that a search made first after that time
-    neither finds a page through a campus it no longer lists nor misses one. True when any
-    was written (the content version has moved)."""
-    from portal.search import reindex_passed
+def catch_up_search(now):
+    """Once a scheduled moment has passed, or when it is not known (the first page after a
+    content change, or an hour without one): the search documents that list items whose
+    publishing times fell since the last catch-up are written again, as the schedule's task
+    does every five minutes, so that a search made first after that time neither finds a
+    page through a campus it no longer lists nor misses one. The last catch-up's moment is
+    kept across content versions and without a time limit: a time that passed while nobody
+    asked for a page (overnight, or while staff were editing) is still caught up. Returns
+    how many documents were written (the content version moves when any was)."""
+    from portal.search import passed_in, reindex_passed
 
-    if not moment:
-        return False  # the task catches those up
-    since = datetime.datetime.fromtimestamp(moment, datetime.UTC) - datetime.timedelta(
-        seconds=1)  # (a timestamp is not exact to the microsecond)
-    if not reindex_passed(since, now):
-        return False
-    content_changed()
-    return True
+    caught_up = cache.get(SEARCH_CAUGHT_UP_KEY)  # to the microsecond, in ISO 8601
+    # (since, now]: a time equal to the last catch-up's was caught up then.
+    since = (datetime.datetime.fromisoformat(caught_up) if caught_up is not None
+             else now - SEARCH_CATCH_UP_UNKNOWN)  # a new or emptied cache
+    written = reindex_passed(since, now) if passed_in(since, now) else 0
+    cache.set(SEARCH_CAUGHT_UP_KEY, now.isoformat(), timeout=None)
+    if written:
+        content_changed()
+    return written
 
 
 def _upcoming(now):

@@ -524,6 +524,21 @@ def index(searchable, pks):
             keep_words(documents)
 
 
+def passed_in(since, now):
+    """Whether a publishing or unpublishing time that reindex_passed() acts on fell in
+    (since, now]: of an item that documents list, or of a document. One query."""
+    window = (Q(publish_at__gt=since, publish_at__lte=now)
+              | Q(unpublish_at__gt=since, unpublish_at__lte=now))
+    listed = {model for searchable in searchables() for model, _ in searchable.depends_on
+              if issubclass(model, Publishable)}
+    branches = [model._default_manager.filter(window).order_by().annotate(one=Value(1))
+                .values_list("one", flat=True)
+                for model in sorted(listed, key=lambda model: model._meta.label)]
+    branches.append(SearchDocument.objects.filter(publish_at__gt=since, publish_at__lte=now)
+                    .order_by().annotate(one=Value(1)).values_list("one", flat=True))
+    return bool(branches[0].union(*branches[1:], all=True).order_by()[:1])
+
+
 def reindex_passed(since, now):
     """Write again the documents that list related items (a care site's conditions and
     locations, a trial's conditions) whose publishing or unpublishing time fell in

@@ -311,7 +311,24 @@ def test_the_list_of_mistakes_names_each_field_then_its_mistake(client, topics):
         "Topics: Please choose at least one topic.",
         "Your consent: Please tick this box so we may email you.",
     ]
-    assert '<a href="#div_id_consent">Your consent</a>' in summary
+    # Each link leads to its field's input (the first box of a list), which then has focus.
+    links = re.findall(r'<a href="#([^"]+)">', summary)
+    assert links == ["id_email", "id_topics_0", "id_consent"]
+    for target in links:
+        assert re.search(rf'<input [^>]*id="{target}"', html), target
+
+
+def test_topics_page_lists_its_mistake_and_links_to_the_first_box(client, topics):
+    subscriber = Subscriber.objects.create(email="sam@example.org", state=State.CONFIRMED)
+    subscriber.topics.set(topics)
+    path = f"/newsletter/preferences/{tokens.manage_token(subscriber)}/"
+    assert "data-error-summary" not in client.get(path).content.decode()
+    html = client.post(path, {"topics": []}).content.decode()
+    summary = re.search(r"<div [^>]*data-error-summary>.*?</div>", html, re.S)[0]
+    assert 'role="alert" tabindex="-1"' in summary
+    [target] = re.findall(r'<a href="#([^"]+)">Topics</a>: Please choose', summary)
+    assert re.search(rf'<input [^>]*id="{target}"', html)
+    assert set(subscriber.topics.all()) == set(topics)  # nothing changed
 
 
 def test_honeypot_looks_like_success_but_does_nothing(client, topics):

@@ -126,6 +126,27 @@ def test_pages_fit_the_screen_without_sideways_scrolling(demo_site, browser, wid
         context.close()
 
 
+def test_pages_fit_a_phone_with_text_twice_as_large(demo_site, browser):
+    """As with a phone's largest text setting: before, the header's buttons ran off the
+    screen and the site's name broke a letter a line, and cards, labels and the opening
+    hours were wider than the screen."""
+    # The larger text is a style added to each page, which the pages' policy would refuse.
+    context = browser.new_context(viewport={"width": 360, "height": 800}, bypass_csp=True)
+    page = context.new_page()
+    try:
+        for kind, path, _ in PUBLIC_PAGES:
+            page.goto(demo_site + path)
+            page.add_style_tag(content="html { font-size: 200% !important; }")
+            scroll_width = page.evaluate("document.documentElement.scrollWidth")
+            assert scroll_width <= 360, f"{kind} {path} is {scroll_width}px wide"
+            menu = page.locator(".site-menu > summary").bounding_box()
+            assert menu["x"] >= 0 and menu["x"] + menu["width"] <= 360, f"{kind} {path}"
+            name = page.locator(".site-name").bounding_box()
+            assert name["height"] < 200, f"{kind} {path}: the name is {name['height']}px high"
+    finally:
+        context.close()
+
+
 def test_print_stylesheet_leaves_only_the_content(demo_site, page):
     page.goto(demo_site + "/")
     assert page.locator(".site-header").is_visible()

@@ -67,6 +67,9 @@ def test_not_found_page_uses_the_site_layout(client):
     assert response.status_code == 404
     assert_site_layout(response)
     assert b"We can't find that page" in response.content
+    # Its tab names the site, as every page's does.
+    assert b"<title>Page not found | Bayside Children&#x27;s Cancer Program</title>" in (
+        response.content)
 
 
 def broken_view(request):
@@ -82,6 +85,7 @@ def test_server_error_page_uses_the_site_layout():
     response = client.get("/broken/")
     assert response.status_code == 500
     assert b"Something went wrong on our side" in response.content
+    assert b"<title>Something went wrong | Bayside Children" in response.content
     assert b"Skip to main content" in response.content
     assert b'href="/privacy/"' in response.content
 

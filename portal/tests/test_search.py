@@ -5,6 +5,7 @@ from html import unescape as htmllib_unescape
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -15,6 +16,7 @@ from care_sites.models import Language, SupportService
 from care_sites.tests.factories import make_location, make_service, make_site
 from conditions.models import Condition
 from conditions.tests.factories import make_condition, make_glossary_term, make_section
+from portal import cache as page_cache
 from portal import roles
 from portal import search as site_search
 from portal.forms import printable
@@ -1899,6 +1901,53 @@ def test_what_lists_an_item_is_found_through_it_only_while_it_is_live_without_a_
                                                                                  minutes=1))
     assert set(result_links(page(client, "soonoblastoma"))) == {
         "/conditions/soon/", "/care/tumor-board/#treats-title"}
+
+
+def forget_the_schedule():
+    """As an hour without a content change does: the schedule kept with the content version
+    expires (PAGE_CACHE_TIMEOUT)."""
+    cache.delete(f"{page_cache.KEY_PREFIX}schedule:{page_cache.content_version()}")
+
+
+def change_something_else():
+    """An edit elsewhere: a new content version, whose schedule nobody has looked up."""
+    Language.objects.create(name=f"Language {Language.objects.count()}")
+
+
+@pytest.mark.parametrize("meanwhile", [forget_the_schedule, change_something_else])
+def test_a_time_passed_unseen_is_still_caught_up_in_search(client, monkeypatch, settings,
+                                                            meanwhile):
+    """Before, the first page after a scheduled time caught up the documents listing what
+    passed it only while the schedule kept with the content version was still known: not
+    after an hour without a change, nor once a change had come after the time."""
+    settings.PAGE_CACHE = True
+    ends = timezone.now() + datetime.timedelta(hours=2)
+    leaving = make_location(slug="walnutvale", name="Walnutvale campus", unpublish_at=ends)
+    make_site("tumor-board", name="Tumor board").locations.add(leaving)
+    assert "/care/tumor-board/#where-title" in result_links(page(client, "walnutvale"))
+    real_now = timezone.now
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + datetime.timedelta(hours=2,
+                                                                                 minutes=1))
+    meanwhile()
+    assert result_links(page(client, "walnutvale")) == []
+    # Caught up once: the next page after another change finds nothing more to write.
+    change_something_else()
+    assert site_search.passed_in(ends + datetime.timedelta(seconds=1), timezone.now()) is False
+    assert result_links(page(client, "walnutvale")) == []
+
+
+def test_the_schedules_task_catches_up_from_where_it_or_a_page_left_off(monkeypatch):
+    ends = timezone.now() + datetime.timedelta(hours=2)
+    leaving = make_location(slug="walnutvale", name="Walnutvale campus", unpublish_at=ends)
+    make_site("tumor-board", name="Tumor board").locations.add(leaving)
+    refresh_search_for_schedule.call()  # catches up what was published in the last hour
+    assert refresh_search_for_schedule.call() == {"written": 0}
+    # The worker was down for a day: the task still writes the care site again, once.
+    real_now = timezone.now
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + datetime.timedelta(days=1))
+    assert refresh_search_for_schedule.call() == {"written": 1}
+    assert refresh_search_for_schedule.call() == {"written": 0}
+    assert "Walnutvale" not in SearchDocument.objects.get(kind="care_site").body
 
 
 @pytest.mark.parametrize(("query", "link", "title"), [
