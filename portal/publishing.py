@@ -56,6 +56,11 @@ def serialize(obj):
     return json.loads(serializers.serialize("json", parts(obj)))
 
 
+def serialize_fields(obj, names):
+    """The item's fields `names` as serialize() writes them."""
+    return json.loads(serializers.serialize("json", [obj], fields=names))[0]["fields"]
+
+
 def snapshot(data):
     """{(model label, pk): fields} of serialized data, for comparing."""
     return {(item["model"], str(item["pk"])): item["fields"] for item in data}

@@ -41,6 +41,7 @@ from portal.publishing import (
     rolled_back,
     scheduled_for,
     serialize,
+    serialize_fields,
     snapshot,
     steps_for,
     with_draft_applied,
@@ -185,6 +186,19 @@ class PublishingStateFilter(admin.SimpleListFilter):
             | ~Q(draft_state__in=[Draft.State.IN_REVIEW, Draft.State.SENT_BACK]))
 
 
+def carry_into_draft(obj, names):
+    """Write the item's current values of the fields `names` into its pending draft, if it
+    has one."""
+    draft = draft_for(obj) if names else None
+    if draft is None or not draft.data:
+        return
+    values = serialize_fields(obj, names)
+    for item in draft.data:
+        if item["model"] == obj._meta.label_lower and str(item["pk"]) == str(obj.pk):
+            item["fields"].update(values)
+    draft.save(update_fields=["data"])
+
+
 def why_not_discarded(draft):
     """Why the changes waiting in `draft` cannot be discarded from the review page, or ""
     when they can (by anyone who may edit the item)."""
@@ -241,6 +255,15 @@ class DraftAdminMixin:
     def publishing_state(self, obj):
         return state_label(obj, getattr(obj, "draft_state", None),
                            getattr(obj, "draft_has_changes", False))
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and not getattr(request, "_saving_draft", False):
+            # Saved in place, as the list's editable columns (the order) are: a change
+            # waiting as a draft gets the new values too, or publishing it would put back
+            # the ones it was saved with.
+            carry_into_draft(obj, [name for name in self.list_editable
+                                   if name in form.changed_data])
 
     # Editing -------------------------------------------------------------------------------
 

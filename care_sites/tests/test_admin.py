@@ -15,7 +15,7 @@ from care_sites.models import CareSite, Language, Location, SupportService
 from care_sites.tests.factories import make_location, make_service, make_site
 from portal import roles
 from portal.publishing import draft_for
-from portal.tests.support import form_data, png_bytes, staff_user
+from portal.tests.support import form_data, png_bytes, publish_draft, staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -334,6 +334,30 @@ def test_a_closed_day_added_to_a_live_locations_draft_can_be_saved_again(editor_
         assert response.status_code == 302, response.content.decode()[-3000:]
     assert "Christmas Day, closed" in str(draft_for(location).data)
     assert not location.closures.exists()  # the live location is unchanged until published
+
+
+def test_an_order_changed_in_the_list_is_kept_when_a_waiting_draft_is_published(
+        editor_client):
+    """Before, publishing a change saved as a draft earlier put the order back to what it
+    was when the draft was saved."""
+    site = make_site("oncology-clinic", name="Oncology Clinic", order=5)
+    url = reverse("admin:care_sites_caresite_change", args=[site.pk])
+    data = form_data(editor_client.get(url), "caresite_form")
+    data["summary"] = "Check-ups before, during and after treatment."
+    assert editor_client.post(url, data).status_code == 302
+    assert draft_for(site).data
+
+    data = form_data(editor_client.get(changelist(CareSite)), "changelist-form")
+    assert data["form-0-order"] == "5"
+    data.update({"form-0-order": "1", "_save": "Save"})
+    assert editor_client.post(changelist(CareSite), data).status_code == 302
+    site.refresh_from_db()
+    assert site.order == 1  # the list's order applies at once, as before
+    assert site.summary != "Check-ups before, during and after treatment."
+
+    publish_draft(editor_client, site)
+    assert site.summary == "Check-ups before, during and after treatment."
+    assert site.order == 1
 
 
 def location_form(rows):
