@@ -205,6 +205,22 @@ def test_listing_is_paginated_by_twenty(client, twenty_five_trials):
     assert links(pages) == {"1": "?page=1", "2": "?page=2", "Next": "?page=2"}
 
 
+def title(response):
+    return re.search(r"<title>(.*?) \| ", page_text(response))[1]
+
+
+def test_the_tab_title_says_what_the_list_shows(client, twenty_five_trials):
+    """Before, every list had the same title: after filtering, the new page's title (read
+    first by screen readers) did not say what had changed."""
+    assert title(client.get("/trials/?page=2")) == "Clinical trials (page 2 of 2)"
+    assert title(client.get("/trials/?q=number+07")) == "Clinical trials: 1 match"
+    assert title(client.get("/trials/?status=open")) == (
+        "Clinical trials: 25 matches (page 1 of 2)")
+    # A filter to correct is not used: all the trials are listed.
+    assert title(client.get("/trials/?age=four")) == (
+        "Please check the filters: Clinical trials (page 1 of 2)")
+
+
 def test_page_links_do_not_grow_with_the_number_of_pages(client, twenty_five_trials,
                                                         monkeypatch):
     monkeypatch.setattr("trials.views.PAGE_SIZE", 2)  # 13 pages
