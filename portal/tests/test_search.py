@@ -463,6 +463,10 @@ def test_one_ranked_list_with_type_filters(client, demo):
     assert links
     assert all(link.startswith("/trials/") for link in links)
     assert '<strong aria-current="page">Clinical trials' in trials_only
+    # The tab's title says which results these are, as the page does.
+    assert re.search(r"<title>Search: neuroblastoma, clinical trials( \(page 1 of \d+\))? \| ",
+                     trials_only)
+    assert re.search(r"<title>Search: neuroblastoma( \(page 1 of \d+\))? \| ", html)
     # An unknown type is ignored rather than an error.
     assert result_links(page(client, "neuroblastoma", type="nonsense"))[0] == (
         "/conditions/neuroblastoma/")
@@ -828,6 +832,7 @@ def test_pagination_is_bounded(client):
     first = page(client, "sarcoma")
     assert first.count('href="/conditions/sarcoma-') == site_search.PER_PAGE
     assert "(page 1 of 2)" in first
+    assert "<title>Search: sarcoma (page 1 of 2) | " in first
     assert "&amp;page=2\">Next</a>" in first
     # Numbered pages, as the trial list has: this one marked, the other a link.
     assert 'aria-current="page" href="?q=sarcoma&amp;page=1">1</a>' in first
