@@ -126,12 +126,14 @@ class PlainSelect(forms.Select):
 
 
 def printable(text):
-    """Typed words as searched: an invisible formatting character (a soft hyphen or a
-    zero-width space pasted with the words) dropped, so "neuro\u00adblastoma" is one word;
-    any other control or separator character (a tab, a null byte) read as a space."""
+    """Typed words as searched: in their compatibility form (NFKC: fullwidth letters as
+    plain ones), an invisible formatting character (a soft hyphen or a zero-width space
+    pasted with the words) dropped, so "neuro\u00adblastoma" is one word; any other control
+    or separator character (a tab, a null byte) read as a space."""
     return "".join(
         "" if category == "Cf" else " " if category[0] in "CZ" else char
-        for char, category in ((char, unicodedata.category(char)) for char in text))
+        for char, category in ((char, unicodedata.category(char))
+                               for char in unicodedata.normalize("NFKC", text)))
 
 
 class PlainInputMixin:

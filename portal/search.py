@@ -681,7 +681,7 @@ def connect_dependency(searchable, model, lookup, uid):
 def normalise(text):
     """The query as searched: printable characters only (portal.forms.printable), single
     spaces, bounded in length and words. Returns (query, shortened)."""
-    text = printable(unicodedata.normalize("NFKC", str(text or "")))
+    text = printable(str(text or ""))
     words = text.split()
     query = " ".join(words[:MAX_WORDS])
     shortened = len(words) > MAX_WORDS or len(query) > MAX_QUERY_LENGTH

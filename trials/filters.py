@@ -1,5 +1,4 @@
 import re
-import unicodedata
 
 import django_filters
 from django import forms
@@ -124,8 +123,7 @@ class SearchWordsField(forms.CharField):
                                      " characters or fewer (it has %(show_value)d).")
 
     def to_python(self, value):
-        text = printable(unicodedata.normalize("NFKC", str(value or "")))
-        return super().to_python(" ".join(text.split()))
+        return super().to_python(" ".join(printable(str(value or "")).split()))
 
 
 class SearchWordsFilter(django_filters.CharFilter):
