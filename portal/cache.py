@@ -31,6 +31,7 @@ from django.db import models, transaction
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
+from django.http.request import split_domain_port
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 from django.utils.module_loading import import_string
@@ -328,7 +329,10 @@ def page_key(request):
     pairs = [(name, value) for name, values in request.GET.lists() if not is_tracking(name)
              for value in values]
     query = urlencode(sorted(pairs, key=lambda pair: pair[0]))
-    url = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
+    # The host as Django checked it against ALLOWED_HOSTS: without its port and in lower
+    # case, so that "Example.org:1" and "example.org:2" share one copy of the page.
+    domain, _ = split_domain_port(request.get_host())
+    url = f"{request.scheme}://{domain}{request.path}?{query}"
     return KEY_PREFIX + md5(url.encode(), usedforsecurity=False).hexdigest()
 
 
@@ -464,6 +468,10 @@ class PageCacheMiddleware:
             elif response.status_code == 200 and not reads_only_its_parameters(request):
                 # Kept by no one, a CDN in front included: made-up parameters would fill it.
                 patch_cache_control(response, no_store=True)
+            elif not response.has_header("Cache-Control"):
+                # A missing page or a redirect: a CDN asks again each time (a page published
+                # a moment later is found at once, not after the CDN's own default time).
+                patch_cache_control(response, no_cache=True)
             return response
 
         now = timezone.now().timestamp()
@@ -550,5 +558,8 @@ class PageCacheMiddleware:
             compress(response, compressed)
         changes_at = entry.get("changes")
         self.set_public(response, entry["expires"] - now, changes_at and changes_at - now)
-        response["Age"] = str(int(now - entry["stored"]))  # how a cache says it answered
+        # How a cache says it answered. Always 0: a hit was checked against the current
+        # content now, so it is as fresh as a page just made, and the time it was kept here
+        # must not count against a browser's or a CDN's max-age.
+        response["Age"] = "0"
         return response

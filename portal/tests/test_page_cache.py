@@ -111,6 +111,40 @@ def test_query_strings_in_any_order_share_one_cached_page(client):
     assert queries > 0
 
 
+def test_the_hosts_spellings_share_one_cached_page(client):
+    # Django checks the host without its port and in any case: so does the page's key, or
+    # each port and spelling would keep its own copy of every page.
+    make_condition()
+    cached_twice(client, "/conditions/neuroblastoma/")
+    for host in ["testserver:1", "TestServer:65000", "TESTSERVER"]:
+        response, queries = get(client, "/conditions/neuroblastoma/", HTTP_HOST=host)
+        assert response.status_code == 200
+        assert queries == 0, host
+
+
+def test_a_page_kept_a_while_reaches_browsers_as_fresh(client):
+    # A hit is checked against the current content, so it goes out as a page just made:
+    # the time it was kept here does not eat into a browser's or CDN's max-age.
+    make_condition()
+    cached_twice(client, "/conditions/neuroblastoma/")
+    with later(75):
+        response, queries = get(client, "/conditions/neuroblastoma/")
+    assert queries == 0
+    assert response["Age"] == "0"
+    assert "max-age=60" in response["Cache-Control"]
+
+
+def test_missing_pages_and_redirects_are_asked_for_again_each_time(client):
+    make_condition()
+    make_trial("NCT99990001")
+    for url, status in [("/conditions/not-a-page/", 404), ("/conditions/Neuroblastoma/", 301),
+                        ("/search/?q=NCT99990001", 302)]:
+        response = client.get(url)
+        assert response.status_code == status, url
+        assert "no-cache" in response["Cache-Control"], url
+        assert "public" not in response["Cache-Control"], url
+
+
 def test_links_with_tracking_parameters_share_the_page(client):
     make_condition()
     cached_twice(client, "/conditions/neuroblastoma/")
