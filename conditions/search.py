@@ -69,7 +69,7 @@ SEARCHES = [
     ),
     Searchable(Story, "story", "Story", "Stories", story_document, suggest=False),
     Searchable(GlossaryTerm, "glossary", "Word explained", "Words explained",
-               glossary_document),
+               glossary_document, equivalent_names=True),
 ]
 
 DESTINATIONS = [

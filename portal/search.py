@@ -33,7 +33,7 @@ import snowballstemmer
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
-from django.core.signals import request_finished
+from django.core.signals import request_finished, request_started
 from django.db import DatabaseError, connection, transaction
 from django.db.models import (
     BooleanField,
@@ -155,6 +155,10 @@ class Searchable:
     # Its documents depend on one another (where one version ends, the next begins): saving
     # or deleting one writes all of them again. For kinds with a few objects only.
     together: bool = False
+    # Its title and other names mean the same thing (a glossary term and its other forms):
+    # a search holding one of them also finds the pages that use another ("radiotherapy"
+    # finds the pages on radiation). For kinds with a few short names per document.
+    equivalent_names: bool = False
 
     def indexable(self):
         """Published objects, scheduled ones included (the query filters by time)."""
@@ -930,9 +934,9 @@ def stage_number_spellings(word):
 
 def other_spellings(query):
     """The query in its other spellings, as alternatives for websearch_to_tsquery ("... or
-    ..."), or "" when it has none: its British words in American spelling, and a stage's
-    number written the other ways ("stage four": "stage 4", "stage iv"). At most
-    MAX_SPELLINGS."""
+    ..."), or "" when it has none: its British words in American spelling, a stage's number
+    written the other ways ("stage four": "stage 4", "stage iv"), and the other names of a
+    name it holds that mean the same (equivalent_phrasings()). At most MAX_SPELLINGS."""
     # An odd quotation mark would run on over the "or" between two spellings.
     unquoted = query.replace('"', " ") if query.count('"') % 2 else query
     spelled = american(unquoted)
@@ -949,7 +953,87 @@ def other_spellings(query):
             if variant.casefold() not in seen:
                 seen.add(variant.casefold())
                 found.append(variant)
+    # Then the other names meaning the same as one it holds ("radiotherapy": radiation).
+    for variant in equivalent_phrasings(unquoted):
+        if variant.casefold() not in seen:
+            seen.add(variant.casefold())
+            found.append(variant)
     return " or ".join(found[:MAX_SPELLINGS])
+
+
+def equivalents():
+    """The names that mean the same thing (Searchable.equivalent_names) of the live
+    documents, by their first word: {word: [(words, group)]}, the longest name first, where
+    `words` are one name's words in lower case and `group` those of each name of its
+    document. Kept in this process per content version, like the header's links; read once
+    per request without the page cache (a search may run more than once on one request)."""
+    from portal.cache import per_content_version
+
+    kept = getattr(_this_request, "values", None)
+    if kept is None:
+        return per_content_version("search-equivalents", read_equivalents)
+    if "equivalents" not in kept:
+        kept["equivalents"] = per_content_version("search-equivalents", read_equivalents)
+    return kept["equivalents"]
+
+
+# Values read once per request (equivalents()), from its start to its end.
+_this_request = threading.local()
+
+
+def _request_started(**kwargs):
+    _this_request.values = {}
+
+
+def _request_finished(**kwargs):
+    _this_request.values = None
+
+
+request_started.connect(_request_started, dispatch_uid="search-request-started")
+request_finished.connect(_request_finished, dispatch_uid="search-request-finished")
+
+
+def read_equivalents():
+    kinds = [searchable.kind for searchable in searchables() if searchable.equivalent_names]
+    index = {}
+    rows = SearchDocument.objects.live().filter(kind__in=kinds).values_list("title", "names")
+    for title, names in rows if kinds else ():
+        group = tuple(dict.fromkeys(
+            words for words in (tuple(re.findall(r"\w+", name.casefold()))
+                                for name in [title, *names.splitlines()]) if words))
+        for words in group:
+            index.setdefault(words[0], []).append((words, group))
+    for names in index.values():
+        names.sort(key=lambda name: -len(name[0]))
+    return index
+
+
+def equivalent_phrasings(query):
+    """The query with a name it holds, of those that mean the same thing (equivalents()),
+    written as each of the others ("radiotherapy side effects": "radiation side effects",
+    "radiation therapy side effects"); the longest name where several begin at one word.
+    Not a name with a word after a minus, nor one across the edge of a "quoted phrase". At
+    most MAX_SPELLINGS; [] when the query holds none."""
+    tokens = list(re.finditer(r"\w+", query))
+    index = equivalents() if tokens else {}
+    if not index:
+        return []
+    negated = [match.span() for match in NEGATED.finditer(query)]
+    words = [token[0].casefold() for token in tokens]
+    found, i = [], 0
+    while i < len(tokens) and len(found) < MAX_SPELLINGS:
+        name, group = next(((name, group) for name, group in index.get(words[i], ())
+                            if tuple(words[i:i + len(name)]) == name), (None, ()))
+        start = tokens[i].start()
+        end = tokens[i + len(name) - 1].end() if name else start
+        if name is None or '"' in query[start:end] or any(
+                begin < end and start < finish for begin, finish in negated):
+            i += 1
+            continue
+        found += [f"{query[:start]}{' '.join(other)}{query[end:]}"
+                  for other in group if other != name]
+        i += len(name)
+    return found[:MAX_SPELLINGS]
 
 
 def american(query):
@@ -1190,8 +1274,17 @@ def find_simple(query, kind, offset, any_word=False):
     if any_word:
         documents = documents.filter(reduce(operator.or_, held))
     else:
-        for matches in held:
-            documents = documents.filter(matches)
+        # Every word; or every word of the query with a name in it written as another name
+        # meaning the same ("radiotherapy": radiation).
+        every = reduce(operator.and_, held)
+        for phrasing in equivalent_phrasings(wanted(query)):
+            other = without_stop_words([word.strip(PUNCTUATION) for word in phrasing.split()
+                                        if word.strip(PUNCTUATION)])
+            if other:
+                every |= reduce(operator.and_, (
+                    holding(word, forms)
+                    for word, forms in zip(other, stems_of_words(other), strict=True)))
+        documents = documents.filter(every)
     # No result holds a word after a minus.
     for word in without_stop_words(unwanted_words(query)):
         documents = documents.exclude(holding(word, stems_of_words([word])[0]))
@@ -1601,8 +1694,25 @@ def result(document, pattern):
 
 
 def results(documents, query):
-    pattern = match_pattern(wanted(searched(query)))
-    return [result(document, pattern) for document in documents]
+    if not documents:
+        return []
+    typed = wanted(searched(query))
+    pattern = match_pattern(typed)
+    others = [other for other in map(match_pattern, equivalent_phrasings(typed)) if other]
+    return [result(document, pattern_for(document, pattern, others)) for document in documents]
+
+
+def pattern_for(document, pattern, others):
+    """The words to find in a result: the query's; or, for a page that holds them only as
+    another name meaning the same (`others`, equivalent_phrasings()), that name's words, so
+    that its snippet and link are where the page says it ("radiation" for "radiotherapy")."""
+    if pattern is None or not others:
+        return pattern
+    text = "\n".join([document.title, document.names, document.summary,
+                      *(f"{heading}\n{part_text}" for _, heading, part_text in document.parts)])
+    if pattern.all_in(text):
+        return pattern
+    return next((other for other in others if other.all_in(text)), pattern)
 
 
 def closest_name(documents, query):

@@ -290,6 +290,53 @@ def test_a_british_spelling_finds_the_pages_that_use_the_american_one(client, de
     assert any(link.startswith("/conditions/nephroblastoma/") for link in links)
 
 
+def test_another_name_of_a_glossary_term_finds_the_pages_that_use_the_term(client):
+    make_glossary_term("Radiation", other_forms="radiation therapy\nradiotherapy")
+    make_glossary_term("Nausea", other_forms="feeling sick", status="draft")
+    condition = make_condition(name="Neuroblastoma")
+    make_section(condition, heading="Overview", body="A tumor of nerve cells.")
+    make_section(condition, order=1, kind="treatment", heading="Treatment",
+                 body="Some children have radiation after surgery.")
+    make_section(condition, order=2, kind="symptoms", heading="Symptoms", anchor="symptoms",
+                 body="Children may have nausea.")
+    html = page(client, "radiotherapy")
+    links = result_links(html)
+    # The term's own entry first (its other name), then the page that says "radiation",
+    # linked at the part that says it, with the word it uses marked.
+    assert links[0] == "/glossary/#term-radiation", links
+    assert any(link.startswith("/conditions/neuroblastoma/#treatment") for link in links), links
+    assert "<mark>radiation</mark> after surgery" in html
+    # Any of the names, beside other words.
+    assert any(link.startswith("/conditions/neuroblastoma/")
+               for link in result_links(page(client, "radiation therapy surgery")))
+    # A draft term's names mean nothing yet.
+    assert result_links(page(client, "feeling sick")) == []
+    # Without the term, the other name is only a word again.
+    from conditions.models import GlossaryTerm
+
+    GlossaryTerm.objects.filter(slug="radiation").delete()
+    assert result_links(page(client, "radiotherapy")) == []
+
+
+def test_the_other_names_of_a_name_in_a_query(client):
+    make_glossary_term("Stem cell transplant", other_forms="bone marrow transplant\ntransplant")
+    make_glossary_term("CT scan", other_forms="CT\ncomputed tomography")
+    def phrasings(query):
+        return site_search.equivalent_phrasings(query)
+
+    assert phrasings("bone marrow transplant for kids") == [
+        "stem cell transplant for kids", "transplant for kids"]
+    # The longest name that begins at a word: "CT scan" rather than "CT".
+    assert phrasings("ct scan results") == ["ct results", "computed tomography results"]
+    assert phrasings("Computed  Tomography") == ["ct scan", "ct"]
+    # Not after a minus, nor across the edge of a quoted phrase.
+    assert phrasings('"stem cell" -transplant') == []
+    assert phrasings('"stem cell" transplant') == ['"stem cell" stem cell transplant',
+                                                   '"stem cell" bone marrow transplant']
+    assert phrasings("scan -ct") == []
+    assert phrasings("nothing here") == []
+
+
 @pytest.mark.parametrize(("query", "expected"), [
     ("tumours", "tumors"),
     ("Wilms TUMOUR", "Wilms tumor"),
@@ -1031,8 +1078,8 @@ def test_a_search_with_did_you_mean_runs_the_same_queries_for_few_or_many_pages(
     make_section(make_condition(name="Neuroblastoma"), body="Parking is free.")
     page(client, "parkng")  # counted once, so the next searches only update the count
     few = search_queries(client, "parkng")
-    # The layout's queries and the search's four, then at most five for "Did you mean".
-    assert few <= search_queries(client, "") + 4 + 5
+    # The layout's queries and the search's five, then at most five for "Did you mean".
+    assert few <= search_queries(client, "") + 5 + 5
     for i in range(1, 30):
         make_section(make_condition(slug=f"c-{i}", name=f"Condition {i}"),
                      body=f"Parking {i} and parked cars.")
@@ -1057,9 +1104,9 @@ def test_a_search_found_by_some_of_its_words_runs_the_same_queries_for_few_or_ma
     assert says in html
     assert ("Did you mean" in html) is (says == "Did you mean")
     few = search_queries(client, typed)
-    # The layout's, the search's four, at most five for the correction, and two for the
+    # The layout's, the search's five, at most five for the correction, and two for the
     # pages offered for the corrected words.
-    assert few <= search_queries(client, "") + 4 + 5 + 2
+    assert few <= search_queries(client, "") + 5 + 5 + 2
     for i in range(1, 30):
         make_section(make_condition(slug=f"c-{i}", name=f"Condition {i}"),
                      body=f"Parking {i} and parked cars.")
@@ -1375,9 +1422,10 @@ def test_a_search_runs_the_same_queries_for_few_or_many_documents(
     make_condition(slug="lymphoma-0", name="Lymphoma 0")
     page(client, "lymphoma")  # counted once, so the next searches only update the count
     # The page's own queries (the layout's), then the pages editors offer for the words,
-    # the search (one statement; on SQLite two: counts by type, then the page) and the
-    # statistics (the day's number of different searches, then the count written).
-    expected = search_queries(client, "") + (4 if on_postgresql() else 5)
+    # the names that mean the same as others (glossary terms), the search (one statement;
+    # on SQLite two: counts by type, then the page) and the statistics (the day's number of
+    # different searches, then the count written).
+    expected = search_queries(client, "") + (5 if on_postgresql() else 6)
     with django_assert_num_queries(expected):
         page(client, "lymphoma")
     for i in range(1, 60):
