@@ -91,6 +91,9 @@ TYPO_LENGTHS = ((8, 2), (4, 1))  # (least length, letters) longest first; shorte
 # A misspelt word shorter than this keeps its first letter, as most typing slips do: "rash"
 # is not "drash" (of Denys-Drash), "nurse" not "purse".
 SAME_FIRST_LETTER_BELOW = TYPO_LENGTHS[0][0]
+# A longer one with another first letter has at most this many letters wrong: "throwing"
+# (as in "throwing up") is not a misspelling of "growing", nor "nephroma" of "neuroma".
+OTHER_FIRST_LETTER_MOST = 1
 SUGGEST_CANDIDATES = 100  # documents whose names "Did you mean" compares (PostgreSQL)
 SUGGEST_SIMILARITY = 0.2  # their least trigram word similarity to the query
 SIMILARITY_THRESHOLD = "pg_trgm.word_similarity_threshold"  # the least the %> operator finds
@@ -159,6 +162,9 @@ class Searchable:
     # a search holding one of them also finds the pages that use another ("radiotherapy"
     # finds the pages on radiation). For kinds with a few short names per document.
     equivalent_names: bool = False
+    # Words that find every document of this kind beside its own text: what families call
+    # the kind ("clinical trials neuroblastoma" finds the trials). Searched, never shown.
+    kind_words: str = ""
 
     def indexable(self):
         """Published objects, scheduled ones included (the query filters by time)."""
@@ -451,8 +457,10 @@ def build(searchable, content_type, obj):
         fuzzy_names=names if searchable.suggest else "",
         code=document.code, summary=plain(document.summary),
         headings="\n".join(dict.fromkeys(heading for _, heading, _ in parts if heading)),
-        body="\n".join(f"{heading} {text}".strip()
-                       for _, heading, text in parts)[:MAX_BODY_LENGTH],
+        body="\n".join(filter(None, [
+            "\n".join(f"{heading} {text}".strip()
+                      for _, heading, text in parts)[:MAX_BODY_LENGTH],
+            searchable.kind_words])),
         parts=parts, url=document.url,
         boost=searchable.boost if document.boost is None else document.boost,
         publish_at=document.live_from or obj.publish_at,
@@ -860,10 +868,11 @@ live AS MATERIALIZED (
                       WHERE NOT EXISTS (
                           SELECT FROM regexp_split_to_table(lower(document.fuzzy_names),
                                                             '[^[:alnum:]]+') AS name_word
-                          WHERE (length(typed) >= {same_first_below}
-                                 OR left(typed, 1) = left(name_word, 1))
-                            AND levenshtein_less_equal(typed, name_word, {typo_most})
-                                <= CASE {typo_letters} END))
+                          WHERE levenshtein_less_equal(typed, name_word, {typo_most})
+                                <= CASE WHEN left(typed, 1) = left(name_word, 1)
+                                        THEN CASE {typo_letters} END
+                                        WHEN length(typed) >= {same_first_below}
+                                        THEN {other_first_most} ELSE -1 END))
 ),
 counts AS (
     SELECT coalesce(json_object_agg(kind, n), '{{}}') AS counts,
@@ -1084,7 +1093,8 @@ def find_postgresql(query, kind, offset, any_word=False):
                             unwanted=UNWANTED if unwanted else "", weights=weights,
                             coverage=coverage, typo_letters=TYPO_LETTERS,
                             typo_most=TYPO_LENGTHS[0][1],
-                            same_first_below=SAME_FIRST_LETTER_BELOW)
+                            same_first_below=SAME_FIRST_LETTER_BELOW,
+                            other_first_most=OTHER_FIRST_LETTER_MOST)
     with connection.cursor() as cursor:  # prepared on its second run (settings.py)
         cursor.execute(sql, {
             "config": CONFIG, "query": query, "spelled": other_spellings(query),
@@ -1120,8 +1130,10 @@ def misspelling(typed, word):
     case-sensitive."""
     allowed = typo_letters(typed)
     typed, word = typed.lower(), word.lower()
-    if len(typed) < SAME_FIRST_LETTER_BELOW and typed[:1] != word[:1]:
-        return False
+    if typed[:1] != word[:1]:
+        if len(typed) < SAME_FIRST_LETTER_BELOW:
+            return False
+        allowed = min(allowed, OTHER_FIRST_LETTER_MOST)
     return Levenshtein.distance(typed, word, score_cutoff=allowed) <= allowed
 
 

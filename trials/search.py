@@ -111,7 +111,7 @@ SEARCHES = [
         Trial, "trial", "Clinical trial", "Clinical trials", trial_document,
         prefetch=("interventions", "conditions"),
         depends_on=((Intervention, "interventions"), (Condition, "conditions")),
-        suggest=False,
+        suggest=False, kind_words="clinical trial study",
     ),
 ]
 

@@ -1807,6 +1807,19 @@ def test_a_search_with_a_quoted_phrase_is_not_widened(client, demo):
     assert "No page has all the words" in page(client, "stem cell qwxyzzy")
 
 
+def test_families_find_trials_by_calling_them_trials(client, demo):
+    # "clinical trial", "trial" or "study" beside a condition finds its trials, though their
+    # own text seldom says so.
+    trials = set(Trial.objects.values_list("nct_id", flat=True))
+    for query in ["clinical trials neuroblastoma", "neuroblastoma study"]:
+        html = page(client, query)
+        found = {link.split("/")[2] for link in result_links(html)
+                 if link.startswith("/trials/")}
+        assert found == trials, (query, found)
+        # The words that find them are never shown as a snippet.
+        assert "clinical trial study" not in html
+
+
 def test_trials_are_found_by_their_phase_and_open_trials_by_asking(client, demo):
     trial = Trial.objects.get(nct_id="NCT99990005")
     assert "PHASE1" in trial.phases
@@ -1845,6 +1858,12 @@ def test_did_you_mean_still_corrects_misspellings(client, demo, query, offered):
         client, query)
 
 
+def test_a_phrase_of_everyday_words_is_not_searched_as_another(client, demo):
+    # "throwing" is two letters, the first one of them, from "growing": not a slip of it.
+    html = page(client, "throwing up")
+    assert "growing up" not in html
+
+
 @pytest.mark.parametrize(("typed", "word", "expected"), [
     ("parkng", "parking", True), ("nueroblastoma", "Neuroblastoma", True),
     ("tumer", "tumor", True), ("tumor", "tumor", True),
@@ -1853,6 +1872,9 @@ def test_did_you_mean_still_corrects_misspellings(client, demo, query, offered):
     ("cat", "car", False),  # a word this short is not corrected
     # A short word keeps its first letter: not "drash" (of Denys-Drash) for "rash".
     ("rash", "drash", False), ("nurse", "purse", False), ("neuroblastoma", "euroblastoma", True),
+    # A longer one with another first letter has one letter wrong at most.
+    ("throwing", "growing", False), ("ephroblastoma", "nephroblastoma", True),
+    ("seuroblastomma", "neuroblastoma", False),
 ])
 def test_what_counts_as_a_misspelling(typed, word, expected):
     assert site_search.misspelling(typed, word) is expected
