@@ -214,6 +214,8 @@ STOP_WORDS = frozenset({
     "she", "should", "so", "than", "that", "the", "their", "them", "then", "there", "these",
     "they", "this", "those", "to", "was", "we", "were", "what", "when", "where", "which",
     "who", "whom", "why", "will", "with", "would", "you", "your",
+    # What an apostrophe leaves of "child's" and "don't".
+    "s", "t", "don",
 })
 MAX_DESTINATIONS = 3
 
@@ -888,12 +890,16 @@ SELECT counts.counts, document.kind, document.title, document.names, document.su
 FROM counts LEFT JOIN (page JOIN {table} document USING (id)) ON true
 ORDER BY page.score DESC, page.title, page.id
 """
-# How close the query is to the whole words of the names: a misspelling that shares as many
+# How close the query is to the whole words of the names, as written and as they sound
+# (the mean of the two, as likeness()): a misspelling that shares as many
 # three-letter pieces with two names ("nueroblastoma": neuroblastoma, nephroblastoma, and the
 # "neuroblastoma" inside ganglioneuroblastoma) is closest to the whole word that has the
 # fewest others. The index finds the candidates by word similarity, which ties them.
 SIMILARITY = """CASE WHEN document.fuzzy_names = '' THEN 0
-                ELSE strict_word_similarity(%(similar)s, document.fuzzy_names) END"""
+                ELSE (strict_word_similarity(%(similar)s, document.fuzzy_names)
+                      + strict_word_similarity(%(sounded)s,
+                                               replace(lower(document.fuzzy_names), 'ph', 'f')))
+                     / 2 END"""
 # The letters a misspelling of a word of this length (`typed`) may get wrong, in SQL.
 TYPO_LETTERS = " ".join(f"WHEN length(typed) >= {length} THEN {letters}"
                         for length, letters in TYPO_LENGTHS) + " ELSE -1"
@@ -1099,7 +1105,8 @@ def find_postgresql(query, kind, offset, any_word=False):
         cursor.execute(sql, {
             "config": CONFIG, "query": query, "spelled": other_spellings(query),
             "typed": typed_words(query),
-            "similar": wanted(query), "unwanted": unwanted,
+            "similar": wanted(query), "sounded": sounded(wanted(query).lower()),
+            "unwanted": unwanted,
             "now": timezone.now(), "name_match": NAME_MATCH, "kind": kind or "",
             "limit": PER_PAGE, "offset": offset,
             "any_terms": any_terms, "any_beginnings": any_beginnings, "without": without,
@@ -1137,12 +1144,29 @@ def misspelling(typed, word):
     return Levenshtein.distance(typed, word, score_cutoff=allowed) <= allowed
 
 
+def sounded(text):
+    """Lower-case text as it sounds: "ph" as "f" (likeness())."""
+    return text.replace("ph", "f")
+
+
+def likeness(typed, word):
+    """How alike two lower-case words or names are: difflib's ratio of them as written and
+    as they sound (sounded()), the mean of the two. So "nefroblastoma" (the Spanish
+    spelling) is nearest "nephroblastoma", not "neuroblastoma", which is as few letters
+    away, while "neroblastoma" stays nearest "neuroblastoma"."""
+    written = difflib.SequenceMatcher(None, typed, word).ratio()
+    if "ph" not in typed and "ph" not in word:
+        return written
+    return (written + difflib.SequenceMatcher(None, sounded(typed), sounded(word)).ratio()) / 2
+
+
 def closest_misspelt(typed, words, cutoff=0.0):
     """The word of `words` that `typed` (lower case) most likely misspells: of those it may
-    be misspelt from (misspelling()), the most alike by difflib's ratio, at least `cutoff`
-    (on equal ratios, the last in alphabetical order). "" when there is none."""
-    return next((word for word in difflib.get_close_matches(
-        typed, words, n=max(len(words), 1), cutoff=cutoff) if misspelling(typed, word)), "")
+    be misspelt from (misspelling()), the most alike (likeness()), at least `cutoff` (on
+    equal likeness, the last in alphabetical order). "" when there is none."""
+    alike = [(likeness(typed, word), word) for word in words if misspelling(typed, word)]
+    score, word = max(alike, default=(0.0, ""))
+    return word if alike and score >= cutoff else ""
 
 
 def typed_words(query):
@@ -1401,13 +1425,14 @@ def suggestion(query):
     # Names as many words long as the query: "neuroblastomma trials" keeps its "trials".
     lowered = {name.lower(): name for name in names
                if len(name.split()) == len(query.split())}
-    close = difflib.get_close_matches(query.lower(), lowered, n=1, cutoff=SUGGEST_CUTOFF)
+    score, close = max(((likeness(query.lower(), name), name) for name in lowered),
+                       default=(0.0, ""))
     # Never the query again, in other capitals or other endings of its words ("open trial"
     # for "open trials"): the search has looked for those already. Never a name that is
     # not a misspelling of the query, word by word ("hepatoblastoma": not Retinoblastoma).
-    if (close and stems_of(close[0]) != stems_of(query)
-            and all(map(misspelling, query.lower().split(), close[0].split()))):
-        return lowered[close[0]]
+    if (score >= SUGGEST_CUTOFF and stems_of(close) != stems_of(query)
+            and all(map(misspelling, query.lower().split(), close.split()))):
+        return lowered[close]
     words = {word.lower() for name in names for word in re.findall(r"\w+", name)}
     typed = query.split()
     cores = [word.strip(PUNCTUATION) for word in typed]  # "nausia?" -> "nausia"
@@ -1740,7 +1765,7 @@ def closest_name(documents, query):
     typed_words = re.findall(r"\w+", typed)
     names = [name for name in documents[0].names.splitlines() if name.strip()]
     best = max((name for name in names if len(re.findall(r"\w+", name)) == len(typed_words)),
-               key=lambda name: difflib.SequenceMatcher(None, typed, name.casefold()).ratio(),
+               key=lambda name: likeness(typed, name.casefold()),
                default="")
     if not best:
         name_words = {word.casefold() for name in names for word in re.findall(r"\w+", name)}

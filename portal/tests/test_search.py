@@ -1858,6 +1858,20 @@ def test_did_you_mean_still_corrects_misspellings(client, demo, query, offered):
         client, query)
 
 
+def test_what_an_apostrophe_leaves_is_not_a_word_of_the_search(client, demo):
+    html = page(client, "child's")
+    assert "<mark>child</mark>" in html
+    assert "<mark>s</mark>" not in html
+    assert "Nothing matches" not in page(client, "don't know what to ask")
+
+
+def test_a_spelling_that_sounds_like_a_name_is_offered_that_name(client, demo):
+    html = page(client, "nefroblastoma")  # in Spanish
+    assert 'Did you mean <a href="?q=Nephroblastoma">Nephroblastoma</a>?' in html
+    if on_postgresql():  # the look-alike names, as they sound, the closest first
+        assert result_links(html)[0] == "/conditions/nephroblastoma/"
+
+
 def test_a_phrase_of_everyday_words_is_not_searched_as_another(client, demo):
     # "throwing" is two letters, the first one of them, from "growing": not a slip of it.
     html = page(client, "throwing up")
@@ -1891,6 +1905,10 @@ def test_what_counts_as_a_misspelling(typed, word, expected):
     # Equally alike: always the same one, whatever order the words come in.
     ("tumer", {"tumor", "tuber"}, "tumor"),
     ("tumer", ["tuber", "tumor"], "tumor"),
+    # As they sound: the Spanish "nefroblastoma" is nephroblastoma, though "neuroblastoma"
+    # is as few letters away.
+    ("nefroblastoma", {"neuroblastoma", "nephroblastoma"}, "nephroblastoma"),
+    ("neuroblastomma", {"neuroblastoma", "nephroblastoma"}, "neuroblastoma"),
 ])
 def test_the_closest_word_a_search_word_misspells(typed, words, expected):
     assert site_search.closest_misspelt(typed, words) == expected
