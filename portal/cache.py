@@ -487,21 +487,25 @@ class PageCacheMiddleware:
         set_response_etag(response)
         patch_vary_headers(response, ["Accept-Encoding"])
         self.set_public(response, expires - now, changes_at and changes_at - now)
-        if settings.PAGE_CACHE and request.method == "GET":
+        if not settings.PAGE_CACHE:
+            return response
+        body = response.content
+        compressed = (gzip.compress(body, compresslevel=6, mtime=0)
+                      if len(body) >= GZIP_MIN_BYTES
+                      and not response.has_header("Content-Encoding") else None)
+        # A HEAD is answered as the GET would be, compressed alike, but stores nothing: the
+        # calls a page asks for after its request (a search counted) are a visit's only.
+        if request.method == "GET":
             headers = [(name, value) for name, value in response.items()
                        if name.lower() not in UNSTORED_HEADERS]
-            body = response.content
-            compressed = (gzip.compress(body, compresslevel=6, mtime=0)
-                          if len(body) >= GZIP_MIN_BYTES
-                          and not response.has_header("Content-Encoding") else None)
             entry = {"version": version, "stored": now, "expires": expires,
                      "changes": changes_at, "headers": headers,
                      "status": response.status_code, "body": body, "gzip": compressed,
                      "callbacks": getattr(request, "page_callbacks", [])}
             cache.set(key, entry, timeout=max(1, int(expires - now)))
             local_pages.put(key, entry)
-            if compressed is not None and accepts_gzip(request):
-                compress(response, compressed)
+        if compressed is not None and accepts_gzip(request):
+            compress(response, compressed)
         return response
 
     def may_use_cache(self, request):

@@ -1775,12 +1775,19 @@ def closest_name(documents, query):
 
 
 def go_to(found, query):
-    """A result whose title or other name is exactly the query, or the query in American
-    spelling ("Wilms tumour" -> Wilms tumor)."""
+    """A result whose title or other name is the query, or the query in American spelling
+    ("Wilms tumour" -> Wilms tumor): word for word, without common words and punctuation
+    ("What is neuroblastoma?" -> Neuroblastoma)."""
     query = wanted(searched(query))
-    names = {query.casefold(), american(query).casefold()} - {""}
+    names = {name_words(query), name_words(american(query))} - {""}
     return next((item for item in found
-                 if not names.isdisjoint(name.casefold() for name in item.names)), None)
+                 if not names.isdisjoint(map(name_words, item.names))), None)
+
+
+def name_words(text):
+    """The words of a name or query as go_to() compares them: in lower case, without
+    punctuation and common words (unless that is all)."""
+    return " ".join(without_stop_words(re.findall(r"\w+", text.casefold())))
 
 
 # Statistics --------------------------------------------------------------------------------

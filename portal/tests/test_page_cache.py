@@ -223,6 +223,17 @@ def test_a_head_request_is_not_counted_as_a_search(client):
     assert SearchQueryStat.objects.get().count == 1
 
 
+def test_a_head_request_has_the_headers_of_the_get(client):
+    make_condition()
+    url = "/conditions/neuroblastoma/"
+    head = client.head(url, HTTP_ACCEPT_ENCODING="gzip")
+    got = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert "Age" not in got  # the HEAD stored nothing: the GET rendered the page
+    for name in ["Content-Encoding", "Content-Length", "ETag", "Vary", "Cache-Control"]:
+        assert head.get(name) == got.get(name), name
+    assert got["Content-Encoding"] == "gzip"
+
+
 def test_a_cached_page_answers_304_to_its_etag_until_content_changes(client):
     condition = make_condition()
     first = client.get("/conditions/neuroblastoma/")

@@ -251,6 +251,18 @@ def test_a_synonym_offers_its_condition(client, demo):
         client, "wilms tumour")
 
 
+@pytest.mark.parametrize("query", ["What is neuroblastoma?", "neuroblastoma.",
+                                   "Is it neuroblastoma"])
+def test_a_question_about_a_condition_offers_to_go_there(client, demo, query):
+    html = page(client, query)
+    assert 'Go to <a href="/conditions/neuroblastoma/">Neuroblastoma</a>' in html
+
+
+def test_a_name_with_more_words_does_not_offer_to_go_there(client, demo):
+    assert "Go to <a" not in page(client, "neuroblastoma treatment")
+    assert "Go to <a" not in page(client, "wilms")
+
+
 def test_a_plain_words_name_ranks_its_condition_above_mentions(client, demo):
     # Neuroblastoma's symptoms mention the eyes and cancer; Retinoblastoma is the eye cancer.
     assert result_links(page(client, "eye cancer"))[0] == "/conditions/retinoblastoma/"
