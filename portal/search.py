@@ -92,7 +92,7 @@ TYPO_LENGTHS = ((8, 2), (4, 1))  # (least length, letters) longest first; shorte
 # is not "drash" (of Denys-Drash), "nurse" not "purse".
 SAME_FIRST_LETTER_BELOW = TYPO_LENGTHS[0][0]
 # A longer one with another first letter has at most this many letters wrong: "throwing"
-# (as in "throwing up") is not a misspelling of "growing", nor "nephroma" of "neuroma".
+# (as in "throwing up") is not a misspelling of "growing".
 OTHER_FIRST_LETTER_MOST = 1
 SUGGEST_CANDIDATES = 100  # documents whose names "Did you mean" compares (PostgreSQL)
 SUGGEST_SIMILARITY = 0.2  # their least trigram word similarity to the query
@@ -747,7 +747,10 @@ def find(query, kind="", number=1, widen=True):
 
     A page must hold every word of the query; when none does and the query has several
     words ("need a spanish interpreter"), the pages holding any of them are found instead
-    (unless `widen` is False), those with more of the words first, and `partial` is True."""
+    (unless `widen` is False), those with more of the words first, and `partial` is True.
+    When fewer than a page of results hold them and the query holds a name that means the
+    same as others (equivalent_phrasings(): a glossary term's other forms), it is searched
+    again with each of those in its place too ("radiotherapy": the pages on radiation)."""
     if not query:
         return {}, Paginator(Fetched(0, [], 0), PER_PAGE).get_page(1), False, False
     query = searched(query)
@@ -755,6 +758,12 @@ def find(query, kind="", number=1, widen=True):
     fetch = find_postgresql if connection.vendor == "postgresql" else find_simple
     partial = False
     counts, rows, alike_only = fetch(query, kind, (number - 1) * PER_PAGE)
+    # Only then: a name's other names may be common words on many pages, which a search
+    # that finds enough already need not read and rank ("bone marrow transplant").
+    equivalents = sum(counts.values()) < PER_PAGE and bool(equivalent_phrasings(wanted(query)))
+    if equivalents:
+        counts, rows, alike_only = fetch(query, kind, (number - 1) * PER_PAGE,
+                                         equivalents=True)
     # Not a query with a "quoted phrase": its words apart are not what it asks for.
     if (widen and not counts and len(any_words(query)) > 1
             and not QUOTED_PHRASE.search(wanted(query))):
@@ -765,7 +774,7 @@ def find(query, kind="", number=1, widen=True):
     if number > last:
         number = last
         counts, rows, alike_only = fetch(query, kind, (number - 1) * PER_PAGE,
-                                         any_word=partial)
+                                         any_word=partial, equivalents=equivalents)
     paginator = Paginator(Fetched(total, rows, (number - 1) * PER_PAGE), PER_PAGE)
     return counts, paginator.page(number), partial and bool(counts), alike_only
 
@@ -947,11 +956,12 @@ def stage_number_spellings(word):
     return next((written for written in STAGE_NUMBERS if word.lower() in written), ())
 
 
-def other_spellings(query):
+def other_spellings(query, equivalents=True):
     """The query in its other spellings, as alternatives for websearch_to_tsquery ("... or
     ..."), or "" when it has none: its British words in American spelling, a stage's number
-    written the other ways ("stage four": "stage 4", "stage iv"), and the other names of a
-    name it holds that mean the same (equivalent_phrasings()). At most MAX_SPELLINGS."""
+    written the other ways ("stage four": "stage 4", "stage iv"), and, if `equivalents`,
+    the other names of a name it holds that mean the same (equivalent_phrasings()). At most
+    MAX_SPELLINGS."""
     # An odd quotation mark would run on over the "or" between two spellings.
     unquoted = query.replace('"', " ") if query.count('"') % 2 else query
     spelled = american(unquoted)
@@ -969,7 +979,7 @@ def other_spellings(query):
                 seen.add(variant.casefold())
                 found.append(variant)
     # Then the other names meaning the same as one it holds ("radiotherapy": radiation).
-    for variant in equivalent_phrasings(unquoted):
+    for variant in equivalent_phrasings(unquoted) if equivalents else ():
         if variant.casefold() not in seen:
             seen.add(variant.casefold())
             found.append(variant)
@@ -1026,7 +1036,8 @@ def read_equivalents():
 def equivalent_phrasings(query):
     """The query with a name it holds, of those that mean the same thing (equivalents()),
     written as each of the others ("radiotherapy side effects": "radiation side effects",
-    "radiation therapy side effects"); the longest name where several begin at one word.
+    "radiation therapy side effects"), but those shorter ones whose words it holds; the
+    longest name where several begin at one word.
     Not a name with a word after a minus, nor one across the edge of a "quoted phrase". At
     most MAX_SPELLINGS; [] when the query holds none."""
     tokens = list(re.finditer(r"\w+", query))
@@ -1045,8 +1056,10 @@ def equivalent_phrasings(query):
                 begin < end and start < finish for begin, finish in negated):
             i += 1
             continue
+        # Not a shorter name whose words the one typed holds ("transplant" of "stem cell
+        # transplant", "CT" of "CT scan"): it is wider, and would find every other kind.
         found += [f"{query[:start]}{' '.join(other)}{query[end:]}"
-                  for other in group if other != name]
+                  for other in group if not set(other) <= set(name)]
         i += len(name)
     return found[:MAX_SPELLINGS]
 
@@ -1067,7 +1080,7 @@ def american(query):
     return spelled if changed else ""
 
 
-def find_postgresql(query, kind, offset, any_word=False):
+def find_postgresql(query, kind, offset, any_word=False, equivalents=False):
     prefixes = [] if any_word else prefix_terms(query)
     unwanted = " or ".join(unwanted_words(query))
     without = " & ".join(f"!{word}" for word in without_stop_words(unwanted_words(query)))
@@ -1103,7 +1116,7 @@ def find_postgresql(query, kind, offset, any_word=False):
                             other_first_most=OTHER_FIRST_LETTER_MOST)
     with connection.cursor() as cursor:  # prepared on its second run (settings.py)
         cursor.execute(sql, {
-            "config": CONFIG, "query": query, "spelled": other_spellings(query),
+            "config": CONFIG, "query": query, "spelled": other_spellings(query, equivalents),
             "typed": typed_words(query),
             "similar": wanted(query), "sounded": sounded(wanted(query).lower()),
             "unwanted": unwanted,
@@ -1292,7 +1305,7 @@ def holding(word, forms):
             | Q(body__iregex=pattern))
 
 
-def find_simple(query, kind, offset, any_word=False):
+def find_simple(query, kind, offset, any_word=False, equivalents=False):
     """SQLite (make run): every word but common ones (its stem, or the stem of its American
     spelling) at the start of a word in the names, identifier, summary or body, or any of
     them (`any_word`, those with more of them first); names that match rank first."""
@@ -1313,7 +1326,7 @@ def find_simple(query, kind, offset, any_word=False):
         # Every word; or every word of the query with a name in it written as another name
         # meaning the same ("radiotherapy": radiation).
         every = reduce(operator.and_, held)
-        for phrasing in equivalent_phrasings(wanted(query)):
+        for phrasing in equivalent_phrasings(wanted(query)) if equivalents else ():
             other = without_stop_words([word.strip(PUNCTUATION) for word in phrasing.split()
                                         if word.strip(PUNCTUATION)])
             if other:

@@ -330,16 +330,31 @@ def test_another_name_of_a_glossary_term_finds_the_pages_that_use_the_term(clien
     assert result_links(page(client, "radiotherapy")) == []
 
 
+def test_other_names_are_searched_only_when_the_name_finds_less_than_a_page(client):
+    make_glossary_term("Radiation", other_forms="radiotherapy")
+    only_radiation = make_condition(name="Ewing sarcoma", slug="ewing-sarcoma")
+    make_section(only_radiation, body="Radiation after surgery.")
+    for i in range(site_search.PER_PAGE):
+        make_section(make_condition(name=f"Sarcoma {i}", slug=f"sarcoma-{i}"),
+                     body="Radiotherapy after surgery.")
+    counts, found, _, _ = site_search.find("radiotherapy")
+    assert sum(counts.values()) == site_search.PER_PAGE + 1  # the pages and the term
+    assert "/conditions/ewing-sarcoma/" not in [item.url for item in found.object_list]
+    counts, _, _, _ = site_search.find("radiation")  # two: the term and Ewing sarcoma
+    assert sum(counts.values()) == 2 + site_search.PER_PAGE  # then radiotherapy's too
+
+
 def test_the_other_names_of_a_name_in_a_query(client):
     make_glossary_term("Stem cell transplant", other_forms="bone marrow transplant\ntransplant")
     make_glossary_term("CT scan", other_forms="CT\ncomputed tomography")
     def phrasings(query):
         return site_search.equivalent_phrasings(query)
 
-    assert phrasings("bone marrow transplant for kids") == [
-        "stem cell transplant for kids", "transplant for kids"]
+    # Not a shorter name whose words it holds, which would find other transplants too.
+    assert phrasings("bone marrow transplant for kids") == ["stem cell transplant for kids"]
+    assert phrasings("transplant") == ["stem cell transplant", "bone marrow transplant"]
     # The longest name that begins at a word: "CT scan" rather than "CT".
-    assert phrasings("ct scan results") == ["ct results", "computed tomography results"]
+    assert phrasings("ct scan results") == ["computed tomography results"]
     assert phrasings("Computed  Tomography") == ["ct scan", "ct"]
     # Not after a minus, nor across the edge of a quoted phrase.
     assert phrasings('"stem cell" -transplant') == []
