@@ -752,7 +752,9 @@ def find(query, kind="", number=1, widen=True):
     same as others (equivalent_phrasings(): a glossary term's other forms), it is searched
     again with each of those in its place too ("radiotherapy": the pages on radiation)."""
     if not query:
-        return {}, Paginator(Fetched(0, [], 0), PER_PAGE).get_page(1), False, False
+        page = Paginator(Fetched(0, [], 0), PER_PAGE).get_page(1)
+        page.phrasings = []
+        return {}, page, False, False
     query = searched(query)
     number = number if isinstance(number, int) and number > 0 else 1
     fetch = find_postgresql if connection.vendor == "postgresql" else find_simple
@@ -760,7 +762,8 @@ def find(query, kind="", number=1, widen=True):
     counts, rows, alike_only = fetch(query, kind, (number - 1) * PER_PAGE)
     # Only then: a name's other names may be common words on many pages, which a search
     # that finds enough already need not read and rank ("bone marrow transplant").
-    equivalents = sum(counts.values()) < PER_PAGE and bool(equivalent_phrasings(wanted(query)))
+    phrasings = equivalent_phrasings(wanted(query))
+    equivalents = bool(phrasings) and sum(counts.values()) < PER_PAGE
     if equivalents:
         counts, rows, alike_only = fetch(query, kind, (number - 1) * PER_PAGE,
                                          equivalents=True)
@@ -776,7 +779,10 @@ def find(query, kind="", number=1, widen=True):
         counts, rows, alike_only = fetch(query, kind, (number - 1) * PER_PAGE,
                                          any_word=partial, equivalents=equivalents)
     paginator = Paginator(Fetched(total, rows, (number - 1) * PER_PAGE), PER_PAGE)
-    return counts, paginator.page(number), partial and bool(counts), alike_only
+    page = paginator.page(number)
+    # The other names searched in place of one in the query (for results()).
+    page.phrasings = phrasings if equivalents and not partial else []
+    return counts, page, partial and bool(counts), alike_only
 
 
 QUOTED_PHRASE = re.compile(r'"[^"]*\w[^"]*"')
@@ -1743,12 +1749,11 @@ def result(document, pattern):
                   badge=document.badge, badge_style=document.badge_style)
 
 
-def results(documents, query):
-    if not documents:
-        return []
-    typed = wanted(searched(query))
-    pattern = match_pattern(typed)
-    others = [other for other in map(match_pattern, equivalent_phrasings(typed)) if other]
+def results(documents, query, phrasings=()):
+    """The results for these documents of a search for `query`, in which the other names
+    in `phrasings` (find()'s page.phrasings) were searched too."""
+    pattern = match_pattern(wanted(searched(query)))
+    others = [other for other in map(match_pattern, phrasings) if other]
     return [result(document, pattern_for(document, pattern, others)) for document in documents]
 
 

@@ -116,7 +116,7 @@ def search(request):
                 counts, page, partial = fixed_counts, fixed_page, False
                 named = site_search.on_this_site(words)
     paginator = page.paginator
-    found = site_search.results(page.object_list, words)
+    found = site_search.results(page.object_list, words, page.phrasings)
     all_count = sum(counts.values())
     destinations = named if not kind and page.number == 1 else []
     # "Did you mean" for a search that found nothing, or only pages with some of its words;
