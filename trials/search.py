@@ -142,6 +142,7 @@ AGE_IN_QUERY = re.compile(
     r"|\b(?P<number>\d{1,3}(?:\.\d)?)[\s-]*(?P<unit>year|yr|month|week)s?\b",
     re.IGNORECASE)
 UNIT_NAMES = {"yr": "year"}
+ADULT_FROM = 18  # years: the offer speaks of a child below it
 
 
 # Words of a search for trials besides a condition's name ("clinical trials for my child").
@@ -204,7 +205,10 @@ def offers_for(query):
     age = number if unit == "year" else f"{number} {unit}s"
     shown = f"{number} {unit}{'' if number == '1' else 's'}"
     url = finder_url(status=StatusGroup.OPEN.value, age=age, condition=slug)
-    return [Offer(title=f"{name} trials open to a child of {shown}" if name
-                  else f"Trials open to a child of {shown}", url=url,
+    # A grown-up asking for themselves is no child ("trials for a 40 year old").
+    who = "a child of" if years < ADULT_FROM else "someone aged"
+    return [Offer(title=f"{name} trials open to {who} {shown}" if name
+                  else f"Trials open to {who} {shown}", url=url,
                   summary="The trial finder, showing the trials open to new patients that "
-                          "take a child of this age.")]
+                          f"take {'a child' if years < ADULT_FROM else 'someone'} of this "
+                          "age.")]

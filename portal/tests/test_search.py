@@ -1175,6 +1175,14 @@ def test_trials_for_a_childs_age_offer_the_finder_filtered(client, query, link, 
     assert expected.brief_title in listed
 
 
+def test_trials_for_a_grown_ups_age_do_not_call_them_a_child(client):
+    html = page(client, "trials for 40 year old")
+    assert destination_links(html)[0] == "/trials/?status=open&amp;age=40"
+    assert ">Trials open to someone aged 40 years</a>" in html
+    assert "a child of 40" not in html
+    assert ">Trials open to a child of 17 years</a>" in page(client, "trials for 17 year old")
+
+
 @pytest.mark.parametrize("query", ["trials", "5 year old", "trial 200 years", "trial phase 2"])
 def test_no_age_no_filtered_finder(client, query):
     assert not any("age=" in link for link in destination_links(page(client, query)))
