@@ -453,16 +453,14 @@ def build(searchable, content_type, obj):
     parts = [[part.anchor, part.heading, plain(part.text)] for part in document.parts
              if plain(part.text)]
     names = "\n".join(dict.fromkeys(name.strip() for name in names if name.strip()))
+    body = "\n".join(f"{heading} {text}".strip() for _, heading, text in parts)[:MAX_BODY_LENGTH]
     return SearchDocument(
         content_type=content_type, object_id=obj.pk, kind=searchable.kind,
         title=document.title[:500], names=names,
         fuzzy_names=names if searchable.suggest else "",
         code=document.code, summary=plain(document.summary),
         headings="\n".join(dict.fromkeys(heading for _, heading, _ in parts if heading)),
-        body="\n".join(filter(None, [
-            "\n".join(f"{heading} {text}".strip()
-                      for _, heading, text in parts)[:MAX_BODY_LENGTH],
-            searchable.kind_words])),
+        body="\n".join(filter(None, [body, searchable.kind_words])),
         parts=parts, url=document.url,
         boost=searchable.boost if document.boost is None else document.boost,
         publish_at=document.live_from or obj.publish_at,
@@ -1311,15 +1309,20 @@ def holding(word, forms):
             | Q(body__iregex=pattern))
 
 
+def simple_words(text):
+    """The words the simple search looks for: without the punctuation around them
+    ("trial?"); as full-text search does, common words ("what is a") are left out unless
+    that is all."""
+    return without_stop_words(
+        [word for word in (word.strip(PUNCTUATION) for word in text.split()) if word])
+
+
 def find_simple(query, kind, offset, any_word=False, equivalents=False):
     """SQLite (make run): every word but common ones (its stem, or the stem of its American
     spelling) at the start of a word in the names, identifier, summary or body, or any of
     them (`any_word`, those with more of them first); names that match rank first."""
     documents = SearchDocument.objects.live()
-    # Words without the punctuation around them ("trial?"); as full-text search does,
-    # common words ("what is a") are left out unless that is all.
-    words = without_stop_words(
-        [word for word in (word.strip(PUNCTUATION) for word in wanted(query).split()) if word])
+    words = simple_words(wanted(query))
     if not words:
         return {}, [], False
     # Each word's stem, as full-text search would ("bruising" finds "bruises"), in each
@@ -1332,9 +1335,8 @@ def find_simple(query, kind, offset, any_word=False, equivalents=False):
         # Every word; or every word of the query with a name in it written as another name
         # meaning the same ("radiotherapy": radiation).
         every = reduce(operator.and_, held)
-        for phrasing in equivalent_phrasings(wanted(query)) if equivalents else ():
-            other = without_stop_words([word.strip(PUNCTUATION) for word in phrasing.split()
-                                        if word.strip(PUNCTUATION)])
+        for other in map(simple_words, equivalent_phrasings(wanted(query)) if equivalents
+                         else ()):
             if other:
                 every |= reduce(operator.and_, (
                     holding(word, forms)

@@ -206,9 +206,9 @@ def offers_for(query):
     shown = f"{number} {unit}{'' if number == '1' else 's'}"
     url = finder_url(status=StatusGroup.OPEN.value, age=age, condition=slug)
     # A grown-up asking for themselves is no child ("trials for a 40 year old").
-    who = "a child of" if years < ADULT_FROM else "someone aged"
-    return [Offer(title=f"{name} trials open to {who} {shown}" if name
-                  else f"Trials open to {who} {shown}", url=url,
+    child = years < ADULT_FROM
+    who = f"a child of {shown}" if child else f"someone aged {shown}"
+    return [Offer(title=f"{name} trials open to {who}" if name else f"Trials open to {who}",
+                  url=url,
                   summary="The trial finder, showing the trials open to new patients that "
-                          f"take {'a child' if years < ADULT_FROM else 'someone'} of this "
-                          "age.")]
+                          f"take {'a child' if child else 'someone'} of this age.")]
