@@ -10,7 +10,7 @@ Only for short lists of plain fields (text, numbers, booleans).
 import datetime
 import json
 
-from django.db.models import DateTimeField, F, OuterRef, Subquery, TextField, Value
+from django.db.models import DateTimeField, F, Func, OuterRef, Subquery, TextField, Value
 from django.db.models.aggregates import StringAgg
 from django.db.models.functions import Cast, JSONObject
 from django.utils import timezone
@@ -36,14 +36,33 @@ class Rows:
         return self.relation
 
 
+class RowJSON(Func):
+    """The query's row of `model` as JSON text, keyed by column. On PostgreSQL the whole
+    row at once (`row_to_json`), which Django compiles in a fraction of the time that a
+    JSON object of every column takes; elsewhere such an object."""
+
+    output_field = TextField()
+
+    def __init__(self, model):
+        fields = model._meta.concrete_fields
+        super().__init__(Cast(JSONObject(**{field.column: F(field.attname) for field in fields}),
+                              TextField()))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return compiler.compile(self.source_expressions[0])
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        table = compiler.quote_name(compiler.query.base_table)
+        return f"row_to_json({table})::text", []
+
+
 def with_rows(queryset, *relations):
     """The queryset with one JSON text column for each of the given relations (names, or
     Rows for a narrowed relation)."""
     columns = {}
     for relation in relations:
         related, back = _related(queryset.model, str(relation))
-        fields = [field.attname for field in related._meta.concrete_fields]
-        row = Cast(JSONObject(**{name: F(name) for name in fields}), TextField())
+        row = RowJSON(related)
         source = relation.queryset if isinstance(relation, Rows) else related._base_manager
         rows = (source.filter(**{back: OuterRef("pk")}).order_by()
                 .values(back).annotate(rows=StringAgg(row, Value(","))).values("rows"))
@@ -75,7 +94,7 @@ def attach_rows(obj, *relations):
         fields = related._meta.concrete_fields
         text = getattr(obj, _column(str(relation)))
         rows = _ordered(related, [
-            related(**{field.attname: _value(field, data[field.attname]) for field in fields})
+            related(**{field.attname: _value(field, data[field.column]) for field in fields})
             for data in (json.loads(f"[{text}]") if text else [])
         ])
         if isinstance(relation, Rows):
