@@ -52,14 +52,18 @@ def registry_markdown(text):
 
 
 def age_in_words(text):
-    """A registry's age limit as written, but whole years given in months in years, so that
-    trials read alike ("12 Months" -> "1 Year", "18 Months" stays)."""
+    """A registry's age limit in plain words: its number and unit, the unit in lower case
+    and singular for one ("1 Year" -> "1 year"), whole years given in months in years, so
+    that trials read alike ("12 Months" -> "1 year", "18 Months" -> "18 months"). A limit
+    the registry wrote some other way is shown as written."""
     match = AGE_TEXT.match(text or "")
-    if match and match[2].lower() == "month" and float(match[1]) % 12 == 0 \
-            and float(match[1]) > 0:
-        years = int(float(match[1]) // 12)
-        return f"{years} Year{'s' if years != 1 else ''}"
-    return (text or "").strip()
+    if not match:
+        return (text or "").strip()
+    number, unit = float(match[1]), match[2].lower()
+    if unit == "month" and number % 12 == 0 and number > 0:
+        number, unit = number // 12, "year"
+    number = int(number) if number.is_integer() else number
+    return f"{number} {unit}{'' if number == 1 else 's'}"
 
 
 def age_in_years(text):
@@ -382,6 +386,8 @@ class Trial(Publishable, DerivedOnSave):
     @property
     def age_display(self):
         low, high = age_in_words(self.minimum_age), age_in_words(self.maximum_age)
+        if age_in_years(self.minimum_age) == 0:
+            low = ""  # "0 months": from birth, no lower limit
         if low and high:
             return f"{low} to {high}"
         if low:

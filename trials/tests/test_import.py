@@ -158,7 +158,7 @@ def test_recruiting_page_nct03281889_is_mapped():
     assert trial.study_type == "INTERVENTIONAL"
     assert (trial.minimum_age, trial.maximum_age) == ("3 Years", "18 Years")
     assert (trial.minimum_age_years, trial.maximum_age_years) == (3.0, 18.0)
-    assert trial.age_display == "3 Years to 18 Years"
+    assert trial.age_display == "3 years to 18 years"
     assert list(Trial.objects.for_age(5)) == [trial]
     assert list(Trial.objects.for_age(2)) == []
     assert list(Trial.objects.for_age(19)) == []
@@ -226,7 +226,7 @@ def test_completed_phase_2_3_nct04431453_is_mapped():
     assert (trial.minimum_age, trial.maximum_age) == ("", "18 Years")
     assert trial.minimum_age_years is None
     assert trial.maximum_age_years == 18.0
-    assert trial.age_display == "Up to 18 Years"
+    assert trial.age_display == "Up to 18 years"
     assert list(Trial.objects.for_age(0)) == [trial]
     assert trial.sex == "ALL"
     assert trial.healthy_volunteers is False
@@ -297,7 +297,7 @@ def test_recruiting_phase_2_nct06388018_is_mapped():
     assert trial.study_type == "INTERVENTIONAL"
     assert (trial.minimum_age, trial.maximum_age) == ("18 Years", "")
     assert (trial.minimum_age_years, trial.maximum_age_years) == (18.0, None)
-    assert trial.age_display == "18 Years and older"
+    assert trial.age_display == "18 years and older"
     assert trial.sex == Trial.Sex.FEMALE
     assert trial.healthy_volunteers is False
     assert trial.std_ages == "ADULT,OLDER_ADULT"

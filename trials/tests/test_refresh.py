@@ -137,7 +137,7 @@ def test_the_night_updates_changed_trials_records_changes_and_emails_each_keeper
     assert changes == {
         ("NCT90000001", "status"): ("Open to new patients (Recruiting)",
                                     "In progress (Active, not recruiting)"),
-        ("NCT90000001", "ages"): ("3 Years to 18 Years", "3 Years to 21 Years"),
+        ("NCT90000001", "ages"): ("3 years to 18 years", "3 years to 21 years"),
         ("NCT90000002", "contacts"): (
             "Shannon MacDonald, MD, 617-643-7250, smacdonald@mgh.harvard.edu",
             "Shannon MacDonald, MD, 555-0100, smacdonald@mgh.harvard.edu"),
@@ -156,7 +156,7 @@ def test_the_night_updates_changed_trials_records_changes_and_emails_each_keeper
     assert "NCT90000001" in to_a.body
     assert "NCT90000002" in to_a.body
     assert "now:    In progress (Active, not recruiting)" in to_a.body
-    assert "now:    3 Years to 21 Years" in to_a.body
+    assert "now:    3 years to 21 years" in to_a.body
     assert to_b.subject.startswith("ClinicalTrials.gov changed 1 of your trials")
     assert "NCT90000002" in to_b.body
     assert "NCT90000001" not in to_b.body

@@ -622,14 +622,17 @@ def full_trial():
 
 
 @pytest.mark.parametrize(("low", "high", "shown"), [
-    ("12 Months", "21 Years", "1 Year to 21 Years"),  # as other trials write it
-    ("24 months", "", "2 Years and older"),
-    ("18 Months", "36 Months", "18 Months to 3 Years"),
-    ("", "6 Months", "Up to 6 Months"),
-    ("0 Months", "", "0 Months and older"),
+    ("12 Months", "21 Years", "1 year to 21 years"),  # as other trials write it
+    ("1 Year", "1 Year", "1 year to 1 year"),
+    ("24 months", "", "2 years and older"),
+    ("18 Months", "36 Months", "18 months to 3 years"),
+    ("", "6 Months", "Up to 6 months"),
+    ("1 Week", "2.5 Years", "1 week to 2.5 years"),
+    ("0 Months", "", "Any age"),  # from birth
+    ("0 Years", "18 Years", "Up to 18 years"),
     ("", "", "Any age"),
 ])
-def test_ages_in_whole_years_read_as_years(low, high, shown):
+def test_ages_read_in_plain_words_and_whole_years_as_years(low, high, shown):
     assert make_trial(nct(1), minimum_age=low, maximum_age=high).age_display == shown
 
 
@@ -640,7 +643,7 @@ def test_trial_page_shows_every_part(client, full_trial):
     assert '<span class="status-badge status-badge--open">Open to new patients</span>' in html
     assert '<span class="registry-status">Registry status: Recruiting</span>' in html
     assert "<div><dt>Phase</dt><dd>Phase 2/3</dd></div>" in html
-    assert "<div><dt>Ages</dt><dd>6 Months to 21 Years</dd></div>" in html
+    assert "<div><dt>Ages</dt><dd>6 months to 21 years</dd></div>" in html
     assert "<dd>January 4, 2018</dd>" in html
     assert "<dd>March 2027 (expected)</dd>" in html
     assert "Children&#x27;s Oncology Group" in html
