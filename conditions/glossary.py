@@ -130,8 +130,8 @@ class Glossary:
             'col-11 col-md-6 col-lg-4" id="{id}" popover><button type="button" '
             'class="glossary-popover__close btn-close" popovertarget="{id}" '
             'popovertargetaction="hide" aria-label="Close"></button><strong>{term}:</strong> '
-            '{definition} <a href="{url}#term-{slug}">All words explained '
-            'in the glossary</a></span>',
+            '{definition} <a href="{url}#term-{slug}">{term} and other words in the '
+            'glossary</a></span>',
             id=term.element_id, shown=shown, term=term.term, definition=term.definition,
             url=self.page_url, slug=term.slug,
         )

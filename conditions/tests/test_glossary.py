@@ -221,7 +221,8 @@ def test_only_the_first_use_on_the_page_is_marked_and_explained(client):
     assert html.count('id="glossary:biopsy"') == 1
     assert '<span class="glossary-popover' in html
     assert "<strong>Biopsy:</strong> Taking a small sample of tissue." in html
-    assert '<a href="/glossary/#term-biopsy">' in html
+    # The link names its own term, so that a list of the page's links tells them apart.
+    assert '<a href="/glossary/#term-biopsy">Biopsy and other words in the glossary</a>' in html
     assert "Then more biopsies." in html
     assert "One biopsy." in html
 
